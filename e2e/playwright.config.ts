@@ -1,0 +1,23 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './support/chromium';
+
+/**
+ * User flows against the served console in Debian's Chromium (never a downloaded browser), and the Electron
+ * spec where Electron's binary exists. Each worker starts its own `gatehouse serve` on a free loopback port.
+ */
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  outputDir: './results',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [['list'], ['json', { outputFile: './results/report.json' }]],
+  use: {
+    launchOptions: chromiumLaunchOptions(),
+    viewport: { width: 1360, height: 860 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+});

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fail, type Result } from '../../shared/errors';
+import type { Contract, ContractClient } from '../../shared/ipc';
+import { WireResult } from '../../shared/ipc/wire';
+import { resolveDataDir } from '../host/data-dir';
+import { createHost, type Host } from '../host/host';
+
+/**
+ * How a CLI command reaches the services: the running host of the same data folder when there is one
+ * (`gatehouse serve` or the app, found through `serve.json`), otherwise a host built in this process.
+ */
+export interface HostConnection {
+  readonly mode: 'remote' | 'in-process';
+  invoke(method: string, params: unknown): Promise<Result<unknown>>;
+  close(): void;
+}
+
+export async function connectHost(env: NodeJS.ProcessEnv): Promise<HostConnection> {
+  const dataDir = resolveDataDir(env);
+  const remote = await findRunningHost(dataDir);
+  if (remote) return remote;
+  const host: Host = createHost({ dataDir, shell: 'served' });
+  return { mode: 'in-process', invoke: (m, p) => host.dispatcher.invoke(m, p), close: () => host.dispose() };
+}
+
+async function findRunningHost(dataDir: string): Promise<HostConnection | undefined> {
+  let discovery: { pid: number; origin: string; token: string };
+  try {
+    discovery = JSON.parse(await readFile(join(dataDir, 'serve.json'), 'utf8')) as typeof discovery;
+    process.kill(discovery.pid, 0);
+  } catch {
+    return undefined;
+  }
+  const invoke = async (method: string, params: unknown): Promise<Result<unknown>> => {
+    try {
+      const response = await fetch(`${discovery.origin}/api/rpc`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${discovery.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ method, params }),
+      });
+      if (!response.ok) return fail('UNAUTHORIZED', `The running host refused the call (${response.status})`);
+      const parsed = WireResult.safeParse(await response.json());
+      return parsed.success ? (parsed.data as Result<unknown>) : fail('BAD_RESPONSE', 'The running host answered with an invalid result');
+    } catch (cause) {
+      return fail('DISCONNECTED', `The running host at ${discovery.origin} did not answer: ${(cause as Error).message}`);
+    }
+  };
+  const probe = await invoke('app.getInfo', {});
+  return probe.ok ? { mode: 'remote', invoke, close: () => undefined } : undefined;
+}
+
+/** A typed client of one contract over a connection (same shape the renderer uses). */
+export function contractClient<C extends Contract>(contract: C, connection: HostConnection): ContractClient<C> {
+  const client: Record<string, (input: unknown) => Promise<Result<unknown>>> = {};
+  for (const name of Object.keys(contract.methods)) {
+    client[name] = (input) => connection.invoke(`${contract.name}.${name}`, input);
+  }
+  return client as unknown as ContractClient<C>;
+}

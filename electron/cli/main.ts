@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { GATEHOUSE_VERSION } from '../host/version';
+import type { CliCommand, CliIo } from './command';
+import { COMMANDS, findCommand } from './registry';
+
+export function helpText(commands: readonly CliCommand[] = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => `${c.path.join(' ')} ${c.usage}`.length));
+  const lines = commands.map((c) => `  ${`${c.path.join(' ')} ${c.usage}`.padEnd(width)}  ${c.summary}`);
+  return [
+    'Gatehouse — console for IoT Edge gateways',
+    '',
+    'Usage: gatehouse <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Global options:',
+    '  --json       machine-readable output (one JSON document on stdout)',
+    '  --help, -h   help for gatehouse or a command',
+    '  --version    print the version',
+    '',
+    'Environment: GATEHOUSE_HOME sets the data folder.',
+  ].join('\n');
+}
+
+export function commandHelp(command: CliCommand): string {
+  const options = Object.entries(command.options).map(
+    ([name, o]) => `  --${name}${o.short ? `, -${o.short}` : ''}${o.type === 'string' ? ' <value>' : ''}  ${o.description}`,
+  );
+  return [`Usage: gatehouse ${command.path.join(' ')} ${command.usage}`, '', command.summary, '', 'Options:', ...options].join('\n');
+}
+
+/** Runs one CLI invocation and returns its exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (argv.includes('--version') && words.length === 0) {
+    io.stdout(argv.includes('--json') ? JSON.stringify({ version: GATEHOUSE_VERSION }) : GATEHOUSE_VERSION);
+    return 0;
+  }
+  const firstOption = argv.findIndex((a) => a.startsWith('-'));
+  const found = findCommand(firstOption === -1 ? argv : argv.slice(0, firstOption));
+  if (!found) {
+    if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+      io.stdout(helpText());
+      return 0;
+    }
+    io.stderr(`gatehouse: unknown command "${words.join(' ')}". Run \`gatehouse --help\` for the list.`);
+    return 2;
+  }
+  const { command } = found;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv.slice(command.path.length) as string[],
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean' }, ...command.options },
+    });
+  } catch (error) {
+    io.stderr(`gatehouse ${command.path.join(' ')}: ${(error as Error).message}\n\n${commandHelp(command)}`);
+    return 2;
+  }
+  return command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | string[] | undefined>, io });
+}

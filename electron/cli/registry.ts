@@ -1,0 +1,16 @@
+import type { CliCommand } from './command';
+import { serveCommand } from './commands/serve';
+import { statusCommand } from './commands/status';
+
+/** Every CLI command, in the order `gatehouse --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [serveCommand, statusCommand];
+
+/** The command whose path is the longest prefix of argv's words. */
+export function findCommand(words: readonly string[], commands: readonly CliCommand[] = COMMANDS): { command: CliCommand; rest: string[] } | undefined {
+  let best: CliCommand | undefined;
+  for (const command of commands) {
+    const matches = command.path.every((word, i) => words[i] === word);
+    if (matches && (!best || command.path.length > best.path.length)) best = command;
+  }
+  return best ? { command: best, rest: words.slice(best.path.length) } : undefined;
+}

@@ -1,0 +1,99 @@
+import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { join } from 'node:path';
+import { appError } from '../../shared/errors';
+import { resolveEvent } from '../../shared/ipc';
+import { CHANNELS } from '../../shared/ipc/bridge';
+import { resolveDataDir } from '../host/data-dir';
+import { createHost, type Host } from '../host/host';
+import { rendererDir } from '../host/paths';
+import { appProtocolHandler, APP_ORIGIN, APP_SCHEME } from './app-protocol';
+
+/**
+ * Electron's main process, kept thin: window, protocol, and the IPC bridge to the same host `gatehouse serve` uses.
+ */
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let host: Host | undefined;
+const subscriptions = new Map<WebContents, Set<string>>();
+
+function trustedSender(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return frame !== null && frame === event.sender.mainFrame && new URL(frame.url).origin === APP_ORIGIN;
+}
+
+function registerIpc(h: Host): void {
+  ipcMain.handle(CHANNELS.invoke, async (event, method: unknown, params: unknown) => {
+    if (!trustedSender(event)) return { ok: false, error: appError('UNAUTHORIZED', 'IPC from an untrusted frame') };
+    if (typeof method !== 'string') return { ok: false, error: appError('BAD_REQUEST', 'method must be a string') };
+    return h.dispatcher.invoke(method, params);
+  });
+  ipcMain.on(CHANNELS.subscribe, (event, name: unknown) => {
+    if (!trustedSender(event) || typeof name !== 'string' || !resolveEvent(name)) return;
+    const set = subscriptions.get(event.sender) ?? new Set<string>();
+    set.add(name);
+    if (!subscriptions.has(event.sender)) {
+      subscriptions.set(event.sender, set);
+      event.sender.once('destroyed', () => subscriptions.delete(event.sender));
+    }
+  });
+  ipcMain.on(CHANNELS.unsubscribe, (event, name: unknown) => {
+    if (typeof name === 'string') subscriptions.get(event.sender)?.delete(name);
+  });
+  h.events.listen((name, payload) => {
+    for (const [contents, set] of subscriptions) if (set.has(name) && !contents.isDestroyed()) contents.send(CHANNELS.event, name, payload);
+  });
+}
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Gatehouse',
+    show: false,
+    backgroundColor: '#1f1f1f',
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  void win.loadURL(`${APP_ORIGIN}/`);
+}
+
+void app.whenReady().then(() => {
+  const dataDir = resolveDataDir(process.env, app.getPath('userData'));
+  host = createHost({
+    dataDir,
+    shell: 'electron',
+    shellComponents: [
+      { name: 'Electron', version: process.versions.electron ?? 'unknown' },
+      { name: 'Chromium', version: process.versions.chrome ?? 'unknown' },
+    ],
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir()));
+  registerIpc(host);
+  createWindow();
+  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', () => host?.dispose());

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, copyFile, constants, lstat, mkdir, readdir, readlink, stat, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { appError, err, ok, type Result } from '../../../../shared/errors';
+import { elfInterpreter, sharedLibraries, which, type SharedLibrary } from './host-binaries';
+import type { HostFileSpec, ImageRecipe } from './image-recipe';
+
+/**
+ * A build context as data: every entry says where it goes (relative to the context root) and where it comes
+ * from. The content hash is computed from this plan before anything is copied, so a cached image costs one
+ * read of the inputs and no staging.
+ */
+export type ContextEntry =
+  | { readonly kind: 'file'; readonly target: string; readonly source: string; readonly executable: boolean }
+  | { readonly kind: 'symlink'; readonly target: string; readonly linkTo: string }
+  | { readonly kind: 'directory'; readonly target: string; readonly mode: number };
+
+/** Bump when the staging rules change, so every cached image is rebuilt once. */
+export const CONTEXT_FORMAT = 'gatehouse-image-context/1';
+
+const imagePath = (inImage: string) => path.posix.join('rootfs', inImage.replace(/^\/+/, ''));
+
+async function hostFileEntries(spec: HostFileSpec): Promise<Result<ContextEntry[]>> {
+  const hint = spec.hint ? ` (${spec.hint})` : '';
+  let source: string;
+  if ('which' in spec.from) {
+    const found = await which(spec.from.which);
+    if (!found.ok) return err(appError('NOT_FOUND', `${found.error.message}${hint}`, found.error.details));
+    source = found.value;
+  } else {
+    source = spec.from.path;
+  }
+  const info = await stat(source).catch(() => undefined);
+  if (!info?.isFile()) return err(appError('NOT_FOUND', `${source} is missing on this machine${hint}`, { source }));
+  const executable = (info.mode & 0o111) !== 0;
+  const entries: ContextEntry[] = [{ kind: 'file', target: imagePath(spec.to), source, executable }];
+  if (spec.requireStatic) {
+    const interpreter = await elfInterpreter(source);
+    if (!interpreter.ok) return interpreter;
+    if (interpreter.value) {
+      return err(appError('BAD_REQUEST', `${source} is dynamically linked (needs ${interpreter.value}); a FROM scratch image needs a static binary${hint}`, { source }));
+    }
+  }
+  if (spec.sharedLibraries) {
+    const libraries = await sharedLibraries(source);
+    if (!libraries.ok) return libraries;
+    entries.push(...libraries.value.map((lib: SharedLibrary): ContextEntry => ({ kind: 'file', target: imagePath(lib.path), source: lib.path, executable: true })));
+  }
+  return ok(entries);
+}
+
+async function walk(root: string, relative: string, out: ContextEntry[]): Promise<void> {
+  const dir = path.join(root, relative);
+  for (const name of (await readdir(dir)).sort()) {
+    const rel = path.posix.join(relative, name);
+    const info = await lstat(path.join(root, rel));
+    if (info.isDirectory()) {
+      out.push({ kind: 'directory', target: rel, mode: 0o755 });
+      await walk(root, rel, out);
+    } else if (info.isSymbolicLink()) {
+      out.push({ kind: 'symlink', target: rel, linkTo: await readlink(path.join(root, rel)) });
+    } else if (info.isFile()) {
+      out.push({ kind: 'file', target: rel, source: path.join(root, rel), executable: (info.mode & 0o111) !== 0 });
+    }
+  }
+}
+
+/** Everything the recipe's image is built from: Dockerfile, the recipe folder's rootfs/, host files, links, dirs. */
+export async function planContext(recipe: ImageRecipe): Promise<Result<ContextEntry[]>> {
+  const entries: ContextEntry[] = [
+    { kind: 'file', target: 'Dockerfile', source: path.join(recipe.dir, 'Dockerfile'), executable: false },
+    { kind: 'file', target: 'recipe.json', source: path.join(recipe.dir, 'recipe.json'), executable: false },
+  ];
+  const rootfs = path.join(recipe.dir, 'rootfs');
+  if (await stat(rootfs).catch(() => undefined)) await walk(recipe.dir, 'rootfs', entries);
+  for (const spec of recipe.hostFiles) {
+    const files = await hostFileEntries(spec);
+    if (!files.ok) return files;
+    entries.push(...files.value);
+  }
+  for (const [inImage, linkTo] of Object.entries(recipe.symlinks)) entries.push({ kind: 'symlink', target: imagePath(inImage), linkTo });
+  for (const [inImage, mode] of Object.entries(recipe.directories)) entries.push({ kind: 'directory', target: imagePath(inImage), mode: Number.parseInt(mode, 8) });
+  // One entry per target: later ones (host files, recipe dirs) win over rootfs/ defaults.
+  const byTarget = new Map(entries.map((entry) => [entry.target, entry]));
+  return ok([...byTarget.values()].sort((a, b) => a.target.localeCompare(b.target)));
+}
+
+function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** sha256 over the plan: targets, kinds, modes, link targets and file contents (not host paths or times). */
+export async function hashContext(entries: readonly ContextEntry[]): Promise<string> {
+  const hash = createHash('sha256').update(`${CONTEXT_FORMAT}\n`);
+  for (const entry of entries) {
+    if (entry.kind === 'file') hash.update(`file ${entry.target} ${entry.executable ? 755 : 644} ${await sha256File(entry.source)}\n`);
+    else if (entry.kind === 'symlink') hash.update(`symlink ${entry.target} ${entry.linkTo}\n`);
+    else hash.update(`dir ${entry.target} ${entry.mode.toString(8)}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/** Materialises the plan under `dir` (an empty temp folder), with normalised modes. */
+export async function stageContext(entries: readonly ContextEntry[], dir: string): Promise<void> {
+  const directories: Array<{ target: string; mode: number }> = [];
+  for (const entry of entries) {
+    const destination = path.join(dir, entry.target);
+    await mkdir(path.dirname(destination), { recursive: true });
+    if (entry.kind === 'file') {
+      await copyFile(entry.source, destination, constants.COPYFILE_FICLONE);
+      await chmod(destination, entry.executable ? 0o755 : 0o644);
+    } else if (entry.kind === 'symlink') {
+      await symlink(entry.linkTo, destination);
+    } else {
+      await mkdir(destination, { recursive: true });
+      directories.push(entry);
+    }
+  }
+  // Modes last (a 0555 folder would refuse the files staged into it), independent of the umask.
+  const implicit = new Set<string>();
+  for (const entry of entries) {
+    for (let parent = path.posix.dirname(entry.target); parent !== '.'; parent = path.posix.dirname(parent)) implicit.add(parent);
+  }
+  for (const parent of implicit) await chmod(path.join(dir, parent), 0o755);
+  for (const { target, mode } of directories) await chmod(path.join(dir, target), mode);
+}

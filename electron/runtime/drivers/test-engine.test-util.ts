@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import Dockerode from 'dockerode';
+import type { Result } from '../../../shared/errors';
+import { buildLocalImages } from './images/build-local-images';
+
+/**
+ * Shared by the driver and image tests. They run against a real engine: when none answers they FAIL with a
+ * message saying so (CI always has an engine), they never skip. Everything a test creates carries the label
+ * `gatehouse.test=<runId>` and is removed by label in afterAll.
+ */
+
+export const DOCKER_SOCKET = process.env.GATEHOUSE_TEST_DOCKER_SOCKET ?? '/var/run/docker.sock';
+export const TEST_LABEL = 'gatehouse.test';
+export const BUSYBOX_IMAGE = 'gatehouse/busybox-module:test';
+export const NODE_BASE_IMAGE = 'gatehouse/node-module-base:test';
+
+export function newRunId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A dockerode client on the test engine, or an Error that says what is missing. */
+export async function requireEngine(socketPath = DOCKER_SOCKET): Promise<Dockerode> {
+  const docker = new Dockerode({ socketPath });
+  try {
+    await docker.ping();
+  } catch (error) {
+    throw new Error(
+      `These tests need a Docker engine at unix://${socketPath} and none answers (${(error as Error).message}). ` +
+        'CI always has one. Locally: start it (e.g. `dockerd --bridge=none --iptables=false &`) or point ' +
+        'GATEHOUSE_TEST_DOCKER_SOCKET at its socket.',
+    );
+  }
+  return docker;
+}
+
+/** Ensures the test images exist (cached after the first build) or throws with the builder's error. */
+export async function requireTestImages(docker: Dockerode, names: readonly string[] = ['busybox-module']): Promise<void> {
+  const built = await buildLocalImages(docker, { names });
+  if (!built.ok) throw new Error(`building test images failed: ${built.error.code} ${built.error.message}`);
+}
+
+/** Force-removes every container, then every image, labelled `gatehouse.test=<runId>`. */
+export async function removeTestResources(docker: Dockerode, runId: string): Promise<void> {
+  const filters = { label: [`${TEST_LABEL}=${runId}`] };
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  const images = await docker.listImages({ filters });
+  for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+}
+
+/** Polls `probe` until it returns a value other than undefined; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The value of an ok Result, or an Error that shows the AppError (so a failing test says why). */
+export function unwrap<T>(result: Result<T>, what = 'operation'): T {
+  if (!result.ok) throw new Error(`${what} failed: ${result.error.code}: ${result.error.message}`);
+  return result.value;
+}

@@ -1,0 +1,100 @@
+import { makeStyles, NavDrawer, NavDrawerBody, NavDrawerHeader, NavItem, Text, tokens, Tooltip } from '@fluentui/react-components';
+import { Suspense, useEffect } from 'react';
+import { AREAS } from './areas';
+import { CommandPalette } from './CommandPalette';
+import { StatusBar } from './StatusBar';
+import { useUi, type AreaId } from './ui-store';
+
+const useStyles = makeStyles({
+  root: {
+    display: 'grid',
+    gridTemplateColumns: 'auto 1fr',
+    gridTemplateRows: '1fr auto',
+    height: '100vh',
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  nav: { gridRow: '1 / 2', height: '100%', width: '232px' },
+  brand: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, padding: `${tokens.spacingVerticalM} 0` },
+  logo: { width: '28px', height: '28px' },
+  main: {
+    gridRow: '1 / 2',
+    overflow: 'auto',
+    padding: `${tokens.spacingVerticalXXL} ${tokens.spacingHorizontalXXXL}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderTopLeftRadius: tokens.borderRadiusXLarge,
+    boxShadow: tokens.shadow4,
+  },
+  hint: { color: tokens.colorNeutralForeground3, padding: tokens.spacingHorizontalM },
+  status: { gridColumn: '1 / 3' },
+});
+
+export function Shell() {
+  const styles = useStyles();
+  const area = useUi((s) => s.area);
+  const navigate = useUi((s) => s.navigate);
+  const setPaletteOpen = useUi((s) => s.setPaletteOpen);
+  const current = AREAS.find((a) => a.id === area) ?? AREAS[0];
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        setPaletteOpen(true);
+      } else if (event.altKey && !event.ctrlKey && !event.metaKey) {
+        const target = AREAS.find((a) => a.shortcut === event.key);
+        if (target) (event.preventDefault(), navigate(target.id));
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate, setPaletteOpen]);
+
+  useEffect(() => {
+    document.title = `${current?.label ?? ''} — Gatehouse`;
+  }, [current]);
+
+  if (!current) return null;
+  const Page = current.component;
+  return (
+    <div className={styles.root}>
+      <NavDrawer
+        className={styles.nav}
+        open
+        type="inline"
+        selectedValue={area}
+        onNavItemSelect={(_e, data) => navigate(data.value as AreaId)}
+        aria-label="Areas"
+      >
+        <NavDrawerHeader>
+          <div className={styles.brand}>
+            <img src="./favicon.svg" alt="" className={styles.logo} />
+            <Text weight="semibold" size={500}>
+              Gatehouse
+            </Text>
+          </div>
+        </NavDrawerHeader>
+        <NavDrawerBody>
+          {AREAS.map((a) => (
+            <Tooltip key={a.id} content={`${a.description} (Alt+${a.shortcut})`} relationship="description" positioning="after">
+              <NavItem value={a.id} icon={a.icon} data-testid={`nav-${a.id}`}>
+                {a.label}
+              </NavItem>
+            </Tooltip>
+          ))}
+          <Text size={200} className={styles.hint}>
+            Ctrl+K: command palette
+          </Text>
+        </NavDrawerBody>
+      </NavDrawer>
+      <main className={styles.main} aria-label={current.label} data-testid={`area-${current.id}`}>
+        <Suspense fallback={null}>
+          <Page />
+        </Suspense>
+      </main>
+      <div className={styles.status}>
+        <StatusBar />
+      </div>
+      <CommandPalette />
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { HomeRegular, SettingsRegular } from '@fluentui/react-icons';
+import type { ComponentType, ReactElement } from 'react';
+import { OverviewPage } from '../features/overview';
+import { SettingsPage } from '../features/settings';
+import type { AreaId } from './ui-store';
+
+export interface Area {
+  readonly id: AreaId;
+  readonly label: string;
+  readonly description: string;
+  readonly icon: ReactElement;
+  readonly component: ComponentType;
+  /** Alt+<digit> jumps here. */
+  readonly shortcut: string;
+}
+
+/** Only areas that exist. Later features add theirs here. */
+export const AREAS: readonly Area[] = [
+  { id: 'overview', label: 'Overview', description: 'Engine, runtime and hub at a glance', icon: <HomeRegular />, component: OverviewPage, shortcut: '1' },
+  { id: 'settings', label: 'Settings', description: 'Theme, data folder and component versions', icon: <SettingsRegular />, component: SettingsPage, shortcut: '2' },
+];

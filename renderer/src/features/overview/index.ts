@@ -1,0 +1,2 @@
+export { OverviewPage } from './OverviewPage';
+export { useHostStatus, useHostStatusSubscription, statusKeys } from './queries';

@@ -1,0 +1,106 @@
+import {
+  Body1,
+  Button,
+  Caption1,
+  Card,
+  CardHeader,
+  Field,
+  Input,
+  makeStyles,
+  Radio,
+  RadioGroup,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Title2,
+  tokens,
+} from '@fluentui/react-components';
+import { CopyRegular } from '@fluentui/react-icons';
+import { ThemePreference } from '../../../../shared/ipc/app.contract';
+import { useAppInfo, useSettings, useUpdateSettings } from './queries';
+
+const useStyles = makeStyles({
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXL, maxWidth: '880px' },
+  row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'end' },
+  grow: { flex: 1 },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+export function SettingsPage() {
+  const styles = useStyles();
+  const settings = useSettings();
+  const update = useUpdateSettings();
+  const info = useAppInfo();
+  return (
+    <div className={styles.page}>
+      <Title2 as="h1">Settings</Title2>
+
+      <Card>
+        <CardHeader header={<Subtitle2 as="h2">Appearance</Subtitle2>} description={<Caption1>Light, dark, or follow the system.</Caption1>} />
+        <Field label="Theme">
+          <RadioGroup
+            layout="horizontal"
+            value={settings.data?.theme ?? 'system'}
+            onChange={(_e, data) => update.mutate({ theme: ThemePreference.parse(data.value) })}
+            data-testid="theme-choice"
+          >
+            <Radio value="system" label="System" />
+            <Radio value="light" label="Light" />
+            <Radio value="dark" label="Dark" />
+          </RadioGroup>
+        </Field>
+      </Card>
+
+      <Card>
+        <CardHeader
+          header={<Subtitle2 as="h2">Data folder</Subtitle2>}
+          description={<Caption1>Workspaces history, runtime state and secrets live here. Set GATEHOUSE_HOME to move it.</Caption1>}
+        />
+        <div className={styles.row}>
+          <Field label="Path" className={styles.grow}>
+            <Input readOnly value={info.data?.dataDir ?? ''} data-testid="data-dir" />
+          </Field>
+          <Button icon={<CopyRegular />} onClick={() => info.data && void navigator.clipboard?.writeText(info.data.dataDir)}>
+            Copy
+          </Button>
+        </div>
+      </Card>
+
+      <Card>
+        <CardHeader
+          header={<Subtitle2 as="h2">Versions</Subtitle2>}
+          description={<Caption1>{info.data ? `${info.data.shell === 'electron' ? 'Desktop app' : 'Served console'} on ${info.data.platform}/${info.data.arch}` : '…'}</Caption1>}
+        />
+        <Table size="small" aria-label="Component versions" data-testid="versions">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Component</TableHeaderCell>
+              <TableHeaderCell>Version</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {[...(info.data?.components ?? []), ...RENDERER_COMPONENTS].map((c) => (
+              <TableRow key={c.name}>
+                <TableCell>{c.name}</TableCell>
+                <TableCell>
+                  <Body1>{c.version}</Body1>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        {info.isError && <Body1 className={styles.muted}>Could not read versions: {info.error.message}</Body1>}
+      </Card>
+    </div>
+  );
+}
+
+const RENDERER_COMPONENTS = [
+  { name: 'React', version: __REACT_VERSION__ },
+  { name: 'Fluent UI React', version: __FLUENT_VERSION__ },
+  { name: 'TanStack Query', version: __QUERY_VERSION__ },
+];

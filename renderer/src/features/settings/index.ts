@@ -1,0 +1,2 @@
+export { SettingsPage } from './SettingsPage';
+export { useAppInfo, useSettings, useUpdateSettings, settingsKeys } from './queries';

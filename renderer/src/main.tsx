@@ -1,0 +1,26 @@
+import './global.css';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { connectToHost, HostContext } from './ipc/host';
+
+const host = connectToHost();
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // Server state is pushed by the host; nothing here refetches on a timer.
+    queries: { staleTime: Infinity, refetchOnWindowFocus: false, retry: 1 },
+  },
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing');
+createRoot(root).render(
+  <StrictMode>
+    <HostContext.Provider value={host}>
+      <QueryClientProvider client={queryClient}>
+        <App />
+      </QueryClientProvider>
+    </HostContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+const url = process.argv[2];
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-background-networking'] });
+const p = await b.newPage({ viewport: { width: 1360, height: 860 } });
+p.on('console', m => console.log('console:', m.type(), m.text()));
+p.on('pageerror', e => console.log('pageerror:', e.message));
+await p.goto(url);
+await p.waitForTimeout(1500);
+console.log(await p.evaluate(() => [...document.querySelectorAll('[data-testid]')].map(e => { const r = e.getBoundingClientRect(); const cs = getComputedStyle(e); return e.getAttribute('data-testid') + ' ' + Math.round(r.x)+','+Math.round(r.y)+' '+Math.round(r.width)+'x'+Math.round(r.height) + ' op=' + cs.opacity + ' color=' + cs.color; }).join('\n')));
+console.log(await p.evaluate(() => { const e = document.querySelector('[data-testid=app-root]'); const r = e.getBoundingClientRect(); const cs = getComputedStyle(e); return JSON.stringify({r, op: cs.opacity, vis: cs.visibility, disp: cs.display, color: cs.color, bg: cs.backgroundColor, sheets: document.styleSheets.length, rules: [...document.styleSheets].map(s => { try { return s.cssRules.length } catch { return -1 } }) }); }));
+await p.screenshot({ path: process.argv[3] ?? '/tmp/shot.png' });
+await b.close();

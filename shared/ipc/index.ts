@@ -1,0 +1,39 @@
+import type { Contract, MethodSpec } from './contract';
+import { appContract } from './app.contract';
+import { statusContract } from './status.contract';
+
+export * from './contract';
+export { appContract } from './app.contract';
+export { statusContract } from './status.contract';
+
+/** The allow-list: every contract the host serves. A method or event not reachable from here does not exist. */
+export const CONTRACTS = [appContract, statusContract] as const satisfies readonly Contract[];
+
+export interface ResolvedMethod {
+  readonly contract: Contract;
+  readonly name: string;
+  readonly spec: MethodSpec;
+}
+
+const methodIndex = new Map<string, ResolvedMethod>();
+const eventIndex = new Map<string, { contract: Contract; name: string }>();
+for (const contract of CONTRACTS as readonly Contract[]) {
+  for (const [name, spec] of Object.entries(contract.methods)) methodIndex.set(`${contract.name}.${name}`, { contract, name, spec });
+  for (const name of Object.keys(contract.events)) eventIndex.set(`${contract.name}.${name}`, { contract, name });
+}
+
+export function resolveMethod(wire: string): ResolvedMethod | undefined {
+  return methodIndex.get(wire);
+}
+
+export function resolveEvent(wire: string): { contract: Contract; name: string } | undefined {
+  return eventIndex.get(wire);
+}
+
+export function allMethodNames(): string[] {
+  return [...methodIndex.keys()];
+}
+
+export function allEventNames(): string[] {
+  return [...eventIndex.keys()];
+}

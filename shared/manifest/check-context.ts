@@ -1,0 +1,78 @@
+/**
+ * What every check receives: the located document, the mode (a deployment that goes to IoT Hub as is,
+ * or a template that the tooling expands first) and a sink for diagnostics. Checks are pure
+ * functions of (context, pointer, value); they only append diagnostics.
+ */
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from './diagnostic-codes.js';
+import type { Diagnostic, QuickFix } from './diagnostic.js';
+import type { JsonDocument, RangePart } from './json-document.js';
+import type { Range } from './source-text.js';
+
+export type CheckMode = 'deployment' | 'template';
+
+export interface ReportOptions {
+  readonly part?: RangePart;
+  readonly fix?: QuickFix;
+  /** An explicit range (e.g. a position inside a string); otherwise derived from the pointer. */
+  readonly range?: Range;
+}
+
+export class CheckContext {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    readonly doc: JsonDocument,
+    readonly mode: CheckMode,
+  ) {}
+
+  get isTemplate(): boolean {
+    return this.mode === 'template';
+  }
+
+  report(code: DiagnosticCode, pointer: string, message: string, options: ReportOptions = {}): void {
+    const range = options.range ?? this.doc.rangeOf(pointer, options.part ?? 'auto');
+    this.diagnostics.push({
+      code,
+      severity: DIAGNOSTIC_CODES[code].severity,
+      message,
+      pointer,
+      ...range,
+      ...(options.fix ? { fix: options.fix } : {}),
+    });
+  }
+
+  /** Reports at `length` characters from `index` inside the decoded string at `pointer`. */
+  reportInString(code: DiagnosticCode, pointer: string, index: number, length: number, message: string, fix?: QuickFix): void {
+    this.report(code, pointer, message, { range: this.doc.rangeInString(pointer, index, length), ...(fix ? { fix } : {}) });
+  }
+
+  /** The raw source text of the value at a pointer (e.g. a number exactly as written). */
+  rawText(pointer: string): string | undefined {
+    const node = this.doc.nodeAt(pointer);
+    return node ? this.doc.source.text.slice(node.offset, node.offset + node.length) : undefined;
+  }
+
+  /** True when some diagnostic already sits at this pointer (used to avoid double reports). */
+  hasDiagnosticAt(pointer: string): boolean {
+    return this.diagnostics.some((d) => d.pointer === pointer);
+  }
+}
+
+/** True for a string that still contains a `${…}` placeholder (template syntax). */
+export function hasPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' && /\$\{[^}]*\}/.test(value);
+}
+
+/** True for a whole-string bare variable such as `$CONTAINER_REGISTRY_PASSWORD`. */
+export function isBareVariable(value: unknown): boolean {
+  return typeof value === 'string' && /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(value.trim()) && !RESERVED_DOLLAR_WORDS.has(value.trim().toLowerCase());
+}
+
+/** `$` words that are IoT Edge syntax, not variables. */
+export const RESERVED_DOLLAR_WORDS = new Set(['$upstream', '$edgeagent', '$edgehub', '$schema-template']);
+
+/** A placeholder that the tooling or a pipeline substitutes: `${VAR}`, `$VAR`, or `<placeholder>`. */
+export function isPlaceholderText(value: string): boolean {
+  const t = value.trim();
+  return /^\$\{[^}]+\}$/.test(t) || /^\$[A-Za-z_]\w*$/.test(t) || /^<[^<>]+>$/.test(t) || /^\{\{[^{}]+\}\}$/.test(t) || /^#\{[^}]+\}#?$/.test(t) || /^__\w+__$/.test(t);
+}

@@ -1,0 +1,55 @@
+/**
+ * Module environment variables: `env` is `{ "NAME": { "value": "text" } }` (`EnvVal` has one string
+ * property). Newtonsoft converts numbers and booleans to text (true becomes "True"); an entry that is
+ * not an object cannot be read and the deployment fails (code 400). Names become twin keys and
+ * container `NAME=value` entries.
+ */
+import { CheckContext, hasPlaceholder } from './check-context.js';
+import { childPointer } from './json-pointer.js';
+import { findProperty, isObject, readString } from './newtonsoft-compat.js';
+
+export function checkEnv(ctx: CheckContext, pointer: string, moduleName: string, env: unknown): void {
+  if (!isObject(env)) return; // the schema reports a wrong type; null means no variables
+  for (const [name, entry] of Object.entries(env)) {
+    const at = childPointer(pointer, name);
+    if (/[=\s]/.test(name) || name === '') {
+      ctx.report('GH3031', at, `Environment variable name ${JSON.stringify(name)} of module "${moduleName}" contains '=' or whitespace (or is empty); the container receives "${name}=…" and the variable cannot be read as intended. Rename it.`, { part: 'key' });
+    }
+    if (entry === null) {
+      ctx.report('GH3032', at, `Environment variable "${name}" of module "${moduleName}" is null; write { "value": "…" } or remove it.`);
+      continue;
+    }
+    if (!isObject(entry)) {
+      ctx.report('GH2011', at, `Environment variable "${name}" of module "${moduleName}" must be an object { "value": "…" }, not ${describe(entry)}; edgeAgent rejects the deployment (code 400).`, {
+        ...(typeof entry === 'string' || typeof entry === 'number' || typeof entry === 'boolean'
+          ? { fix: { title: 'Wrap in { "value": … }', edits: [{ op: 'replace' as const, path: at, value: { value: String(entry) } }] } }
+          : {}),
+      });
+      continue;
+    }
+    const value = findProperty(entry, 'value');
+    if (!value) {
+      ctx.report('GH3032', at, `Environment variable "${name}" of module "${moduleName}" has no "value"; it is set to an empty string. Add "value".`);
+      continue;
+    }
+    const valuePointer = childPointer(at, value.key);
+    const reading = readString(value.value);
+    if (reading.kind === 'coerced') {
+      ctx.report('GH3030', valuePointer, `The value of "${name}" is ${JSON.stringify(value.value)} (not a string); the module receives "${reading.text}". Write it as a string.`, {
+        fix: { title: `Use "${reading.text}"`, edits: [{ op: 'replace', path: valuePointer, value: reading.text }] },
+      });
+    } else if (reading.kind === 'invalid') {
+      ctx.report('GH2011', valuePointer, `The value of "${name}" must be a string, not ${describe(value.value)}; edgeAgent rejects the deployment (code 400). Serialize it to text (for example JSON.stringify).`);
+    } else if (reading.kind === 'null') {
+      ctx.report('GH3032', valuePointer, `The value of "${name}" is null; the module receives an empty string.`);
+    } else if (!ctx.isTemplate && hasPlaceholder(reading.text)) {
+      // reported by the placeholder check
+    }
+  }
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

@@ -1,0 +1,183 @@
+/**
+ * Recursive-descent (precedence climbing) parser for the condition language, following Condition.g4:
+ *
+ *   expr := '(' expr ')' | literal | SYS_PROP | ID | '{' SYS_PROP '}' | ID '(' [expr (',' expr)*] ')'
+ *         | '-' expr | NOT expr | expr op expr
+ *
+ * Precedence, high to low: prefix `-` and NOT (they bind tighter than every binary operator, so `NOT a = b` is
+ * `(NOT a) = b`), `* / %`, `+ - ||`, `< <= > >=`, `= != <>`, AND, OR, `??`. Binary operators are left-associative.
+ * The grammar's "syntax error" alternatives (unknown symbols, unterminated strings, unmatched or missing
+ * parentheses) become ErrorNodes that the compiler reports; anything else unexpected is a syntax error here.
+ */
+import type { BinaryOp, ErrorNode, ExprNode } from './ast';
+import { describeToken, startsExpression, type Token, type TokenKind } from './lexer';
+
+/** Thrown inside the parser only; converted to a RouteError at the module boundary. */
+export class SyntaxFailure {
+  constructor(
+    readonly message: string,
+    readonly at: number,
+    readonly length: number,
+  ) {}
+}
+
+const BINARY: Partial<Record<TokenKind, { op: BinaryOp; prec: number }>> = {
+  COALESCE: { op: '??', prec: 1 },
+  OR: { op: 'OR', prec: 2 },
+  AND: { op: 'AND', prec: 3 },
+  EQ: { op: '=', prec: 4 }, NE1: { op: '!=', prec: 4 }, NE2: { op: '<>', prec: 4 },
+  LT: { op: '<', prec: 5 }, LE: { op: '<=', prec: 5 }, GT: { op: '>', prec: 5 }, GE: { op: '>=', prec: 5 },
+  PLUS: { op: '+', prec: 6 }, MINUS: { op: '-', prec: 6 }, CONCAT: { op: '||', prec: 6 },
+  MUL: { op: '*', prec: 7 }, DIV: { op: '/', prec: 7 }, MOD: { op: '%', prec: 7 },
+};
+/** Operand precedence of prefix `-` / NOT: above every binary operator. */
+const PREFIX_PREC = 8;
+
+export class TokenCursor {
+  private index = 0;
+  /** Open parentheses / argument lists around the current position. */
+  depth = 0;
+
+  constructor(readonly tokens: readonly Token[]) {}
+
+  peek(offset = 0): Token {
+    const i = Math.min(this.index + offset, this.tokens.length - 1);
+    return this.tokens[i] as Token;
+  }
+
+  next(): Token {
+    const token = this.peek();
+    if (token.kind !== 'EOF') this.index++;
+    return token;
+  }
+
+  position(): number {
+    return this.index;
+  }
+
+  slice(from: number, to: number): readonly Token[] {
+    return this.tokens.slice(from, to);
+  }
+
+  /** Consumes a token of `kind` or fails with "expected <what> <context> at column N, found X". */
+  expect(kind: TokenKind, what: string, context: string): Token {
+    const token = this.peek();
+    if (token.kind !== kind) throw this.fail(`expected ${what}${context ? ` ${context}` : ''}`, token);
+    return this.next();
+  }
+
+  fail(expectation: string, token: Token): SyntaxFailure {
+    const found = token.kind === 'EOF' ? 'end of input' : describeToken(token);
+    return new SyntaxFailure(`${expectation} at column ${token.start + 1}, found ${found}`, token.start, Math.max(1, token.end - token.start));
+  }
+}
+
+function errorNode(message: string, token: Token, start: number, end: number, children: ExprNode[] = []): ErrorNode {
+  return { kind: 'error', message: `${message} at column ${token.start + 1}`, at: token.start, length: Math.max(1, token.end - token.start), children, start, end };
+}
+
+/** Parses one expression at `minPrec`; the caller decides what must follow it. */
+export function parseExpression(cur: TokenCursor, minPrec = 0): ExprNode {
+  let left = parsePrefix(cur);
+  for (;;) {
+    const token = cur.peek();
+    if (token.kind === 'UNKNOWN' && minPrec === 0 && startsExpression(cur.peek(1).kind)) {
+      // `expr syntax_error expr` (the lowest-precedence alternative of Condition.g4)
+      cur.next();
+      const right = parseExpression(cur, 1);
+      left = errorNode(`invalid symbol '${token.text}'`, token, left.start, right.end, [left, right]);
+      continue;
+    }
+    const binary = BINARY[token.kind];
+    if (!binary || binary.prec < minPrec) return left;
+    cur.next();
+    if (!startsExpression(cur.peek().kind)) throw cur.fail(`expected an expression after '${token.text}'`, cur.peek());
+    const right = parseExpression(cur, binary.prec + 1);
+    left = { kind: 'binary', op: binary.op, opToken: token, left, right, start: left.start, end: right.end };
+  }
+}
+
+function parsePrefix(cur: TokenCursor): ExprNode {
+  const token = cur.next();
+  switch (token.kind) {
+    case 'TRUE': case 'FALSE': case 'STRING': case 'INTEGER': case 'HEX': case 'REAL': case 'NULL': case 'UNDEFINED':
+      return { kind: 'literal', token, start: token.start, end: token.end };
+    case 'UNTERMINATED_STRING':
+      return errorNode(`unterminated string (missing closing ${token.text[0]})`, token, token.start, token.end);
+    case 'SYS_PROP':
+      return { kind: 'sysProperty', name: token.text, escaped: false, start: token.start, end: token.end };
+    case 'ID':
+      return cur.peek().kind === 'LPAREN' ? parseCall(cur, token) : { kind: 'property', name: token.text, start: token.start, end: token.end };
+    case 'LBRACE': {
+      const prop = cur.expect('SYS_PROP', 'a system property such as $contentType', "after '{'");
+      const close = cur.expect('RBRACE', "'}'", `after ${prop.text}`);
+      return { kind: 'sysProperty', name: prop.text, escaped: true, start: token.start, end: close.end };
+    }
+    case 'MINUS': case 'NOT': {
+      if (!startsExpression(cur.peek().kind)) throw cur.fail(`expected an expression after '${token.text}'`, cur.peek());
+      const operand = parseExpression(cur, PREFIX_PREC);
+      return { kind: 'unary', op: token.kind === 'NOT' ? 'NOT' : '-', opToken: token, operand, start: token.start, end: operand.end };
+    }
+    case 'LPAREN':
+      return parseParenthesized(cur, token);
+    case 'UNKNOWN': {
+      if (!startsExpression(cur.peek().kind)) return errorNode(`invalid symbol '${token.text}'`, token, token.start, token.end);
+      const operand = parseExpression(cur, 1);
+      return errorNode(`invalid symbol '${token.text}'`, token, token.start, operand.end, [operand]);
+    }
+    default:
+      throw cur.fail(describeUnexpected(token), token);
+  }
+}
+
+function describeUnexpected(token: Token): string {
+  switch (token.kind) {
+    case 'QUERY_PATH':
+      return `expected an expression; '[' and ']' are only allowed in $body queries`;
+    case 'SELECT': case 'FROM': case 'WHERE': case 'INTO':
+      return `expected an expression; ${token.text} is a keyword and cannot be used as a property name`;
+    default:
+      return 'expected an expression';
+  }
+}
+
+function parseParenthesized(cur: TokenCursor, open: Token): ExprNode {
+  if (!startsExpression(cur.peek().kind)) throw cur.fail("expected an expression after '('", cur.peek());
+  cur.depth++;
+  const inner = parseExpression(cur);
+  cur.depth--;
+  if (cur.peek().kind !== 'RPAREN') {
+    // `'(' expr` — accepted by the grammar, reported by the compiler
+    return errorNode(`missing closing ')' for the '(' at column ${open.start + 1}; unexpected ${describeToken(cur.peek())}`, cur.peek(), open.start, inner.end, [inner]);
+  }
+  const close = cur.next();
+  // parentheses only group: keep the inner node, widened to span them
+  return extraParen(cur, { ...inner, start: open.start, end: close.end } as ExprNode);
+}
+
+/** `nested_expr ')'` / `fcall ')'`: a stray closing parenthesis right after a complete group at top level. */
+function extraParen(cur: TokenCursor, node: ExprNode): ExprNode {
+  if (cur.depth > 0 || cur.peek().kind !== 'RPAREN') return node;
+  const stray = cur.next();
+  return errorNode("unmatched closing ')'", stray, node.start, stray.end, [node]);
+}
+
+function parseCall(cur: TokenCursor, name: Token): ExprNode {
+  cur.next(); // '('
+  const args: ExprNode[] = [];
+  const argsFrom = cur.position();
+  cur.depth++;
+  if (cur.peek().kind !== 'RPAREN') {
+    for (;;) {
+      if (!startsExpression(cur.peek().kind)) throw cur.fail(`expected an argument for ${name.text}(...)`, cur.peek());
+      args.push(parseExpression(cur));
+      if (cur.peek().kind !== 'COMMA') break;
+      cur.next();
+    }
+  }
+  const argsText = cur.slice(argsFrom, cur.position()).map((t) => t.text).join('');
+  cur.depth--;
+  const close = cur.expect('RPAREN', "',' or ')'", `in the arguments of ${name.text}(...)`);
+  const call: ExprNode = { kind: 'call', name: name.text, nameStart: name.start, args, argsText, start: name.start, end: close.end };
+  return extraParen(cur, call);
+}
