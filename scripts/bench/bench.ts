@@ -1,1 +1,33 @@
-console.log("bench placeholder");
+/**
+ * `npm run bench`: prints figures, each with a ratio against a reference measured in the same run.
+ * `npm run bench -- --json` adds one JSON object with every figure on the last line.
+ */
+import { consoleBenchmarks } from './console.bench';
+
+interface Figure {
+  readonly key: string;
+  readonly label: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly reference?: { label: string; value: number };
+}
+
+export type { Figure };
+
+const json = process.argv.includes('--json');
+const figures: Figure[] = [];
+for (const suite of [consoleBenchmarks]) {
+  for (const figure of await suite()) {
+    figures.push(figure);
+    const ratio = figure.reference ? `  (${(figure.value / figure.reference.value).toFixed(2)}× ${figure.reference.label}: ${figure.reference.value.toFixed(1)} ${figure.unit})` : '';
+    console.log(`${figure.label.padEnd(48)} ${figure.value.toFixed(1).padStart(9)} ${figure.unit}${ratio}`);
+  }
+}
+if (json) {
+  const out: Record<string, number> = {};
+  for (const f of figures) {
+    out[f.key] = Number(f.value.toFixed(2));
+    if (f.reference) out[`${f.key}Ratio`] = Number((f.value / f.reference.value).toFixed(3));
+  }
+  console.log(JSON.stringify(out));
+}

@@ -33,31 +33,51 @@ export function CommandPalette() {
   const matches = filterCommands(all, query);
   const active = Math.min(index, Math.max(0, matches.length - 1));
 
-  const close = () => (setOpen(false), setQuery(''), setIndex(0));
+  const close = () => {
+    setOpen(false);
+    setQuery('');
+    setIndex(0);
+  };
   const run = (id: string) => {
     close();
     runCommand(id, {
       navigate,
       setTheme: (theme) => updateSettings.mutate({ theme }),
-      copyDataDir: () => void (info.data && navigator.clipboard?.writeText(info.data.dataDir)),
+      copyDataDir: () => {
+        if (info.data) void navigator.clipboard?.writeText(info.data.dataDir);
+      },
       reload: () => location.reload(),
     });
   };
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'ArrowDown') (event.preventDefault(), setIndex((active + 1) % Math.max(1, matches.length)));
-    else if (event.key === 'ArrowUp') (event.preventDefault(), setIndex((active - 1 + matches.length) % Math.max(1, matches.length)));
-    else if (event.key === 'Enter' && matches[active]) (event.preventDefault(), run(matches[active].id));
+    const count = Math.max(1, matches.length);
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      setIndex((active + 1) % count);
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      setIndex((active - 1 + count) % count);
+    } else if (event.key === 'Enter' && matches[active]) {
+      event.preventDefault();
+      run(matches[active].id);
+    }
   };
 
   return (
-    <Dialog open={open} onOpenChange={(_e, data) => (data.open ? setOpen(true) : close())}>
+    <Dialog open={open} onOpenChange={(_e, data) => {
+        if (data.open) setOpen(true);
+        else close();
+      }}>
       <DialogSurface className={styles.surface} aria-label="Command palette" data-testid="command-palette">
         <DialogBody style={{ display: 'block' }}>
           <SearchBox
             autoFocus
             placeholder="Type a command or an area…"
             value={query}
-            onChange={(_e, data) => (setQuery(data.value), setIndex(0))}
+            onChange={(_e, data) => {
+              setQuery(data.value);
+              setIndex(0);
+            }}
             onKeyDown={onKeyDown}
             style={{ width: '100%' }}
             aria-controls="palette-list"

@@ -13,7 +13,12 @@ const useStyles = makeStyles({
     height: '100vh',
     backgroundColor: tokens.colorNeutralBackground2,
   },
-  nav: { gridRow: '1 / 2', height: '100%', width: '232px' },
+  nav: { gridRow: '1 / 2', height: '100%', width: '232px', backgroundColor: tokens.colorNeutralBackground2 },
+  navItem: {
+    backgroundColor: 'transparent',
+    ':hover': { backgroundColor: tokens.colorSubtleBackgroundHover },
+    ':active': { backgroundColor: tokens.colorSubtleBackgroundPressed },
+  },
   brand: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, padding: `${tokens.spacingVerticalM} 0` },
   logo: { width: '28px', height: '28px' },
   main: {
@@ -42,7 +47,10 @@ export function Shell() {
         setPaletteOpen(true);
       } else if (event.altKey && !event.ctrlKey && !event.metaKey) {
         const target = AREAS.find((a) => a.shortcut === event.key);
-        if (target) (event.preventDefault(), navigate(target.id));
+        if (target) {
+          event.preventDefault();
+          navigate(target.id);
+        }
       }
     };
     window.addEventListener('keydown', onKey);
@@ -76,7 +84,7 @@ export function Shell() {
         <NavDrawerBody>
           {AREAS.map((a) => (
             <Tooltip key={a.id} content={`${a.description} (Alt+${a.shortcut})`} relationship="description" positioning="after">
-              <NavItem value={a.id} icon={a.icon} data-testid={`nav-${a.id}`}>
+              <NavItem value={a.id} icon={a.icon} data-testid={`nav-${a.id}`} className={styles.navItem}>
                 {a.label}
               </NavItem>
             </Tooltip>

@@ -42,7 +42,10 @@ export function webSocketTransport(url: string, callTimeoutMs = 30_000): Transpo
       const data = frame.data;
       if (data.t === 'result') {
         const call = pending.get(data.id);
-        if (call) (clearTimeout(call.timer), pending.delete(data.id), call.resolve(data.result));
+        if (!call) return;
+        clearTimeout(call.timer);
+        pending.delete(data.id);
+        call.resolve(data.result);
       } else if (data.t === 'event') {
         for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
       } else {

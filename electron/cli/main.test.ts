@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GATEHOUSE_VERSION } from '../host/version';
+import type { CliCommand } from './command';
+import { runCli } from './main';
+import { findCommand } from './registry';
+
+const home = mkdtempSync(join(tmpdir(), 'gh-cli-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd: home, env: { GATEHOUSE_HOME: home } });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+describe('gatehouse CLI', () => {
+  it('prints help listing every command', async () => {
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/serve/);
+    expect(stdout).toMatch(/status/);
+  });
+
+  it('prints the version, also as JSON', async () => {
+    expect((await cli('--version')).stdout).toBe(GATEHOUSE_VERSION);
+    expect(JSON.parse((await cli('--version', '--json')).stdout)).toEqual({ version: GATEHOUSE_VERSION });
+  });
+
+  it('exits 2 on an unknown command or option', async () => {
+    expect(await cli('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+    expect(await cli('status', '--colour')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
+  });
+
+  it('status --json prints one document with a stable shape', async () => {
+    const { code, stdout } = await cli('status', '--json');
+    expect(code).toBe(0);
+    const status = JSON.parse(stdout);
+    expect(status).toMatchObject({ host: 'in-process', dataDir: home, version: GATEHOUSE_VERSION, runtime: { state: 'idle' }, hub: { state: 'local' } });
+    expect(['available', 'unavailable']).toContain(status.engine.state);
+  });
+
+  it('serve refuses a bad port', async () => {
+    expect(await cli('serve', '--port', 'eighty')).toMatchObject({ code: 2, stderr: expect.stringContaining('--port must be a number') });
+  });
+
+  it('picks the command with the longest matching path', () => {
+    const make = (path: string[]): CliCommand => ({ path, summary: '', usage: '', options: {}, run: async () => 0 });
+    const commands = [make(['routes']), make(['routes', 'check'])];
+    expect(findCommand(['routes', 'check', 'x'], commands)?.command.path).toEqual(['routes', 'check']);
+    expect(findCommand(['route'], commands)).toBeUndefined();
+  });
+});

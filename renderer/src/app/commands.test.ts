@@ -1,0 +1,36 @@
+import { describe, expect, it, vi } from 'vitest';
+
+vi.mock('./areas', () => ({
+  AREAS: [
+    { id: 'overview', label: 'Overview', description: 'Engine, runtime and hub at a glance', shortcut: '1' },
+    { id: 'settings', label: 'Settings', description: 'Theme, data folder and component versions', shortcut: '2' },
+  ],
+}));
+
+const { filterCommands, paletteCommands, runCommand } = await import('./commands');
+
+describe('command palette commands', () => {
+  it('offers navigation to every area and the app actions', () => {
+    const ids = paletteCommands().map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(['go.overview', 'go.settings', 'theme.dark', 'theme.light', 'theme.system', 'console.reload']));
+  });
+
+  it.each([
+    ['', 7],
+    ['settings', 1],
+    ['THEME', 4],
+    ['theme night', 1],
+    ['versions', 1],
+    ['nothing-like-this', 0],
+  ])('filters %j to %i commands', (query, count) => {
+    expect(filterCommands(paletteCommands(), query)).toHaveLength(count);
+  });
+
+  it('runs the action a command names', () => {
+    const actions = { navigate: vi.fn(), setTheme: vi.fn(), copyDataDir: vi.fn(), reload: vi.fn() };
+    runCommand('go.settings', actions);
+    runCommand('theme.dark', actions);
+    expect(actions.navigate).toHaveBeenCalledWith('settings');
+    expect(actions.setTheme).toHaveBeenCalledWith('dark');
+  });
+});
