@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '../../shared/ipc/wire';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../runtime/atomic-file';
 import type { Disposable } from './event-bus';
 import type { Host } from './host';
 import { allowedHosts, checkAccess, isLoopback, SECURITY_HEADERS, type AccessPolicy } from './security';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ok, fail, type Result } from '../../shared/errors';
 import { appContract, DEFAULT_SETTINGS, Settings } from '../../shared/ipc/app.contract';
-import { writeFileAtomic } from '../host/atomic-file';
+import { writeFileAtomic } from '../runtime/atomic-file';
 import type { EventBus } from '../host/event-bus';
 
 /** User settings, persisted as `settings.json` in the data folder and validated whenever read or written. */

@@ -38,7 +38,10 @@ export class JsonLinesDecoder {
   }
 }
 
-/** Reads a whole JSON-lines stream, calling `onValue` for each value; resolves when the stream ends. */
+/**
+ * Reads a whole JSON-lines stream, calling `onValue` for each value; resolves when the stream ends. An HTTP
+ * body that closes before its end (the engine went away mid-stream) rejects with ECONNRESET.
+ */
 export function readJsonLines(
   stream: NodeJS.ReadableStream,
   onValue: (value: unknown) => void,
@@ -46,13 +49,20 @@ export function readJsonLines(
 ): Promise<void> {
   const decoder = new JsonLinesDecoder(onInvalid);
   return new Promise((resolve, reject) => {
+    let ended = false;
     stream.on('data', (chunk: Buffer | string) => decoder.write(chunk).forEach(onValue));
     stream.on('error', reject);
     stream.on('end', () => {
+      ended = true;
       decoder.end().forEach(onValue);
       resolve();
     });
-    stream.on('close', () => resolve());
+    stream.on('close', () => {
+      if (ended) return;
+      const complete = (stream as { complete?: boolean }).complete !== false;
+      if (complete) resolve();
+      else reject(Object.assign(new Error('the stream broke off before its end'), { code: 'ECONNRESET' }));
+    });
   });
 }
 

@@ -4,11 +4,14 @@ import { rm } from 'node:fs/promises';
 /**
  * A byte-for-byte proxy from a unix socket to another (the real docker.sock), that tests start and stop to
  * make an engine "appear" and "go away" without touching the real one. Stopping closes every open
- * connection, as a dying engine would, and removes the socket file.
+ * connection, as a dying engine would, and removes the socket file. `hang` makes it a hung engine: it keeps
+ * every connection open and accepts new ones, but nothing goes through any more (until `stop`).
  */
 export class UnixSocketProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  private hanging = false;
 
   constructor(
     readonly path: string,
@@ -22,13 +25,18 @@ export class UnixSocketProxy {
   async start(): Promise<void> {
     if (this.server) return;
     await rm(this.path, { force: true });
+    this.hanging = false;
     const server = net.createServer((client) => {
-      const upstream = net.connect(this.target);
       this.track(client);
+      if (this.hanging) return; // accepted, never answered
+      const upstream = net.connect(this.target);
       this.track(upstream);
       client.pipe(upstream);
       upstream.pipe(client);
+      const pair = { client, upstream };
+      this.pairs.add(pair);
       const close = () => {
+        this.pairs.delete(pair);
         client.destroy();
         upstream.destroy();
       };
@@ -44,12 +52,23 @@ export class UnixSocketProxy {
     this.server = server;
   }
 
+  hang(): void {
+    this.hanging = true;
+    for (const { client, upstream } of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    this.pairs.clear();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await rm(this.path, { force: true });
   }

@@ -52,7 +52,7 @@ async function hostFileEntries(spec: HostFileSpec): Promise<Result<ContextEntry[
 
 async function walk(root: string, relative: string, out: ContextEntry[]): Promise<void> {
   const dir = path.join(root, relative);
-  for (const name of (await readdir(dir)).sort()) {
+  for (const name of await readdir(dir)) {
     const rel = path.posix.join(relative, name);
     const info = await lstat(path.join(root, rel));
     if (info.isDirectory()) {
@@ -83,7 +83,8 @@ export async function planContext(recipe: ImageRecipe): Promise<Result<ContextEn
   for (const [inImage, mode] of Object.entries(recipe.directories)) entries.push({ kind: 'directory', target: imagePath(inImage), mode: Number.parseInt(mode, 8) });
   // One entry per target: later ones (host files, recipe dirs) win over rootfs/ defaults.
   const byTarget = new Map(entries.map((entry) => [entry.target, entry]));
-  return ok([...byTarget.values()].sort((a, b) => a.target.localeCompare(b.target)));
+  // Code-unit order, not locale order: the hash must be the same on every machine.
+  return ok([...byTarget.values()].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)));
 }
 
 function sha256File(file: string): Promise<string> {

@@ -1,0 +1,36 @@
+import type { ObservedModule, RuntimeStatus } from './model';
+import type { DeploymentStatusCode } from './reported';
+
+export type AgentState =
+  | { readonly state: 'idle' }
+  | { readonly state: 'reconciling'; readonly version: number }
+  | { readonly state: 'converged'; readonly version: number }
+  | { readonly state: 'failing'; readonly version: number; readonly reason: string }
+  | { readonly state: 'engineUnavailable'; readonly reason: string };
+
+/** One row of the modules table. */
+export interface ModuleRow {
+  readonly name: string;
+  readonly image: string;
+  readonly desiredStatus: 'running' | 'stopped';
+  readonly runtimeStatus: RuntimeStatus;
+  readonly exitCode: number | undefined;
+  readonly restartCount: number;
+  readonly startedAt: string | undefined;
+  readonly finishedAt: string | undefined;
+  readonly lastRestartTime: string | undefined;
+  readonly containerId: string | undefined;
+  readonly restartPolicy: string;
+  readonly startupOrder: number;
+}
+
+/** What the agent publishes after every reconcile. */
+export interface AgentSnapshot {
+  readonly state: AgentState;
+  readonly version: number;
+  readonly appliedAt: string | undefined;
+  readonly modules: readonly ModuleRow[];
+  readonly lastPlan: readonly string[];
+  readonly lastDesiredStatus: { readonly code: DeploymentStatusCode; readonly description: string };
+  readonly observed: readonly ObservedModule[];
+}

@@ -1,0 +1,63 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../atomic-file';
+import type { AgentMemory } from './model';
+
+/**
+ * The agent's persisted state in `<dataDir>/runtime/`: the accepted deployment (exactly as applied, so a
+ * restarted agent reconciles towards the same target) and the restart statistics. Written atomically.
+ */
+const Persisted = z.object({
+  version: z.number().int().nonnegative(),
+  appliedAt: z.string(),
+  /** The deployment document as applied (JSON text). */
+  deployment: z.string(),
+  /** The desired state the previous plan was made for, to tell a status-only change. */
+  previousDeployment: z.string().optional(),
+});
+export type PersistedDeployment = z.infer<typeof Persisted>;
+
+const Memory = z.record(z.string(), z.object({ restartCount: z.number().int().nonnegative(), lastRestartTime: z.string().optional() }));
+
+export class AgentStateStore {
+  private readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'runtime');
+  }
+
+  async loadDeployment(): Promise<PersistedDeployment | undefined> {
+    return this.read('deployment.json', Persisted);
+  }
+
+  async saveDeployment(value: PersistedDeployment): Promise<void> {
+    await this.write('deployment.json', value);
+  }
+
+  async loadMemory(): Promise<AgentMemory> {
+    const memory = await this.read('restarts.json', Memory);
+    return Object.fromEntries(Object.entries(memory ?? {}).map(([k, v]) => [k, { restartCount: v.restartCount, lastRestartTime: v.lastRestartTime }]));
+  }
+
+  async saveMemory(memory: AgentMemory): Promise<void> {
+    await this.write('restarts.json', memory);
+  }
+
+  private async read<T>(file: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    let text: string;
+    try {
+      text = await readFile(join(this.dir, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`${join(this.dir, file)} is corrupt: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+
+  private async write(file: string, value: unknown): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(join(this.dir, file), `${JSON.stringify(value, null, 2)}\n`);
+  }
+}

@@ -1,0 +1,69 @@
+import { fail, ok, type Result } from '../../../shared/errors';
+import type { ContainerCreateOptions, ContainerDriver } from '../drivers/driver';
+import { containerSpec, type RuntimeContext } from './container-spec';
+import type { AgentMemory } from './model';
+import type { Step, StepKind } from './steps';
+
+export interface ExecContext {
+  readonly driver: ContainerDriver;
+  readonly runtime: RuntimeContext;
+  readonly now: () => number;
+  readonly memory: { get(): AgentMemory; set(next: AgentMemory): void };
+  /** Seconds the engine waits after SIGTERM before SIGKILL. */
+  readonly stopTimeoutSeconds: number;
+}
+
+type Executor<S extends Step> = (step: S, ctx: ExecContext) => Promise<Result<void>>;
+
+/** One executor per step kind. A kind added to `Step` without an executor here fails to compile. */
+export type Executors = { readonly [K in StepKind]: Executor<Extract<Step, { kind: K }>> };
+
+const asVoid = <T>(result: Result<T>): Result<void> => (result.ok ? ok(undefined) : result);
+
+export const EXECUTORS: Executors = {
+  async ensureImage(step, { driver }) {
+    const image = await driver.inspectImage(step.image);
+    if (image.ok) return ok(undefined);
+    if (image.error.code !== 'NOT_FOUND') return image;
+    const hint = `Load it offline with \`gatehouse runtime sideload <image.tar>\` (the Runtime area has the same).`;
+    return step.pullPolicy === 'never'
+      ? fail('NOT_FOUND', `Image ${step.image} for ${step.module} is not on this machine and its imagePullPolicy is never. ${hint}`)
+      : fail('NOT_FOUND', `Image ${step.image} for ${step.module} is not on this machine and no registry is reachable from here. ${hint}`);
+  },
+  async create(step, ctx) {
+    return asVoid(await ctx.driver.createContainer(step.module, containerSpec(step.desired, ctx.runtime) as unknown as ContainerCreateOptions));
+  },
+  async start(step, { driver }) {
+    return asVoid(await driver.startContainer(step.module));
+  },
+  async stop(step, { driver, stopTimeoutSeconds }) {
+    const result = await driver.stopContainer(step.module, { timeoutSeconds: stopTimeoutSeconds });
+    return !result.ok && result.error.code === 'NOT_FOUND' ? ok(undefined) : asVoid(result);
+  },
+  async remove(step, { driver }) {
+    const result = await driver.removeContainer(step.module, { force: true });
+    return !result.ok && result.error.code === 'NOT_FOUND' ? ok(undefined) : result;
+  },
+  async restart(step, ctx) {
+    // IoT Edge: stop, then start; then record restartCount + 1 and the time.
+    const stopped = await ctx.driver.stopContainer(step.module, { timeoutSeconds: ctx.stopTimeoutSeconds });
+    if (!stopped.ok) return stopped;
+    const started = await ctx.driver.startContainer(step.module);
+    if (!started.ok) return started;
+    const memory = ctx.memory.get();
+    ctx.memory.set({ ...memory, [step.module]: { restartCount: step.restartCount + 1, lastRestartTime: new Date(ctx.now()).toISOString() } });
+    return ok(undefined);
+  },
+  async forgetRestarts(step, ctx) {
+    const { [step.module]: _forgotten, ...rest } = ctx.memory.get();
+    ctx.memory.set(rest);
+    return ok(undefined);
+  },
+  async wait() {
+    return ok(undefined);
+  },
+};
+
+export function execute(step: Step, ctx: ExecContext): Promise<Result<void>> {
+  return (EXECUTORS[step.kind] as Executor<Step>)(step, ctx);
+}

@@ -1,0 +1,72 @@
+import { BUSYBOX_IMAGE, TEST_LABEL } from '../drivers/test-engine.test-util';
+import type { RuntimeContext } from './container-spec';
+
+export const TEST_RUNTIME: RuntimeContext = {
+  deviceId: 'test-gateway',
+  iotHubHostName: 'localhub.gatehouse',
+  gatewayHostName: 'test-gateway',
+  workloadUri: 'http://127.0.0.1:15580',
+  network: 'host',
+  generationIds: {},
+  apiVersion: '2022-08-03',
+  runtimeLogLevel: 'info',
+  allowElevatedDockerPermissions: true,
+};
+
+export interface TestModule {
+  readonly status?: 'running' | 'stopped';
+  readonly restartPolicy?: string;
+  readonly startupOrder?: number;
+  readonly image?: string;
+  readonly env?: Record<string, string>;
+  readonly cmd?: string[];
+  readonly createOptions?: Record<string, unknown>;
+}
+
+/** A real, strict deployment manifest of busybox test modules, labelled for cleanup. */
+export function testDeployment(runId: string, modules: Record<string, TestModule>): string {
+  const mods = Object.fromEntries(
+    Object.entries(modules).map(([name, m]) => [
+      name,
+      {
+        version: '1.0',
+        type: 'docker',
+        status: m.status ?? 'running',
+        restartPolicy: m.restartPolicy ?? 'always',
+        ...(m.startupOrder !== undefined ? { startupOrder: m.startupOrder } : {}),
+        env: Object.fromEntries(Object.entries(m.env ?? {}).map(([k, v]) => [k, { value: v }])),
+        settings: {
+          image: m.image ?? BUSYBOX_IMAGE,
+          createOptions: JSON.stringify({ ...(m.cmd ? { Cmd: m.cmd } : {}), Labels: { [TEST_LABEL]: runId }, ...m.createOptions }),
+        },
+      },
+    ]),
+  );
+  return JSON.stringify(
+    {
+      modulesContent: {
+        $edgeAgent: {
+          'properties.desired': {
+            schemaVersion: '1.1',
+            runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25', loggingOptions: '', registryCredentials: {} } },
+            systemModules: {
+              edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5', createOptions: '{}' } },
+              edgeHub: {
+                type: 'docker',
+                status: 'running',
+                restartPolicy: 'always',
+                settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5', createOptions: '{}' },
+              },
+            },
+            modules: mods,
+          },
+        },
+        $edgeHub: {
+          'properties.desired': { schemaVersion: '1.1', routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } },
+        },
+      },
+    },
+    null,
+    2,
+  );
+}

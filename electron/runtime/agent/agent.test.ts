@@ -1,0 +1,174 @@
+import type Dockerode from 'dockerode';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DockerDriver } from '../drivers/docker/docker-driver';
+import { newRunId, removeTestResources, requireEngine, requireTestImages, unwrap, waitFor } from '../drivers/test-engine.test-util';
+import { Agent } from './agent';
+import { testDeployment, TEST_RUNTIME, type TestModule } from './agent.test-util';
+
+const runId = newRunId();
+let docker: Dockerode;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  docker = await requireEngine();
+  await requireTestImages(docker);
+}, 120_000);
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await removeTestResources(docker, runId);
+});
+afterAll(() => removeTestResources(docker, runId));
+
+let seq = 0;
+/** Module names are container names: unique per test run. */
+const uniq = (name: string) => `${name}-${runId}-${seq}`;
+
+async function newAgent(options: { dataDir?: string; now?: () => number } = {}) {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gh-agent-'));
+  const driver = new DockerDriver();
+  const agent = new Agent({ dataDir, driver, runtime: TEST_RUNTIME, periodMs: 60_000, now: options.now, stopTimeoutSeconds: 2 });
+  await agent.start();
+  cleanups.push(() => {
+    agent.dispose();
+    driver.dispose();
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { agent, driver, dataDir };
+}
+
+async function applyAndSettle(agent: Agent, modules: Record<string, TestModule>) {
+  const applied = unwrap(await agent.apply(testDeployment(runId, modules)), 'apply');
+  await agent.settled();
+  return applied;
+}
+
+const inspect = (name: string) => docker.getContainer(name).inspect();
+const running = async (name: string) => ((await inspect(name).catch(() => undefined))?.State.Running ? true : undefined);
+
+describe('Agent on a real Docker engine', () => {
+  it('applies three modules: running, with IoT Edge names, labels and env', async () => {
+    seq++;
+    const { agent } = await newAgent();
+    const [a, b, c] = [uniq('a'), uniq('b'), uniq('c')];
+    const applied = await applyAndSettle(agent, { [a]: { env: { GREETING: 'hello' } }, [b]: {}, [c]: {} });
+    expect(applied.plan.filter((l) => l.startsWith('create'))).toHaveLength(3);
+    for (const name of [a, b, c]) await waitFor(`${name} running`, () => running(name));
+    const details = await inspect(a);
+    expect(details.Name).toBe(`/${a}`);
+    expect(details.Config.Labels).toMatchObject({
+      'net.azure-devices.edge.owner': 'Microsoft.Azure.Devices.Edge.Agent',
+      'net.azure-devices.edge.original-image': 'gatehouse/busybox-module:test',
+    });
+    expect(details.Config.Env).toEqual(expect.arrayContaining(['GREETING=hello', `IOTEDGE_MODULEID=${a}`, 'IOTEDGE_DEVICEID=test-gateway', 'IOTEDGE_AUTHSCHEME=sasToken']));
+    expect(details.HostConfig.NetworkMode).toBe('host');
+    await waitFor('converged', () => (agent.current.state.state === 'converged' && agent.current.modules.every((m) => m.runtimeStatus === 'running') ? true : undefined));
+  });
+
+  it('recreates only the module whose env, createOptions or image changed; status-only changes do not recreate', async () => {
+    seq++;
+    const { agent } = await newAgent();
+    const [a, b, c] = [uniq('a'), uniq('b'), uniq('c')];
+    const base: Record<string, TestModule> = { [a]: { env: { V: '1' } }, [b]: {}, [c]: {} };
+    await applyAndSettle(agent, base);
+    const ids = async () => Object.fromEntries(await Promise.all([a, b, c].map(async (n) => [n, (await inspect(n)).Id])));
+    const before = await ids();
+
+    await applyAndSettle(agent, { ...base, [a]: { env: { V: '2' } } });
+    let after = await ids();
+    expect(after[a]).not.toBe(before[a]);
+    expect([after[b], after[c]]).toEqual([before[b], before[c]]);
+    expect((await inspect(a)).Config.Env).toContain('V=2');
+
+    await applyAndSettle(agent, { ...base, [a]: { env: { V: '2' } }, [b]: { createOptions: { StopTimeout: 3 } } });
+    const third = await ids();
+    expect(third[b]).not.toBe(after[b]);
+    expect([third[a], third[c]]).toEqual([after[a], after[c]]);
+    after = third;
+
+    await applyAndSettle(agent, { ...base, [a]: { env: { V: '2' } }, [b]: { createOptions: { StopTimeout: 3 } }, [c]: { status: 'stopped' } });
+    await waitFor(`${c} stopped`, async () => ((await inspect(c)).State.Running ? undefined : true));
+    expect((await ids())[c]).toBe(after[c]);
+  });
+
+  it('removes a module that is no longer desired and leaves containers it did not create alone', async () => {
+    seq++;
+    const { agent } = await newAgent();
+    const [a, b, stranger] = [uniq('a'), uniq('b'), uniq('stranger')];
+    const foreign = await docker.createContainer({ name: stranger, Image: 'gatehouse/busybox-module:test', Labels: { 'gatehouse.test': runId } });
+    await applyAndSettle(agent, { [a]: {}, [b]: {} });
+    await applyAndSettle(agent, { [a]: {} });
+    await waitFor(`${b} removed`, async () => ((await inspect(b).catch(() => undefined)) ? undefined : true));
+    expect((await foreign.inspect()).Name).toBe(`/${stranger}`);
+    expect(await running(a)).toBe(true);
+  });
+
+  it('refuses an invalid manifest whole: nothing changes', async () => {
+    seq++;
+    const { agent, dataDir } = await newAgent();
+    const a = uniq('a');
+    await applyAndSettle(agent, { [a]: {} });
+    const id = (await inspect(a)).Id;
+    const broken = testDeployment(runId, { [a]: { restartPolicy: 'sometimes' }, [uniq('new')]: {} });
+    const result = await agent.apply(broken);
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_MANIFEST' } });
+    expect(result.ok ? [] : (result.error.details as { diagnostics: { line: number }[] }).diagnostics[0]?.line).toBeGreaterThan(1);
+    await agent.settled();
+    expect((await inspect(a)).Id).toBe(id);
+    expect(agent.persistedDeployment?.version).toBe(1);
+    const reloaded = await newAgent({ dataDir });
+    expect(reloaded.agent.persistedDeployment?.version).toBe(1);
+  });
+
+  it('honours startupOrder when creating', async () => {
+    seq++;
+    const { agent } = await newAgent();
+    const [first, second, last] = [uniq('first'), uniq('second'), uniq('last')];
+    await applyAndSettle(agent, { [last]: {}, [second]: { startupOrder: 2 }, [first]: { startupOrder: 1 } });
+    const started = await Promise.all([first, second, last].map(async (n) => Date.parse((await inspect(n)).State.StartedAt)));
+    expect(started).toEqual([...started].sort((x, y) => x - y));
+  });
+
+  it('restarts a crash-looping module with backoff, counting restarts (fake clock, real engine)', async () => {
+    seq++;
+    let offset = 0;
+    const { agent } = await newAgent({ now: () => Date.now() + offset });
+    const crash = uniq('crash');
+    await applyAndSettle(agent, { [crash]: { cmd: ['crashloop', '3'] } });
+    const row = () => agent.current.modules.find((m) => m.name === crash);
+    await waitFor('first crash', async () => (agent.schedule(), await agent.settled(), row()?.exitCode === 3 ? true : undefined));
+    expect(row()).toMatchObject({ runtimeStatus: 'backoff', restartCount: 0 });
+
+    for (const [restarts, coolOffSeconds] of [[1, 10], [2, 20], [3, 40]] as const) {
+      // Not yet due: still waiting, no restart.
+      agent.schedule();
+      await agent.settled();
+      expect(row()?.restartCount).toBe(restarts - 1);
+      offset += (coolOffSeconds + 1) * 1000;
+      await waitFor(`restart #${restarts}`, async () => (agent.schedule(), await agent.settled(), row()?.restartCount === restarts ? true : undefined));
+      await waitFor(`crash after restart #${restarts}`, async () => ((await inspect(crash)).State.Running ? undefined : true));
+    }
+    expect(agent.restartMemory[crash]?.restartCount).toBe(3);
+  }, 60_000);
+
+  it('a restarted agent adopts running containers without restarting them', async () => {
+    seq++;
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-agent-adopt-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await newAgent({ dataDir });
+    const [a, b] = [uniq('a'), uniq('b')];
+    await applyAndSettle(first.agent, { [a]: {}, [b]: {} });
+    const before = await Promise.all([a, b].map(async (n) => (await inspect(n)).State.StartedAt));
+    first.agent.dispose();
+
+    const second = await newAgent({ dataDir });
+    await second.agent.settled();
+    expect(second.agent.current.state).toMatchObject({ state: 'converged' });
+    const after = await Promise.all([a, b].map(async (n) => (await inspect(n)).State.StartedAt));
+    expect(after).toEqual(before);
+    const containers = await docker.listContainers({ all: true, filters: { name: [a] } });
+    expect(containers.filter((c) => c.Names.includes(`/${a}`))).toHaveLength(1);
+  });
+});

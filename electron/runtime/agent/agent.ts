@@ -1,0 +1,267 @@
+import { fail, ok, type Result } from '../../../shared/errors';
+import { validateManifest } from '../../../shared/manifest';
+import type { ContainerDriver } from '../drivers/driver';
+import { Emitter, type Event } from '../drivers/event';
+import type { Disposable } from '../drivers/disposable';
+import { plan } from './agent.planner';
+import { execute, type ExecContext } from './agent.executor';
+import { AgentStateStore, type PersistedDeployment } from './agent-state.store';
+import type { RuntimeContext } from './container-spec';
+import { deploymentFrom, type Deployment } from './desired-state';
+import { IOT_EDGE_RESTART_SETTINGS, type AgentMemory, type DesiredState, type ObservedModule, type RestartSettings } from './model';
+import { observe } from './observe';
+import { DEPLOYMENT_STATUS, moduleRuntimeStatus, type DeploymentStatusCode } from './reported';
+import { RetryTracker } from './retry-tracker';
+import { describeStep, type PlannedStep } from './steps';
+import type { ModuleRow, AgentSnapshot, AgentState } from './agent-snapshot';
+
+export interface AgentOptions {
+  readonly dataDir: string;
+  readonly driver: ContainerDriver;
+  readonly runtime: RuntimeContext;
+  readonly settings?: RestartSettings;
+  /** The reconcile period (IoT Edge: 5 s). */
+  readonly periodMs?: number;
+  readonly now?: () => number;
+  readonly stopTimeoutSeconds?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface ApplyResult {
+  readonly version: number;
+  readonly plan: readonly string[];
+}
+
+/**
+ * The agent: apply() validates and persists a deployment; the loop observes the driver, plans (pure), executes
+ * the steps and publishes a snapshot. Reconciles on a period and on every container event of its modules.
+ *
+ *   idle ──apply──▶ reconciling ──▶ converged ◀──▶ reconciling
+ *                       │  ▲             │
+ *                       ▼  │             ▼
+ *                      failing      engineUnavailable
+ */
+export class Agent implements Disposable {
+  private readonly store: AgentStateStore;
+  private readonly settings: RestartSettings;
+  private readonly now: () => number;
+  private readonly retries: RetryTracker;
+  private readonly changed = new Emitter<AgentSnapshot>();
+  readonly onDidChange: Event<AgentSnapshot> = this.changed.event;
+
+  private persisted: PersistedDeployment | undefined;
+  private deployment: Deployment | undefined;
+  private previous: DesiredState | undefined;
+  private memory: AgentMemory = {};
+  private snapshot: AgentSnapshot = { state: { state: 'idle' }, version: 0, appliedAt: undefined, modules: [], lastPlan: [], lastDesiredStatus: { code: DEPLOYMENT_STATUS.unknown, description: '' }, observed: [] };
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly subscriptions: Disposable[] = [];
+  private disposed = false;
+
+  constructor(private readonly options: AgentOptions) {
+    this.store = new AgentStateStore(options.dataDir);
+    this.settings = options.settings ?? IOT_EDGE_RESTART_SETTINGS;
+    this.now = options.now ?? Date.now;
+    this.retries = new RetryTracker(this.settings);
+  }
+
+  /** Loads the persisted deployment and starts the loop. A restarted agent adopts its running containers. */
+  async start(): Promise<void> {
+    this.persisted = await this.store.loadDeployment();
+    this.memory = await this.store.loadMemory();
+    if (this.persisted) {
+      const deployment = deploymentFrom(JSON.parse(this.persisted.deployment));
+      if (deployment.ok) this.deployment = deployment.value;
+      const previous = this.persisted.previousDeployment ? deploymentFrom(JSON.parse(this.persisted.previousDeployment)) : undefined;
+      this.previous = previous?.ok ? { version: this.persisted.version - 1, modules: previous.value.modules } : undefined;
+    }
+    const { driver } = this.options;
+    this.subscriptions.push(
+      driver.onContainerEvent(() => this.schedule(), { labels: { 'net.azure-devices.edge.owner': 'Microsoft.Azure.Devices.Edge.Agent' }, kinds: ['start', 'die', 'stop', 'destroy', 'oom', 'create'] }),
+      driver.onDidChangeState((s) => s.state === 'available' && this.schedule()),
+    );
+    this.timer = setInterval(() => this.schedule(), this.options.periodMs ?? 5000);
+    this.timer.unref();
+    await this.reconcile();
+  }
+
+  get current(): AgentSnapshot {
+    return this.snapshot;
+  }
+
+  get desiredDeployment(): Deployment | undefined {
+    return this.deployment;
+  }
+
+  get persistedDeployment(): PersistedDeployment | undefined {
+    return this.persisted;
+  }
+
+  /** Validate, then plan against what runs now, without changing anything. */
+  async preview(text: string, fileName = 'deployment.json'): Promise<Result<{ plan: PlannedStep[]; deployment: Deployment }>> {
+    const checked = this.check(text, fileName);
+    if (!checked.ok) return checked;
+    const observed = await observe(this.options.driver);
+    if (!observed.ok) return observed;
+    const steps = plan({
+      desired: { version: this.snapshot.version + 1, modules: checked.value.modules },
+      previous: this.deployment ? { version: this.snapshot.version, modules: this.deployment.modules } : undefined,
+      observed: observed.value,
+      memory: this.memory,
+      now: this.now(),
+      settings: this.settings,
+    });
+    return ok({ plan: steps, deployment: checked.value });
+  }
+
+  /** Refuses an invalid deployment whole; otherwise persists it atomically and reconciles towards it. */
+  async apply(text: string, fileName = 'deployment.json'): Promise<Result<ApplyResult>> {
+    const preview = await this.preview(text, fileName);
+    if (!preview.ok && preview.error.code !== 'ENGINE_UNAVAILABLE') return preview;
+    const checked = preview.ok ? ok(preview.value.deployment) : this.check(text, fileName);
+    if (!checked.ok) return checked;
+    const version = (this.persisted?.version ?? 0) + 1;
+    const next: PersistedDeployment = { version, appliedAt: new Date(this.now()).toISOString(), deployment: text, previousDeployment: this.persisted?.deployment };
+    await this.store.saveDeployment(next);
+    this.previous = this.deployment ? { version: version - 1, modules: this.deployment.modules } : undefined;
+    this.persisted = next;
+    this.deployment = checked.value;
+    this.retries.reset();
+    this.options.log?.(`agent: deployment version ${version} accepted (${checked.value.modules.length} modules)`);
+    this.schedule();
+    return ok({ version, plan: preview.ok ? preview.value.plan.map(describeStep) : [] });
+  }
+
+  private check(text: string, fileName: string): Result<Deployment> {
+    const report = validateManifest(text, { fileName, kind: 'deployment' });
+    const errors = report.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      const first = errors[0];
+      return fail('INVALID_MANIFEST', `The deployment has ${errors.length} error(s); nothing was applied. First: line ${first?.line}:${first?.column} ${first?.message}`, {
+        diagnostics: errors,
+      });
+    }
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      return fail('INVALID_MANIFEST', `The deployment is not strict JSON: ${(error as Error).message}`);
+    }
+    return deploymentFrom(document);
+  }
+
+  /** Run a reconcile soon; coalesces bursts of events into one pass. */
+  schedule(): void {
+    if (this.disposed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.reconcile().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.schedule();
+      }
+    });
+  }
+
+  /** Waits for the reconcile in flight (tests, CLI). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async reconcile(): Promise<void> {
+    if (!this.deployment || !this.persisted) return;
+    const version = this.persisted.version;
+    const observed = await observe(this.options.driver);
+    if (!observed.ok) {
+      this.publish({ state: 'engineUnavailable', reason: observed.error.message }, this.snapshot.observed, this.snapshot.lastPlan, this.snapshot.lastDesiredStatus);
+      return;
+    }
+    const desired: DesiredState = { version, modules: this.deployment.modules };
+    const steps = plan({ desired, previous: this.previous, observed: observed.value, memory: this.memory, now: this.now(), settings: this.settings });
+    const actionable = steps.filter((s) => s.step.kind !== 'wait');
+    let status: { code: DeploymentStatusCode; description: string } = { code: DEPLOYMENT_STATUS.successful, description: '' };
+    if (actionable.length) {
+      this.publish({ state: 'reconciling', version }, observed.value, steps.map(describeStep), this.snapshot.lastDesiredStatus);
+      const failure = await this.run(steps);
+      if (failure) status = { code: DEPLOYMENT_STATUS.failed, description: failure };
+      this.previous = desired;
+    }
+    const after = actionable.length ? await observe(this.options.driver) : observed;
+    const final = after.ok ? after.value : observed.value;
+    this.publish(status.code === DEPLOYMENT_STATUS.successful ? { state: 'converged', version } : { state: 'failing', version, reason: status.description }, final, actionable.length ? steps.map(describeStep) : this.snapshot.lastPlan, status);
+  }
+
+  /** Executes steps in order; a failed step is retried on a later pass with backoff. Returns the failure, if any. */
+  private async run(steps: readonly PlannedStep[]): Promise<string | undefined> {
+    let memory = this.memory;
+    const ctx: ExecContext = {
+      driver: this.options.driver,
+      runtime: this.options.runtime,
+      now: this.now,
+      stopTimeoutSeconds: this.options.stopTimeoutSeconds ?? 10,
+      memory: { get: () => memory, set: (next) => (memory = next) },
+    };
+    let failure: string | undefined;
+    for (const { step, id } of steps) {
+      if (!this.retries.mayRun(id, this.now())) {
+        failure ??= `${id} is waiting to be retried`;
+        continue;
+      }
+      const result = await execute(step, ctx);
+      if (result.ok) {
+        this.retries.recordSuccess(id);
+        continue;
+      }
+      this.retries.recordFailure(id, this.now(), result.error.message);
+      failure = result.error.message;
+      this.options.log?.(`agent: ${id} failed: ${result.error.message}`);
+      break;
+    }
+    if (memory !== this.memory) {
+      this.memory = memory;
+      await this.store.saveMemory(memory);
+    }
+    return failure;
+  }
+
+  private publish(state: AgentState, observed: readonly ObservedModule[], lastPlan: readonly string[], lastDesiredStatus: AgentSnapshot['lastDesiredStatus']): void {
+    const byName = new Map(observed.map((o) => [o.name, o]));
+    const modules: ModuleRow[] = (this.deployment?.modules ?? []).map((m) => {
+      const o = byName.get(m.name);
+      return {
+        name: m.name,
+        image: m.image,
+        desiredStatus: m.status,
+        runtimeStatus: moduleRuntimeStatus(m, o, this.memory, this.settings),
+        exitCode: o?.exitCode,
+        restartCount: this.memory[m.name]?.restartCount ?? 0,
+        startedAt: o?.startedAt,
+        finishedAt: o?.finishedAt,
+        lastRestartTime: this.memory[m.name]?.lastRestartTime,
+        containerId: o?.containerId,
+        restartPolicy: m.restartPolicy,
+        startupOrder: m.startupOrder,
+      };
+    });
+    const next: AgentSnapshot = { state, version: this.persisted?.version ?? 0, appliedAt: this.persisted?.appliedAt, modules, lastPlan, lastDesiredStatus, observed };
+    if (JSON.stringify(next) === JSON.stringify(this.snapshot)) return;
+    this.snapshot = next;
+    this.changed.fire(next);
+  }
+
+  get restartMemory(): AgentMemory {
+    return this.memory;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}
