@@ -85,9 +85,9 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T>, Disposable {
 
 /** Turns an event into an async iterable; disposing (or breaking out of the loop) unsubscribes. */
 export function iterateEvent<T>(event: Event<T>, filter: (value: T) => boolean = () => true): AsyncQueue<T> {
-  let subscription: Disposable | undefined;
-  const queue = new AsyncQueue<T>({ onCancel: () => subscription?.dispose(), highWaterMark: Number.POSITIVE_INFINITY });
-  subscription = event((value) => {
+  const holder: { subscription?: Disposable } = {};
+  const queue = new AsyncQueue<T>({ onCancel: () => holder.subscription?.dispose(), highWaterMark: Number.POSITIVE_INFINITY });
+  holder.subscription = event((value) => {
     if (filter(value)) queue.push(value);
   });
   return queue;

@@ -28,6 +28,7 @@ export async function requireEngine(socketPath = DOCKER_SOCKET): Promise<Dockero
       `These tests need a Docker engine at unix://${socketPath} and none answers (${(error as Error).message}). ` +
         'CI always has one. Locally: start it (e.g. `dockerd --bridge=none --iptables=false &`) or point ' +
         'GATEHOUSE_TEST_DOCKER_SOCKET at its socket.',
+      { cause: error },
     );
   }
   return docker;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerEvent } from '../driver-model';
 import { eventMatches, parseContainerEvent, ReplayFilter, rfc3339ToNanos } from './docker-event-parser';
 
-function dockerEvent(action: string, attributes: Record<string, string> = {}, timeNano = 1_795_000_000_123_456_789): unknown {
+function dockerEvent(action: string, attributes: Record<string, string> = {}, timeNano = 1_795_000_000_123_456_768): unknown {
   return {
     status: action,
     id: 'abc123',
