@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, type Result } from '../../shared/errors';
 import type { Contract, ContractClient } from '../../shared/ipc';
+import { WebSocket } from 'ws';
 import { WireResult } from '../../shared/ipc/wire';
 import { resolveDataDir } from '../host/data-dir';
 import { createHost, type Host } from '../host/host';
@@ -13,6 +14,10 @@ import { createHost, type Host } from '../host/host';
 export interface HostConnection {
   readonly mode: 'remote' | 'in-process';
   invoke(method: string, params: unknown): Promise<Result<unknown>>;
+  /** Contract events (e.g. log lines); resolves once the subscription is live. */
+  subscribe(event: string, listener: (payload: unknown) => void): Promise<() => void>;
+  /** In-process only: wait until the agent has nothing in flight. */
+  settle(): Promise<void>;
   close(): void;
 }
 
@@ -20,8 +25,18 @@ export async function connectHost(env: NodeJS.ProcessEnv): Promise<HostConnectio
   const dataDir = resolveDataDir(env);
   const remote = await findRunningHost(dataDir);
   if (remote) return remote;
-  const host: Host = createHost({ dataDir, shell: 'served' });
-  return { mode: 'in-process', invoke: (m, p) => host.dispatcher.invoke(m, p), close: () => host.dispose() };
+  const host: Host = createHost({ dataDir, shell: 'served', env, log: () => undefined });
+  await host.ready;
+  return {
+    mode: 'in-process',
+    invoke: (m, p) => host.dispatcher.invoke(m, p),
+    subscribe: async (event, listener) => {
+      const subscription = host.events.listen((name, payload) => name === event && listener(payload));
+      return () => subscription.dispose();
+    },
+    settle: () => host.agent.settled(),
+    close: () => host.dispose(),
+  };
 }
 
 async function findRunningHost(dataDir: string): Promise<HostConnection | undefined> {
@@ -47,7 +62,31 @@ async function findRunningHost(dataDir: string): Promise<HostConnection | undefi
     }
   };
   const probe = await invoke('app.getInfo', {});
-  return probe.ok ? { mode: 'remote', invoke, close: () => undefined } : undefined;
+  if (!probe.ok) return undefined;
+  let socket: WebSocket | undefined;
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const subscribe = async (event: string, listener: (payload: unknown) => void) => {
+    if (!socket) {
+      socket = new WebSocket(`${discovery.origin.replace(/^http/, 'ws')}/ws`, {
+        headers: { authorization: `Bearer ${discovery.token}`, origin: discovery.origin },
+      });
+      socket.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { t: string; event?: string; payload?: unknown };
+        if (frame.t === 'event' && frame.event) for (const l of listeners.get(frame.event) ?? []) l(frame.payload);
+      });
+      await new Promise<void>((resolve, reject) => {
+        socket?.once('open', () => resolve());
+        socket?.once('error', reject);
+      });
+    }
+    if (!listeners.has(event)) {
+      listeners.set(event, new Set());
+      socket.send(JSON.stringify({ t: 'sub', event }));
+    }
+    listeners.get(event)?.add(listener);
+    return () => listeners.get(event)?.delete(listener);
+  };
+  return { mode: 'remote', invoke, subscribe, settle: async () => undefined, close: () => socket?.close() };
 }
 
 /** A typed client of one contract over a connection (same shape the renderer uses). */

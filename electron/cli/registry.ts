@@ -1,9 +1,18 @@
 import type { CliCommand } from './command';
 import { serveCommand } from './commands/serve';
 import { statusCommand } from './commands/status';
+import { runtimeApplyCommand, runtimeLogsCommand, runtimeRestartCommand, runtimeSideloadCommand, runtimeStatusCommand } from './commands/runtime';
 
 /** Every CLI command, in the order `gatehouse --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [serveCommand, statusCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  serveCommand,
+  statusCommand,
+  runtimeApplyCommand,
+  runtimeStatusCommand,
+  runtimeLogsCommand,
+  runtimeRestartCommand,
+  runtimeSideloadCommand,
+];
 
 /** The command whose path is the longest prefix of argv's words. */
 export function findCommand(words: readonly string[], commands: readonly CliCommand[] = COMMANDS): { command: CliCommand; rest: string[] } | undefined {

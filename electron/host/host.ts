@@ -1,10 +1,17 @@
-import { arch, platform } from 'node:os';
 import { ok } from '../../shared/errors';
-import { appContract, statusContract } from '../../shared/ipc';
+import { appContract, runtimeContract, statusContract, workspaceContract } from '../../shared/ipc';
 import type { AppInfo } from '../../shared/ipc/app.contract';
-import { DockerEngineProbe, type EngineProbe } from '../services/engine-probe';
+import { arch, hostname, platform } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from '../runtime/agent/agent';
+import type { RuntimeContext } from '../runtime/agent/container-spec';
+import { DockerDriver } from '../runtime/drivers/docker/docker-driver';
+import { nextEvent } from '../runtime/drivers/event';
+import { RuntimeService } from '../services/runtime.service';
 import { SettingsService } from '../services/settings.service';
 import { StatusService } from '../services/status.service';
+import { WorkspaceService } from '../services/workspace.service';
+import { defaultTemplatesDir } from '../services/workspace-templates';
 import { Dispatcher } from './dispatcher';
 import { EventBus, type Disposable } from './event-bus';
 import { GATEHOUSE_VERSION, packageVersion } from './version';
@@ -14,13 +21,19 @@ export interface HostOptions {
   readonly shell: AppInfo['shell'];
   /** Versions the shell knows (Electron, Chromium) added to the component list. */
   readonly shellComponents?: readonly { name: string; version: string }[];
-  readonly engineProbe?: EngineProbe;
+  /** The Docker engine's socket (default: DOCKER_HOST or the platform's socket). */
+  readonly dockerSocketPath?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
 }
 
 export interface Host extends Disposable {
   readonly dataDir: string;
   readonly dispatcher: Dispatcher;
   readonly events: EventBus;
+  readonly agent: Agent;
+  /** Resolves when the agent has loaded its persisted state and made its first reconcile. */
+  readonly ready: Promise<void>;
 }
 
 /**
@@ -31,7 +44,19 @@ export function createHost(options: HostOptions): Host {
   const events = new EventBus();
   const dispatcher = new Dispatcher();
   const settings = new SettingsService(options.dataDir, events);
-  const status = new StatusService(options.engineProbe ?? new DockerEngineProbe(), events).start();
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const driver = new DockerDriver(options.dockerSocketPath ? { socketPath: options.dockerSocketPath } : {});
+  const runtime = runtimeContext(options.dataDir, env);
+  const agent = new Agent({ dataDir: options.dataDir, driver, runtime, log });
+  const engineVerdict = nextEvent(driver.onDidChangeState, (s) => s.state !== 'connecting', AbortSignal.timeout(5000));
+  const ready = Promise.all([
+    agent.start().catch((error: unknown) => log(`gatehouse: the agent did not start: ${(error as Error).message}`)),
+    driver.state.state === 'connecting' ? engineVerdict : undefined,
+  ]).then(() => undefined);
+  const runtimeService = new RuntimeService(agent, driver, runtime, events);
+  const status = new StatusService(driver, agent, events);
+  const workspace = new WorkspaceService({ dataDir: options.dataDir, events, templatesDir: defaultTemplatesDir() });
 
   const info: AppInfo = {
     name: 'Gatehouse',
@@ -65,11 +90,42 @@ export function createHost(options: HostOptions): Host {
     get: async () => ok(status.get()),
     refresh: async () => ok(await status.refresh()),
   });
+  dispatcher.register(workspaceContract, workspace);
+  dispatcher.register(runtimeContract, runtimeService);
 
   return {
     dataDir: options.dataDir,
     dispatcher,
     events,
-    dispose: () => status.dispose(),
+    agent,
+    ready,
+    dispose: () => {
+      status.dispose();
+      workspace.dispose();
+      runtimeService.dispose();
+      agent.dispose();
+      driver.dispose();
+    },
+  };
+}
+
+/**
+ * What the runtime tells modules about this device. The network is a runtime setting: IoT Edge uses the
+ * user-defined bridge `azure-iot-edge`; Gatehouse defaults to host networking, which keeps module traffic on
+ * this machine's loopback (GATEHOUSE_RUNTIME_NETWORK=azure-iot-edge on a real gateway).
+ */
+export function runtimeContext(dataDir: string, env: NodeJS.ProcessEnv): RuntimeContext {
+  const deviceId = env.GATEHOUSE_DEVICE_ID ?? `gatehouse-${hostname()}`.toLowerCase();
+  return {
+    deviceId,
+    iotHubHostName: env.GATEHOUSE_IOTHUB_HOSTNAME ?? 'localhub.gatehouse.local',
+    gatewayHostName: env.GATEHOUSE_GATEWAY_HOSTNAME ?? 'localhost',
+    workloadUri: env.GATEHOUSE_WORKLOAD_URI ?? 'http://127.0.0.1:15580',
+    workloadListenDir: join(dataDir, 'mnt'),
+    network: env.GATEHOUSE_RUNTIME_NETWORK ?? 'host',
+    generationIds: {},
+    apiVersion: '2022-08-03',
+    runtimeLogLevel: 'info',
+    allowElevatedDockerPermissions: true,
   };
 }

@@ -1,50 +1,73 @@
-import { statusContract, type EngineStatus, type HostStatus } from '../../shared/ipc/status.contract';
-import type { Disposable, EventBus } from '../host/event-bus';
-import type { EngineProbe } from './engine-probe';
+import { statusContract, type HostStatus, type RuntimeStatus } from '../../shared/ipc/status.contract';
+import type { EventBus } from '../host/event-bus';
+import type { Agent } from '../runtime/agent/agent';
+import type { AgentSnapshot } from '../runtime/agent/agent-snapshot';
+import type { Disposable } from '../runtime/drivers/disposable';
+import type { ContainerDriver } from '../runtime/drivers/driver';
+import { nextEvent } from '../runtime/drivers/event';
+import { engineStatus } from './runtime.service';
 
 /**
- * Engine, runtime and hub status for the status bar. The engine is probed here, in the host, on an interval
- * (the renderer never polls: it receives `status.changed`).
+ * Engine, runtime and hub status for the status bar and `gatehouse status`. Derived from the driver's and the
+ * agent's own state and pushed as `status.changed` whenever it changes: the renderer never polls.
  */
 export class StatusService implements Disposable {
-  private status: HostStatus = {
-    engine: { state: 'checking' },
-    runtime: { state: 'idle', detail: 'No deployment applied' },
-    hub: { state: 'local', detail: 'Local hub (no cloud account)' },
-  };
-  private timer: NodeJS.Timeout | undefined;
+  private last: string;
+  private readonly subscriptions: Disposable[];
 
   constructor(
-    private readonly probe: EngineProbe,
+    private readonly driver: ContainerDriver,
+    private readonly agent: Agent,
     private readonly events: EventBus,
-    private readonly intervalMs = 5000,
-  ) {}
-
-  start(): this {
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
-    this.timer.unref();
-    return this;
+  ) {
+    this.last = JSON.stringify(this.get());
+    const push = () => {
+      const status = this.get();
+      const text = JSON.stringify(status);
+      if (text === this.last) return;
+      this.last = text;
+      this.events.emit(statusContract, 'changed', status);
+    };
+    this.subscriptions = [driver.onDidChangeState(push), agent.onDidChange(push)];
   }
 
   get(): HostStatus {
-    return this.status;
+    return {
+      engine: engineStatus(this.driver.state),
+      runtime: runtimeStatus(this.agent.current),
+      hub: { state: 'local', detail: 'Local hub (no cloud account)' },
+    };
   }
 
+  /** Asks the engine now; while the driver is still connecting, waits (up to 5 s) for its verdict. */
   async refresh(): Promise<HostStatus> {
-    const engine = await this.probe.check();
-    if (!sameEngine(engine, this.status.engine)) {
-      this.status = { ...this.status, engine };
-      this.events.emit(statusContract, 'changed', this.status);
+    await this.driver.ping();
+    if (this.driver.state.state === 'connecting') {
+      await nextEvent(this.driver.onDidChangeState, (s) => s.state !== 'connecting', AbortSignal.timeout(5000));
     }
-    return this.status;
+    return this.get();
   }
 
   dispose(): void {
-    if (this.timer) clearInterval(this.timer);
+    for (const s of this.subscriptions) s.dispose();
   }
 }
 
-function sameEngine(a: EngineStatus, b: EngineStatus): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+export function runtimeStatus(snapshot: AgentSnapshot): RuntimeStatus {
+  const count = snapshot.modules.length;
+  const running = snapshot.modules.filter((m) => m.runtimeStatus === 'running').length;
+  switch (snapshot.state.state) {
+    case 'idle':
+      return { state: 'idle', detail: 'No deployment applied' };
+    case 'reconciling':
+      return { state: 'running', modules: running, detail: `Applying deployment v${snapshot.state.version}` };
+    case 'converged':
+      return running === snapshot.modules.filter((m) => m.desiredStatus === 'running').length
+        ? { state: 'running', modules: running, detail: `${running} of ${count} modules running (deployment v${snapshot.state.version})` }
+        : { state: 'degraded', detail: `${running} of ${count} modules running (deployment v${snapshot.state.version})` };
+    case 'failing':
+      return { state: 'degraded', detail: snapshot.state.reason };
+    case 'engineUnavailable':
+      return { state: 'degraded', detail: `Container engine unavailable: ${snapshot.state.reason}` };
+  }
 }

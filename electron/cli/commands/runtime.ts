@@ -1,0 +1,167 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { runtimeContract } from '../../../shared/ipc';
+import type { AppError } from '../../../shared/errors';
+import type { LogLine, RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
+import type { CliCommand, CliIo } from '../command';
+import { connectHost, contractClient, type HostConnection } from '../host-client';
+
+async function withRuntime<T>(io: CliIo, run: (client: ReturnType<typeof contractClient<typeof runtimeContract>>, connection: HostConnection) => Promise<T>): Promise<T> {
+  const connection = await connectHost(io.env);
+  try {
+    return await run(contractClient(runtimeContract, connection), connection);
+  } finally {
+    connection.close();
+  }
+}
+
+function report(io: CliIo, json: boolean, command: string, error: AppError): number {
+  if (json) io.stdout(JSON.stringify({ ok: false, error }));
+  else {
+    io.stderr(`gatehouse ${command}: ${error.message}`);
+    const diagnostics = (error.details as { diagnostics?: { line: number; column: number; severity: string; code: string; message: string }[] } | undefined)?.diagnostics;
+    for (const d of diagnostics ?? []) io.stderr(`  ${d.line}:${d.column}  ${d.severity}  ${d.code}  ${d.message}`);
+  }
+  return error.code === 'INVALID_MANIFEST' || error.code === 'NOT_FOUND' ? 1 : 2;
+}
+
+export function formatModules(snapshot: RuntimeSnapshot): string {
+  const header = ['NAME', 'IMAGE', 'DESIRED', 'RUNTIME', 'EXIT', 'RESTARTS', 'STARTED'];
+  const rows = snapshot.modules.map((m) => [m.name, m.image, m.desiredStatus, m.runtimeStatus, String(m.exitCode ?? ''), String(m.restartCount), m.startedAt ?? '']);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const engine = snapshot.engine.state === 'available' ? `Docker ${snapshot.engine.version}` : snapshot.engine.state === 'unavailable' ? `unavailable — ${snapshot.engine.reason}` : 'checking';
+  const agent = snapshot.agent.state === 'failing' || snapshot.agent.state === 'engineUnavailable' ? `${snapshot.agent.state} — ${snapshot.agent.reason}` : snapshot.agent.state;
+  return [`Engine: ${engine}`, `Agent:  ${agent}${snapshot.version ? ` (deployment v${snapshot.version})` : ''}`, '', line(header), ...rows.map(line)].join('\n');
+}
+
+export const runtimeApplyCommand: CliCommand = {
+  path: ['runtime', 'apply'],
+  summary: 'Validate a deployment manifest and run it on the local runtime (an invalid one changes nothing)',
+  usage: '<deployment.json> [--dry-run] [--json]',
+  options: { 'dry-run': { type: 'boolean', description: 'show the plan without applying' } },
+  async run({ positionals, values, io }) {
+    const file = positionals[0];
+    if (!file) return (io.stderr('gatehouse runtime apply: name a deployment file'), 2);
+    let text: string;
+    try {
+      text = await readFile(resolve(io.cwd, file), 'utf8');
+    } catch (error) {
+      return report(io, values.json === true, 'runtime apply', { code: 'NOT_FOUND', message: `Cannot read ${file}: ${(error as Error).message}` });
+    }
+    return withRuntime(io, async (runtime, connection) => {
+      if (values['dry-run']) {
+        const preview = await runtime.preview({ text, fileName: file });
+        if (!preview.ok) return report(io, values.json === true, 'runtime apply', preview.error);
+        io.stdout(values.json ? JSON.stringify({ ok: true, dryRun: true, steps: preview.value.steps }) : preview.value.steps.map((s, i) => `${i + 1}. ${s.description}`).join('\n') || 'Nothing to do.');
+        return 0;
+      }
+      const applied = await runtime.apply({ text, fileName: file });
+      if (!applied.ok) return report(io, values.json === true, 'runtime apply', applied.error);
+      await connection.settle();
+      const status = await runtime.status({});
+      if (values.json) io.stdout(JSON.stringify({ ok: true, version: applied.value.version, plan: applied.value.plan, status: status.ok ? status.value : undefined }));
+      else io.stdout([`Deployment v${applied.value.version} accepted.`, ...applied.value.plan.map((l, i) => `${i + 1}. ${l}`), '', status.ok ? formatModules(status.value) : ''].join('\n'));
+      return 0;
+    });
+  },
+};
+
+export const runtimeStatusCommand: CliCommand = {
+  path: ['runtime', 'status'],
+  summary: 'The modules on the local runtime: desired and runtime status, exit codes, restarts',
+  usage: '[--json]',
+  options: {},
+  async run({ values, io }) {
+    return withRuntime(io, async (runtime) => {
+      const status = await runtime.status({});
+      if (!status.ok) return report(io, values.json === true, 'runtime status', status.error);
+      io.stdout(values.json ? JSON.stringify(status.value) : formatModules(status.value));
+      return 0;
+    });
+  },
+};
+
+export const runtimeLogsCommand: CliCommand = {
+  path: ['runtime', 'logs'],
+  summary: "A module's log; -f follows it",
+  usage: '<module> [-f] [--tail N]',
+  options: { follow: { type: 'boolean', short: 'f', description: 'keep printing new lines' }, tail: { type: 'string', description: 'last N lines (default 200)' } },
+  async run({ positionals, values, io }) {
+    const name = positionals[0];
+    if (!name) return (io.stderr('gatehouse runtime logs: name a module'), 2);
+    const tail = values.tail === undefined ? 200 : Number(values.tail);
+    if (!Number.isInteger(tail) || tail < 0) return (io.stderr('gatehouse runtime logs: --tail must be a whole number'), 2);
+    const print = (lines: LogLine[]) => {
+      for (const l of lines) (l.stream === 'stderr' ? io.stderr : io.stdout)(values.json ? JSON.stringify(l) : l.line);
+    };
+    return withRuntime(io, async (runtime, connection) => {
+      if (!values.follow) {
+        const logs = await runtime.logs({ name, tail: Math.max(1, tail) });
+        if (!logs.ok) return report(io, values.json === true, 'runtime logs', logs.error);
+        print(logs.value.lines);
+        return 0;
+      }
+      const stream: { id?: string } = {};
+      let finish: (code: number) => void = () => undefined;
+      const done = new Promise<number>((r) => (finish = r));
+      const unsubscribe = await connection.subscribe('runtime.logLines', (payload) => {
+        const event = payload as { streamId: string; lines: LogLine[]; done?: boolean; error?: string };
+        if (event.streamId !== stream.id) return;
+        print(event.lines);
+        if (event.done) finish(event.error ? 1 : 0);
+      });
+      const started = await runtime.followLogs({ name, tail });
+      if (!started.ok) return (unsubscribe(), report(io, values.json === true, 'runtime logs', started.error));
+      stream.id = started.value.streamId;
+      const stop = () => finish(0);
+      process.once('SIGINT', stop);
+      const code = await done;
+      process.off('SIGINT', stop);
+      unsubscribe();
+      await runtime.stopLogs({ streamId: stream.id });
+      return code;
+    });
+  },
+};
+
+export const runtimeSideloadCommand: CliCommand = {
+  path: ['runtime', 'sideload'],
+  summary: 'Load images from a tarball (docker save) for offline use',
+  usage: '<image.tar> [--json]',
+  options: {},
+  async run({ positionals, values, io }) {
+    const file = positionals[0];
+    if (!file) return (io.stderr('gatehouse runtime sideload: name an image tarball'), 2);
+    return withRuntime(io, async (runtime, connection) => {
+      const unsubscribe = values.json
+        ? () => undefined
+        : await connection.subscribe('runtime.sideloadProgress', (payload) => {
+            const p = payload as { bytes: number; total: number; message?: string };
+            io.stderr(`  ${Math.round((100 * p.bytes) / Math.max(1, p.total))}%${p.message ? ` ${p.message}` : ''}`);
+          });
+      const loaded = await runtime.sideload({ path: resolve(io.cwd, file) });
+      unsubscribe();
+      if (!loaded.ok) return report(io, values.json === true, 'runtime sideload', loaded.error);
+      io.stdout(values.json ? JSON.stringify({ ok: true, loaded: loaded.value.loaded }) : `Loaded: ${loaded.value.loaded.join(', ')}`);
+      return 0;
+    });
+  },
+};
+
+export const runtimeRestartCommand: CliCommand = {
+  path: ['runtime', 'restart'],
+  summary: 'Restart a module (as the $edgeAgent RestartModule direct method)',
+  usage: '<module>',
+  options: {},
+  async run({ positionals, values, io }) {
+    const name = positionals[0];
+    if (!name) return (io.stderr('gatehouse runtime restart: name a module'), 2);
+    return withRuntime(io, async (runtime) => {
+      const result = await runtime.restartModule({ name });
+      if (!result.ok) return report(io, values.json === true, 'runtime restart', result.error);
+      io.stdout(values.json ? JSON.stringify({ ok: true }) : `Restarted ${name}.`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { arch, platform } from 'node:os';
+import { fail, ok, type Result } from '../../shared/errors';
+import { runtimeContract, type ContractImpl } from '../../shared/ipc';
+import type { EngineStatus } from '../../shared/ipc/status.contract';
+import type { LogLine, RuntimeSnapshot } from '../../shared/ipc/runtime.contract';
+import type { EventBus } from '../host/event-bus';
+import type { Agent } from '../runtime/agent/agent';
+import type { AgentSnapshot } from '../runtime/agent/agent-snapshot';
+import { containerSpec, type RuntimeContext } from '../runtime/agent/container-spec';
+import { DEPLOYMENT_STATUS, edgeAgentReported } from '../runtime/agent/reported';
+import { describeStep } from '../runtime/agent/steps';
+import type { ContainerDriver, DriverState } from '../runtime/drivers/driver';
+import type { Disposable } from '../runtime/drivers/disposable';
+import { GATEHOUSE_VERSION } from '../host/version';
+
+const SECRET_NAME = /pass|secret|key|token|connectionstring|sas|credential/i;
+const MAX_LOG_LINES = 5000;
+
+export function engineStatus(state: DriverState): EngineStatus {
+  switch (state.state) {
+    case 'connecting':
+      return { state: 'checking' };
+    case 'available':
+      return { state: 'available', name: 'Docker Engine', version: state.version, apiVersion: state.apiVersion };
+    case 'unavailable':
+      return { state: 'unavailable', reason: state.error.message };
+  }
+}
+
+/** The runtime contract over the agent and its driver: what the Runtime area and `gatehouse runtime …` call. */
+export class RuntimeService implements ContractImpl<typeof runtimeContract>, Disposable {
+  private readonly streams = new Map<string, Disposable>();
+  private readonly subscriptions: Disposable[] = [];
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(
+    private readonly agent: Agent,
+    private readonly driver: ContainerDriver,
+    private readonly runtime: RuntimeContext,
+    private readonly events: EventBus,
+  ) {
+    const push = () => this.events.emit(runtimeContract, 'changed', this.snapshot());
+    this.subscriptions.push(agent.onDidChange(push), driver.onDidChangeState(push));
+  }
+
+  snapshot(from: AgentSnapshot = this.agent.current): RuntimeSnapshot {
+    return {
+      agent: from.state,
+      engine: engineStatus(this.driver.state),
+      version: from.version,
+      appliedAt: from.appliedAt,
+      modules: from.modules.map((m) => ({ ...m })),
+      lastPlan: [...from.lastPlan],
+      lastDesiredStatus: from.lastDesiredStatus,
+      network: this.runtime.network,
+    };
+  }
+
+  async status() {
+    return ok(this.snapshot());
+  }
+
+  async preview({ text, fileName }: { text: string; fileName?: string }) {
+    const result = await this.agent.preview(text, fileName);
+    if (!result.ok) return result;
+    return ok({ steps: result.value.plan.map((p) => ({ id: p.id, kind: p.step.kind, module: p.step.module, description: describeStep(p) })) });
+  }
+
+  async apply({ text, fileName }: { text: string; fileName?: string }) {
+    const applied = await this.agent.apply(text, fileName);
+    return applied.ok ? ok({ version: applied.value.version, plan: [...applied.value.plan] }) : applied;
+  }
+
+  async restartModule({ name }: { name: string }): Promise<Result<Record<string, never>>> {
+    const known = this.agent.current.observed.some((o) => o.name === name);
+    if (!known) return fail('NOT_FOUND', `Module ${name} not found in the current environment`);
+    const result = await this.driver.restartContainer(name, { timeoutSeconds: 10 });
+    return result.ok ? ok({}) : result;
+  }
+
+  async setModuleStatus({ name, status }: { name: string; status: 'running' | 'stopped' }): Promise<Result<{ version: number }>> {
+    const persisted = this.agent.persistedDeployment;
+    if (!persisted) return fail('NOT_FOUND', 'No deployment has been applied');
+    const document = JSON.parse(persisted.deployment) as Record<string, Record<string, Record<string, Record<string, Record<string, Record<string, unknown>>>>>>;
+    const content = document.modulesContent ?? document.moduleContent;
+    const module = content?.$edgeAgent?.['properties.desired']?.modules?.[name];
+    if (!module) return fail('NOT_FOUND', `Module ${name} is not in the applied deployment`);
+    module.status = status;
+    const applied = await this.agent.apply(JSON.stringify(document, null, 2), 'deployment.json');
+    return applied.ok ? ok({ version: applied.value.version }) : applied;
+  }
+
+  async moduleDetails({ name }: { name: string }) {
+    const desired = this.agent.desiredDeployment?.modules.find((m) => m.name === name);
+    if (!desired) return fail('NOT_FOUND', `Module ${name} is not in the applied deployment`);
+    const spec = containerSpec(desired, this.runtime);
+    const env = ((spec.Env as string[] | undefined) ?? []).map((entry) => {
+      const eq = entry.indexOf('=');
+      const key = eq < 0 ? entry : entry.slice(0, eq);
+      const masked = SECRET_NAME.test(key);
+      return { name: key, value: masked ? '••••••••' : entry.slice(eq + 1), masked };
+    });
+    const { Env: _env, Labels, ...createOptions } = spec;
+    return ok({
+      name,
+      image: desired.image,
+      containerId: this.agent.current.observed.find((o) => o.name === name)?.containerId,
+      createOptions,
+      env,
+      labels: (Labels as Record<string, string>) ?? {},
+    });
+  }
+
+  async logs({ name, tail, since }: { name: string; tail?: number; since?: string }): Promise<Result<{ lines: LogLine[] }>> {
+    const stream = await this.driver.logs(name, { tail: tail ?? 500, since: since ? new Date(since) : undefined, timestamps: true });
+    if (!stream.ok) return stream;
+    const lines: LogLine[] = [];
+    for await (const line of stream.value) {
+      lines.push(line);
+      if (lines.length > MAX_LOG_LINES) lines.shift();
+    }
+    return ok({ lines });
+  }
+
+  async followLogs({ name, tail }: { name: string; tail?: number }): Promise<Result<{ streamId: string }>> {
+    const stream = await this.driver.logs(name, { follow: true, tail: tail ?? 200, timestamps: true });
+    if (!stream.ok) return stream;
+    const streamId = randomUUID();
+    this.streams.set(streamId, stream.value);
+    let batch: LogLine[] = [];
+    const flush = (done = false, error?: string) => {
+      if (batch.length || done) this.events.emit(runtimeContract, 'logLines', { streamId, lines: batch, ...(done ? { done } : {}), ...(error ? { error } : {}) });
+      batch = [];
+    };
+    const timer = setInterval(flush, 100);
+    void (async () => {
+      for await (const line of stream.value) {
+        batch.push(line);
+        if (batch.length >= 500) flush();
+      }
+      const end = await stream.value.done;
+      clearInterval(timer);
+      flush(true, end.ok ? undefined : end.error.message);
+      this.streams.delete(streamId);
+    })();
+    return ok({ streamId });
+  }
+
+  async stopLogs({ streamId }: { streamId: string }) {
+    this.streams.get(streamId)?.dispose();
+    this.streams.delete(streamId);
+    return ok({});
+  }
+
+  async sideload({ path }: { path: string }): Promise<Result<{ loaded: string[] }>> {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) return fail('NOT_FOUND', `No image tarball at ${path}`);
+    let lastEmit = 0;
+    const result = await this.driver.loadImage(createReadStream(path), {
+      onProgress: (progress) => {
+        const now = Date.now();
+        if (progress.kind === 'upload' && now - lastEmit < 100 && progress.bytes < info.size) return;
+        lastEmit = now;
+        this.events.emit(runtimeContract, 'sideloadProgress', {
+          path,
+          bytes: progress.kind === 'upload' ? progress.bytes : info.size,
+          total: info.size,
+          ...(progress.kind === 'layer' ? { message: `${progress.status} ${progress.id}` } : progress.kind === 'message' ? { message: progress.text } : {}),
+        });
+      },
+    });
+    if (!result.ok) return result;
+    this.agent.schedule();
+    return ok({ loaded: [...result.value.loaded] });
+  }
+
+  async reported() {
+    const snapshot = this.agent.current;
+    const deployment = this.agent.desiredDeployment;
+    return ok(
+      edgeAgentReported(deployment?.modules ?? [], snapshot.observed, this.agent.restartMemory, {
+        lastDesiredVersion: snapshot.version,
+        lastDesiredStatus: snapshot.version ? snapshot.lastDesiredStatus : { code: DEPLOYMENT_STATUS.unknown, description: '' },
+        gatehouseVersion: GATEHOUSE_VERSION,
+        platform: { os: platform(), architecture: arch(), version: GATEHOUSE_VERSION },
+        runtimeStartedAt: this.startedAt,
+        systemModules: deployment?.systemModules ?? {},
+        settings: { maxRestartCount: 20, intensiveCareMs: 600_000, coolOffUnitMs: 10_000, maxCoolOffMs: 300_000 },
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const s of this.streams.values()) s.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

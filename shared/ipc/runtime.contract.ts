@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { defineContract } from './contract';
+import { EngineStatus } from './status.contract';
+
+export const RuntimeStatusValue = z.enum(['unknown', 'backoff', 'running', 'unhealthy', 'stopped', 'failed', 'dead']);
+
+export const ModuleRow = z.object({
+  name: z.string(),
+  image: z.string(),
+  desiredStatus: z.enum(['running', 'stopped']),
+  runtimeStatus: RuntimeStatusValue,
+  exitCode: z.number().int().optional(),
+  restartCount: z.number().int().nonnegative(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  lastRestartTime: z.string().optional(),
+  containerId: z.string().optional(),
+  restartPolicy: z.string(),
+  startupOrder: z.number(),
+});
+export type ModuleRow = z.infer<typeof ModuleRow>;
+
+/**
+ * The agent's state.
+ *   idle ──apply──▶ reconciling ──▶ converged ◀──▶ reconciling ──▶ failing / engineUnavailable
+ */
+export const AgentState = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('idle') }),
+  z.object({ state: z.literal('reconciling'), version: z.number() }),
+  z.object({ state: z.literal('converged'), version: z.number() }),
+  z.object({ state: z.literal('failing'), version: z.number(), reason: z.string() }),
+  z.object({ state: z.literal('engineUnavailable'), reason: z.string() }),
+]);
+
+export const RuntimeSnapshot = z.object({
+  agent: AgentState,
+  engine: EngineStatus,
+  version: z.number().int().nonnegative(),
+  appliedAt: z.string().optional(),
+  modules: z.array(ModuleRow),
+  lastPlan: z.array(z.string()),
+  lastDesiredStatus: z.object({ code: z.number().int(), description: z.string() }),
+  network: z.string(),
+});
+export type RuntimeSnapshot = z.infer<typeof RuntimeSnapshot>;
+
+export const PlanStep = z.object({ id: z.string(), kind: z.string(), module: z.string(), description: z.string() });
+export type PlanStep = z.infer<typeof PlanStep>;
+
+export const LogLine = z.object({ stream: z.enum(['stdout', 'stderr']), line: z.string(), timestamp: z.string().optional() });
+export type LogLine = z.infer<typeof LogLine>;
+
+const ModuleName = z.object({ name: z.string().min(1).max(256) }).strict();
+const DeploymentText = z.object({ text: z.string().max(4 * 1024 * 1024), fileName: z.string().max(1024).optional() }).strict();
+
+export const runtimeContract = defineContract({
+  name: 'runtime',
+  methods: {
+    status: { input: z.object({}).strict(), output: RuntimeSnapshot, summary: 'Agent state, engine and the modules table.' },
+    preview: { input: DeploymentText, output: z.object({ steps: z.array(PlanStep) }), summary: 'Validate a deployment and show the plan, changing nothing.' },
+    apply: {
+      input: DeploymentText,
+      output: z.object({ version: z.number().int(), plan: z.array(z.string()) }),
+      summary: 'Validate and apply a deployment; an invalid one is refused whole.',
+    },
+    restartModule: { input: ModuleName, output: z.object({}), summary: 'Restart a module (the $edgeAgent RestartModule method).' },
+    setModuleStatus: {
+      input: z.object({ name: z.string().min(1), status: z.enum(['running', 'stopped']) }).strict(),
+      output: z.object({ version: z.number().int() }),
+      summary: "Start or stop a module by changing its desired status in the applied deployment (a new version).",
+    },
+    moduleDetails: {
+      input: ModuleName,
+      output: z.object({
+        name: z.string(),
+        image: z.string(),
+        containerId: z.string().optional(),
+        createOptions: z.record(z.string(), z.unknown()),
+        env: z.array(z.object({ name: z.string(), value: z.string(), masked: z.boolean() })),
+        labels: z.record(z.string(), z.string()),
+      }),
+      summary: 'Effective createOptions and environment of a module, secrets masked.',
+    },
+    logs: {
+      input: z.object({ name: z.string().min(1), tail: z.number().int().positive().max(100_000).optional(), since: z.string().optional() }).strict(),
+      output: z.object({ lines: z.array(LogLine) }),
+      summary: 'Recent log lines of a module.',
+    },
+    followLogs: {
+      input: z.object({ name: z.string().min(1), tail: z.number().int().nonnegative().max(100_000).optional() }).strict(),
+      output: z.object({ streamId: z.string() }),
+      summary: 'Start streaming a module log; lines arrive as runtime.logLines events.',
+    },
+    stopLogs: { input: z.object({ streamId: z.string() }).strict(), output: z.object({}), summary: 'Stop a log stream.' },
+    sideload: {
+      input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+      output: z.object({ loaded: z.array(z.string()) }),
+      summary: 'Load images from a tarball (docker save) on this machine: offline sideloading.',
+    },
+    reported: { input: z.object({}).strict(), output: z.record(z.string(), z.unknown()), summary: '$edgeAgent reported properties in IoT Edge shape.' },
+  },
+  events: {
+    changed: RuntimeSnapshot,
+    logLines: z.object({ streamId: z.string(), lines: z.array(LogLine), done: z.boolean().optional(), error: z.string().optional() }),
+    sideloadProgress: z.object({ path: z.string(), bytes: z.number(), total: z.number(), message: z.string().optional() }),
+  },
+});
