@@ -32,11 +32,15 @@ const BINARY: Partial<Record<TokenKind, { op: BinaryOp; prec: number }>> = {
 };
 /** Operand precedence of prefix `-` / NOT: above every binary operator. */
 const PREFIX_PREC = 8;
+/** Deeper trees are refused so that compiling and evaluating them cannot exhaust the stack. */
+export const MAX_DEPTH = 256;
 
 export class TokenCursor {
   private index = 0;
   /** Open parentheses / argument lists around the current position. */
   depth = 0;
+  /** Current recursion depth of the expression parser. */
+  level = 0;
 
   constructor(readonly tokens: readonly Token[]) {}
 
@@ -66,9 +70,11 @@ export class TokenCursor {
     return this.next();
   }
 
-  fail(expectation: string, token: Token): SyntaxFailure {
+  /** "expected X at column N, found Y" plus an optional hint in parentheses. */
+  fail(expectation: string, token: Token, hint?: string): SyntaxFailure {
     const found = token.kind === 'EOF' ? 'end of input' : describeToken(token);
-    return new SyntaxFailure(`${expectation} at column ${token.start + 1}, found ${found}`, token.start, Math.max(1, token.end - token.start));
+    const message = `${expectation} at column ${token.start + 1}, found ${found}${hint ? ` (${hint})` : ''}`;
+    return new SyntaxFailure(message, token.start, Math.max(1, token.end - token.start));
   }
 }
 
@@ -99,6 +105,31 @@ export function parseExpression(cur: TokenCursor, minPrec = 0): ExprNode {
 
 function parsePrefix(cur: TokenCursor): ExprNode {
   const token = cur.next();
+  if (++cur.level > MAX_DEPTH) throw new SyntaxFailure(`the condition nests more than ${MAX_DEPTH} levels deep at column ${token.start + 1}`, token.start, 1);
+  try {
+    return parsePrimary(cur, token);
+  } finally {
+    cur.level--;
+  }
+}
+
+/** Depth of a tree (iterative, so that a pathological tree cannot overflow the stack while measuring it). */
+export function treeDepth(root: ExprNode): number {
+  let max = 0;
+  const stack: Array<[ExprNode, number]> = [[root, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, d] = item;
+    max = Math.max(max, d);
+    const children = node.kind === 'binary' ? [node.left, node.right]
+      : node.kind === 'unary' ? [node.operand]
+        : node.kind === 'call' ? node.args
+          : node.kind === 'error' ? node.children : [];
+    for (const child of children) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+function parsePrimary(cur: TokenCursor, token: Token): ExprNode {
   switch (token.kind) {
     case 'TRUE': case 'FALSE': case 'STRING': case 'INTEGER': case 'HEX': case 'REAL': case 'NULL': case 'UNDEFINED':
       return { kind: 'literal', token, start: token.start, end: token.end };
@@ -126,18 +157,18 @@ function parsePrefix(cur: TokenCursor): ExprNode {
       return errorNode(`invalid symbol '${token.text}'`, token, token.start, operand.end, [operand]);
     }
     default:
-      throw cur.fail(describeUnexpected(token), token);
+      throw cur.fail('expected an expression', token, unexpectedHint(token));
   }
 }
 
-function describeUnexpected(token: Token): string {
+export function unexpectedHint(token: Token): string | undefined {
   switch (token.kind) {
     case 'QUERY_PATH':
-      return `expected an expression; '[' and ']' are only allowed in $body queries`;
+      return "'[' and ']' are only allowed in $body queries";
     case 'SELECT': case 'FROM': case 'WHERE': case 'INTO':
-      return `expected an expression; ${token.text} is a keyword and cannot be used as a property name`;
+      return `${token.text} is a keyword and cannot be used as a property name`;
     default:
-      return 'expected an expression';
+      return undefined;
   }
 }
 
@@ -148,7 +179,16 @@ function parseParenthesized(cur: TokenCursor, open: Token): ExprNode {
   cur.depth--;
   if (cur.peek().kind !== 'RPAREN') {
     // `'(' expr` — accepted by the grammar, reported by the compiler
-    return errorNode(`missing closing ')' for the '(' at column ${open.start + 1}; unexpected ${describeToken(cur.peek())}`, cur.peek(), open.start, inner.end, [inner]);
+    const next = cur.peek();
+    return {
+      kind: 'error',
+      message: `missing closing ')' for the '(' at column ${open.start + 1}: expected ')' at column ${next.start + 1}, found ${describeToken(next)}`,
+      at: next.start,
+      length: Math.max(1, next.end - next.start),
+      children: [inner],
+      start: open.start,
+      end: inner.end,
+    };
   }
   const close = cur.next();
   // parentheses only group: keep the inner node, widened to span them

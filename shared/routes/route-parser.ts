@@ -11,13 +11,19 @@
 import { err, ok, type Result } from '../errors';
 import type { ExprNode, PathItem, RouteNode, SinkNode } from './ast';
 import { describeToken, startsExpression, tokenize, type Token } from './lexer';
-import { parseExpression, SyntaxFailure, TokenCursor } from './parser';
+import { MAX_DEPTH, parseExpression, SyntaxFailure, TokenCursor, treeDepth, unexpectedHint } from './parser';
 import type { RouteError } from './types';
 
 const SINK_HINT = 'a sink ($upstream or BrokeredEndpoint("/modules/<module>/inputs/<input>"))';
 
 function toError(failure: SyntaxFailure): RouteError {
-  return { message: failure.message, column: failure.at + 1, length: failure.length };
+  return { message: failure.message, column: failure.at + 1, length: failure.length, phase: 'parse' };
+}
+
+/** Refuses trees deeper than MAX_DEPTH (e.g. thousands of chained ORs), which could not be evaluated safely. */
+function checkDepth(expr: ExprNode): ExprNode {
+  if (treeDepth(expr) > MAX_DEPTH) throw new SyntaxFailure(`the condition is too complex: more than ${MAX_DEPTH} nested operations at column ${expr.start + 1}`, expr.start, expr.end - expr.start);
+  return expr;
 }
 
 function run<T>(body: () => T): Result<T, RouteError> {
@@ -45,7 +51,7 @@ export function parseConditionText(text: string): Result<ExprNode | undefined, R
     if (cur.peek().kind === 'EOF') return undefined;
     const expr = parseExpression(cur);
     if (cur.peek().kind !== 'EOF') throw cur.fail('expected an operator (=, <>, AND, OR, ...) or the end of the condition', cur.peek());
-    return expr;
+    return checkDepth(expr);
   });
 }
 
@@ -64,9 +70,9 @@ function parseRoute(cur: TokenCursor): RouteNode {
   let condition: RouteNode['condition'];
   if (cur.peek().kind === 'WHERE') {
     cur.next();
-    if (!startsExpression(cur.peek().kind)) throw cur.fail('expected a condition after WHERE', cur.peek());
+    if (!startsExpression(cur.peek().kind)) throw cur.fail('expected a condition after WHERE', cur.peek(), unexpectedHint(cur.peek()));
     const from = cur.position();
-    const expr = parseExpression(cur);
+    const expr = checkDepth(parseExpression(cur));
     const tokens = cur.slice(from, cur.position());
     condition = { expr, start: (tokens[0] as Token).start, end: (tokens[tokens.length - 1] as Token).end };
     cur.expect('INTO', 'INTO', 'after the condition');
@@ -83,10 +89,10 @@ function parseSource(cur: TokenCursor): Pick<RouteNode, 'sourceText' | 'sourceSt
   const slash = cur.expect('DIV', "a source path starting with '/'", 'after FROM');
   const items: PathItem[] = [];
   let text = '';
-  let end = slash.end;
+  let end: number;
   for (;;) {
     const item = cur.peek();
-    if (item.kind !== 'MUL' && item.kind !== 'ID') throw cur.fail(describeBadItem(item), item);
+    if (item.kind !== 'MUL' && item.kind !== 'ID') throw cur.fail("expected a path segment (a name or '*') after '/'", item, badItemHint(item));
     cur.next();
     items.push({ text: item.text, start: item.start, end: item.end });
     text += `/${item.text}`;
@@ -97,18 +103,17 @@ function parseSource(cur: TokenCursor): Pick<RouteNode, 'sourceText' | 'sourceSt
   return { sourceText: text, sourceStart: slash.start, sourceEnd: end, pathItems: items };
 }
 
-function describeBadItem(token: Token): string {
-  const base = "expected a path segment (a name or '*') after '/'";
+function badItemHint(token: Token): string | undefined {
   switch (token.kind) {
     case 'SYS_PROP':
-      return `${base}; ${token.text} looks like an unexpanded template variable, and names may not start with '$'`;
+      return `${token.text} looks like an unexpanded template variable; edgeHub reads '$' names as system properties`;
     case 'INTEGER': case 'HEX': case 'REAL':
-      return `${base}; edgeHub reads ${describeToken(token)} as a number, so it cannot be a module or output name`;
+      return `edgeHub reads ${describeToken(token)} as a number, so it cannot be a module or output name`;
     case 'SELECT': case 'FROM': case 'WHERE': case 'INTO': case 'AND': case 'OR': case 'NOT':
     case 'TRUE': case 'FALSE': case 'NULL': case 'UNDEFINED':
-      return `${base}; ${describeToken(token)} is a keyword of the route language and cannot be a path segment`;
+      return `${describeToken(token)} is a keyword of the route language and cannot be a path segment`;
     default:
-      return base;
+      return undefined;
   }
 }
 

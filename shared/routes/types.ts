@@ -14,6 +14,12 @@ export interface RouteError {
   readonly message: string;
   readonly column: number;
   readonly length?: number;
+  /**
+   * `parse`: edgeHub rejects the route while reading the `$edgeHub` desired properties (syntax, sink, route entry),
+   * so the whole configuration fails (lastDesiredStatus 400). `compile`: the route parses but its condition does
+   * not compile (types, functions, `$body` paths); edgeHub's router rejects it when it adds the route.
+   */
+  readonly phase: 'parse' | 'compile';
   /** Which member of a manifest route entry is wrong (parseRouteEntry only). */
   readonly field?: 'name' | 'value' | 'route' | 'priority' | 'timeToLiveSecs';
 }
@@ -29,7 +35,12 @@ export interface RouteWarning {
  * What a route listens to. `prefix` is the normalized source edgeHub matches with a case-insensitive
  * "starts with" against the message source plus a trailing `/` (e.g. `/messages/modules/m1/`).
  */
-export type RouteSource = { readonly text: string; readonly prefix: string } & (
+export type RouteSource = {
+  readonly text: string;
+  readonly prefix: string;
+  /** `prefix` case-folded like .NET OrdinalIgnoreCase (upper case per code unit); what evaluation compares. */
+  readonly foldedPrefix: string;
+} & (
   | { readonly kind: 'all' } // /* : every message, including twin change notifications
   | { readonly kind: 'allMessages' } // /messages, /messages/* : device and module telemetry
   | { readonly kind: 'allModules' } // /messages/modules, /messages/modules/*
