@@ -63,6 +63,29 @@ export function hasPlaceholder(value: unknown): boolean {
   return typeof value === 'string' && /\$\{[^}]*\}/.test(value);
 }
 
+/**
+ * In a template: true when the text holds something the tooling or the project's pipeline substitutes
+ * before deployment: `${VAR}`, `$VAR` (the VS Code tools and iotedgedev expand both), or an
+ * Azure-pipeline style `<Token>` (used by the Azure/iotedge end-to-end templates) or a replace-tokens
+ * style `#{Token}#` / `#Token#`, or an `__UPPER_CASE` token (Azure ML deployment templates).
+ */
+export function hasTemplateToken(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const text = value.replace(/\$(upstream|edgeHub|edgeAgent)\b/gi, '');
+  return (
+    /\$\{[^}]*\}/.test(text) ||
+    /\$[A-Za-z_]\w*/.test(text) ||
+    /<[A-Za-z_][\w.-]*>/.test(text) ||
+    /#\{?[A-Za-z_][\w.]*\}?#/.test(text) ||
+    /(^|[^A-Za-z0-9_])__[A-Z][A-Z0-9_]*/.test(text)
+  );
+}
+
+/** Replaces template tokens by a same-length filler, keeping offsets (and usually JSON validity) intact. */
+export function maskTemplateTokens(text: string): string {
+  return text.replace(/\$\{[^}]*\}|<[A-Za-z_][\w.-]*>/g, (m) => '0'.padEnd(m.length, ' '));
+}
+
 /** True for a whole-string bare variable such as `$CONTAINER_REGISTRY_PASSWORD`. */
 export function isBareVariable(value: unknown): boolean {
   return typeof value === 'string' && /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(value.trim()) && !RESERVED_DOLLAR_WORDS.has(value.trim().toLowerCase());
@@ -74,5 +97,5 @@ export const RESERVED_DOLLAR_WORDS = new Set(['$upstream', '$edgeagent', '$edgeh
 /** A placeholder that the tooling or a pipeline substitutes: `${VAR}`, `$VAR`, or `<placeholder>`. */
 export function isPlaceholderText(value: string): boolean {
   const t = value.trim();
-  return /^\$\{[^}]+\}$/.test(t) || /^\$[A-Za-z_]\w*$/.test(t) || /^<[^<>]+>$/.test(t) || /^\{\{[^{}]+\}\}$/.test(t) || /^#\{[^}]+\}#?$/.test(t) || /^__\w+__$/.test(t);
+  return /^\$\{[^}]+\}$/.test(t) || /^\$[A-Za-z_]\w*$/.test(t) || /^<[^<>]+>$/.test(t) || /^\{\{[^{}]+\}\}$/.test(t) || /^#\{[^}]+\}#?$/.test(t) || /^__[A-Z][A-Z0-9_]*$/.test(t);
 }

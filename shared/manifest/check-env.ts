@@ -1,10 +1,10 @@
 /**
  * Module environment variables: `env` is `{ "NAME": { "value": "text" } }` (`EnvVal` has one string
- * property). Newtonsoft converts numbers and booleans to text (true becomes "True"); an entry that is
+ * property). A number or boolean is read as its JSON text (true becomes "true"); an entry that is
  * not an object cannot be read and the deployment fails (code 400). Names become twin keys and
  * container `NAME=value` entries.
  */
-import { CheckContext, hasPlaceholder } from './check-context.js';
+import type { CheckContext } from './check-context.js';
 import { childPointer } from './json-pointer.js';
 import { findProperty, isObject, readString } from './newtonsoft-compat.js';
 
@@ -35,15 +35,14 @@ export function checkEnv(ctx: CheckContext, pointer: string, moduleName: string,
     const valuePointer = childPointer(at, value.key);
     const reading = readString(value.value);
     if (reading.kind === 'coerced') {
-      ctx.report('GH3030', valuePointer, `The value of "${name}" is ${JSON.stringify(value.value)} (not a string); the module receives "${reading.text}". Write it as a string.`, {
-        fix: { title: `Use "${reading.text}"`, edits: [{ op: 'replace', path: valuePointer, value: reading.text }] },
+      const text = typeof value.value === 'number' ? (ctx.rawText(valuePointer) ?? reading.text) : reading.text;
+      ctx.report('GH3030', valuePointer, `The value of "${name}" is ${text} (not a string); the module receives the text "${text}". Write it as a string.`, {
+        fix: { title: `Use "${text}"`, edits: [{ op: 'replace', path: valuePointer, value: text }] },
       });
     } else if (reading.kind === 'invalid') {
       ctx.report('GH2011', valuePointer, `The value of "${name}" must be a string, not ${describe(value.value)}; edgeAgent rejects the deployment (code 400). Serialize it to text (for example JSON.stringify).`);
     } else if (reading.kind === 'null') {
       ctx.report('GH3032', valuePointer, `The value of "${name}" is null; the module receives an empty string.`);
-    } else if (!ctx.isTemplate && hasPlaceholder(reading.text)) {
-      // reported by the placeholder check
     }
   }
 }

@@ -4,7 +4,7 @@
  * `EdgeAgentDockerModule`, `DockerModule`). Requiredness and plain types are left to the JSON schema;
  * these checks own the values.
  */
-import { CheckContext, hasPlaceholder, isBareVariable } from './check-context.js';
+import { CheckContext, hasPlaceholder, hasTemplateToken } from './check-context.js';
 import { checkCreateOptions } from './check-create-options.js';
 import { checkEnv } from './check-env.js';
 import { checkImage } from './image-ref.js';
@@ -31,7 +31,7 @@ export function checkModule(ctx: CheckContext, pointer: string, name: string, mo
   if (!isObject(module)) return; // the schema reports the type
   checkKeyCase(ctx, pointer, module, MODULE_KEYS);
   const type = findProperty(module, 'type');
-  if (type && type.value !== 'docker' && !(ctx.isTemplate && hasPlaceholder(type.value))) {
+  if (type && type.value !== 'docker' && !(ctx.isTemplate && hasTemplateToken(type.value))) {
     ctx.report('GH2012', childPointer(pointer, type.key), `Module "${name}" has type ${JSON.stringify(type.value)}; it must be exactly "docker" (lower-case). edgeAgent rejects the deployment (code 400).`, {
       fix: { title: 'Set type to "docker"', edits: [{ op: 'replace', path: childPointer(pointer, type.key), value: 'docker' }] },
     });
@@ -81,7 +81,7 @@ function checkEnumProperty(
   const found = findProperty(module, property);
   if (!found) return;
   const at = childPointer(pointer, found.key);
-  if (ctx.isTemplate && (hasPlaceholder(found.value) || isBareVariable(found.value))) return;
+  if (ctx.isTemplate && hasTemplateToken(found.value)) return;
   const documented = members.filter((m) => m.value !== 'unknown' || property !== 'restartPolicy').filter((m) => property !== 'status' || m.value === 'running' || m.value === 'stopped');
   const allowed = documented.map((m) => `"${m.value}"`).join(', ');
   if (found.value === null && nullRejected) {
@@ -109,7 +109,7 @@ function checkEnumProperty(
 
 function checkStartupOrder(ctx: CheckContext, pointer: string, name: string, module: Record<string, unknown>): void {
   const found = findProperty(module, 'startupOrder');
-  if (!found || (ctx.isTemplate && hasPlaceholder(found.value))) return;
+  if (!found || (ctx.isTemplate && hasTemplateToken(found.value))) return;
   const at = childPointer(pointer, found.key);
   const reading = found.value === null ? 'invalid' : readUnsigned(found.value);
   if (reading === 'invalid') {
@@ -134,11 +134,10 @@ function checkImageValue(ctx: CheckContext, pointer: string, name: string, image
     ctx.report('GH3020', pointer, `The image of module "${name}" must be a string such as "mcr.microsoft.com/azureiotedge-hub:1.5"; edgeAgent rejects the deployment (code 400).`);
     return;
   }
-  const templated = hasPlaceholder(image) || (image.includes('$') && !image.includes('$upstream'));
+  if (ctx.isTemplate && hasTemplateToken(image)) return;
+  const templated = hasPlaceholder(image) || (image.includes('$') && !image.includes('$upstream')) || /<[A-Za-z_][\w.-]*>/.test(image);
   if (templated) {
-    if (!ctx.isTemplate) {
-      ctx.report('GH3023', pointer, `The image of module "${name}" is the unexpanded placeholder "${image}"; edgeAgent rejects it (code 400). Generate the deployment from its template (the placeholder is replaced by the module image) or write the image reference.`);
-    }
+    ctx.report('GH3023', pointer, `The image of module "${name}" contains the unexpanded placeholder "${image}"; IoT Edge cannot pull it (an image starting with '$' is refused with code 400, any other is refused by Docker). Generate the deployment from its template or write the image reference.`);
     return;
   }
   const verdict = checkImage(image);

@@ -44,7 +44,6 @@ export const DIAGNOSTIC_CODES = {
   GH2023: { severity: 'error', title: 'Invalid or missing $edgeHub schemaVersion' },
   GH2024: { severity: 'warning', title: 'schemaVersion is not a string' },
   GH2025: { severity: 'warning', title: 'Property name differs in case' },
-  GH2026: { severity: 'warning', title: 'Unknown property (ignored by IoT Edge)' },
   GH2027: { severity: 'warning', title: 'Value converted by IoT Edge' },
   GH2028: { severity: 'warning', title: 'Twin for a module that is not deployed' },
   // GH3xxx: modules
@@ -70,6 +69,7 @@ export const DIAGNOSTIC_CODES = {
   GH3046: { severity: 'error', title: 'createOptions field has the wrong type' },
   GH3047: { severity: 'warning', title: 'Unknown createOptions field' },
   GH3048: { severity: 'error', title: 'createOptions is not a JSON object' },
+  GH3049: { severity: 'info', title: 'createOptions string could be an object in a template' },
   GH3050: { severity: 'error', title: 'Incomplete registry credentials' },
   GH3051: { severity: 'warning', title: 'Registry password written inline' },
   GH3052: { severity: 'info', title: 'No registry credentials for a private registry' },
@@ -83,7 +83,7 @@ export const DIAGNOSTIC_CODES = {
   GH4007: { severity: 'warning', title: 'Route sink names a module that is not deployed' },
   GH4008: { severity: 'warning', title: 'Empty route (skipped by edgeHub 1.0)' },
   GH4009: { severity: 'info', title: 'Unknown route member (ignored)' },
-  GH4010: { severity: 'warning', title: 'Route object needs $edgeHub schemaVersion 1.1' },
+  GH4011: { severity: 'warning', title: 'Route compiles but probably does not do what was meant' },
   // GH5xxx: IoT Hub twin limits
   GH5001: { severity: 'error', title: 'Property name not allowed in a twin' },
   GH5002: { severity: 'error', title: 'Property name longer than 1 KB' },
@@ -98,7 +98,6 @@ export const DIAGNOSTIC_CODES = {
   GH6004: { severity: 'error', title: 'createOptions too big for the tooling (4 KB)' },
   GH6005: { severity: 'warning', title: 'Template placeholder in a deployment' },
   GH6006: { severity: 'warning', title: 'Unexpanded $VARIABLE in a deployment' },
-  GH6007: { severity: 'error', title: 'Expanded template is not valid JSON' },
   GH6008: { severity: 'warning', title: 'Template-only key in a deployment' },
   // GH7xxx: layered deployments and IoT Hub configurations
   GH7001: { severity: 'error', title: 'Layered path not under properties.desired' },

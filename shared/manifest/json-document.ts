@@ -105,6 +105,11 @@ export class JsonDocument {
   rangeInString(pointer: string, index: number, length: number): Range {
     const node = this.nodeAt(pointer);
     if (!node || node.type !== 'string') return this.rangeOf(pointer, 'value');
+    return this.rangeInStringNode(node, index, length);
+  }
+
+  /** Like rangeInString, for a string node (also a property-name node). */
+  rangeInStringNode(node: Node, index: number, length: number): Range {
     const raw = this.source.text.slice(node.offset, node.offset + node.length);
     const map = decodedToRawOffsets(raw);
     const clampedStart = Math.max(0, Math.min(index, map.length - 1));

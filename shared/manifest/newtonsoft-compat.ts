@@ -3,7 +3,7 @@
  * deserialize the twin with Newtonsoft.Json, which is lenient in ways a strict schema is not:
  * property names match case-insensitively when there is no exact match, enum strings match
  * case-insensitively (EnumMember values and field names) and also accept integers, primitives are
- * coerced to strings, and schema versions are read with `System.Version`.
+ * read as strings, and schema versions are read with `System.Version`.
  */
 
 /** A value read from a JSON object by property name, the way Newtonsoft binds a .NET property. */
@@ -135,11 +135,14 @@ export type StringReading =
   | { readonly kind: 'null' }
   | { readonly kind: 'invalid' };
 
-/** Reads a .NET `string` property: primitives are coerced (booleans become "True"/"False"). */
+/**
+ * Reads a .NET `string` property the way edgeAgent deserializes modules (from JSON text, via
+ * `JsonTextReader.ReadAsString`): primitives are kept as written, so `true` becomes "true" and `1.50` "1.50".
+ */
 export function readString(value: unknown): StringReading {
   if (typeof value === 'string') return { kind: 'string', text: value };
   if (value === null || value === undefined) return { kind: 'null' };
-  if (typeof value === 'boolean') return { kind: 'coerced', text: value ? 'True' : 'False' };
+  if (typeof value === 'boolean') return { kind: 'coerced', text: value ? 'true' : 'false' };
   if (typeof value === 'number') return { kind: 'coerced', text: String(value) };
   return { kind: 'invalid' };
 }
