@@ -1,5 +1,8 @@
 import type { CliCommand } from './command';
+import { expandCommand } from './commands/expand';
+import { routesCheckCommand, routesEvalCommand } from './commands/routes';
 import { serveCommand } from './commands/serve';
+import { validateCommand } from './commands/validate';
 import { statusCommand } from './commands/status';
 import { runtimeApplyCommand, runtimeLogsCommand, runtimeRestartCommand, runtimeSideloadCommand, runtimeStatusCommand } from './commands/runtime';
 
@@ -7,6 +10,10 @@ import { runtimeApplyCommand, runtimeLogsCommand, runtimeRestartCommand, runtime
 export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   statusCommand,
+  validateCommand,
+  routesCheckCommand,
+  routesEvalCommand,
+  expandCommand,
   runtimeApplyCommand,
   runtimeStatusCommand,
   runtimeLogsCommand,
