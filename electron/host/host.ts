@@ -48,7 +48,8 @@ export function createHost(options: HostOptions): Host {
   const log = options.log ?? ((line: string) => console.log(line));
   const driver = new DockerDriver(options.dockerSocketPath ? { socketPath: options.dockerSocketPath } : {});
   const runtime = runtimeContext(options.dataDir, env);
-  const agent = new Agent({ dataDir: options.dataDir, driver, runtime, log });
+  const periodMs = Number(env.GATEHOUSE_RECONCILE_PERIOD_MS) || undefined;
+  const agent = new Agent({ dataDir: options.dataDir, driver, runtime, log, periodMs });
   const engineVerdict = nextEvent(driver.onDidChangeState, (s) => s.state !== 'connecting', AbortSignal.timeout(5000));
   const ready = Promise.all([
     agent.start().catch((error: unknown) => log(`gatehouse: the agent did not start: ${(error as Error).message}`)),

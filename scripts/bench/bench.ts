@@ -3,6 +3,8 @@
  * `npm run bench -- --json` adds one JSON object with every figure on the last line.
  */
 import { consoleBenchmarks } from './console.bench';
+import { routeBenchmarks } from './routes.bench';
+import { runtimeBenchmarks } from './runtime.bench';
 
 interface Figure {
   readonly key: string;
@@ -16,7 +18,7 @@ export type { Figure };
 
 const json = process.argv.includes('--json');
 const figures: Figure[] = [];
-for (const suite of [consoleBenchmarks]) {
+for (const suite of [consoleBenchmarks, routeBenchmarks, runtimeBenchmarks]) {
   for (const figure of await suite()) {
     figures.push(figure);
     const ratio = figure.reference ? `  (${(figure.value / figure.reference.value).toFixed(2)}× ${figure.reference.label}: ${figure.reference.value.toFixed(1)} ${figure.unit})` : '';
@@ -29,5 +31,7 @@ if (json) {
     out[f.key] = Number(f.value.toFixed(2));
     if (f.reference) out[`${f.key}Ratio`] = Number((f.value / f.reference.value).toFixed(3));
   }
+  // Names the issues ask for.
+  if ('applyMsRatio' in out) out.applyVsDockerRun = out.applyMsRatio as number;
   console.log(JSON.stringify(out));
 }
