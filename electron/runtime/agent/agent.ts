@@ -9,7 +9,7 @@ import { AgentStateStore, type PersistedDeployment } from './agent-state.store';
 import type { RuntimeContext } from './container-spec';
 import { deploymentFrom, type Deployment } from './desired-state';
 import { IOT_EDGE_RESTART_SETTINGS, type AgentMemory, type DesiredState, type ObservedModule, type RestartSettings } from './model';
-import { observe } from './observe';
+import { observe, ObservationCache } from './observe';
 import { DEPLOYMENT_STATUS, moduleRuntimeStatus, type DeploymentStatusCode } from './reported';
 import { RetryTracker } from './retry-tracker';
 import { describeStep, type PlannedStep } from './steps';
@@ -46,6 +46,7 @@ export class Agent implements Disposable {
   private readonly settings: RestartSettings;
   private readonly now: () => number;
   private readonly retries: RetryTracker;
+  private readonly cache = new ObservationCache();
   private readonly changed = new Emitter<AgentSnapshot>();
   readonly onDidChange: Event<AgentSnapshot> = this.changed.event;
 
@@ -79,8 +80,17 @@ export class Agent implements Disposable {
     }
     const { driver } = this.options;
     this.subscriptions.push(
-      driver.onContainerEvent(() => this.schedule(), { labels: { 'net.azure-devices.edge.owner': 'Microsoft.Azure.Devices.Edge.Agent' }, kinds: ['start', 'die', 'stop', 'destroy', 'oom', 'create'] }),
-      driver.onDidChangeState((s) => s.state === 'available' && this.schedule()),
+      driver.onContainerEvent(
+        (event) => {
+          this.cache.invalidate(event.id);
+          this.schedule();
+        },
+        { labels: { 'net.azure-devices.edge.owner': 'Microsoft.Azure.Devices.Edge.Agent' } },
+      ),
+      driver.onDidChangeState((s) => {
+        this.cache.invalidate();
+        if (s.state === 'available') this.schedule();
+      }),
     );
     this.timer = setInterval(() => this.schedule(), this.options.periodMs ?? 5000);
     this.timer.unref();
@@ -176,7 +186,7 @@ export class Agent implements Disposable {
   private async reconcile(): Promise<void> {
     if (!this.deployment || !this.persisted) return;
     const version = this.persisted.version;
-    const observed = await observe(this.options.driver);
+    const observed = await observe(this.options.driver, this.cache);
     if (!observed.ok) {
       this.publish({ state: 'engineUnavailable', reason: observed.error.message }, this.snapshot.observed, this.snapshot.lastPlan, this.snapshot.lastDesiredStatus);
       return;
@@ -191,7 +201,7 @@ export class Agent implements Disposable {
       if (failure) status = { code: DEPLOYMENT_STATUS.failed, description: failure };
       this.previous = desired;
     }
-    const after = actionable.length ? await observe(this.options.driver) : observed;
+    const after = actionable.length ? await observe(this.options.driver, this.cache) : observed;
     const final = after.ok ? after.value : observed.value;
     this.publish(status.code === DEPLOYMENT_STATUS.successful ? { state: 'converged', version } : { state: 'failing', version, reason: status.description }, final, actionable.length ? steps.map(describeStep) : this.snapshot.lastPlan, status);
   }

@@ -36,17 +36,52 @@ export function observedFrom(details: ContainerDetails): ObservedModule {
 }
 
 /**
+ * Inspect results by container, reused while the container's state is unchanged and no event arrived for it:
+ * an idle reconcile is then one list call instead of one inspect per module.
+ */
+export class ObservationCache {
+  private readonly entries = new Map<string, { readonly state: string; readonly module: ObservedModule }>();
+
+  get(id: string, state: string): ObservedModule | undefined {
+    const entry = this.entries.get(id);
+    return entry?.state === state ? entry.module : undefined;
+  }
+
+  set(id: string, state: string, module: ObservedModule): void {
+    this.entries.set(id, { state, module });
+  }
+
+  invalidate(id?: string): void {
+    if (id === undefined) this.entries.clear();
+    else this.entries.delete(id);
+  }
+
+  retain(ids: ReadonlySet<string>): void {
+    for (const id of this.entries.keys()) if (!ids.has(id)) this.entries.delete(id);
+  }
+}
+
+/**
  * The modules the agent owns, as the engine shows them now. Containers without IoT Edge's owner label are
  * invisible to the agent and never touched.
  */
-export async function observe(driver: ContainerDriver): Promise<Result<ObservedModule[]>> {
+export async function observe(driver: ContainerDriver, cache?: ObservationCache): Promise<Result<ObservedModule[]>> {
   const list = await driver.listContainers({ all: true, labels: { [OWNER_LABEL]: OWNER_VALUE } });
   if (!list.ok) return list;
   const observed: ObservedModule[] = [];
   for (const summary of list.value) {
+    const cached = cache?.get(summary.id, summary.state);
+    if (cached) {
+      observed.push(cached);
+      continue;
+    }
     const details = await driver.inspectContainer(summary.id);
-    if (details.ok) observed.push(observedFrom(details.value));
-    else if (details.error.code !== 'NOT_FOUND') return details; // NOT_FOUND: removed between list and inspect
+    if (details.ok) {
+      const module = observedFrom(details.value);
+      cache?.set(summary.id, details.value.state, module);
+      observed.push(module);
+    } else if (details.error.code !== 'NOT_FOUND') return details; // NOT_FOUND: removed between list and inspect
   }
+  cache?.retain(new Set(list.value.map((c) => c.id)));
   return ok(observed);
 }
