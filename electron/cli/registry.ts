@@ -4,7 +4,7 @@ import { routesCheckCommand, routesEvalCommand } from './commands/routes';
 import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
 import { statusCommand } from './commands/status';
-import { runtimeApplyCommand, runtimeLogsCommand, runtimeRestartCommand, runtimeSideloadCommand, runtimeStatusCommand } from './commands/runtime';
+import { runtimeApplyCommand, runtimeLogsCommand, runtimeMethodCommand, runtimeRestartCommand, runtimeSideloadCommand, runtimeStatusCommand } from './commands/runtime';
 
 /** Every CLI command, in the order `gatehouse --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -19,6 +19,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runtimeLogsCommand,
   runtimeRestartCommand,
   runtimeSideloadCommand,
+  runtimeMethodCommand,
 ];
 
 /** The command whose path is the longest prefix of argv's words. */

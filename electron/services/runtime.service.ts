@@ -177,6 +177,10 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     return ok({ loaded: [...result.value.loaded] });
   }
 
+  async invokeMethod({ methodName, payload }: { methodName: string; payload?: unknown }) {
+    return ok(await this.agent.invokeMethod(methodName, payload));
+  }
+
   async reported() {
     const snapshot = this.agent.current;
     const deployment = this.agent.desiredDeployment;

@@ -97,6 +97,11 @@ export const runtimeContract = defineContract({
       output: z.object({ loaded: z.array(z.string()) }),
       summary: 'Load images from a tarball (docker save) on this machine: offline sideloading.',
     },
+    invokeMethod: {
+      input: z.object({ methodName: z.string().min(1).max(256), payload: z.unknown().optional() }).strict(),
+      output: z.object({ status: z.number().int(), payload: z.unknown().optional() }),
+      summary: 'Invoke an $edgeAgent direct method (ping, RestartModule, GetModuleLogs) locally.',
+    },
     reported: { input: z.object({}).strict(), output: z.record(z.string(), z.unknown()), summary: '$edgeAgent reported properties in IoT Edge shape.' },
   },
   events: {

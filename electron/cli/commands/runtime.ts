@@ -165,3 +165,26 @@ export const runtimeRestartCommand: CliCommand = {
     });
   },
 };
+
+export const runtimeMethodCommand: CliCommand = {
+  path: ['runtime', 'method'],
+  summary: 'Invoke an $edgeAgent direct method locally: ping, RestartModule, GetModuleLogs',
+  usage: "<method> [--payload '<json>'] [--json]",
+  options: { payload: { type: 'string', description: 'the method payload as JSON' } },
+  async run({ positionals, values, io }) {
+    const methodName = positionals[0];
+    if (!methodName) return (io.stderr('gatehouse runtime method: name a method'), 2);
+    let payload: unknown;
+    try {
+      payload = values.payload === undefined ? undefined : JSON.parse(values.payload as string);
+    } catch (error) {
+      return (io.stderr(`gatehouse runtime method: --payload is not JSON: ${(error as Error).message}`), 2);
+    }
+    return withRuntime(io, async (runtime) => {
+      const result = await runtime.invokeMethod({ methodName, payload });
+      if (!result.ok) return report(io, values.json === true, 'runtime method', result.error);
+      io.stdout(JSON.stringify(values.json ? result.value : (result.value.payload ?? { status: result.value.status }), null, values.json ? undefined : 2));
+      return result.value.status >= 200 && result.value.status < 300 ? 0 : 1;
+    });
+  },
+};

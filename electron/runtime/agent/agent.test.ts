@@ -171,4 +171,24 @@ describe('Agent on a real Docker engine', () => {
     const containers = await docker.listContainers({ all: true, filters: { name: [a] } });
     expect(containers.filter((c) => c.Names.includes(`/${a}`))).toHaveLength(1);
   });
+
+  it('answers $edgeAgent direct methods on real containers: GetModuleLogs and RestartModule', async () => {
+    seq++;
+    const { agent } = await newAgent();
+    const a = uniq('logger');
+    await applyAndSettle(agent, { [a]: { cmd: ['run'], env: { LOG_PREFIX: 'logger', TICK_SECONDS: '0.2' } } });
+    await waitFor('a few log lines', async () => ((await docker.getContainer(a).logs({ stdout: true, tail: 5 })).toString().includes('logger tick 3') ? true : undefined));
+    const logs = await agent.invokeMethod('GetModuleLogs', { schemaVersion: '1.0', items: [{ id: `^${a}$`, filter: { tail: 2 } }], contentType: 'text' });
+    expect(logs.status).toBe(200);
+    const entries = logs.payload as { id: string; payload: string }[];
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.id).toBe(a);
+    expect(entries[0]?.payload.split('\n')).toHaveLength(2);
+    expect(entries[0]?.payload).toMatch(/^logger tick \d+\nlogger tick \d+$/);
+
+    const before = (await inspect(a)).State.StartedAt;
+    expect(await agent.invokeMethod('restartModule', { schemaVersion: '1.0', id: a })).toEqual({ status: 200 });
+    expect((await inspect(a)).State.StartedAt).not.toBe(before);
+    expect(await agent.invokeMethod('RestartModule', { schemaVersion: '1.0', id: 'not-deployed' })).toMatchObject({ status: 500 });
+  });
 });

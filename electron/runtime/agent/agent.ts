@@ -13,6 +13,8 @@ import { observe, ObservationCache } from './observe';
 import { DEPLOYMENT_STATUS, moduleRuntimeStatus, type DeploymentStatusCode } from './reported';
 import { RetryTracker } from './retry-tracker';
 import { describeStep, type PlannedStep } from './steps';
+import { invokeAgentMethod, type MethodResponse } from './direct-methods';
+import type { LogLine } from '../drivers/driver';
 import type { ModuleRow, AgentSnapshot, AgentState } from './agent-snapshot';
 
 export interface AgentOptions {
@@ -262,6 +264,26 @@ export class Agent implements Disposable {
     if (JSON.stringify(next) === JSON.stringify(this.snapshot)) return;
     this.snapshot = next;
     this.changed.fire(next);
+  }
+
+  /** An `$edgeAgent` direct method (ping, RestartModule, GetModuleLogs), answered as edgeAgent answers it. */
+  invokeMethod(name: string, payload: unknown): Promise<MethodResponse> {
+    const { driver } = this.options;
+    return invokeAgentMethod(name, payload, {
+      modules: () => this.snapshot.observed.map((o) => o.name),
+      now: this.now,
+      restart: async (module) => {
+        const result = await driver.restartContainer(module, { timeoutSeconds: this.options.stopTimeoutSeconds ?? 10 });
+        return result.ok ? { ok: true } : { ok: false, message: result.error.message };
+      },
+      logs: async (module, options) => {
+        const stream = await driver.logs(module, { tail: options.tail ?? 'all', since: options.since, until: options.until, timestamps: options.timestamps });
+        if (!stream.ok) throw new Error(stream.error.message);
+        const lines: LogLine[] = [];
+        for await (const line of stream.value) lines.push(line);
+        return lines;
+      },
+    }).catch((error: unknown) => ({ status: 500, payload: { message: (error as Error).message } }));
   }
 
   get restartMemory(): AgentMemory {
