@@ -4,6 +4,7 @@ import type { AppInfo } from '../../shared/ipc/app.contract';
 import { arch, hostname, platform } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '../runtime/agent/agent';
+import { EdgeSecurity } from '../runtime/workload/edge-security';
 import type { RuntimeContext } from '../runtime/agent/container-spec';
 import { DockerDriver } from '../runtime/drivers/docker/docker-driver';
 import { nextEvent } from '../runtime/drivers/event';
@@ -49,7 +50,12 @@ export function createHost(options: HostOptions): Host {
   const driver = new DockerDriver(options.dockerSocketPath ? { socketPath: options.dockerSocketPath } : {});
   const runtime = runtimeContext(options.dataDir, env);
   const periodMs = Number(env.GATEHOUSE_RECONCILE_PERIOD_MS) || undefined;
-  const agent = new Agent({ dataDir: options.dataDir, driver, runtime, log, periodMs });
+  const security = EdgeSecurity.start({ dataDir: options.dataDir, deviceId: runtime.deviceId });
+  const prepareModules = async (names: readonly string[]) => {
+    const started = await security;
+    return started.ok ? started.value.prepareModules(names) : started;
+  };
+  const agent = new Agent({ dataDir: options.dataDir, driver, runtime, log, periodMs, prepareModules });
   const engineVerdict = nextEvent(driver.onDidChangeState, (s) => s.state !== 'connecting', AbortSignal.timeout(5000));
   const ready = Promise.all([
     agent.start().catch((error: unknown) => log(`gatehouse: the agent did not start: ${(error as Error).message}`)),
@@ -106,6 +112,7 @@ export function createHost(options: HostOptions): Host {
       runtimeService.dispose();
       agent.dispose();
       driver.dispose();
+      void security.then((s) => s.ok && s.value.dispose());
     },
   };
 }
@@ -121,7 +128,8 @@ export function runtimeContext(dataDir: string, env: NodeJS.ProcessEnv): Runtime
     deviceId,
     iotHubHostName: env.GATEHOUSE_IOTHUB_HOSTNAME ?? 'localhub.gatehouse.local',
     gatewayHostName: env.GATEHOUSE_GATEWAY_HOSTNAME ?? 'localhost',
-    workloadUri: env.GATEHOUSE_WORKLOAD_URI ?? 'http://127.0.0.1:15580',
+    // Each module reaches the workload API on its own socket, bound from <data>/mnt/<module>.sock (as edgelet does).
+    workloadUri: env.GATEHOUSE_WORKLOAD_URI ?? 'unix:///var/run/iotedge/workload.sock',
     workloadListenDir: join(dataDir, 'mnt'),
     network: env.GATEHOUSE_RUNTIME_NETWORK ?? 'host',
     generationIds: {},

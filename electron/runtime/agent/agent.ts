@@ -27,6 +27,11 @@ export interface AgentOptions {
   readonly now?: () => number;
   readonly stopTimeoutSeconds?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Called before each plan with the deployment's module names: makes identities and workload sockets follow
+   * the deployment and returns each module's generation id.
+   */
+  readonly prepareModules?: (names: readonly string[]) => Promise<Result<Record<string, string>>>;
 }
 
 export interface ApplyResult {
@@ -193,13 +198,23 @@ export class Agent implements Disposable {
       this.publish({ state: 'engineUnavailable', reason: observed.error.message }, this.snapshot.observed, this.snapshot.lastPlan, this.snapshot.lastDesiredStatus);
       return;
     }
+    let generationIds: Record<string, string> = {};
+    if (this.options.prepareModules) {
+      const prepared = await this.options.prepareModules(this.deployment.modules.map((m) => m.name));
+      if (!prepared.ok) {
+        const reason = `Module identities could not be prepared: ${prepared.error.message}`;
+        this.publish({ state: 'failing', version, reason }, observed.value, this.snapshot.lastPlan, { code: DEPLOYMENT_STATUS.failed, description: reason });
+        return;
+      }
+      generationIds = prepared.value;
+    }
     const desired: DesiredState = { version, modules: this.deployment.modules };
     const steps = plan({ desired, previous: this.previous, observed: observed.value, memory: this.memory, now: this.now(), settings: this.settings });
     const actionable = steps.filter((s) => s.step.kind !== 'wait');
     let status: { code: DeploymentStatusCode; description: string } = { code: DEPLOYMENT_STATUS.successful, description: '' };
     if (actionable.length) {
       this.publish({ state: 'reconciling', version }, observed.value, steps.map(describeStep), this.snapshot.lastDesiredStatus);
-      const failure = await this.run(steps);
+      const failure = await this.run(steps, generationIds);
       if (failure) status = { code: DEPLOYMENT_STATUS.failed, description: failure };
       this.previous = desired;
     }
@@ -209,11 +224,11 @@ export class Agent implements Disposable {
   }
 
   /** Executes steps in order; a failed step is retried on a later pass with backoff. Returns the failure, if any. */
-  private async run(steps: readonly PlannedStep[]): Promise<string | undefined> {
+  private async run(steps: readonly PlannedStep[], generationIds: Record<string, string>): Promise<string | undefined> {
     let memory = this.memory;
     const ctx: ExecContext = {
       driver: this.options.driver,
-      runtime: this.options.runtime,
+      runtime: { ...this.options.runtime, generationIds: { ...this.options.runtime.generationIds, ...generationIds } },
       now: this.now,
       stopTimeoutSeconds: this.options.stopTimeoutSeconds ?? 10,
       memory: { get: () => memory, set: (next) => (memory = next) },

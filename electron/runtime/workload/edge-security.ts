@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { ok, type Result } from '../../../shared/errors';
+import type { Disposable } from '../drivers/disposable';
+import { EdgeCa } from './edge-ca';
+import { generationIds } from './identity-provider';
+import { IdentityStore } from './identity.store';
+import { WorkloadServer } from './workload-server';
+
+/**
+ * What the runtime gives modules to authenticate: the local edge CA, the identity store and the workload API,
+ * started together for one data folder. `prepareModules` makes identities and per-module workload sockets
+ * follow the deployment, and returns each module's generation id for IOTEDGE_MODULEGENERATIONID.
+ */
+export class EdgeSecurity implements Disposable {
+  private constructor(
+    readonly ca: EdgeCa,
+    readonly identities: IdentityStore,
+    readonly workload: WorkloadServer,
+    readonly socketDir: string,
+  ) {}
+
+  static async start(options: { dataDir: string; deviceId: string; tcpPort?: number }): Promise<Result<EdgeSecurity>> {
+    const ca = await EdgeCa.open({ dataDir: options.dataDir, deviceId: options.deviceId });
+    if (!ca.ok) return ca;
+    const identities = await IdentityStore.open({ dataDir: options.dataDir, deviceId: options.deviceId });
+    if (!identities.ok) return identities;
+    const socketDir = join(options.dataDir, 'mnt');
+    const workload = await WorkloadServer.start({ identities: identities.value, ca: ca.value, socketDir, tcp: { port: options.tcpPort ?? 0 } });
+    if (!workload.ok) return workload;
+    return ok(new EdgeSecurity(ca.value, identities.value, workload.value, socketDir));
+  }
+
+  async prepareModules(names: readonly string[]): Promise<Result<Record<string, string>>> {
+    const synced = await this.identities.syncModules(names);
+    if (!synced.ok) return synced;
+    const listening = await this.workload.syncModules(names);
+    if (!listening.ok) return listening;
+    return ok(generationIds(await this.identities.listModules()));
+  }
+
+  dispose(): void {
+    this.workload.dispose();
+  }
+}
