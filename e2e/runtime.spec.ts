@@ -1,0 +1,109 @@
+import Dockerode from 'dockerode';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildLocalImages } from '../electron/runtime/drivers/images/build-local-images';
+import { saveImages } from '../electron/runtime/drivers/images/image-build';
+import { testDeployment } from '../electron/runtime/agent/agent.test-util';
+import { expect, SCREENSHOTS, test } from './support/served-console';
+
+const runId = `e2e${Date.now().toString(36)}`;
+const docker = new Dockerode();
+const ticker = `ticker-${runId}`;
+const crasher = `crasher-${runId}`;
+const work = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-runtime-'));
+
+test.beforeAll(async () => {
+  const built = await buildLocalImages(docker, { names: ['busybox-module'] });
+  if (!built.ok) throw new Error(`test images: ${built.error.message}`);
+});
+
+test.afterAll(async ({ served }) => {
+  // Apply an empty deployment first, or the agent would recreate what we remove.
+  const empty = testDeployment(runId, {});
+  await fetch(`${served.origin}/api/rpc`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${served.token}` },
+    body: JSON.stringify({ method: 'runtime.apply', params: { text: empty } }),
+  });
+  const labelled = () => docker.listContainers({ all: true, filters: { label: [`gatehouse.test=${runId}`] } });
+  for (let i = 0; i < 40 && (await labelled()).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
+  await Promise.all((await labelled()).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  rmSync(work, { recursive: true, force: true });
+});
+
+test.describe('Runtime area (served console, real Docker engine)', () => {
+  test.describe.configure({ mode: 'serial' });
+
+  test('previews the plan, applies a deployment file and shows the modules running', async ({ page, served }) => {
+    await page.goto(served.url);
+    await page.getByTestId('nav-runtime').click();
+    await expect(page.getByTestId('runtime-engine')).toContainText('Docker');
+    const deployment = testDeployment(runId, {
+      [ticker]: { cmd: ['run'], env: { LOG_PREFIX: 'ticker', API_TOKEN: 's3cret-value' }, startupOrder: 1 },
+      [crasher]: { cmd: ['crashloop', '3'], restartPolicy: 'always', startupOrder: 2 },
+    });
+    await page.getByTestId('apply-file').setInputFiles({ name: 'deployment.json', mimeType: 'application/json', buffer: Buffer.from(deployment) });
+    const dialog = page.getByTestId('apply-dialog');
+    await expect(dialog.getByTestId('plan-steps').locator('li')).toHaveCount(6);
+    await expect(dialog.getByTestId('plan-steps')).toContainText(`create ${ticker}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'runtime-plan-preview.png'), animations: 'disabled' });
+    await dialog.getByTestId('apply-confirm').click();
+    await expect(dialog).toContainText('Deployment v1 accepted');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toBeHidden();
+
+    await expect(page.getByTestId(`runtime-status-${ticker}`)).toHaveText('running');
+    await expect(page.getByTestId(`runtime-status-${crasher}`)).toHaveText(/backoff|running/);
+    await expect(page.getByTestId('agent-state')).toHaveText(/converged|reconciling/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'runtime-modules.png'), animations: 'disabled' });
+  });
+
+  test('refuses an invalid deployment whole and says where it is wrong', async ({ page, served }) => {
+    await page.goto(served.url);
+    await page.getByTestId('nav-runtime').click();
+    const broken = testDeployment(runId, { [ticker]: { restartPolicy: 'sometimes' } });
+    await page.getByTestId('apply-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(broken) });
+    const dialog = page.getByTestId('apply-dialog');
+    await expect(dialog).toContainText('nothing was applied');
+    await expect(dialog).toContainText(/line \d+:\d+/);
+    await expect(dialog.getByTestId('apply-confirm')).toBeDisabled();
+    await page.screenshot({ path: join(SCREENSHOTS, 'runtime-invalid.png'), animations: 'disabled' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByTestId(`runtime-status-${ticker}`)).toHaveText('running');
+  });
+
+  test('shows module details with secrets masked, follows logs, and restarts a module', async ({ page, served }) => {
+    await page.goto(served.url);
+    await page.getByTestId('nav-runtime').click();
+    await page.getByRole('button', { name: ticker, exact: true }).click();
+    const drawer = page.getByTestId('module-drawer');
+    await expect(drawer.getByTestId('module-env')).toContainText('IOTEDGE_MODULEID');
+    await expect(drawer.getByTestId('module-env')).not.toContainText('s3cret-value');
+    await expect(drawer.getByTestId('module-create-options')).toContainText('net.azure-devices.edge.owner');
+    await page.screenshot({ path: join(SCREENSHOTS, 'runtime-module-details.png'), animations: 'disabled' });
+
+    await drawer.getByRole('tab', { name: 'Logs' }).click();
+    await expect(drawer.getByTestId('log-state')).toHaveText('following');
+    await expect(drawer.getByTestId('log-viewport')).toContainText('ticker tick');
+    await page.screenshot({ path: join(SCREENSHOTS, 'runtime-logs.png'), animations: 'disabled' });
+    await page.keyboard.press('Escape');
+
+    const before = (await docker.getContainer(ticker).inspect()).State.StartedAt;
+    await page.getByTestId(`restart-${ticker}`).click();
+    await expect.poll(async () => (await docker.getContainer(ticker).inspect()).State.StartedAt, { timeout: 20_000 }).not.toBe(before);
+  });
+
+  test('sideloads an image tarball with progress', async ({ page, served }) => {
+    const tarball = join(work, 'images.tar');
+    const saved = await saveImages(docker, ['gatehouse/busybox-module:test'], tarball);
+    if (!saved.ok) throw new Error(saved.error.message);
+    await page.goto(served.url);
+    await page.getByTestId('nav-runtime').click();
+    await page.getByTestId('open-sideload').click();
+    await page.getByTestId('sideload-path').fill(tarball);
+    await page.getByTestId('sideload-confirm').click();
+    await expect(page.getByTestId('sideload-result')).toContainText('gatehouse/busybox-module:test');
+    await page.screenshot({ path: join(SCREENSHOTS, 'runtime-sideload.png'), animations: 'disabled' });
+  });
+});

@@ -1,0 +1,103 @@
+import { Badge, Body1, Button, Caption1, Card, CardHeader, makeStyles, MessageBar, MessageBarBody, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
+import { ArrowUploadRegular, BoxArrowUpRegular } from '@fluentui/react-icons';
+import { useRef, useState } from 'react';
+import type { RuntimeSnapshot } from '../../../../shared/ipc/runtime.contract';
+import { ApplyDialog } from './ApplyDialog';
+import { useApplyStore } from './apply-store';
+import { ModuleDrawer, type DrawerTab } from './ModuleDrawer';
+import { ModulesTable } from './ModulesTable';
+import { useRuntimeSnapshot } from './queries';
+import { SideloadDialog } from './SideloadDialog';
+
+const useStyles = makeStyles({
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1280px' },
+  header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  grow: { flex: 1 },
+  facts: { display: 'flex', gap: tokens.spacingHorizontalXXL, flexWrap: 'wrap', color: tokens.colorNeutralForeground2 },
+  plan: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
+  empty: { padding: tokens.spacingVerticalXXL, textAlign: 'center', color: tokens.colorNeutralForeground2 },
+});
+
+function agentBadge(snapshot: RuntimeSnapshot) {
+  const a = snapshot.agent;
+  const color = a.state === 'converged' ? 'success' : a.state === 'reconciling' ? 'informative' : a.state === 'idle' ? 'subtle' : 'danger';
+  return (
+    <Badge appearance="filled" color={color} data-testid="agent-state">
+      {a.state === 'engineUnavailable' ? 'engine unavailable' : a.state}
+    </Badge>
+  );
+}
+
+export function RuntimePage() {
+  const styles = useStyles();
+  const snapshot = useRuntimeSnapshot();
+  const openApply = useApplyStore((s) => s.open);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [sideloadOpen, setSideloadOpen] = useState(false);
+  const [drawer, setDrawer] = useState<{ module: string; tab: DrawerTab }>();
+  const data = snapshot.data;
+
+  const pickFile = async (file: File | undefined) => {
+    if (file) openApply(await file.text(), file.name);
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  return (
+    <div className={styles.page}>
+      <div className={styles.header}>
+        <Title2 as="h1">Runtime</Title2>
+        {data && agentBadge(data)}
+        <span className={styles.grow} />
+        <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="apply-file" onChange={(e) => void pickFile(e.target.files?.[0])} />
+        <Button icon={<ArrowUploadRegular />} appearance="primary" onClick={() => fileInput.current?.click()}>
+          Apply deployment file…
+        </Button>
+        <Button icon={<BoxArrowUpRegular />} onClick={() => setSideloadOpen(true)} data-testid="open-sideload">
+          Sideload image…
+        </Button>
+      </div>
+      {snapshot.isPending && <Spinner label="Asking the agent…" />}
+      {data && (
+        <div className={styles.facts}>
+          <Text data-testid="runtime-engine">
+            Engine: {data.engine.state === 'available' ? `Docker ${data.engine.version} (API ${data.engine.apiVersion})` : data.engine.state === 'unavailable' ? 'unavailable' : 'checking…'}
+          </Text>
+          <Text>Network: {data.network}</Text>
+          <Text>Deployment: {data.version ? `v${data.version}, applied ${new Date(data.appliedAt ?? '').toLocaleString()}` : 'none yet'}</Text>
+          {data.version > 0 && <Text>Last status: {data.lastDesiredStatus.code}</Text>}
+        </div>
+      )}
+      {data?.engine.state === 'unavailable' && (
+        <MessageBar intent="error">
+          <MessageBarBody>{data.engine.reason} The agent resumes when the engine answers again.</MessageBarBody>
+        </MessageBar>
+      )}
+      {data?.agent.state === 'failing' && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{data.agent.reason}</MessageBarBody>
+        </MessageBar>
+      )}
+      <Card>
+        <CardHeader header={<Subtitle2 as="h2">Modules</Subtitle2>} description={<Caption1>Custom modules of the applied deployment, as the agent reconciles them on this machine's engine.</Caption1>} />
+        {data && data.modules.length > 0 ? (
+          <ModulesTable modules={data.modules} onOpen={(module, tab) => setDrawer({ module, tab })} />
+        ) : (
+          <Body1 className={styles.empty}>No deployment applied yet. Apply a deployment file, or open one in Manifests and apply it from there.</Body1>
+        )}
+      </Card>
+      {data && data.lastPlan.length > 0 && (
+        <Card>
+          <CardHeader header={<Subtitle2 as="h2">Last plan</Subtitle2>} description={<Caption1>The steps of the agent's last reconcile that changed something, in order.</Caption1>} />
+          <ol className={styles.plan} data-testid="last-plan">
+            {data.lastPlan.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ol>
+        </Card>
+      )}
+      <ApplyDialog />
+      <SideloadDialog open={sideloadOpen} onClose={() => setSideloadOpen(false)} />
+      <ModuleDrawer module={drawer?.module} tab={drawer?.tab ?? 'details'} onTab={(tab) => drawer && setDrawer({ ...drawer, tab })} onClose={() => setDrawer(undefined)} />
+    </div>
+  );
+}
