@@ -1,13 +1,17 @@
 import type { Contract, MethodSpec } from './contract';
 import { appContract } from './app.contract';
 import { statusContract } from './status.contract';
+import { workspaceContract } from './workspace.contract';
+import { runtimeContract } from './runtime.contract';
 
 export * from './contract';
 export { appContract } from './app.contract';
 export { statusContract } from './status.contract';
+export { workspaceContract } from './workspace.contract';
+export { runtimeContract } from './runtime.contract';
 
 /** The allow-list: every contract the host serves. A method or event not reachable from here does not exist. */
-export const CONTRACTS = [appContract, statusContract] as const satisfies readonly Contract[];
+export const CONTRACTS = [appContract, statusContract, workspaceContract, runtimeContract] as const satisfies readonly Contract[];
 
 export interface ResolvedMethod {
   readonly contract: Contract;

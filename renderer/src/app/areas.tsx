@@ -1,6 +1,8 @@
-import { HomeRegular, SettingsRegular } from '@fluentui/react-icons';
+import { BoxMultipleRegular, DocumentBulletListRegular, HomeRegular, SettingsRegular } from '@fluentui/react-icons';
 import type { ComponentType, ReactElement } from 'react';
+import { ManifestsPage } from '../features/manifests';
 import { OverviewPage } from '../features/overview';
+import { RuntimePage } from '../features/runtime';
 import { SettingsPage } from '../features/settings';
 import type { AreaId } from './ui-store';
 
@@ -17,5 +19,7 @@ export interface Area {
 /** Only areas that exist. Later features add theirs here. */
 export const AREAS: readonly Area[] = [
   { id: 'overview', label: 'Overview', description: 'Engine, runtime and hub at a glance', icon: <HomeRegular />, component: OverviewPage, shortcut: '1' },
-  { id: 'settings', label: 'Settings', description: 'Theme, data folder and component versions', icon: <SettingsRegular />, component: SettingsPage, shortcut: '2' },
+  { id: 'manifests', label: 'Manifests', description: 'Open a solution folder, edit and validate deployment manifests', icon: <DocumentBulletListRegular />, component: ManifestsPage, shortcut: '2' },
+  { id: 'runtime', label: 'Runtime', description: 'Run deployments on the local edge runtime: modules, logs, sideloading', icon: <BoxMultipleRegular />, component: RuntimePage, shortcut: '3' },
+  { id: 'settings', label: 'Settings', description: 'Theme, data folder and component versions', icon: <SettingsRegular />, component: SettingsPage, shortcut: '4' },
 ];

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type AreaId = 'overview' | 'settings';
+export type AreaId = 'overview' | 'manifests' | 'runtime' | 'settings';
 
 interface UiState {
   readonly area: AreaId;
@@ -9,7 +9,7 @@ interface UiState {
   setPaletteOpen(open: boolean): void;
 }
 
-const AREA_IDS: readonly AreaId[] = ['overview', 'settings'];
+const AREA_IDS: readonly AreaId[] = ['overview', 'manifests', 'runtime', 'settings'];
 
 function areaFromHash(): AreaId {
   const id = location.hash.replace(/^#\/?/, '');

@@ -1,0 +1,109 @@
+import { Button, Caption1, Caption1Strong, makeStyles, mergeClasses, Spinner, Text, tokens, Tooltip, Tree, TreeItem, TreeItemLayout, type TreeItemValue } from '@fluentui/react-components';
+import { ArrowSyncRegular, BoxRegular, BracesRegular, CircleFilled, CodeRegular, DocumentRegular, FolderOpenRegular, FolderRegular, KeyRegular, RocketRegular } from '@fluentui/react-icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import type { WorkspaceInfo } from '../../../../shared/ipc/workspace.contract';
+import { ancestorsOf, buildTree, fileKind, type FileKind, type TreeNode } from './file-kinds';
+import { useManifests } from './manifests-store';
+import { useTree, workspaceKeys } from './queries';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%', backgroundColor: tokens.colorNeutralBackground2 },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalXS,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalS} ${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  title: { flex: 1, minWidth: 0, textTransform: 'uppercase', letterSpacing: '0.04em', color: tokens.colorNeutralForeground3 },
+  scroll: { flex: 1, overflow: 'auto', padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalXS}` },
+  item: { borderRadius: tokens.borderRadiusMedium },
+  active: {
+    backgroundColor: tokens.colorSubtleBackgroundSelected,
+    color: tokens.colorNeutralForeground1Selected,
+    ':hover': { backgroundColor: tokens.colorSubtleBackgroundSelected },
+  },
+  manifestIcon: { color: tokens.colorBrandForeground1 },
+  dirty: { color: tokens.colorNeutralForeground2, fontSize: '8px' },
+  note: { padding: tokens.spacingHorizontalM, color: tokens.colorNeutralForeground3 },
+});
+
+const ICONS: Record<FileKind, ReactElement> = {
+  manifest: <RocketRegular />,
+  json: <BracesRegular />,
+  env: <KeyRegular />,
+  dockerfile: <BoxRegular />,
+  code: <CodeRegular />,
+  text: <DocumentRegular />,
+};
+
+/** The solution's relevant files as a tree; a click opens the file in the editor. */
+export function Explorer({ workspace }: { workspace: WorkspaceInfo }) {
+  const styles = useStyles();
+  const tree = useTree(workspace.root);
+  const queryClient = useQueryClient();
+  const nodes = useMemo(() => buildTree(tree.data?.entries ?? []), [tree.data]);
+  const active = useManifests((s) => s.active);
+  const buffers = useManifests((s) => s.buffers);
+  const openFile = useManifests((s) => s.openFile);
+  const [open, setOpen] = useState<Set<TreeItemValue>>(new Set());
+  const [seeded, setSeeded] = useState(false);
+
+  // Folders start open (solutions are small); the active file's folders are always opened.
+  useEffect(() => {
+    if (seeded || !tree.data) return;
+    setOpen(new Set(tree.data.entries.filter((e) => e.kind === 'directory').map((e) => e.path)));
+    setSeeded(true);
+  }, [seeded, tree.data]);
+  useEffect(() => {
+    if (active) setOpen((current) => (ancestorsOf(active).every((a) => current.has(a)) ? current : new Set([...current, ...ancestorsOf(active)])));
+  }, [active]);
+
+  const render = (node: TreeNode): ReactElement => {
+    if (node.kind === 'directory') {
+      return (
+        <TreeItem key={node.path} value={node.path} itemType="branch" data-testid={`tree-${node.path}`}>
+          <TreeItemLayout className={styles.item} iconBefore={open.has(node.path) ? <FolderOpenRegular /> : <FolderRegular />}>
+            {node.name}
+          </TreeItemLayout>
+          <Tree>{node.children.map(render)}</Tree>
+        </TreeItem>
+      );
+    }
+    const kind = fileKind(node.path);
+    return (
+      <TreeItem key={node.path} value={node.path} itemType="leaf" onClick={() => openFile(node.path)} aria-current={active === node.path ? 'true' : undefined} data-testid={`tree-${node.path}`}>
+        <TreeItemLayout
+          className={mergeClasses(styles.item, active === node.path && styles.active)}
+          iconBefore={<span className={kind === 'manifest' ? styles.manifestIcon : undefined}>{ICONS[kind]}</span>}
+          aside={buffers[node.path]?.dirty ? <CircleFilled className={styles.dirty} aria-label="unsaved changes" /> : undefined}
+        >
+          {node.name}
+        </TreeItemLayout>
+      </TreeItem>
+    );
+  };
+
+  return (
+    <nav className={styles.root} aria-label="Workspace files" data-testid="file-tree">
+      <div className={styles.header}>
+        <Caption1Strong className={styles.title}>
+          Explorer
+        </Caption1Strong>
+        <Tooltip content="Refresh" relationship="label">
+          <Button appearance="subtle" size="small" icon={<ArrowSyncRegular />} onClick={() => void queryClient.invalidateQueries({ queryKey: workspaceKeys.tree(workspace.root) })} />
+        </Tooltip>
+      </div>
+      <div className={styles.scroll}>
+        {tree.isPending && <Spinner size="tiny" label="Reading the folder…" />}
+        {tree.isError && <Text className={styles.note}>Could not list the folder: {tree.error.message}</Text>}
+        {tree.data && nodes.length === 0 && <Text className={styles.note}>No manifests, module.json, .env or module sources here.</Text>}
+        <Tree aria-label="Files" size="small" openItems={open} onOpenChange={(_e, data) => setOpen(new Set(data.openItems))}>
+          {nodes.map(render)}
+        </Tree>
+        {tree.data?.truncated && <Caption1 className={styles.note}>Only the first files are listed: this folder is large.</Caption1>}
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,92 @@
+import { Button, Caption1, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
+import { ArrowCounterclockwiseRegular, ArrowRightRegular, BranchCompareRegular, DismissRegular } from '@fluentui/react-icons';
+import { DiffEditor } from '@monaco-editor/react';
+import type { HistoryVersion, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
+import { languageOf } from '../file-kinds';
+import { useManifests } from '../manifests-store';
+import { useFile, useVersions, useVersionText } from '../queries';
+import { fileUri } from './models';
+import { BASE_OPTIONS } from './monaco-setup';
+import { useThemeMode } from './use-theme-mode';
+import { describeVersion } from './version-labels';
+
+const useStyles = makeStyles({
+  root: { display: 'grid', gridTemplateRows: 'auto minmax(0, 1fr)', gridTemplateColumns: 'minmax(0, 1fr)', height: '100%', minHeight: 0, overflow: 'hidden' },
+  bar: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalS,
+    minHeight: '40px',
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS} ${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    backgroundColor: tokens.colorBrandBackground2,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  icon: { display: 'flex', fontSize: '18px', color: tokens.colorBrandForeground1, flexShrink: 0 },
+  texts: { display: 'flex', flexDirection: 'column', minWidth: 0, flex: 1 },
+  line: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, minWidth: 0, whiteSpace: 'nowrap' },
+  ellipsis: { overflow: 'hidden', textOverflow: 'ellipsis' },
+  muted: { color: tokens.colorNeutralForeground3, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  arrow: { color: tokens.colorNeutralForeground3, flexShrink: 0 },
+  button: { whiteSpace: 'nowrap', flexShrink: 0 },
+});
+
+/** The id of the pseudo-version "what is on disk now" (compared when the disk changed under a dirty buffer). */
+export const DISK = 'disk';
+
+/**
+ * A saved version (left, read-only) against the editor's current text (right, editable, unsaved edits
+ * included). The right side is the file's own model, so edits made here are edits of the file.
+ */
+export function CompareView({ workspace, path, versionId, onRestore }: { workspace: WorkspaceInfo; path: string; versionId: string; onRestore: (version: HistoryVersion, label: string) => void }) {
+  const styles = useStyles();
+  const mode = useThemeMode();
+  const versions = useVersions(workspace.root, path);
+  const disk = useFile(workspace.root, path);
+  const version = versions.data?.find((v) => v.id === versionId);
+  const text = useVersionText(workspace.root, path, versionId === DISK ? undefined : versionId);
+  const original = versionId === DISK ? disk.data?.text : text.data;
+  const label = versionId === DISK ? { when: 'now', what: 'On disk', size: '' } : version ? describeVersion(version) : undefined;
+
+  return (
+    <div className={styles.root} data-testid="compare-view">
+      <div className={styles.bar}>
+        <span className={styles.icon}>
+          <BranchCompareRegular />
+        </span>
+        <span className={styles.texts}>
+          <span className={styles.line}>
+            <Text weight="semibold" className={styles.ellipsis}>
+              {label ? `${label.what}, ${label.when}` : '…'}
+            </Text>
+            <ArrowRightRegular className={styles.arrow} />
+            <Text weight="semibold">Editor</Text>
+          </span>
+          <Caption1 className={styles.muted}>Left: this version, read-only · Right: your editor</Caption1>
+        </span>
+        {version && (
+          <Button size="small" appearance="primary" className={styles.button} icon={<ArrowCounterclockwiseRegular />} onClick={() => onRestore(version, describeVersion(version).when)} data-testid="compare-restore">
+            Restore
+          </Button>
+        )}
+        <Button size="small" appearance="subtle" className={styles.button} icon={<DismissRegular />} onClick={() => useManifests.getState().setCompare(null)} data-testid="compare-close">
+          Close
+        </Button>
+      </div>
+      {original === undefined ? (
+        <Spinner size="small" label="Reading the version…" />
+      ) : (
+        <DiffEditor
+          key={versionId}
+          original={original}
+          originalModelPath={`gatehouse-version:/${versionId}/${path}`}
+          modifiedModelPath={fileUri(workspace.root, path).toString()}
+          keepCurrentModifiedModel
+          language={languageOf(path)}
+          theme={mode === 'dark' ? 'gatehouse-dark' : 'gatehouse-light'}
+          options={{ ...BASE_OPTIONS, renderSideBySide: true, originalEditable: false, readOnly: false, renderOverviewRuler: false, ignoreTrimWhitespace: false }}
+          loading={<Spinner size="small" />}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  makeStyles,
+  mergeClasses,
+  shorthands,
+  ToggleButton,
+  tokens,
+  Tooltip,
+} from '@fluentui/react-components';
+import { CircleFilled, DismissRegular, HistoryRegular, SaveRegular } from '@fluentui/react-icons';
+import { useState } from 'react';
+import type { WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
+import { baseName } from '../file-kinds';
+import { useManifests } from '../manifests-store';
+import { disposeModelsExcept } from './models';
+import { useEditorActions } from './use-editor-actions';
+
+const useStyles = makeStyles({
+  bar: {
+    display: 'flex',
+    alignItems: 'stretch',
+    minHeight: '38px',
+    backgroundColor: tokens.colorNeutralBackground2,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  tabs: { display: 'flex', flex: 1, minWidth: 0, overflowX: 'auto', scrollbarWidth: 'none' },
+  tab: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalXS,
+    padding: `0 ${tokens.spacingHorizontalXS} 0 ${tokens.spacingHorizontalM}`,
+    borderRight: `1px solid ${tokens.colorNeutralStroke2}`,
+    color: tokens.colorNeutralForeground3,
+    cursor: 'pointer',
+    whiteSpace: 'nowrap',
+    fontSize: tokens.fontSizeBase300,
+    userSelect: 'none',
+    ':hover': { backgroundColor: tokens.colorSubtleBackgroundHover, color: tokens.colorNeutralForeground2 },
+  },
+  selected: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+    boxShadow: `inset 0 2px 0 ${tokens.colorBrandStroke1}`,
+    marginBottom: '-1px',
+    ':hover': { backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
+  },
+  dirty: { fontSize: '8px', color: tokens.colorNeutralForeground2, ...shorthands.margin(0, tokens.spacingHorizontalXXS) },
+  close: { minWidth: '24px', height: '24px' },
+  actions: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, padding: `0 ${tokens.spacingHorizontalS}` },
+});
+
+/** Open files as tabs (dot = unsaved), plus Save and the History toggle for the active one. */
+export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
+  const styles = useStyles();
+  const tabs = useManifests((s) => s.tabs);
+  const active = useManifests((s) => s.active);
+  const buffers = useManifests((s) => s.buffers);
+  const historyOpen = useManifests((s) => s.historyOpen);
+  const { openFile, closeFile, toggleHistory } = useManifests.getState();
+  const actions = useEditorActions(workspace);
+  const [confirm, setConfirm] = useState<string | null>(null);
+
+  const close = (path: string) => {
+    closeFile(path);
+    disposeModelsExcept(workspace.root, useManifests.getState().tabs);
+  };
+  const requestClose = (path: string) => (buffers[path]?.dirty ? setConfirm(path) : close(path));
+  const activeDirty = active ? buffers[active]?.dirty === true || buffers[active]?.disk.kind === 'deleted' : false;
+
+  return (
+    <div className={styles.bar}>
+      <div className={styles.tabs} role="tablist" aria-label="Open files">
+        {tabs.map((path) => (
+          <div
+            key={path}
+            role="tab"
+            tabIndex={path === active ? 0 : -1}
+            aria-selected={path === active}
+            title={path}
+            className={mergeClasses(styles.tab, path === active && styles.selected)}
+            onClick={() => openFile(path)}
+            onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && openFile(path)}
+            onAuxClick={(e) => e.button === 1 && requestClose(path)}
+            data-testid={`tab-${path}`}
+            data-dirty={buffers[path]?.dirty ? 'true' : 'false'}
+          >
+            <span>{baseName(path)}</span>
+            {buffers[path]?.dirty && <CircleFilled className={styles.dirty} aria-label="unsaved changes" data-testid="dirty-indicator" />}
+            <Button
+              appearance="transparent"
+              size="small"
+              className={styles.close}
+              icon={<DismissRegular />}
+              aria-label={`Close ${baseName(path)}`}
+              onClick={(e) => {
+                e.stopPropagation();
+                requestClose(path);
+              }}
+            />
+          </div>
+        ))}
+      </div>
+      <div className={styles.actions}>
+        <Tooltip content="Save (Ctrl+S)" relationship="label">
+          <Button appearance="subtle" icon={<SaveRegular />} disabled={!active || !activeDirty || actions.saving} onClick={() => active && void actions.save(active)} data-testid="save-file">
+            Save
+          </Button>
+        </Tooltip>
+        <Tooltip content="Saved versions of this file" relationship="description">
+          <ToggleButton appearance="subtle" icon={<HistoryRegular />} checked={historyOpen} onClick={() => toggleHistory()} data-testid="toggle-history">
+            History
+          </ToggleButton>
+        </Tooltip>
+      </div>
+
+      <Dialog open={confirm !== null} onOpenChange={(_e, data) => !data.open && setConfirm(null)}>
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>Save changes to {confirm ? baseName(confirm) : ''}?</DialogTitle>
+            <DialogContent>Closing the tab discards the edits you have not saved.</DialogContent>
+            <DialogActions>
+              <Button
+                appearance="primary"
+                onClick={() => {
+                  const path = confirm;
+                  setConfirm(null);
+                  if (path) void actions.save(path).then(() => !useManifests.getState().buffers[path]?.dirty && close(path));
+                }}
+              >
+                Save
+              </Button>
+              <Button
+                onClick={() => {
+                  if (confirm) close(confirm);
+                  setConfirm(null);
+                }}
+              >
+                Discard
+              </Button>
+              <Button appearance="subtle" onClick={() => setConfirm(null)}>
+                Cancel
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
+    </div>
+  );
+}

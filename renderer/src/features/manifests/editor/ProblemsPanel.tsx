@@ -1,0 +1,128 @@
+import { Badge, Button, Caption1, Caption1Strong, makeStyles, mergeClasses, Text, tokens, Tooltip } from '@fluentui/react-components';
+import { CheckmarkCircleRegular, ChevronDownRegular, ChevronUpRegular, ErrorCircleRegular, InfoRegular, WarningRegular, WrenchRegular } from '@fluentui/react-icons';
+import type { ReactElement } from 'react';
+import type { ManifestKind, Severity } from '../../../../../shared/manifest';
+import { useManifests } from '../manifests-store';
+import type { Problem } from './use-problems';
+
+const useStyles = makeStyles({
+  panel: { display: 'flex', flexDirection: 'column', borderTop: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground1, minHeight: 0 },
+  header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, height: '34px', padding: `0 ${tokens.spacingHorizontalS} 0 ${tokens.spacingHorizontalM}`, flexShrink: 0 },
+  title: { textTransform: 'uppercase', letterSpacing: '0.04em', color: tokens.colorNeutralForeground2 },
+  counts: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flex: 1 },
+  count: { display: 'inline-flex', alignItems: 'center', gap: '3px', color: tokens.colorNeutralForeground3 },
+  list: { listStyle: 'none', margin: 0, padding: `0 0 ${tokens.spacingVerticalXS}`, overflowY: 'auto', maxHeight: '168px' },
+  row: {
+    display: 'grid',
+    gridTemplateColumns: '20px minmax(0, 1fr) auto auto',
+    alignItems: 'start',
+    gap: tokens.spacingHorizontalS,
+    padding: `4px ${tokens.spacingHorizontalM}`,
+    cursor: 'pointer',
+    ':hover': { backgroundColor: tokens.colorSubtleBackgroundHover },
+    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '-2px' },
+  },
+  message: { overflowWrap: 'anywhere' },
+  where: { color: tokens.colorNeutralForeground3, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, whiteSpace: 'nowrap', lineHeight: tokens.lineHeightBase200 },
+  fixButton: { marginTop: '-4px', marginBottom: '-4px' },
+  error: { color: tokens.colorPaletteRedForeground1, display: 'flex', paddingTop: '1px' },
+  warning: { color: tokens.colorPaletteMarigoldForeground1, display: 'flex', paddingTop: '1px' },
+  info: { color: tokens.colorBrandForeground1, display: 'flex', paddingTop: '1px' },
+  ok: { color: tokens.colorPaletteGreenForeground1, display: 'flex' },
+  empty: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, color: tokens.colorNeutralForeground3 },
+});
+
+const ICONS: Record<Severity, ReactElement> = { error: <ErrorCircleRegular />, warning: <WarningRegular />, info: <InfoRegular /> };
+
+const KIND_LABEL: Record<ManifestKind, string> = {
+  deployment: 'Deployment manifest',
+  template: 'Deployment template',
+  layered: 'Layered deployment',
+  unknown: 'Not a deployment manifest',
+};
+
+/** Diagnostics of the open file; a click puts the cursor on the problem, "Fix" applies a certain fix. */
+export function ProblemsPanel({ path, problems, kind, onFix }: { path: string; problems: readonly Problem[]; kind?: ManifestKind; onFix: (problem: Problem) => void }) {
+  const styles = useStyles();
+  const open = useManifests((s) => s.problemsOpen);
+  const { setProblemsOpen, revealAt } = useManifests.getState();
+  const count = (severity: Severity) => problems.filter((p) => p.severity === severity).length;
+
+  return (
+    <section className={styles.panel} aria-label="Problems" data-testid="problems-panel">
+      <div className={styles.header}>
+        <Caption1Strong className={styles.title}>
+          Problems
+        </Caption1Strong>
+        <div className={styles.counts}>
+          {(['error', 'warning', 'info'] as const).map((severity) => (
+            <Caption1 key={severity} className={styles.count} data-testid={`problems-${severity}`}>
+              <span className={styles[severity]}>{ICONS[severity]}</span>
+              {count(severity)}
+            </Caption1>
+          ))}
+          {kind && (
+            <Badge appearance="tint" color={kind === 'unknown' ? 'informative' : 'brand'} size="small">
+              {KIND_LABEL[kind]}
+            </Badge>
+          )}
+        </div>
+        <Tooltip content={open ? 'Hide problems' : 'Show problems'} relationship="label">
+          <Button appearance="subtle" size="small" icon={open ? <ChevronDownRegular /> : <ChevronUpRegular />} onClick={() => setProblemsOpen(!open)} />
+        </Tooltip>
+      </div>
+      {open &&
+        (problems.length === 0 ? (
+          <div className={styles.empty}>
+            <span className={styles.ok}>
+              <CheckmarkCircleRegular />
+            </span>
+            <Text size={200}>{kind && kind !== 'unknown' ? 'No problems: IoT Edge would accept this.' : 'No problems.'}</Text>
+          </div>
+        ) : (
+          <ul className={styles.list}>
+            {problems.map((p) => (
+              <li
+                key={p.key}
+                className={styles.row}
+                tabIndex={0}
+                onClick={() => revealAt(path, p.line, p.column)}
+                onKeyDown={(e) => e.key === 'Enter' && revealAt(path, p.line, p.column)}
+                data-testid="problem"
+                data-severity={p.severity}
+                data-code={p.code}
+              >
+                <span className={styles[p.severity]} aria-label={p.severity}>
+                  {ICONS[p.severity]}
+                </span>
+                <Text size={200} className={styles.message} title={p.message}>
+                  {p.message}
+                </Text>
+                <span className={mergeClasses(styles.where)}>
+                  {p.code ? `${p.code} · ` : ''}Ln {p.line}, Col {p.column}
+                </span>
+                {p.fix ? (
+                  <Tooltip content={p.fix.title} relationship="description">
+                    <Button
+                      size="small"
+                      appearance="subtle"
+                      className={styles.fixButton}
+                      icon={<WrenchRegular />}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onFix(p);
+                      }}
+                    >
+                      Fix
+                    </Button>
+                  </Tooltip>
+                ) : (
+                  <span />
+                )}
+              </li>
+            ))}
+          </ul>
+        ))}
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { QuickFix } from '../../../../../shared/manifest';
+import type { FileContent, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
+import { errorCode, errorMessage } from '../errors';
+import { baseName } from '../file-kinds';
+import { useManifests } from '../manifests-store';
+import { rememberFile, useWorkspaceClient, workspaceKeys } from '../queries';
+import { applyFix } from './apply-fix';
+import { getModel, replaceText } from './models';
+
+const CLEAN = { kind: 'same' } as const;
+
+/** What the editor does with a file: save, reload from disk, keep mine over a change on disk, restore, fix. */
+export function useEditorActions(workspace: WorkspaceInfo) {
+  const { root } = workspace;
+  const client = useWorkspaceClient();
+  const queryClient = useQueryClient();
+
+  const save = useMutation({
+    mutationFn: async (path: string) => {
+      const store = useManifests.getState();
+      const model = getModel(root, path);
+      const buffer = store.buffers[path];
+      if (!model || !buffer) return;
+      const text = model.getValue();
+      const alt = model.getAlternativeVersionId();
+      store.setSaving(path, true);
+      const baseVersion = buffer.disk.kind === 'deleted' ? undefined : buffer.baseVersion;
+      const result = await client.writeFile({ path, text, ...(baseVersion ? { baseVersion } : {}) }).finally(() => store.setSaving(path, false));
+      if (result.ok) {
+        rememberFile(queryClient, root, { path, text, version: result.value.version, size: result.value.size });
+        store.setBuffer(path, { baseVersion: result.value.version, savedAlt: alt, dirty: model.getAlternativeVersionId() !== alt, disk: CLEAN });
+        return;
+      }
+      const details = result.error.details as { reason?: string; version?: string } | undefined;
+      if (result.error.code === 'CONFLICT' && details?.reason === 'CHANGED_ON_DISK' && details.version) {
+        store.markChanged(path, details.version);
+        void queryClient.invalidateQueries({ queryKey: workspaceKeys.file(root, path) });
+        return;
+      }
+      store.notify(path, `Could not save ${baseName(path)}: ${result.error.message}`, 'error');
+    },
+  });
+
+  const restore = useMutation({
+    mutationFn: async ({ path, id, label }: { path: string; id: string; label: string }) => {
+      const store = useManifests.getState();
+      store.setSaving(path, true);
+      const result = await client.restoreVersion({ path, id }).finally(() => store.setSaving(path, false));
+      if (!result.ok) {
+        store.notify(path, `Could not restore: ${result.error.message}`, errorCode(result.error) === 'NOT_FOUND' ? 'warning' : 'error');
+        return;
+      }
+      const model = getModel(root, path);
+      if (model) {
+        replaceText(model, result.value.file.text);
+        store.setBuffer(path, { baseVersion: result.value.file.version, savedAlt: model.getAlternativeVersionId(), dirty: false, disk: CLEAN });
+      }
+      rememberFile(queryClient, root, result.value.file);
+      store.setCompare(null);
+      store.notify(path, `Restored the version from ${label}. Undo (Ctrl+Z) brings back what was there.`);
+    },
+  });
+
+  /** Take the disk's version: the buffer's unsaved edits are replaced (one undoable edit). */
+  const reload = (path: string) => {
+    const store = useManifests.getState();
+    const model = getModel(root, path);
+    const disk = queryClient.getQueryData<FileContent>(workspaceKeys.file(root, path));
+    if (!model || !disk) return;
+    replaceText(model, disk.text);
+    store.setBuffer(path, { baseVersion: disk.version, savedAlt: model.getAlternativeVersionId(), dirty: false, disk: CLEAN });
+    store.setCompare(null);
+  };
+
+  /** Keep the buffer: the next save replaces what is on disk now. */
+  const keepMine = (path: string) => {
+    const store = useManifests.getState();
+    const buffer = store.buffers[path];
+    if (buffer?.disk.kind === 'changed') store.setBuffer(path, { ...buffer, baseVersion: buffer.disk.version, disk: CLEAN });
+    store.setCompare(null);
+  };
+
+  const fix = (path: string, quickFix: QuickFix) => {
+    const model = getModel(root, path);
+    if (!model) return;
+    try {
+      replaceText(model, applyFix(model.getValue(), quickFix));
+    } catch (error) {
+      useManifests.getState().notify(path, `Could not apply "${quickFix.title}": ${errorMessage(error)}`, 'error');
+    }
+  };
+
+  return { save: (path: string) => save.mutateAsync(path), saving: save.isPending, restore: restore.mutate, restoring: restore.isPending, reload, keepMine, fix };
+}

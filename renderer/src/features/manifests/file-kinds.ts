@@ -1,0 +1,88 @@
+import type { TreeEntry } from '../../../../shared/ipc/workspace.contract';
+
+/**
+ * What a workspace file is, from its path: the editor language, the icon, and whether it is a deployment
+ * manifest (validated live with the shared manifest checks).
+ */
+export type FileKind = 'manifest' | 'json' | 'env' | 'dockerfile' | 'code' | 'text';
+
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** deployment.json, deployment.template.json, deployment.debug.template.json, config/deployment.amd64.json, layered.json… */
+export function isManifestPath(path: string): boolean {
+  const name = baseName(path).toLowerCase();
+  if (!name.endsWith('.json')) return false;
+  return name.startsWith('deployment') || name.startsWith('layered') || name.split('.').includes('template') || name.endsWith('.deployment.json');
+}
+
+export function fileKind(path: string): FileKind {
+  const name = baseName(path).toLowerCase();
+  if (isManifestPath(path)) return 'manifest';
+  if (name.endsWith('.json') || name.endsWith('.jsonc')) return 'json';
+  if (name === '.env' || name.startsWith('.env.') || name.endsWith('.env')) return 'env';
+  if (name.startsWith('dockerfile')) return 'dockerfile';
+  if (/\.(js|mjs|cjs|ts|py|cs|csproj|sh|ps1|c|h|java|go|rs)$/.test(name)) return 'code';
+  return 'text';
+}
+
+const LANGUAGES: Record<string, string> = {
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  ts: 'typescript',
+  py: 'python',
+  cs: 'csharp',
+  csproj: 'xml',
+  sh: 'shell',
+  ps1: 'powershell',
+  md: 'markdown',
+  yml: 'yaml',
+  yaml: 'yaml',
+  ini: 'ini',
+  toml: 'ini',
+  c: 'cpp',
+  h: 'cpp',
+  java: 'java',
+  go: 'go',
+  rs: 'rust',
+};
+
+/** Monaco language id. `.env` is highlighted as ini (KEY=value, # comments). */
+export function languageOf(path: string): string {
+  const kind = fileKind(path);
+  if (kind === 'manifest' || kind === 'json') return 'json';
+  if (kind === 'env') return 'ini';
+  if (kind === 'dockerfile') return 'dockerfile';
+  const ext = baseName(path).toLowerCase().split('.').pop() ?? '';
+  return LANGUAGES[ext] ?? 'plaintext';
+}
+
+export interface TreeNode {
+  readonly path: string;
+  readonly name: string;
+  readonly kind: TreeEntry['kind'];
+  readonly size?: number;
+  readonly children: TreeNode[];
+}
+
+/** Nests the host's flat, depth-first listing (parents always come before their children). */
+export function buildTree(entries: readonly TreeEntry[]): TreeNode[] {
+  const roots: TreeNode[] = [];
+  const folders = new Map<string, TreeNode>();
+  for (const entry of entries) {
+    const node: TreeNode = { ...entry, children: [] };
+    const slash = entry.path.lastIndexOf('/');
+    const parent = slash < 0 ? undefined : folders.get(entry.path.slice(0, slash));
+    (parent ? parent.children : roots).push(node);
+    if (entry.kind === 'directory') folders.set(entry.path, node);
+  }
+  return roots;
+}
+
+/** The folders that contain `path` (`a/b/c.json` → `a`, `a/b`). */
+export function ancestorsOf(path: string): string[] {
+  const parts = path.split('/').slice(0, -1);
+  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+}

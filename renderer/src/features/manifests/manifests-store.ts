@@ -1,0 +1,105 @@
+import { create } from 'zustand';
+
+/**
+ * UI state of the Manifests area. The text of open files lives in the editor's models; here is what the UI
+ * shows about them. A buffer's disk state:
+ *
+ *   same --(changed elsewhere while dirty / save refused)--> changed(version) --(reload | overwrite)--> same
+ *   same --(deleted elsewhere)--> deleted --(save recreates | file reappears)--> same
+ *
+ * A clean buffer never enters `changed`: the editor reloads it at once.
+ */
+export type DiskState = { readonly kind: 'same' } | { readonly kind: 'changed'; readonly version: string } | { readonly kind: 'deleted' };
+
+export interface BufferState {
+  /** The content version on disk this buffer was loaded from or last saved as. */
+  readonly baseVersion: string;
+  /** The model's alternative version id at that moment: dirty = the model moved away from it. */
+  readonly savedAlt: number;
+  readonly dirty: boolean;
+  readonly disk: DiskState;
+  /** A save or restore is in flight: its own change event is not a change from elsewhere. */
+  readonly saving?: boolean;
+}
+
+export type NoticeIntent = 'info' | 'warning' | 'error';
+
+export interface RevealRequest {
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  readonly seq: number;
+}
+
+interface ManifestsState {
+  /** The folder the tabs belong to (kept when the folder is closed, replaced when another one opens). */
+  readonly root: string | null;
+  readonly tabs: readonly string[];
+  readonly active: string | null;
+  readonly buffers: Readonly<Record<string, BufferState>>;
+  readonly historyOpen: boolean;
+  readonly problemsOpen: boolean;
+  /** A history version shown side by side with the current text of `path`. */
+  readonly compare: { readonly path: string; readonly versionId: string } | null;
+  readonly reveal: RevealRequest | null;
+  /** A short note shown above the editor (e.g. "Reloaded: changed on disk"). */
+  readonly notice: { readonly path: string; readonly text: string; readonly intent: NoticeIntent; readonly seq: number } | null;
+
+  setRoot(root: string | null): void;
+  openFile(path: string): void;
+  closeFile(path: string): void;
+  setBuffer(path: string, buffer: BufferState): void;
+  setDirty(path: string, dirty: boolean): void;
+  setSaving(path: string, saving: boolean): void;
+  markChanged(path: string, version: string): void;
+  markDeleted(path: string): void;
+  markPresent(path: string): void;
+  toggleHistory(open?: boolean): void;
+  setProblemsOpen(open: boolean): void;
+  setCompare(compare: { path: string; versionId: string } | null): void;
+  revealAt(path: string, line: number, column: number): void;
+  consumeReveal(): void;
+  notify(path: string, text: string, intent?: NoticeIntent): void;
+  dismissNotice(): void;
+}
+
+function patch(state: ManifestsState, path: string, change: Partial<BufferState>): Partial<ManifestsState> {
+  const buffer = state.buffers[path];
+  return buffer ? { buffers: { ...state.buffers, [path]: { ...buffer, ...change } } } : {};
+}
+
+export const useManifests = create<ManifestsState>((set) => ({
+  root: null,
+  tabs: [],
+  active: null,
+  buffers: {},
+  historyOpen: false,
+  problemsOpen: true,
+  compare: null,
+  reveal: null,
+  notice: null,
+
+  setRoot: (root) => set((s) => (root === null || s.root === root ? {} : { root, tabs: [], active: null, buffers: {}, compare: null, reveal: null, notice: null })),
+  openFile: (path) => set((s) => ({ tabs: s.tabs.includes(path) ? s.tabs : [...s.tabs, path], active: path, compare: s.compare?.path === path ? s.compare : null })),
+  closeFile: (path) =>
+    set((s) => {
+      const index = s.tabs.indexOf(path);
+      const tabs = s.tabs.filter((t) => t !== path);
+      const { [path]: _closed, ...buffers } = s.buffers;
+      const active = s.active === path ? (tabs[Math.min(index, tabs.length - 1)] ?? null) : s.active;
+      return { tabs, buffers, active, compare: s.compare?.path === path ? null : s.compare };
+    }),
+  setBuffer: (path, buffer) => set((s) => ({ buffers: { ...s.buffers, [path]: buffer } })),
+  setDirty: (path, dirty) => set((s) => (s.buffers[path]?.dirty === dirty ? {} : patch(s, path, { dirty }))),
+  setSaving: (path, saving) => set((s) => patch(s, path, { saving })),
+  markChanged: (path, version) => set((s) => patch(s, path, { disk: { kind: 'changed', version } })),
+  markDeleted: (path) => set((s) => patch(s, path, { disk: { kind: 'deleted' } })),
+  markPresent: (path) => set((s) => (s.buffers[path]?.disk.kind === 'deleted' ? patch(s, path, { disk: { kind: 'same' } }) : {})),
+  toggleHistory: (open) => set((s) => ({ historyOpen: open ?? !s.historyOpen, compare: (open ?? !s.historyOpen) ? s.compare : null })),
+  setProblemsOpen: (problemsOpen) => set({ problemsOpen }),
+  setCompare: (compare) => set({ compare }),
+  revealAt: (path, line, column) => set((s) => ({ reveal: { path, line, column, seq: (s.reveal?.seq ?? 0) + 1 }, compare: null })),
+  consumeReveal: () => set({ reveal: null }),
+  notify: (path, text, intent = 'info') => set((s) => ({ notice: { path, text, intent, seq: (s.notice?.seq ?? 0) + 1 } })),
+  dismissNotice: () => set({ notice: null }),
+}));

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { layoutRouteGraph, nodeSize, type Box, type PositionedNode } from './route-graph.layout';
+import { buildRouteGraph } from './route-graph.model';
+import { manifest, syntheticManifest } from './route-graph.test-util';
+
+/** Label boxes are centred on (x, y); node boxes have (x, y) at the top-left. */
+const labelRect = (b: Box): Box => ({ x: b.x - b.width / 2, y: b.y - b.height / 2, width: b.width, height: b.height });
+const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+function pairs<T>(items: readonly T[]): [T, T][] {
+  return items.flatMap((a, i) => items.slice(i + 1).map((b): [T, T] => [a, b]));
+}
+
+describe('layoutRouteGraph', () => {
+  const graph = buildRouteGraph(syntheticManifest(20, 50));
+  const layout = layoutRouteGraph(graph);
+  const byKind = (kind: PositionedNode['node']['kind']) => layout.nodes.filter((n) => n.node.kind === kind);
+
+  it('lays out the synthetic gateway: 20 deployed modules, 50 routes', () => {
+    expect(graph.nodes.filter((n) => n.kind === 'module' && n.deployed)).toHaveLength(20);
+    expect(graph.edges).toHaveLength(50);
+    expect(layout.nodes).toHaveLength(graph.nodes.length);
+    expect(layout.edges).toHaveLength(50);
+    for (const n of layout.nodes) expect([n.x, n.y, n.width, n.height].every(Number.isFinite)).toBe(true);
+  });
+
+  it('never overlaps two nodes', () => {
+    const clashes = pairs(layout.nodes).filter(([a, b]) => overlaps(a, b)).map(([a, b]) => `${a.node.id} × ${b.node.id}`);
+    expect(clashes).toEqual([]);
+  });
+
+  it('labels every edge that has something to say, and no label covers a node or another label', () => {
+    const labelled = layout.edges.filter((e) => e.label);
+    expect(labelled.length).toBe(graph.edges.filter((e) => e.label !== '' || e.priority !== undefined || e.ttl !== undefined || e.broken).length);
+    const onNodes = labelled.flatMap((e) => layout.nodes.filter((n) => overlaps(labelRect(e.label as Box), n)).map((n) => `${e.edge.id} on ${n.node.id}`));
+    expect(onNodes).toEqual([]);
+    const onLabels = pairs(labelled).filter(([a, b]) => overlaps(labelRect(a.label as Box), labelRect(b.label as Box)));
+    expect(onLabels.map(([a, b]) => `${a.edge.id} × ${b.edge.id}`)).toEqual([]);
+  });
+
+  it('flows left to right: sources first, $upstream last', () => {
+    const modules = byKind('module');
+    const [upstream] = byKind('upstream');
+    const [source] = byKind('source');
+    expect(upstream && source).toBeTruthy();
+    for (const m of modules) {
+      expect(source && source.x + source.width).toBeLessThanOrEqual(Math.max(...modules.map((n) => n.x + n.width)));
+      expect(upstream && upstream.x).toBeGreaterThan(m.x + m.width);
+    }
+    expect(source?.x).toBe(Math.min(...layout.nodes.map((n) => n.x)));
+  });
+
+  it('sizes nodes to what they show and is deterministic', () => {
+    for (const n of layout.nodes) expect({ width: n.width, height: n.height }).toEqual(nodeSize(n.node));
+    expect(layoutRouteGraph(buildRouteGraph(syntheticManifest(20, 50)))).toEqual(layout);
+  });
+
+  it('copes with cycles, self-loops, broken routes and an empty graph', () => {
+    const tricky = buildRouteGraph(
+      manifest({
+        modules: ['a', 'b'],
+        routes: {
+          ab: 'FROM /messages/modules/a/outputs/x INTO BrokeredEndpoint("/modules/b/inputs/in")',
+          ba: 'FROM /messages/modules/b/outputs/y INTO BrokeredEndpoint("/modules/a/inputs/in")',
+          aa: 'FROM /messages/modules/a/outputs/z INTO BrokeredEndpoint("/modules/a/inputs/self")',
+          bad: 'nonsense',
+        },
+      }),
+    );
+    const placed = layoutRouteGraph(tricky);
+    expect(placed.edges).toHaveLength(4);
+    expect(pairs(placed.nodes).filter(([a, b]) => overlaps(a, b))).toEqual([]);
+    expect(layoutRouteGraph(buildRouteGraph(''))).toMatchObject({ nodes: [], edges: [] });
+  });
+
+  it('sets modules without routes in a grid below the routed graph, not in one tall column', () => {
+    const idle = Array.from({ length: 14 }, (_, i) => `idleModule${i + 1}`);
+    const placed = layoutRouteGraph(buildRouteGraph(manifest({ modules: ['a', ...idle], routes: { r: 'FROM /messages/modules/a/* INTO $upstream' } })));
+    const routedBottom = Math.max(...placed.nodes.filter((n) => !n.node.id.includes('idle')).map((n) => n.y + n.height));
+    const grid = placed.nodes.filter((n) => n.node.id.includes('idle'));
+    expect(grid).toHaveLength(14);
+    for (const n of grid) expect(n.y).toBeGreaterThan(routedBottom);
+    expect(new Set(grid.map((n) => n.y)).size).toBeLessThanOrEqual(4);
+    expect(pairs(placed.nodes).filter(([a, b]) => overlaps(a, b))).toEqual([]);
+    expect(layoutRouteGraph(buildRouteGraph(manifest({ modules: idle }))).nodes).toHaveLength(14);
+  });
+});
