@@ -74,6 +74,12 @@ export default tseslint.config(
   // Target environments: shared and renderer have no Node; only main and preload may use Electron.
   { files: ['shared/**/*.ts', 'renderer/src/**/*.{ts,tsx}'], ignores: ['**/*.test.ts', '**/*.test-util.ts'], rules: { 'no-restricted-imports': ['error', NO_NODE] } },
   { files: ['electron/**/*.ts'], ignores: ['electron/main/**', 'electron/preload/**'], rules: { 'no-restricted-imports': ['error', NO_ELECTRON] } },
+  // Sample modules and templates are plain CommonJS Node programs, as IoT Edge modules are written.
+  {
+    files: ['resources/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     files: ['renderer/vite.config.ts'],
     rules: { 'boundaries/dependencies': 'off' },

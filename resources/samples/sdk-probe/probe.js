@@ -10,7 +10,7 @@ async function main() {
   const client = await ModuleClient.fromEnvironment(Mqtt);
   const provider = client._transport._authenticationProvider;
   const credentials = await provider.getDeviceCredentials();
-  provider.stop && provider.stop();
+  if (typeof provider.stop === 'function') provider.stop();
   const ca = client._transport._mqtt._options && client._transport._mqtt._options.ca;
   console.log(JSON.stringify({ ok: true, moduleId: credentials.moduleId, deviceId: credentials.deviceId, sas: credentials.sharedAccessSignature, ca }));
   process.exit(0);

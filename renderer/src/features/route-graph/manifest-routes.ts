@@ -119,7 +119,7 @@ export function readManifestRoutes(text: string): ManifestRoutes {
   // A byte-order mark is not JSON; a space keeps every offset where it was.
   const source = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
   const root = parseTree(source, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
-  if (root?.type !== 'object') return { modules: [], routes: [], layered: false, notice: 'The text is not a JSON object.' };
+  if (root?.type !== 'object') return { modules: [], routes: [], layered: false, notice: text.trim() === '' ? 'The manifest is empty.' : 'The text is not a JSON object.' };
   const content = findModulesContent(root);
   if (content?.type !== 'object') return { modules: [], routes: [], layered: false, notice: 'No modulesContent found.' };
   const agent = findTwin(content, root, '$edgeAgent');

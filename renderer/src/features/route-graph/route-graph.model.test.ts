@@ -227,7 +227,7 @@ describe('buildRouteGraph: manifest shapes', () => {
     expect(edge(graph, 'r').from.node).toBe('source:all');
   });
 
-  it.each([['', 'The text is not a JSON object.'], ['[1, 2]', 'The text is not a JSON object.'], ['{"a": 1}', 'No modulesContent found.'], ['{{{', 'No modulesContent found.']])(
+  it.each([['', 'The manifest is empty.'], ['[1, 2]', 'The text is not a JSON object.'], ['{"a": 1}', 'No modulesContent found.'], ['{{{', 'No modulesContent found.']])(
     'explains an empty graph for %j',
     (text, notice) => {
       const graph = buildRouteGraph(text);
