@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildLocalImages } from '../electron/runtime/drivers/images/build-local-images';
 import { saveImages } from '../electron/runtime/drivers/images/image-build';
 import { testDeployment } from '../electron/runtime/agent/agent.test-util';
-import { expect, SCREENSHOTS, test } from './support/served-console';
+import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
 
 const runId = `e2e${Date.now().toString(36)}`;
 const docker = new Dockerode();
@@ -13,12 +13,16 @@ const ticker = `ticker-${runId}`;
 const crasher = `crasher-${runId}`;
 const work = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-runtime-'));
 
+// Its own console: the deployments applied here must not leak into other specs' runtime state.
+let served: ServedConsole;
+
 test.beforeAll(async () => {
+  served = await startServedConsole();
   const built = await buildLocalImages(docker, { names: ['busybox-module'] });
   if (!built.ok) throw new Error(`test images: ${built.error.message}`);
 });
 
-test.afterAll(async ({ served }) => {
+test.afterAll(async () => {
   // Apply an empty deployment first, or the agent would recreate what we remove.
   const empty = testDeployment(runId, {});
   await fetch(`${served.origin}/api/rpc`, {
@@ -29,13 +33,14 @@ test.afterAll(async ({ served }) => {
   const labelled = () => docker.listContainers({ all: true, filters: { label: [`gatehouse.test=${runId}`] } });
   for (let i = 0; i < 40 && (await labelled()).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
   await Promise.all((await labelled()).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await served.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
 test.describe('Runtime area (served console, real Docker engine)', () => {
   test.describe.configure({ mode: 'serial' });
 
-  test('previews the plan, applies a deployment file and shows the modules running', async ({ page, served }) => {
+  test('previews the plan, applies a deployment file and shows the modules running', async ({ page }) => {
     await page.goto(served.url);
     await page.getByTestId('nav-runtime').click();
     await expect(page.getByTestId('runtime-engine')).toContainText('Docker');
@@ -59,7 +64,7 @@ test.describe('Runtime area (served console, real Docker engine)', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'runtime-modules.png'), animations: 'disabled' });
   });
 
-  test('refuses an invalid deployment whole and says where it is wrong', async ({ page, served }) => {
+  test('refuses an invalid deployment whole and says where it is wrong', async ({ page }) => {
     await page.goto(served.url);
     await page.getByTestId('nav-runtime').click();
     const broken = testDeployment(runId, { [ticker]: { restartPolicy: 'sometimes' } });
@@ -73,7 +78,7 @@ test.describe('Runtime area (served console, real Docker engine)', () => {
     await expect(page.getByTestId(`runtime-status-${ticker}`)).toHaveText('running');
   });
 
-  test('shows module details with secrets masked, follows logs, and restarts a module', async ({ page, served }) => {
+  test('shows module details with secrets masked, follows logs, and restarts a module', async ({ page }) => {
     await page.goto(served.url);
     await page.getByTestId('nav-runtime').click();
     await page.getByRole('button', { name: ticker, exact: true }).click();
@@ -94,7 +99,7 @@ test.describe('Runtime area (served console, real Docker engine)', () => {
     await expect.poll(async () => (await docker.getContainer(ticker).inspect()).State.StartedAt, { timeout: 20_000 }).not.toBe(before);
   });
 
-  test('sideloads an image tarball with progress', async ({ page, served }) => {
+  test('sideloads an image tarball with progress', async ({ page }) => {
     const tarball = join(work, 'images.tar');
     const saved = await saveImages(docker, ['gatehouse/busybox-module:test'], tarball);
     if (!saved.ok) throw new Error(saved.error.message);
