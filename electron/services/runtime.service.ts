@@ -66,12 +66,15 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
   async preview({ text, fileName }: { text: string; fileName?: string }) {
     const result = await this.agent.preview(text, fileName);
     if (!result.ok) return result;
-    return ok({ steps: result.value.plan.map((p) => ({ id: p.id, kind: p.step.kind, module: p.step.module, description: describeStep(p) })) });
+    return ok({
+      steps: result.value.plan.map((p) => ({ id: p.id, kind: p.step.kind, module: p.step.module, description: describeStep(p) })),
+      notes: [...result.value.deployment.notes],
+    });
   }
 
   async apply({ text, fileName }: { text: string; fileName?: string }) {
     const applied = await this.agent.apply(text, fileName);
-    return applied.ok ? ok({ version: applied.value.version, plan: [...applied.value.plan] }) : applied;
+    return applied.ok ? ok({ version: applied.value.version, plan: [...applied.value.plan], notes: [...applied.value.notes] }) : applied;
   }
 
   async restartModule({ name }: { name: string }): Promise<Result<Record<string, never>>> {

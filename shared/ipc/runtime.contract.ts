@@ -57,10 +57,10 @@ export const runtimeContract = defineContract({
   name: 'runtime',
   methods: {
     status: { input: z.object({}).strict(), output: RuntimeSnapshot, summary: 'Agent state, engine and the modules table.' },
-    preview: { input: DeploymentText, output: z.object({ steps: z.array(PlanStep) }), summary: 'Validate a deployment and show the plan, changing nothing.' },
+    preview: { input: DeploymentText, output: z.object({ steps: z.array(PlanStep), notes: z.array(z.string()) }), summary: 'Validate a deployment and show the plan, changing nothing.' },
     apply: {
       input: DeploymentText,
-      output: z.object({ version: z.number().int(), plan: z.array(z.string()) }),
+      output: z.object({ version: z.number().int(), plan: z.array(z.string()), notes: z.array(z.string()) }),
       summary: 'Validate and apply a deployment; an invalid one is refused whole.',
     },
     restartModule: { input: ModuleName, output: z.object({}), summary: 'Restart a module (the $edgeAgent RestartModule method).' },

@@ -53,15 +53,28 @@ export const runtimeApplyCommand: CliCommand = {
       if (values['dry-run']) {
         const preview = await runtime.preview({ text, fileName: file });
         if (!preview.ok) return report(io, values.json === true, 'runtime apply', preview.error);
-        io.stdout(values.json ? JSON.stringify({ ok: true, dryRun: true, steps: preview.value.steps }) : preview.value.steps.map((s, i) => `${i + 1}. ${s.description}`).join('\n') || 'Nothing to do.');
+        io.stdout(
+          values.json
+            ? JSON.stringify({ ok: true, dryRun: true, steps: preview.value.steps, notes: preview.value.notes })
+            : [...preview.value.steps.map((s, i) => `${i + 1}. ${s.description}`), ...preview.value.notes.map((n) => `note: ${n}`)].join('\n') || 'Nothing to do.',
+        );
         return 0;
       }
       const applied = await runtime.apply({ text, fileName: file });
       if (!applied.ok) return report(io, values.json === true, 'runtime apply', applied.error);
       await connection.settle();
       const status = await runtime.status({});
-      if (values.json) io.stdout(JSON.stringify({ ok: true, version: applied.value.version, plan: applied.value.plan, status: status.ok ? status.value : undefined }));
-      else io.stdout([`Deployment v${applied.value.version} accepted.`, ...applied.value.plan.map((l, i) => `${i + 1}. ${l}`), '', status.ok ? formatModules(status.value) : ''].join('\n'));
+      if (values.json) io.stdout(JSON.stringify({ ok: true, version: applied.value.version, plan: applied.value.plan, notes: applied.value.notes, status: status.ok ? status.value : undefined }));
+      else
+        io.stdout(
+          [
+            `Deployment v${applied.value.version} accepted.`,
+            ...applied.value.plan.map((l, i) => `${i + 1}. ${l}`),
+            ...applied.value.notes.map((n) => `note: ${n}`),
+            '',
+            status.ok ? formatModules(status.value) : '',
+          ].join('\n'),
+        );
       return 0;
     });
   },

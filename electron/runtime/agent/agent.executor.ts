@@ -3,6 +3,7 @@ import type { ContainerCreateOptions, ContainerDriver } from '../drivers/driver'
 import { containerSpec, type RuntimeContext } from './container-spec';
 import type { AgentMemory } from './model';
 import type { Step, StepKind } from './steps';
+import { credentialsFor, registryOf, type RegistryCredential } from './registry-credentials';
 
 export interface ExecContext {
   readonly driver: ContainerDriver;
@@ -11,6 +12,9 @@ export interface ExecContext {
   readonly memory: { get(): AgentMemory; set(next: AgentMemory): void };
   /** Seconds the engine waits after SIGTERM before SIGKILL. */
   readonly stopTimeoutSeconds: number;
+  /** The deployment's registry credentials, matched to an image's registry. */
+  readonly registryCredentials: readonly RegistryCredential[];
+  readonly log?: (line: string) => void;
 }
 
 type Executor<S extends Step> = (step: S, ctx: ExecContext) => Promise<Result<void>>;
@@ -21,14 +25,25 @@ export type Executors = { readonly [K in StepKind]: Executor<Extract<Step, { kin
 const asVoid = <T>(result: Result<T>): Result<void> => (result.ok ? ok(undefined) : result);
 
 export const EXECUTORS: Executors = {
-  async ensureImage(step, { driver }) {
+  async ensureImage(step, { driver, registryCredentials, log }) {
+    // Offline first: an image already on this machine (built, pulled or sideloaded) is used as it is.
     const image = await driver.inspectImage(step.image);
     if (image.ok) return ok(undefined);
     if (image.error.code !== 'NOT_FOUND') return image;
     const hint = `Load it offline with \`gatehouse runtime sideload <image.tar>\` (the Runtime area has the same).`;
-    return step.pullPolicy === 'never'
-      ? fail('NOT_FOUND', `Image ${step.image} for ${step.module} is not on this machine and its imagePullPolicy is never. ${hint}`)
-      : fail('NOT_FOUND', `Image ${step.image} for ${step.module} is not on this machine and no registry is reachable from here. ${hint}`);
+    if (step.pullPolicy === 'never') return fail('NOT_FOUND', `Image ${step.image} for ${step.module} is not on this machine and its imagePullPolicy is never. ${hint}`);
+    let last = 0;
+    const pulled = await driver.pullImage(step.image, {
+      auth: credentialsFor(step.image, registryCredentials),
+      onProgress: (p) => {
+        if (p.kind !== 'layer' || Date.now() - last < 1000) return;
+        last = Date.now();
+        log?.(`agent: pulling ${step.image}: ${p.status} ${p.id}${p.total ? ` ${Math.round((100 * (p.current ?? 0)) / p.total)}%` : ''}`);
+      },
+    });
+    return pulled.ok
+      ? ok(undefined)
+      : fail('NOT_FOUND', `Image ${step.image} for ${step.module} is not on this machine and pulling it from ${registryOf(step.image)} failed (${pulled.error.message}). ${hint}`);
   },
   async create(step, ctx) {
     return asVoid(await ctx.driver.createContainer(step.module, containerSpec(step.desired, ctx.runtime) as unknown as ContainerCreateOptions));

@@ -191,4 +191,16 @@ describe('Agent on a real Docker engine', () => {
     expect((await inspect(a)).State.StartedAt).not.toBe(before);
     expect(await agent.invokeMethod('RestartModule', { schemaVersion: '1.0', id: 'not-deployed' })).toMatchObject({ status: 500 });
   });
+
+  it('an image that is not here and cannot be pulled fails that module with a clear message, and the rest still runs', async () => {
+    seq++;
+    const { agent } = await newAgent();
+    const [ok1, missing] = [uniq('ok'), uniq('missing')];
+    const applied = unwrap(await agent.apply(testDeployment(runId, { [ok1]: { startupOrder: 1 }, [missing]: { image: '127.0.0.1:5999/gatehouse/nowhere:1', startupOrder: 2 } })), 'apply');
+    expect(applied.notes.join(' ')).toMatch(/Gatehouse's own agent/);
+    await agent.settled();
+    expect(agent.current.state).toMatchObject({ state: 'failing', reason: expect.stringMatching(/nowhere:1 .*pulling it from 127\.0\.0\.1:5999 failed.*sideload/) });
+    expect(agent.current.lastDesiredStatus.code).toBe(500);
+    expect(await running(ok1)).toBe(true);
+  });
 });

@@ -37,6 +37,8 @@ export interface AgentOptions {
 export interface ApplyResult {
   readonly version: number;
   readonly plan: readonly string[];
+  /** What of the deployment Gatehouse's runtime does not apply (system modules' images, …). */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -148,7 +150,7 @@ export class Agent implements Disposable {
     this.retries.reset();
     this.options.log?.(`agent: deployment version ${version} accepted (${checked.value.modules.length} modules)`);
     this.schedule();
-    return ok({ version, plan: preview.ok ? preview.value.plan.map(describeStep) : [] });
+    return ok({ version, plan: preview.ok ? preview.value.plan.map(describeStep) : [], notes: checked.value.notes });
   }
 
   private check(text: string, fileName: string): Result<Deployment> {
@@ -231,12 +233,19 @@ export class Agent implements Disposable {
       runtime: { ...this.options.runtime, generationIds: { ...this.options.runtime.generationIds, ...generationIds } },
       now: this.now,
       stopTimeoutSeconds: this.options.stopTimeoutSeconds ?? 10,
+      registryCredentials: this.deployment?.registryCredentials ?? [],
+      log: this.options.log,
       memory: { get: () => memory, set: (next) => (memory = next) },
     };
-    let failure: string | undefined;
+    // As OrderedRetryPlanRunner: a failed step does not stop the plan; the module's later steps wait for a retry.
+    const failures: string[] = [];
+    const failedModules = new Set<string>();
     for (const { step, id } of steps) {
+      if (failedModules.has(step.module)) continue;
       if (!this.retries.mayRun(id, this.now())) {
-        failure ??= `${id} is waiting to be retried`;
+        failedModules.add(step.module);
+        const pending = this.retries.pending(id);
+        failures.push(pending ? `${pending.message} (retrying at ${new Date(pending.nextAt).toISOString()})` : `${id} gave up after repeated failures`);
         continue;
       }
       const result = await execute(step, ctx);
@@ -245,10 +254,11 @@ export class Agent implements Disposable {
         continue;
       }
       this.retries.recordFailure(id, this.now(), result.error.message);
-      failure = result.error.message;
+      failedModules.add(step.module);
+      failures.push(result.error.message);
       this.options.log?.(`agent: ${id} failed: ${result.error.message}`);
-      break;
     }
+    const failure = failures.length ? failures.join('; ') : undefined;
     if (memory !== this.memory) {
       this.memory = memory;
       await this.store.saveMemory(memory);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fail, ok, type Result } from '../../../shared/errors';
 import { joinCreateOptions } from '../../../shared/manifest';
+import { readRegistryCredentials, type RegistryCredential } from './registry-credentials';
 import { DEFAULT_STARTUP_ORDER, type DesiredModule, type DesiredState, type ImagePullPolicy, type RestartPolicy } from './model';
 
 type Json = Record<string, unknown>;
@@ -12,6 +13,9 @@ export interface Deployment {
   readonly edgeHub: Json | undefined;
   /** Settings of `systemModules` that Gatehouse's own runtime reads (e.g. edgeHub's env). */
   readonly systemModules: { readonly edgeAgent: Json | undefined; readonly edgeHub: Json | undefined };
+  readonly registryCredentials: readonly RegistryCredential[];
+  /** What of the deployment Gatehouse's own runtime cannot apply, said once per apply (info, not an error). */
+  readonly notes: readonly string[];
 }
 
 /** Finds `modulesContent` in a deployment, an IoT Hub configuration object, or the old `moduleContent` spelling. */
@@ -36,10 +40,13 @@ export function deploymentFrom(document: unknown): Result<Deployment> {
     modules.push(module.value);
   }
   const system = (agent.systemModules as Json | undefined) ?? {};
+  const systemModules = { edgeAgent: system.edgeAgent as Json | undefined, edgeHub: system.edgeHub as Json | undefined };
   return ok({
     modules,
     edgeHub: (content?.$edgeHub as Json | undefined)?.['properties.desired'] as Json | undefined,
-    systemModules: { edgeAgent: system.edgeAgent as Json | undefined, edgeHub: system.edgeHub as Json | undefined },
+    systemModules,
+    registryCredentials: readRegistryCredentials(agent),
+    notes: systemModuleNotes(systemModules),
   });
 }
 
@@ -72,6 +79,25 @@ export function desiredModule(name: string, raw: Json): Result<DesiredModule> {
     startupOrder: typeof raw.startupOrder === 'number' ? raw.startupOrder : DEFAULT_STARTUP_ORDER,
   };
   return ok({ ...fields, status: raw.status === 'stopped' ? 'stopped' : 'running', configHash: configHash(fields) });
+}
+
+/**
+ * edgeAgent and edgeHub are Gatehouse's own runtime, not containers: their images and createOptions do not apply.
+ * edgeHub's environment is read by the hub where it has a meaning (store-and-forward TTL, …).
+ */
+export function systemModuleNotes(system: Deployment['systemModules']): string[] {
+  const notes: string[] = [];
+  for (const name of ['edgeAgent', 'edgeHub'] as const) {
+    const settings = (system[name]?.settings as Json | undefined) ?? {};
+    if (typeof settings.image === 'string' && settings.image) {
+      notes.push(`systemModules.${name}: the image ${settings.image} is not run; Gatehouse's own ${name === 'edgeAgent' ? 'agent' : 'hub'} does its work on this machine.`);
+    }
+    const createOptions = joinCreateOptions(settings).trim();
+    if (createOptions && createOptions !== '{}') notes.push(`systemModules.${name}.settings.createOptions do not apply to Gatehouse's runtime (it is not a container here).`);
+  }
+  const agentEnv = Object.keys((system.edgeAgent?.env as Json | undefined) ?? {});
+  if (agentEnv.length) notes.push(`systemModules.edgeAgent.env (${agentEnv.join(', ')}) is not read: configure Gatehouse's agent in its settings instead.`);
+  return notes;
 }
 
 /** IoT Edge appends `:latest` to an image without a tag (DockerConfig.cs). */

@@ -21,6 +21,12 @@ export class RetryTracker {
     this.failures.set(id, { count, nextAt: now + wait, message });
   }
 
+  /** The failure a step is waiting to retry, with when it runs again. */
+  pending(id: string): { message: string; nextAt: number } | undefined {
+    const entry = this.failures.get(id);
+    return entry ? { message: entry.message, nextAt: entry.nextAt } : undefined;
+  }
+
   recordSuccess(id: string): void {
     this.failures.delete(id);
   }

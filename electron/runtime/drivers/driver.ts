@@ -126,4 +126,11 @@ export interface ContainerDriver extends Disposable {
   removeImage(reference: string, options?: { readonly force?: boolean }): Promise<Result<void>>;
   /** Offline sideloading (`docker load`): a tarball with one or more images and their tags. */
   loadImage(tarball: ImageTarball, options?: ImageLoadOptions): Promise<Result<ImageLoadResult>>;
+  /** Pulls an image from its registry (with credentials when given), reporting the engine's progress. */
+  pullImage(reference: string, options?: PullImageOptions): Promise<Result<void>>;
+}
+
+export interface PullImageOptions {
+  readonly auth?: { readonly username: string; readonly password: string; readonly serveraddress: string };
+  readonly onProgress?: (progress: ImageLoadProgress) => void;
 }

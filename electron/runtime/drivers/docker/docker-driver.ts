@@ -2,7 +2,7 @@ import Dockerode from 'dockerode';
 import { ok, type Result } from '../../../../shared/errors';
 import { iterateEvent } from '../async-queue';
 import { DisposableStore, type Disposable } from '../disposable';
-import type { ContainerDriver, DisposableAsyncIterable, DriverState, ImageLoadOptions, ImageTarball, LogStream, RemoveOptions, StopOptions } from '../driver';
+import type { ContainerDriver, DisposableAsyncIterable, DriverState, ImageLoadOptions, ImageTarball, LogStream, PullImageOptions, RemoveOptions, StopOptions } from '../driver';
 import type {
   ContainerCreateOptions,
   ContainerDetails,
@@ -26,7 +26,7 @@ import { DockerContainers } from './docker-containers';
 import { createInvoke, type DockerInvoke } from './docker-errors';
 import { eventMatches } from './docker-event-parser';
 import { DockerEventStream } from './docker-event-stream';
-import { DockerImages } from './docker-images';
+import { DockerImages, pullImage } from './docker-images';
 import { DockerLogs } from './docker-logs';
 import { toEngineInfo, toEngineVersion } from './docker-mappers';
 
@@ -177,6 +177,10 @@ export class DockerDriver implements ContainerDriver {
   }
   loadImage(tarball: ImageTarball, options?: ImageLoadOptions): Promise<Result<ImageLoadResult>> {
     return this.images.load(tarball, options);
+  }
+
+  pullImage(reference: string, options?: PullImageOptions): Promise<Result<void>> {
+    return pullImage(this.docker, this.invoke, reference, options);
   }
 
   /** What `available` promises: the engine answers, we know its version, and its event stream is open. */

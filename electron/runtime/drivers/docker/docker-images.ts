@@ -110,6 +110,36 @@ export class DockerImages {
   }
 }
 
+/** Credentials for a registry, as Docker's X-Registry-Auth carries them. */
+export interface RegistryAuth {
+  readonly username: string;
+  readonly password: string;
+  readonly serveraddress: string;
+}
+
+export interface PullOptions {
+  readonly auth?: RegistryAuth;
+  readonly onProgress?: (progress: ImageLoadProgress) => void;
+}
+
+/** `docker pull` with the engine's per-layer progress; a registry that refuses or cannot be reached fails with its message. */
+export async function pullImage(docker: Dockerode, invoke: DockerInvoke, reference: string, options: PullOptions = {}): Promise<Result<void>> {
+  const operation = `pull image ${reference}`;
+  const opened = await invoke(operation, () => docker.pull(reference, options.auth ? { authconfig: options.auth } : {}) as Promise<NodeJS.ReadableStream>);
+  if (!opened.ok) return opened;
+  let failure: string | undefined;
+  const read = await invoke(operation, () =>
+    readJsonLines(opened.value, (value) => {
+      const message = streamError(value);
+      if (message) failure ??= message;
+      const progress = toLoadProgress(value);
+      if (progress) options.onProgress?.(progress);
+    }),
+  );
+  if (!read.ok) return read;
+  return failure ? err(appError('IO', `${operation}: ${failure}`, { operation, engineMessage: failure })) : ok(undefined);
+}
+
 function isNodeStream(value: ImageTarball): boolean {
   return typeof (value as NodeJS.ReadableStream).pipe === 'function';
 }

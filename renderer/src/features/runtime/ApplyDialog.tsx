@@ -80,6 +80,17 @@ export function ApplyDialog() {
                     <li key={s.id}>{s.description}</li>
                   ))}
                 </ol>
+                {(preview.data?.notes.length ?? 0) > 0 && (
+                  <MessageBar intent="info" data-testid="plan-notes">
+                    <MessageBarBody>
+                      <ul className={styles.problems}>
+                        {preview.data?.notes.map((n) => (
+                          <li key={n}>{n}</li>
+                        ))}
+                      </ul>
+                    </MessageBarBody>
+                  </MessageBar>
+                )}
               </>
             )}
             {apply.isSuccess && (
