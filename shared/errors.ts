@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'IO', // a file system or network operation failed
   'TIMEOUT', // an operation did not finish in time
   'DISCONNECTED', // the transport to the host is down
+  'UNSUPPORTED', // this shell cannot do it (e.g. a native dialog in the served console)
   'INTERNAL', // a bug: something that should not happen
 ] as const;
 

@@ -4,11 +4,12 @@ import { appContract, statusContract } from '../../shared/ipc';
 import { DEFAULT_SETTINGS } from '../../shared/ipc/app.contract';
 import { Dispatcher } from './dispatcher';
 
-function appDispatcher(overrides: Partial<Record<'getInfo' | 'getSettings' | 'updateSettings', () => Promise<never>>> = {}) {
+function appDispatcher(overrides: Partial<Record<'getInfo' | 'getSettings' | 'pickFolder' | 'updateSettings', () => Promise<never>>> = {}) {
   const d = new Dispatcher();
   d.register(appContract, {
     getInfo: async () => fail('INTERNAL', 'not in this test'),
     getSettings: async () => ok(DEFAULT_SETTINGS),
+    pickFolder: async () => fail('UNSUPPORTED', 'no dialog'),
     updateSettings: async (patch) => ok({ ...DEFAULT_SETTINGS, ...patch }),
     ...overrides,
   });
@@ -53,6 +54,7 @@ describe('Dispatcher', () => {
 
   it('refuses to register a contract twice', () => {
     const d = appDispatcher();
-    expect(() => d.register(appContract, { getInfo: async () => fail('INTERNAL', ''), getSettings: async () => ok(DEFAULT_SETTINGS), updateSettings: async () => ok(DEFAULT_SETTINGS) })).toThrow(/twice/);
+    const again = { getInfo: async () => fail('INTERNAL', ''), getSettings: async () => ok(DEFAULT_SETTINGS), pickFolder: async () => ok({}), updateSettings: async () => ok(DEFAULT_SETTINGS) };
+    expect(() => d.register(appContract, again)).toThrow(/twice/);
   });
 });

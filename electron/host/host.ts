@@ -1,4 +1,4 @@
-import { ok } from '../../shared/errors';
+import { fail, ok } from '../../shared/errors';
 import { appContract, runtimeContract, statusContract, workspaceContract } from '../../shared/ipc';
 import type { AppInfo } from '../../shared/ipc/app.contract';
 import { arch, hostname, platform } from 'node:os';
@@ -26,6 +26,8 @@ export interface HostOptions {
   readonly dockerSocketPath?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (line: string) => void;
+  /** The shell's native folder dialog (Electron); absent in the served console. Resolves undefined when cancelled. */
+  readonly pickFolder?: (title?: string) => Promise<string | undefined>;
 }
 
 export interface Host extends Disposable {
@@ -91,6 +93,8 @@ export function createHost(options: HostOptions): Host {
       return ok({ ...info, components: [...info.components, ...engineComponent] });
     },
     getSettings: async () => ok(await settings.get()),
+    pickFolder: async ({ title }) =>
+      options.pickFolder ? ok({ path: await options.pickFolder(title) }) : fail('UNSUPPORTED', 'The served console has no folder dialog: type the folder path.'),
     updateSettings: async (patch) => settings.update(patch),
   });
   dispatcher.register(statusContract, {

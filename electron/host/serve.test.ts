@@ -67,4 +67,16 @@ describe('serveConsole', () => {
     const refused = await fetch(`${served.origin}/api/rpc`, { method: 'POST', body: '{}' });
     expect(refused.status).toBe(401);
   });
+
+  it('has no folder dialog in the served console, and says so with a code', async () => {
+    const h = host();
+    expect(await h.dispatcher.invoke('app.pickFolder', {})).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
+  });
+
+  it("uses the shell's folder dialog when it has one", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-pick-'));
+    const h = createHost({ dataDir, shell: 'electron', dockerSocketPath: join(dataDir, 'none.sock'), log: () => undefined, pickFolder: async (title) => `/picked/${title}` });
+    cleanups.push(() => (h.dispose(), rmSync(dataDir, { recursive: true, force: true })));
+    expect(await h.dispatcher.invoke('app.pickFolder', { title: 'x' })).toEqual({ ok: true, value: { path: '/picked/x' } });
+  });
 });

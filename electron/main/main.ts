@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { appError } from '../../shared/errors';
 import { resolveEvent } from '../../shared/ipc';
@@ -80,6 +80,12 @@ void app.whenReady().then(() => {
   host = createHost({
     dataDir,
     shell: 'electron',
+    pickFolder: async (title) => {
+      const parent = BrowserWindow.getFocusedWindow();
+      const options = { title: title ?? 'Open a solution folder', properties: ['openDirectory' as const, 'createDirectory' as const] };
+      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? undefined : result.filePaths[0];
+    },
     shellComponents: [
       { name: 'Electron', version: process.versions.electron ?? 'unknown' },
       { name: 'Chromium', version: process.versions.chrome ?? 'unknown' },

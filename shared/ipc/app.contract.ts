@@ -32,6 +32,11 @@ export const appContract = defineContract({
   methods: {
     getInfo: { input: z.object({}).strict(), output: AppInfo, summary: 'Versions, data folder and shell of this Gatehouse.' },
     getSettings: { input: z.object({}).strict(), output: Settings, summary: 'The persisted user settings.' },
+    pickFolder: {
+      input: z.object({ title: z.string().max(200).optional() }).strict(),
+      output: z.object({ path: z.string().optional() }),
+      summary: "The desktop app's native folder dialog (UNSUPPORTED in the served console: type a path there).",
+    },
     updateSettings: {
       input: Settings.partial().strict(),
       output: Settings,

@@ -45,6 +45,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 408;
     case 'CONFLICT':
       return 409;
+    case 'UNSUPPORTED':
+      return 501;
     case 'BAD_RESPONSE':
     case 'ENGINE_UNAVAILABLE':
     case 'IO':
