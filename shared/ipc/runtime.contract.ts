@@ -26,7 +26,7 @@ export type ModuleRow = z.infer<typeof ModuleRow>;
  */
 export const AgentState = z.discriminatedUnion('state', [
   z.object({ state: z.literal('idle') }),
-  z.object({ state: z.literal('reconciling'), version: z.number() }),
+  z.object({ state: z.literal('reconciling'), version: z.number(), step: z.string().optional(), done: z.number().optional(), total: z.number().optional() }),
   z.object({ state: z.literal('converged'), version: z.number() }),
   z.object({ state: z.literal('failing'), version: z.number(), reason: z.string() }),
   z.object({ state: z.literal('engineUnavailable'), reason: z.string() }),

@@ -3,7 +3,7 @@ import type { DeploymentStatusCode } from './reported';
 
 export type AgentState =
   | { readonly state: 'idle' }
-  | { readonly state: 'reconciling'; readonly version: number }
+  | { readonly state: 'reconciling'; readonly version: number; readonly step?: string; readonly done?: number; readonly total?: number }
   | { readonly state: 'converged'; readonly version: number }
   | { readonly state: 'failing'; readonly version: number; readonly reason: string }
   | { readonly state: 'engineUnavailable'; readonly reason: string };

@@ -53,7 +53,12 @@ describe('Agent on a real Docker engine', () => {
     seq++;
     const { agent } = await newAgent();
     const [a, b, c] = [uniq('a'), uniq('b'), uniq('c')];
+    const progress: string[] = [];
+    const sub = agent.onDidChange((s) => s.state.state === 'reconciling' && s.state.step && progress.push(`${s.state.done}/${s.state.total} ${s.state.step}`));
     const applied = await applyAndSettle(agent, { [a]: { env: { GREETING: 'hello' } }, [b]: {}, [c]: {} });
+    sub.dispose();
+    expect(progress[0]).toMatch(/^0\/9 ensure image/);
+    expect(progress.at(-1)).toMatch(/^8\/9 start /);
     expect(applied.plan.filter((l) => l.startsWith('create'))).toHaveLength(3);
     for (const name of [a, b, c]) await waitFor(`${name} running`, () => running(name));
     const details = await inspect(a);

@@ -216,7 +216,9 @@ export class Agent implements Disposable {
     let status: { code: DeploymentStatusCode; description: string } = { code: DEPLOYMENT_STATUS.successful, description: '' };
     if (actionable.length) {
       this.publish({ state: 'reconciling', version }, observed.value, steps.map(describeStep), this.snapshot.lastDesiredStatus);
-      const failure = await this.run(steps, generationIds);
+      const failure = await this.run(steps, generationIds, (step, done, detail) =>
+        this.publish({ state: 'reconciling', version, step: detail ?? step, done, total: actionable.length }, observed.value, steps.map(describeStep), this.snapshot.lastDesiredStatus),
+      );
       if (failure) status = { code: DEPLOYMENT_STATUS.failed, description: failure };
       this.previous = desired;
     }
@@ -226,21 +228,36 @@ export class Agent implements Disposable {
   }
 
   /** Executes steps in order; a failed step is retried on a later pass with backoff. Returns the failure, if any. */
-  private async run(steps: readonly PlannedStep[], generationIds: Record<string, string>): Promise<string | undefined> {
+  private async run(
+    steps: readonly PlannedStep[],
+    generationIds: Record<string, string>,
+    progress: (step: string, done: number, detail?: string) => void,
+  ): Promise<string | undefined> {
     let memory = this.memory;
+    let current = '';
+    let done = 0;
     const ctx: ExecContext = {
       driver: this.options.driver,
       runtime: { ...this.options.runtime, generationIds: { ...this.options.runtime.generationIds, ...generationIds } },
       now: this.now,
       stopTimeoutSeconds: this.options.stopTimeoutSeconds ?? 10,
       registryCredentials: this.deployment?.registryCredentials ?? [],
-      log: this.options.log,
+      log: (line) => {
+        this.options.log?.(line);
+        progress(current, done, line.replace(/^agent: /, ''));
+      },
       memory: { get: () => memory, set: (next) => (memory = next) },
     };
     // As OrderedRetryPlanRunner: a failed step does not stop the plan; the module's later steps wait for a retry.
     const failures: string[] = [];
     const failedModules = new Set<string>();
-    for (const { step, id } of steps) {
+    for (const planned of steps) {
+      const { step, id } = planned;
+      if (step.kind !== 'wait') {
+        current = describeStep(planned);
+        progress(current, done);
+        done++;
+      }
       if (failedModules.has(step.module)) continue;
       if (!this.retries.mayRun(id, this.now())) {
         failedModules.add(step.module);

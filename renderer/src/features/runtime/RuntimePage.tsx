@@ -1,4 +1,4 @@
-import { Badge, Body1, Button, Caption1, Card, CardHeader, makeStyles, MessageBar, MessageBarBody, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
+import { Badge, Body1, Button, Caption1, Card, CardHeader, Field, makeStyles, MessageBar, MessageBarBody, ProgressBar, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
 import { ArrowUploadRegular, BoxArrowUpRegular } from '@fluentui/react-icons';
 import { useRef, useState } from 'react';
 import type { RuntimeSnapshot } from '../../../../shared/ipc/runtime.contract';
@@ -66,6 +66,11 @@ export function RuntimePage() {
           <Text>Deployment: {data.version ? `v${data.version}, applied ${new Date(data.appliedAt ?? '').toLocaleString()}` : 'none yet'}</Text>
           {data.version > 0 && <Text>Last status: {data.lastDesiredStatus.code}</Text>}
         </div>
+      )}
+      {data?.agent.state === 'reconciling' && data.agent.total !== undefined && (
+        <Field validationState="none" validationMessage={data.agent.step} data-testid="apply-progress">
+          <ProgressBar value={(data.agent.done ?? 0) / Math.max(1, data.agent.total)} />
+        </Field>
       )}
       {data?.engine.state === 'unavailable' && (
         <MessageBar intent="error">
