@@ -1,5 +1,6 @@
 import { BUSYBOX_IMAGE, TEST_LABEL } from '../drivers/test-engine.test-util';
 import type { RuntimeContext } from './container-spec';
+import type { RegistryCredential } from './registry-credentials';
 
 export const TEST_RUNTIME: RuntimeContext = {
   deviceId: 'test-gateway',
@@ -23,8 +24,11 @@ export interface TestModule {
   readonly createOptions?: Record<string, unknown>;
 }
 
-/** A real, strict deployment manifest of busybox test modules, labelled for cleanup. */
-export function testDeployment(runId: string, modules: Record<string, TestModule>): string {
+/**
+ * A real, strict deployment manifest of busybox test modules, labelled for cleanup. `registryCredentials` go to
+ * `$edgeAgent` runtime.settings.registryCredentials, keyed by name as in IoT Edge (`{ myacr: { address, … } }`).
+ */
+export function testDeployment(runId: string, modules: Record<string, TestModule>, registryCredentials: Readonly<Record<string, RegistryCredential>> = {}): string {
   const mods = Object.fromEntries(
     Object.entries(modules).map(([name, m]) => [
       name,
@@ -48,7 +52,7 @@ export function testDeployment(runId: string, modules: Record<string, TestModule
         $edgeAgent: {
           'properties.desired': {
             schemaVersion: '1.1',
-            runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25', loggingOptions: '', registryCredentials: {} } },
+            runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25', loggingOptions: '', registryCredentials } },
             systemModules: {
               edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5', createOptions: '{}' } },
               edgeHub: {
