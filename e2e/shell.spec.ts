@@ -56,6 +56,7 @@ test.describe('app shell (served console)', () => {
     const versions = page.getByTestId('versions');
     for (const name of ['Gatehouse', 'Node.js', 'React', 'Fluent UI React']) await expect(versions).toContainText(name);
     await expect(versions).toContainText(/Docker Engine \(API [\d.]+\)/);
+    await expect(page.getByTestId('runtime-settings')).toContainText('host');
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-light.png'), fullPage: true });
   });
 

@@ -74,6 +74,7 @@ export function createHost(options: HostOptions): Host {
     dataDir: options.dataDir,
     platform: platform(),
     arch: arch(),
+    runtime: { deviceId: runtime.deviceId, network: runtime.network, workloadUri: runtime.workloadUri, engineEndpoint: driver.endpoint },
     components: [
       { name: 'Gatehouse', version: GATEHOUSE_VERSION },
       ...(options.shellComponents ?? []),

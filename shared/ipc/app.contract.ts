@@ -24,6 +24,8 @@ export const AppInfo = z.object({
   platform: z.string(),
   arch: z.string(),
   components: z.array(ComponentVersion),
+  /** The local runtime's settings (environment: GATEHOUSE_DEVICE_ID, GATEHOUSE_RUNTIME_NETWORK, GATEHOUSE_WORKLOAD_URI). */
+  runtime: z.object({ deviceId: z.string(), network: z.string(), workloadUri: z.string(), engineEndpoint: z.string() }),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

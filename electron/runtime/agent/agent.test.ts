@@ -96,6 +96,17 @@ describe('Agent on a real Docker engine', () => {
     await applyAndSettle(agent, { ...base, [a]: { env: { V: '2' } }, [b]: { createOptions: { StopTimeout: 3 } }, [c]: { status: 'stopped' } });
     await waitFor(`${c} stopped`, async () => ((await inspect(c)).State.Running ? undefined : true));
     expect((await ids())[c]).toBe(after[c]);
+
+    // A new image tag recreates that module only.
+    const retagged = `gatehouse/busybox-module:retag-${runId}`;
+    await docker.getImage('gatehouse/busybox-module:test').tag({ repo: 'gatehouse/busybox-module', tag: `retag-${runId}` });
+    cleanups.push(async () => void (await docker.getImage(retagged).remove({ noprune: true }).catch(() => undefined)));
+    const beforeTag = await ids();
+    await applyAndSettle(agent, { ...base, [a]: { env: { V: '2' }, image: retagged }, [b]: { createOptions: { StopTimeout: 3 } }, [c]: { status: 'stopped' } });
+    const afterTag = await ids();
+    expect(afterTag[a]).not.toBe(beforeTag[a]);
+    expect([afterTag[b], afterTag[c]]).toEqual([beforeTag[b], beforeTag[c]]);
+    expect((await inspect(a)).Config.Labels['net.azure-devices.edge.original-image']).toBe(retagged);
   });
 
   it('removes a module that is no longer desired and leaves containers it did not create alone', async () => {

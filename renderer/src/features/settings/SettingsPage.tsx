@@ -72,6 +72,35 @@ export function SettingsPage() {
 
       <Card>
         <CardHeader
+          header={<Subtitle2 as="h2">Local runtime</Subtitle2>}
+          description={
+            <Caption1>
+              Set with GATEHOUSE_DEVICE_ID, GATEHOUSE_RUNTIME_NETWORK (IoT Edge uses the bridge azure-iot-edge; host keeps module traffic on this machine) and GATEHOUSE_WORKLOAD_URI.
+            </Caption1>
+          }
+        />
+        <Table size="small" aria-label="Local runtime" data-testid="runtime-settings">
+          <TableBody>
+            {info.data &&
+              [
+                ['Device id', info.data.runtime.deviceId],
+                ['Network', info.data.runtime.network],
+                ['Workload API in modules', info.data.runtime.workloadUri],
+                ['Container engine', info.data.runtime.engineEndpoint],
+              ].map(([name, value]) => (
+                <TableRow key={name}>
+                  <TableCell>{name}</TableCell>
+                  <TableCell>
+                    <Body1>{value}</Body1>
+                  </TableCell>
+                </TableRow>
+              ))}
+          </TableBody>
+        </Table>
+      </Card>
+
+      <Card>
+        <CardHeader
           header={<Subtitle2 as="h2">Versions</Subtitle2>}
           description={<Caption1>{info.data ? `${info.data.shell === 'electron' ? 'Desktop app' : 'Served console'} on ${info.data.platform}/${info.data.arch}` : '…'}</Caption1>}
         />
