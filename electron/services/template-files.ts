@@ -1,5 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { expandTemplate, moduleImageInfoFromModuleJson, parseDotEnv, type Diagnostic, type ModuleImageInfo } from '../../shared/manifest';
 
 export interface ExpandFileOptions {
@@ -8,6 +8,10 @@ export interface ExpandFileOptions {
   readonly envFile?: string;
   /** The process environment: fills in variables `.env` does not set (VS Code's IoT Edge tooling does the same). */
   readonly env?: NodeJS.ProcessEnv;
+  /** The template's text when it differs from the file (an editor's unsaved buffer); the file is then not read. */
+  readonly text?: string;
+  /** `${MODULEDIR<…>}` folders outside this folder (lexically or through a link) are not read. */
+  readonly within?: string;
 }
 
 export interface ExpandedFile {
@@ -20,7 +24,7 @@ export interface ExpandedFile {
 /** Reads what a template refers to (`.env`, `modules/<m>/module.json`, `${MODULEDIR<…>}` folders) and expands it. */
 export async function expandTemplateFile(templatePath: string, options: ExpandFileOptions = {}): Promise<{ ok: true; value: ExpandedFile } | { ok: false; diagnostics: Diagnostic[] }> {
   const dir = dirname(templatePath);
-  const text = await readFile(templatePath, 'utf8');
+  const text = options.text ?? (await readFile(templatePath, 'utf8'));
   const envText = await readFile(options.envFile ?? join(dir, '.env'), 'utf8').catch(() => '');
   const fromFile = parseDotEnv(envText);
   const env: Record<string, string> = {};
@@ -37,7 +41,9 @@ export async function expandTemplateFile(templatePath: string, options: ExpandFi
   const moduleDirs: Record<string, ModuleImageInfo> = {};
   for (const match of text.matchAll(/\$\{MODULEDIR<([^>]+)>/g)) {
     const rel = match[1] as string;
-    const info = await readModuleJson(resolve(dir, rel));
+    const folder = resolve(dir, rel);
+    if (options.within !== undefined && !(await isWithin(options.within, folder))) continue;
+    const info = await readModuleJson(folder);
     if (info) moduleDirs[rel] = info;
   }
   const platform = options.platform ?? 'amd64';
@@ -45,6 +51,19 @@ export async function expandTemplateFile(templatePath: string, options: ExpandFi
   if (!expanded.ok) return { ok: false, diagnostics: [...expanded.error] };
   const debug = /\.debug\.template\.json$/i.test(basename(templatePath));
   return { ok: true, value: { text: expanded.value.text, outputName: `deployment${debug ? '.debug' : ''}.${platform}.json`, platform } };
+}
+
+async function isWithin(root: string, folder: string): Promise<boolean> {
+  const inside = (from: string, to: string) => {
+    const back = relative(from, to);
+    return back === '' || (back !== '..' && !back.startsWith(`..${sep}`) && !isAbsolute(back));
+  };
+  if (!inside(root, folder)) return false;
+  try {
+    return inside(await realpath(root), await realpath(folder));
+  } catch {
+    return true; // a missing folder reads as no module.json
+  }
 }
 
 async function readModuleJson(folder: string): Promise<ModuleImageInfo | undefined> {

@@ -2,8 +2,9 @@ import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, ok, type Result } from '../../shared/errors';
 import type { ContractImpl } from '../../shared/ipc';
-import { MAX_FILE_BYTES, workspaceContract, type FileContent, type FileTree, type WorkspaceInfo } from '../../shared/ipc/workspace.contract';
+import { MAX_FILE_BYTES, workspaceContract, type FileContent, type FileTree, type TemplatePlatform, type WorkspaceInfo } from '../../shared/ipc/workspace.contract';
 import type { Disposable, EventBus } from '../host/event-bus';
+import { expandWorkspaceTemplate } from './workspace-expand';
 import { contentVersion, WorkspaceHistoryStore } from './workspace-history.store';
 import { checkRealInside, expandFolder, folderName, isRelevantFile, resolveInside, SKIPPED_DIRS, type InsidePath } from './workspace-paths';
 import { copyTemplate, listTemplates } from './workspace-templates';
@@ -125,6 +126,13 @@ export class WorkspaceService implements Impl, Disposable {
     const copied = await copyTemplate(this.options.templatesDir, input.template, target);
     if (!copied.ok) return copied;
     return this.open({ path: target });
+  }
+
+  async expandTemplate(input: { path: string; platform?: TemplatePlatform; text?: string }): ReturnType<Impl['expandTemplate']> {
+    const ws = this.ws;
+    const target = await this.resolve(input.path);
+    if (!ws || !target.ok) return ws ? (target as Result<never>) : NO_WORKSPACE();
+    return expandWorkspaceTemplate(ws.info.root, target.value, input);
   }
 
   async listVersions({ path }: { path: string }): ReturnType<Impl['listVersions']> {

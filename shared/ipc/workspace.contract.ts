@@ -90,6 +90,33 @@ export const TemplateInfo = z.object({
 });
 export type TemplateInfo = z.infer<typeof TemplateInfo>;
 
+/** Target platforms of `${MODULES.x}` images, as the IoT Edge tools name them. */
+export const TemplatePlatform = z.enum(['amd64', 'arm32v7', 'arm64v8']);
+export type TemplatePlatform = z.infer<typeof TemplatePlatform>;
+
+export const ExpandedTemplate = z.object({
+  /** The deployment, as `gatehouse expand` and the VS Code tools write it. */
+  text: z.string(),
+  /** `deployment.<platform>.json` (or `deployment.debug.<platform>.json`). */
+  outputName: z.string(),
+  platform: TemplatePlatform,
+});
+export type ExpandedTemplate = z.infer<typeof ExpandedTemplate>;
+
+/**
+ * Why a template did not expand (INVALID_MANIFEST, details.reason = 'EXPAND_FAILED'): located in the template's
+ * text, as the editor shows problems.
+ */
+export const ExpandDiagnostic = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+  pointer: z.string(),
+});
+export type ExpandDiagnostic = z.infer<typeof ExpandDiagnostic>;
+
 const OpenedWorkspace = z.object({ workspace: WorkspaceInfo.nullable() });
 
 export const FileChange = z.enum(['created', 'modified', 'deleted']);
@@ -142,6 +169,19 @@ export const workspaceContract = defineContract({
         .strict(),
       output: WorkspaceInfo,
       summary: 'Create a new solution folder from a template and open it.',
+    },
+    expandTemplate: {
+      input: z
+        .object({
+          path: RelativePath,
+          /** Default: this machine's platform (the local runtime runs images built for it). */
+          platform: TemplatePlatform.optional(),
+          /** The editor's text when it has unsaved changes; otherwise the file is read. */
+          text: z.string().max(MAX_FILE_BYTES).optional(),
+        })
+        .strict(),
+      output: ExpandedTemplate,
+      summary: "Expand a deployment template with its folder's .env and modules/*/module.json (nothing is written).",
     },
     listVersions: { input: PathInput, output: z.array(HistoryVersion), summary: 'Saved versions of a file, newest first.' },
     readVersion: { input: VersionInput, output: z.object({ version: HistoryVersion, text: z.string() }), summary: 'The text of one saved version.' },

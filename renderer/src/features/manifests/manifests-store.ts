@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { ManifestKind } from '../../../../shared/manifest';
 
 /**
  * UI state of the Manifests area. The text of open files lives in the editor's models; here is what the UI
@@ -24,12 +25,18 @@ export interface BufferState {
 
 export type NoticeIntent = 'info' | 'warning' | 'error';
 
+/** Where the editor should put the cursor (a click in Problems) or what it should select (a route in the graph). */
 export interface RevealRequest {
   readonly path: string;
   readonly line: number;
   readonly column: number;
+  /** The end of a selection; absent = just the cursor. */
+  readonly end?: { readonly line: number; readonly column: number };
   readonly seq: number;
 }
+
+/** The panel beside the editor: one at a time, so the text keeps room at 1360 px. */
+export type SidePanel = 'history' | 'modules';
 
 interface ManifestsState {
   /** The folder the tabs belong to (kept when the folder is closed, replaced when another one opens). */
@@ -37,7 +44,11 @@ interface ManifestsState {
   readonly tabs: readonly string[];
   readonly active: string | null;
   readonly buffers: Readonly<Record<string, BufferState>>;
-  readonly historyOpen: boolean;
+  readonly panel: SidePanel | null;
+  /** The route graph under the editor (a left-to-right graph reads best wide). */
+  readonly routesOpen: boolean;
+  /** What the checks made of each open manifest (deployment, template, layered…), once checked. */
+  readonly kinds: Readonly<Record<string, ManifestKind>>;
   readonly problemsOpen: boolean;
   /** A history version shown side by side with the current text of `path`. */
   readonly compare: { readonly path: string; readonly versionId: string } | null;
@@ -54,10 +65,14 @@ interface ManifestsState {
   markChanged(path: string, version: string): void;
   markDeleted(path: string): void;
   markPresent(path: string): void;
-  toggleHistory(open?: boolean): void;
+  /** Opens `panel` (closing the other one), or closes it when it is open; `open` forces either. */
+  togglePanel(panel: SidePanel, open?: boolean): void;
+  toggleRoutes(open?: boolean): void;
+  setKind(path: string, kind: ManifestKind | undefined): void;
   setProblemsOpen(open: boolean): void;
   setCompare(compare: { path: string; versionId: string } | null): void;
   revealAt(path: string, line: number, column: number): void;
+  selectRange(path: string, start: { line: number; column: number }, end: { line: number; column: number }): void;
   consumeReveal(): void;
   notify(path: string, text: string, intent?: NoticeIntent): void;
   dismissNotice(): void;
@@ -73,21 +88,24 @@ export const useManifests = create<ManifestsState>((set) => ({
   tabs: [],
   active: null,
   buffers: {},
-  historyOpen: false,
+  panel: null,
+  routesOpen: false,
+  kinds: {},
   problemsOpen: true,
   compare: null,
   reveal: null,
   notice: null,
 
-  setRoot: (root) => set((s) => (root === null || s.root === root ? {} : { root, tabs: [], active: null, buffers: {}, compare: null, reveal: null, notice: null })),
+  setRoot: (root) => set((s) => (root === null || s.root === root ? {} : { root, tabs: [], active: null, buffers: {}, kinds: {}, compare: null, reveal: null, notice: null })),
   openFile: (path) => set((s) => ({ tabs: s.tabs.includes(path) ? s.tabs : [...s.tabs, path], active: path, compare: s.compare?.path === path ? s.compare : null })),
   closeFile: (path) =>
     set((s) => {
       const index = s.tabs.indexOf(path);
       const tabs = s.tabs.filter((t) => t !== path);
       const { [path]: _closed, ...buffers } = s.buffers;
+      const { [path]: _kind, ...kinds } = s.kinds;
       const active = s.active === path ? (tabs[Math.min(index, tabs.length - 1)] ?? null) : s.active;
-      return { tabs, buffers, active, compare: s.compare?.path === path ? null : s.compare };
+      return { tabs, buffers, kinds, active, compare: s.compare?.path === path ? null : s.compare };
     }),
   setBuffer: (path, buffer) => set((s) => ({ buffers: { ...s.buffers, [path]: buffer } })),
   setDirty: (path, dirty) => set((s) => (s.buffers[path]?.dirty === dirty ? {} : patch(s, path, { dirty }))),
@@ -95,10 +113,23 @@ export const useManifests = create<ManifestsState>((set) => ({
   markChanged: (path, version) => set((s) => patch(s, path, { disk: { kind: 'changed', version } })),
   markDeleted: (path) => set((s) => patch(s, path, { disk: { kind: 'deleted' } })),
   markPresent: (path) => set((s) => (s.buffers[path]?.disk.kind === 'deleted' ? patch(s, path, { disk: { kind: 'same' } }) : {})),
-  toggleHistory: (open) => set((s) => ({ historyOpen: open ?? !s.historyOpen, compare: (open ?? !s.historyOpen) ? s.compare : null })),
+  togglePanel: (panel, open) =>
+    set((s) => {
+      const next = (open ?? s.panel !== panel) ? panel : s.panel === panel ? null : s.panel;
+      // A comparison belongs to the History panel: it ends when History closes.
+      return { panel: next, compare: next === 'history' ? s.compare : null };
+    }),
+  toggleRoutes: (open) => set((s) => ({ routesOpen: open ?? !s.routesOpen })),
+  setKind: (path, kind) =>
+    set((s) => {
+      if (s.kinds[path] === kind) return {};
+      const { [path]: _old, ...kinds } = s.kinds;
+      return { kinds: kind === undefined ? kinds : { ...kinds, [path]: kind } };
+    }),
   setProblemsOpen: (problemsOpen) => set({ problemsOpen }),
   setCompare: (compare) => set({ compare }),
   revealAt: (path, line, column) => set((s) => ({ reveal: { path, line, column, seq: (s.reveal?.seq ?? 0) + 1 }, compare: null })),
+  selectRange: (path, start, end) => set((s) => ({ reveal: { path, line: start.line, column: start.column, end, seq: (s.reveal?.seq ?? 0) + 1 }, compare: null })),
   consumeReveal: () => set({ reveal: null }),
   notify: (path, text, intent = 'info') => set((s) => ({ notice: { path, text, intent, seq: (s.notice?.seq ?? 0) + 1 } })),
   dismissNotice: () => set({ notice: null }),

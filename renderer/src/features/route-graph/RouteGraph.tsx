@@ -170,6 +170,9 @@ function Canvas({ graph, onSelectRoute, colorMode }: { graph: RouteGraphData; on
         colorMode={colorMode}
         nodesDraggable={false}
         nodesConnectable={false}
+        // The graph is read-only: it must not take Space (pan) or Backspace (delete) from the editor beside it.
+        panActivationKeyCode={null}
+        deleteKeyCode={null}
         elementsSelectable={false}
         fitView
         fitViewOptions={FIT_VIEW}

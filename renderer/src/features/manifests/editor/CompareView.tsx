@@ -1,4 +1,4 @@
-import { Button, Caption1, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
+import { Button, Caption1, makeStyles, mergeClasses, Spinner, Text, tokens } from '@fluentui/react-components';
 import { ArrowCounterclockwiseRegular, ArrowRightRegular, BranchCompareRegular, DismissRegular } from '@fluentui/react-icons';
 import { DiffEditor } from '@monaco-editor/react';
 import type { HistoryVersion, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
@@ -48,7 +48,8 @@ export function CompareView({ workspace, path, versionId, onRestore }: { workspa
   const label = versionId === DISK ? { when: 'now', what: 'On disk', size: '' } : version ? describeVersion(version) : undefined;
 
   return (
-    <div className={styles.root} data-testid="compare-view">
+    // `nokey`: see CodeEditor (the route graph must not take Space and Backspace from the diff editor).
+    <div className={mergeClasses(styles.root, 'nokey')} data-testid="compare-view">
       <div className={styles.bar}>
         <span className={styles.icon}>
           <BranchCompareRegular />

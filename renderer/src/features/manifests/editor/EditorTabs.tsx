@@ -9,15 +9,14 @@ import {
   makeStyles,
   mergeClasses,
   shorthands,
-  ToggleButton,
   tokens,
-  Tooltip,
 } from '@fluentui/react-components';
-import { CircleFilled, DismissRegular, HistoryRegular, SaveRegular } from '@fluentui/react-icons';
+import { CircleFilled, DismissRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
+import { EditorToolbar } from './EditorToolbar';
 import { disposeModelsExcept } from './models';
 import { useEditorActions } from './use-editor-actions';
 
@@ -52,17 +51,15 @@ const useStyles = makeStyles({
   },
   dirty: { fontSize: '8px', color: tokens.colorNeutralForeground2, ...shorthands.margin(0, tokens.spacingHorizontalXXS) },
   close: { minWidth: '24px', height: '24px' },
-  actions: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, padding: `0 ${tokens.spacingHorizontalS}` },
 });
 
-/** Open files as tabs (dot = unsaved), plus Save and the History toggle for the active one. */
+/** Open files as tabs (dot = unsaved), then the active file's toolbar (Save, side panels, Apply). */
 export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
   const styles = useStyles();
   const tabs = useManifests((s) => s.tabs);
   const active = useManifests((s) => s.active);
   const buffers = useManifests((s) => s.buffers);
-  const historyOpen = useManifests((s) => s.historyOpen);
-  const { openFile, closeFile, toggleHistory } = useManifests.getState();
+  const { openFile, closeFile } = useManifests.getState();
   const actions = useEditorActions(workspace);
   const [confirm, setConfirm] = useState<string | null>(null);
 
@@ -71,7 +68,6 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
     disposeModelsExcept(workspace.root, useManifests.getState().tabs);
   };
   const requestClose = (path: string) => (buffers[path]?.dirty ? setConfirm(path) : close(path));
-  const activeDirty = active ? buffers[active]?.dirty === true || buffers[active]?.disk.kind === 'deleted' : false;
 
   return (
     <div className={styles.bar}>
@@ -106,18 +102,7 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
           </div>
         ))}
       </div>
-      <div className={styles.actions}>
-        <Tooltip content="Save (Ctrl+S)" relationship="label">
-          <Button appearance="subtle" icon={<SaveRegular />} disabled={!active || !activeDirty || actions.saving} onClick={() => active && void actions.save(active)} data-testid="save-file">
-            Save
-          </Button>
-        </Tooltip>
-        <Tooltip content="Saved versions of this file" relationship="description">
-          <ToggleButton appearance="subtle" icon={<HistoryRegular />} checked={historyOpen} onClick={() => toggleHistory()} data-testid="toggle-history">
-            History
-          </ToggleButton>
-        </Tooltip>
-      </div>
+      <EditorToolbar actions={actions} />
 
       <Dialog open={confirm !== null} onOpenChange={(_e, data) => !data.open && setConfirm(null)}>
         <DialogSurface>

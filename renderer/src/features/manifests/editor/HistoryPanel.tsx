@@ -15,26 +15,15 @@ import {
   tokens,
   Tooltip,
 } from '@fluentui/react-components';
-import { ArrowCounterclockwiseRegular, BranchCompareRegular, DismissRegular, DocumentRegular, HistoryRegular, SaveRegular } from '@fluentui/react-icons';
+import { ArrowCounterclockwiseRegular, BranchCompareRegular, DocumentRegular, HistoryRegular, SaveRegular } from '@fluentui/react-icons';
 import { useState, type ReactElement } from 'react';
 import type { HistoryVersion, VersionReason, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
-import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
 import { useVersions } from '../queries';
+import { SidePanel } from './SidePanel';
 import { describeVersion } from './version-labels';
 
 const useStyles = makeStyles({
-  panel: { display: 'flex', flexDirection: 'column', minHeight: 0, borderLeft: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground2 },
-  header: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: tokens.spacingHorizontalS,
-    minHeight: '38px',
-    padding: `0 ${tokens.spacingHorizontalS} 0 ${tokens.spacingHorizontalM}`,
-    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
-  },
-  titles: { display: 'flex', flexDirection: 'column', flex: 1, minWidth: 0 },
-  file: { color: tokens.colorNeutralForeground3, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   list: { listStyle: 'none', margin: 0, padding: tokens.spacingVerticalXS, overflowY: 'auto', flex: 1 },
   item: {
     display: 'grid',
@@ -61,23 +50,13 @@ export function HistoryPanel({ workspace, path, onRestore }: { workspace: Worksp
   const versions = useVersions(workspace.root, path);
   const compare = useManifests((s) => s.compare);
   const buffer = useManifests((s) => s.buffers[path]);
-  const { setCompare, toggleHistory } = useManifests.getState();
+  const { setCompare, togglePanel } = useManifests.getState();
   const [confirm, setConfirm] = useState<HistoryVersion | null>(null);
 
   const restore = (version: HistoryVersion) => (buffer?.dirty ? setConfirm(version) : onRestore(version, describeVersion(version).when));
 
   return (
-    <aside className={styles.panel} aria-label="History" data-testid="history-panel">
-      <div className={styles.header}>
-        <HistoryRegular />
-        <div className={styles.titles}>
-          <Text weight="semibold">History</Text>
-          <Caption1 className={styles.file}>{baseName(path)}</Caption1>
-        </div>
-        <Tooltip content="Close history" relationship="label">
-          <Button appearance="subtle" size="small" icon={<DismissRegular />} onClick={() => toggleHistory(false)} />
-        </Tooltip>
-      </div>
+    <SidePanel title="History" icon={<HistoryRegular />} path={path} onClose={() => togglePanel('history', false)} testId="history-panel">
       {versions.isPending && <Spinner size="tiny" className={styles.empty} />}
       {versions.data?.length === 0 && <Text className={styles.empty}>No saved versions yet. Every save (Ctrl+S) keeps one here, in the data folder.</Text>}
       <ul className={styles.list}>
@@ -145,6 +124,6 @@ export function HistoryPanel({ workspace, path, onRestore }: { workspace: Worksp
           </DialogBody>
         </DialogSurface>
       </Dialog>
-    </aside>
+    </SidePanel>
   );
 }

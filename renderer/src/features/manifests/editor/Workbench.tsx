@@ -1,8 +1,9 @@
-import { makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
+import { makeStyles, mergeClasses, Spinner, Text, tokens } from '@fluentui/react-components';
 import { ErrorCircleRegular } from '@fluentui/react-icons';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { errorCode, errorMessage } from '../errors';
+import { isManifestPath } from '../file-kinds';
 import { useManifests } from '../manifests-store';
 import { CodeEditor } from './CodeEditor';
 import { CompareView } from './CompareView';
@@ -10,30 +11,40 @@ import { DiskChangeBar } from './DiskChangeBar';
 import { EditorTabs } from './EditorTabs';
 import { HistoryPanel } from './HistoryPanel';
 import { disposeModelsExcept } from './models';
+import { ModulesPanel } from './modules/ModulesPanel';
 import './monaco-setup';
 import { ProblemsPanel } from './ProblemsPanel';
+import { RoutesPanel } from './RoutesPanel';
 import { useEditorActions } from './use-editor-actions';
 import { useFileModel } from './use-file-model';
 import { useProblems } from './use-problems';
 
 const useStyles = makeStyles({
-  root: { display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) auto', minHeight: 0, minWidth: 0 },
+  // The toolbar spans the editor and the side panel, so its buttons keep their room when a panel opens.
+  root: { display: 'grid', gridTemplateRows: 'auto minmax(0, 1fr)', gridTemplateColumns: 'minmax(0, 1fr)', minHeight: 0, minWidth: 0 },
+  withHistory: { gridTemplateColumns: 'minmax(0, 1fr) 300px' },
+  withModules: { gridTemplateColumns: 'minmax(0, 1fr) 400px' },
+  toolbar: { gridColumn: '1 / -1' },
   column: { display: 'flex', flexDirection: 'column', minHeight: 0, minWidth: 0, overflow: 'hidden' },
-  history: { width: '300px', minHeight: 0, display: 'grid' },
+  side: { minHeight: 0, minWidth: 0, display: 'grid' },
   editor: { flex: 1, minHeight: 0, minWidth: 0, position: 'relative', overflow: 'hidden' },
   message: { display: 'flex', alignItems: 'center', justifyContent: 'center', gap: tokens.spacingHorizontalS, height: '100%', color: tokens.colorNeutralForeground3 },
 });
 
 /**
- * The editing side of the Manifests area (loaded lazily, with Monaco): tabs, the editor or a comparison,
- * problems of the open file, and its history.
+ * The editing side of the Manifests area (loaded lazily, with Monaco): tabs and toolbar, the editor or a
+ * comparison, its route graph and its problems, and one side panel: its history or its modules form.
  */
 export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
   const styles = useStyles();
   const active = useManifests((s) => s.active);
   const tabs = useManifests((s) => s.tabs);
   const compare = useManifests((s) => s.compare);
-  const historyOpen = useManifests((s) => s.historyOpen);
+  const panel = useManifests((s) => s.panel);
+  const routesOpen = useManifests((s) => s.routesOpen);
+  const manifest = active !== null && isManifestPath(active);
+  // Routes and Modules are for manifests; on another file only History shows.
+  const side = panel === 'history' || (manifest && panel !== null) ? panel : null;
   const actions = useEditorActions(workspace);
   const save = useRef(actions.save);
   save.current = actions.save;
@@ -54,9 +65,11 @@ export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
 
   if (!active) return null;
   return (
-    <div className={styles.root}>
-      <div className={styles.column}>
+    <div className={mergeClasses(styles.root, side === 'history' && styles.withHistory, side === 'modules' && styles.withModules)}>
+      <div className={styles.toolbar}>
         <EditorTabs workspace={workspace} />
+      </div>
+      <div className={styles.column}>
         <DiskChangeBar
           path={active}
           onReload={() => actions.reload(active)}
@@ -66,18 +79,34 @@ export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
             disposeModelsExcept(workspace.root, useManifests.getState().tabs);
           }}
         />
-        <ActiveFile workspace={workspace} path={active} comparing={compare?.path === active ? compare.versionId : undefined} actions={actions} />
+        <ActiveFile
+          workspace={workspace}
+          path={active}
+          comparing={compare?.path === active ? compare.versionId : undefined}
+          actions={actions}
+          routes={manifest && routesOpen ? <RoutesPanel workspace={workspace} path={active} /> : null}
+        />
       </div>
-      {historyOpen && (
-        <div className={styles.history}>
-          <HistoryPanel workspace={workspace} path={active} onRestore={(version, label) => actions.restore({ path: active, id: version.id, label })} />
+      {side && (
+        <div className={styles.side}>
+          {side === 'history' && <HistoryPanel workspace={workspace} path={active} onRestore={(version, label) => actions.restore({ path: active, id: version.id, label })} />}
+          {side === 'modules' && <ModulesPanel key={active} workspace={workspace} path={active} />}
         </div>
       )}
     </div>
   );
 }
 
-function ActiveFile({ workspace, path, comparing, actions }: { workspace: WorkspaceInfo; path: string; comparing?: string; actions: ReturnType<typeof useEditorActions> }) {
+interface ActiveFileProps {
+  readonly workspace: WorkspaceInfo;
+  readonly path: string;
+  readonly comparing?: string;
+  readonly actions: ReturnType<typeof useEditorActions>;
+  /** The route graph, between the text and its problems. */
+  readonly routes: ReactNode;
+}
+
+function ActiveFile({ workspace, path, comparing, actions, routes }: ActiveFileProps) {
   const styles = useStyles();
   const { model, file } = useFileModel(workspace, path);
   const { problems, kind } = useProblems(model, path);
@@ -100,6 +129,7 @@ function ActiveFile({ workspace, path, comparing, actions }: { workspace: Worksp
   return (
     <>
       <div className={styles.editor}>{body}</div>
+      {routes}
       <ProblemsPanel path={path} problems={problems} kind={kind} onFix={(p) => p.fix && actions.fix(path, p.fix)} />
     </>
   );

@@ -1,3 +1,4 @@
+import type { Edit } from 'jsonc-parser';
 import { languageOf } from '../file-kinds';
 import { monaco } from './monaco-setup';
 
@@ -40,6 +41,30 @@ export function replaceText(model: monaco.editor.ITextModel, text: string): void
   model.pushStackElement();
   model.pushEditOperations([], [{ range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column), text: text.slice(start, endNew) }], () => null);
   model.pushStackElement();
+}
+
+/**
+ * Applies jsonc-parser edits (offsets into the model's current text) as one undoable step: the dirty dot and
+ * Ctrl+Z work as for typing.
+ */
+export function applyJsonEdits(model: monaco.editor.ITextModel, edits: readonly Edit[]): void {
+  if (edits.length === 0) return;
+  const operations = edits.map((edit) => {
+    const from = model.getPositionAt(edit.offset);
+    const to = model.getPositionAt(edit.offset + edit.length);
+    return { range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column), text: edit.content };
+  });
+  model.pushStackElement();
+  model.pushEditOperations([], operations, () => null);
+  model.pushStackElement();
+  // Show where the text changed (without moving the cursor or taking focus from the form).
+  const first = edits.reduce((a, b) => (b.offset < a.offset ? b : a));
+  const start = model.getPositionAt(first.offset);
+  const end = model.getPositionAt(first.offset + first.content.length);
+  const changed = new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column);
+  for (const editor of monaco.editor.getEditors()) {
+    if (editor.getModel() === model) editor.revealRangeInCenterIfOutsideViewport(changed, monaco.editor.ScrollType.Smooth);
+  }
 }
 
 /** Disposes the models of this folder's files that are no longer open (and every model of other folders). */

@@ -1,6 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { QuickFix } from '../../../../../shared/manifest';
-import type { FileContent, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
+import type { ExpandDiagnostic, FileContent, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
+import { useUi } from '../../../app/ui-store';
+import { useApplyStore } from '../../runtime';
 import { errorCode, errorMessage } from '../errors';
 import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
@@ -10,7 +12,7 @@ import { getModel, replaceText } from './models';
 
 const CLEAN = { kind: 'same' } as const;
 
-/** What the editor does with a file: save, reload from disk, keep mine over a change on disk, restore, fix. */
+/** What the editor does with a file: save, reload from disk, keep mine over a change on disk, restore, fix, apply. */
 export function useEditorActions(workspace: WorkspaceInfo) {
   const { root } = workspace;
   const client = useWorkspaceClient();
@@ -91,5 +93,43 @@ export function useEditorActions(workspace: WorkspaceInfo) {
     }
   };
 
-  return { save: (path: string) => save.mutateAsync(path), saving: save.isPending, restore: restore.mutate, restoring: restore.isPending, reload, keepMine, fix };
+  /**
+   * "Apply to local runtime": the buffer's text as it is now (saved or not) goes to the Runtime area's plan
+   * preview and apply dialog. A deployment goes as is; a template is expanded first by the host with its folder's
+   * .env and modules/<name>/module.json, for this machine's platform. A template that does not expand stays
+   * here: a note says why and the cursor goes to the first problem.
+   */
+  const apply = useMutation({
+    mutationFn: async (path: string) => {
+      const store = useManifests.getState();
+      const model = getModel(root, path);
+      const kind = store.kinds[path];
+      if (!model || (kind !== 'deployment' && kind !== 'template')) return;
+      const text = model.getValue();
+      if (kind === 'deployment') return openApply(text, baseName(path));
+      const result = await client.expandTemplate({ path, text }).catch((error: unknown) => ({ ok: false as const, error: { code: 'DISCONNECTED' as const, message: errorMessage(error) } }));
+      if (result.ok) return openApply(result.value.text, result.value.outputName);
+      store.notify(path, `Not applied: ${result.error.message}`, 'error');
+      const details = result.error.code === 'INVALID_MANIFEST' ? (result.error.details as { diagnostics?: ExpandDiagnostic[] } | undefined) : undefined;
+      const first = details?.diagnostics?.[0];
+      if (first) store.revealAt(path, first.line, first.column);
+    },
+  });
+
+  return {
+    save: (path: string) => save.mutateAsync(path),
+    saving: save.isPending,
+    restore: restore.mutate,
+    restoring: restore.isPending,
+    reload,
+    keepMine,
+    fix,
+    apply: apply.mutate,
+    applying: apply.isPending,
+  };
+}
+
+function openApply(text: string, fileName: string): void {
+  useApplyStore.getState().open(text, fileName);
+  useUi.getState().navigate('runtime');
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { validateManifest, type Diagnostic, type ManifestKind, type QuickFix, type Severity } from '../../../../../shared/manifest';
 import { isManifestPath } from '../file-kinds';
+import { useManifests } from '../manifests-store';
 import { monaco } from './monaco-setup';
 
 /** One line of the Problems panel: a marker of the model (ours or the JSON worker's), with our fix if any. */
@@ -77,6 +78,7 @@ export function useProblems(model: monaco.editor.ITextModel | null, path: string
       const report = validateManifest(model.getValue(), { fileName: path });
       diagnostics.current = report.diagnostics;
       setKind(report.kind);
+      useManifests.getState().setKind(path, report.kind);
       monaco.editor.setModelMarkers(model, OWNER, report.diagnostics.filter((d) => !WORKER_COVERS.has(d.code)).map(toMarker));
       collect();
     };
