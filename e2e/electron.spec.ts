@@ -37,6 +37,15 @@ test.describe('Electron shell', () => {
       expect(denied).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
       await page.getByTestId('nav-settings').click();
       await page.screenshot({ path: join(ROOT, 'e2e/screenshots/electron-settings.png') });
+
+      // The native folder dialog opens a solution folder (the dialog itself is stubbed in main).
+      const solution = mkdtempSync(join(tmpdir(), 'gatehouse-electron-solution-'));
+      await app.evaluate(({ dialog }, folder) => {
+        dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [folder] })) as typeof dialog.showOpenDialog;
+      }, solution);
+      await page.getByTestId('nav-manifests').click();
+      await page.getByTestId('browse-folder').click();
+      await expect(page.getByText(solution)).toBeVisible();
     } finally {
       await app.close();
       rmSync(home, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import { Button, Caption1, Field, Input, makeStyles, mergeClasses, Text, tokens, Tooltip } from '@fluentui/react-components';
 import { DismissRegular, FolderOpenRegular, FolderRegular, HistoryRegular } from '@fluentui/react-icons';
 import { useState, type FormEvent } from 'react';
-import { useSettings } from '../settings';
+import { useHost } from '../../ipc/host';
+import { useAppInfo, useSettings } from '../settings';
 import { errorCode, errorMessage } from './errors';
 import { useForgetRecent, useOpenFolder } from './queries';
 
@@ -25,8 +26,9 @@ function folderName(path: string): string {
 }
 
 /**
- * The served console has no native folder dialog: a path field (absolute, or ~/…) plus the recent folders.
- * Used on the landing page and in the header's "Open folder" popover.
+ * A path field (absolute, or ~/…) plus the recent folders; the desktop app adds its native folder dialog
+ * (`app.pickFolder`), which the served console does not have. Used on the landing page and in the header's
+ * "Open folder" popover.
  */
 export function OpenFolderForm({ onOpened, autoFocus }: { onOpened?: () => void; autoFocus?: boolean }) {
   const styles = useStyles();
@@ -35,6 +37,15 @@ export function OpenFolderForm({ onOpened, autoFocus }: { onOpened?: () => void;
   const open = useOpenFolder();
   const forget = useForgetRecent();
   const recent = useSettings().data?.recentFolders ?? [];
+  const desktop = useAppInfo().data?.shell === 'electron';
+  const { app } = useHost();
+  const browse = async () => {
+    const picked = await app.pickFolder({ title: 'Open a solution folder' });
+    if (picked.ok && picked.value.path) {
+      setPath(picked.value.path);
+      openPath(picked.value.path);
+    }
+  };
 
   const openPath = (target: string) =>
     open.mutate(target, {
@@ -71,6 +82,11 @@ export function OpenFolderForm({ onOpened, autoFocus }: { onOpened?: () => void;
         <Button type="submit" appearance="primary" icon={<FolderOpenRegular />} className={styles.openButton} disabled={!path.trim() || open.isPending} data-testid="open-folder">
           Open
         </Button>
+        {desktop && (
+          <Button icon={<FolderRegular />} className={styles.openButton} onClick={() => void browse()} disabled={open.isPending} data-testid="browse-folder">
+            Browse…
+          </Button>
+        )}
       </form>
 
       {recent.length === 0 && <Caption1 className={styles.muted}>Folders you open are listed here for next time.</Caption1>}
