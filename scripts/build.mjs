@@ -20,10 +20,23 @@ const cjs = {
   define: { ...define, 'import.meta.url': '__gatehouse_import_meta_url' },
   banner: { js: "const __gatehouse_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
 };
+// dockerode loads ssh2 and gRPC eagerly for features Gatehouse does not use; bundles get a stub instead.
+const STUBBED = /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader)$/;
+const BUNDLED = /^(dockerode|docker-modem)(\/|$)/;
+const slimDocker = {
+  name: 'slim-docker',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (STUBBED.test(args.path)) return { path: join(root, 'scripts/stubs/unavailable.cjs') };
+      if (BUNDLED.test(args.path) || args.path.startsWith('node:')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
 const esm = {
   ...node,
   format: 'esm',
-  packages: 'external',
+  plugins: [slimDocker],
   banner: { js: "import { createRequire as __gatehouseCreateRequire } from 'node:module'; const require = __gatehouseCreateRequire(import.meta.url);" },
 };
 
@@ -36,7 +49,7 @@ if (want('renderer')) {
 if (want('node')) {
   jobs.push(
     esbuild({ ...esm, entryPoints: { cli: 'electron/cli/entry.ts', bench: 'scripts/bench/bench.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
-    esbuild({ ...cjs, entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, packages: 'external', external: ['electron'] }),
+    esbuild({ ...cjs, plugins: [slimDocker], entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
     // The sandboxed preload may only require('electron'): everything else is bundled in.
     esbuild({ ...cjs, minify: true, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
   );
