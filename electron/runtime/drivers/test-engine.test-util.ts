@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Dockerode from 'dockerode';
 import type { Result } from '../../../shared/errors';
+import type { ContainerCreateOptions } from './driver-model';
 import { buildLocalImages } from './images/build-local-images';
 
 /**
@@ -71,4 +72,14 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 export function unwrap<T>(result: Result<T>, what = 'operation'): T {
   if (!result.ok) throw new Error(`${what} failed: ${result.error.code}: ${result.error.message}`);
   return result.value;
+}
+
+/** Create options for a busybox test module labelled with `runId`, on host networking. */
+export function busyboxOptions(runId: string, options: Partial<ContainerCreateOptions> = {}): ContainerCreateOptions {
+  return {
+    Image: BUSYBOX_IMAGE,
+    ...options,
+    Labels: { [TEST_LABEL]: runId, ...options.Labels },
+    HostConfig: { NetworkMode: 'host', ...options.HostConfig },
+  };
 }

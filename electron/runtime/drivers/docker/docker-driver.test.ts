@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerCreateOptions } from '../driver';
 import {
   BUSYBOX_IMAGE,
+  busyboxOptions,
   DOCKER_SOCKET,
   TEST_LABEL,
   newRunId,
@@ -22,12 +23,7 @@ describe('DockerDriver: containers on a real engine', () => {
   let driver: DockerDriver;
   let counter = 0;
   const uniqueName = (what: string) => `gatehouse-test-${runId}-${what}-${++counter}`;
-  const busybox = (options: Partial<ContainerCreateOptions> = {}): ContainerCreateOptions => ({
-    Image: BUSYBOX_IMAGE,
-    ...options,
-    Labels: { [TEST_LABEL]: runId, ...options.Labels },
-    HostConfig: { NetworkMode: 'host', ...options.HostConfig },
-  });
+  const busybox = (options: Partial<ContainerCreateOptions> = {}) => busyboxOptions(runId, options);
 
   beforeAll(async () => {
     docker = await requireEngine();

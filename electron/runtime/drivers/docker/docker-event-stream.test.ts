@@ -4,6 +4,7 @@ import type { ContainerCreateOptions, ContainerEvent } from '../driver';
 import { nextEvent, Emitter } from '../event';
 import {
   BUSYBOX_IMAGE,
+  busyboxOptions,
   DOCKER_SOCKET,
   TEST_LABEL,
   newRunId,
@@ -21,13 +22,7 @@ describe('DockerDriver: container events on a real engine', () => {
   let driver: DockerDriver;
   let counter = 0;
   const uniqueName = (what: string) => `gatehouse-test-${runId}-${what}-${++counter}`;
-  const busybox = (cmd: string[], extra: Partial<ContainerCreateOptions> = {}): ContainerCreateOptions => ({
-    Image: BUSYBOX_IMAGE,
-    Cmd: cmd,
-    Labels: { [TEST_LABEL]: runId },
-    HostConfig: { NetworkMode: 'host' },
-    ...extra,
-  });
+  const busybox = (cmd: string[], extra: Partial<ContainerCreateOptions> = {}) => busyboxOptions(runId, { Cmd: cmd, ...extra });
 
   /** Every event of one container, as an event source to wait on. */
   function record(id: string): { events: ContainerEvent[]; next: (kind: ContainerEvent['kind'], nth?: number) => Promise<ContainerEvent> } {

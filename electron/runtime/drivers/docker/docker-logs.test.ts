@@ -2,9 +2,8 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerCreateOptions, LogLine, LogOptions } from '../driver';
 import {
-  BUSYBOX_IMAGE,
+  busyboxOptions,
   DOCKER_SOCKET,
-  TEST_LABEL,
   newRunId,
   removeTestResources,
   requireEngine,
@@ -20,14 +19,7 @@ describe('DockerDriver: logs on a real engine', () => {
   let driver: DockerDriver;
   let counter = 0;
   const uniqueName = (what: string) => `gatehouse-test-${runId}-${what}-${++counter}`;
-  const busybox = (cmd: string[], extra: Partial<ContainerCreateOptions> = {}): ContainerCreateOptions => ({
-    Image: BUSYBOX_IMAGE,
-    Cmd: cmd,
-    Env: ['LOG_PREFIX=logs'],
-    Labels: { [TEST_LABEL]: runId },
-    HostConfig: { NetworkMode: 'host' },
-    ...extra,
-  });
+  const busybox = (cmd: string[], extra: Partial<ContainerCreateOptions> = {}) => busyboxOptions(runId, { Cmd: cmd, Env: ['LOG_PREFIX=logs'], ...extra });
 
   async function readAll(id: string, options?: LogOptions): Promise<LogLine[]> {
     const stream = unwrap(await driver.logs(id, options), 'logs');
