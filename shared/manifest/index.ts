@@ -26,3 +26,4 @@ export type { Range, Position } from './source-text.js';
 export { expandTemplate, type ExpandOptions, type ExpandedTemplate } from './template-expand.js';
 export { moduleImageInfoFromModuleJson, type ModuleImageInfo } from './template-images.js';
 export { parseDotEnv } from './dot-env.js';
+export { objectMember, objectMembers } from './jsonc-members.js';

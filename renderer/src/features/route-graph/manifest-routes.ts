@@ -9,6 +9,7 @@
  * case-insensitively when there is no exact match, as Newtonsoft binds them in edgeAgent and edgeHub.
  */
 import { parseTree, type Node } from 'jsonc-parser';
+import { objectMember, objectMembers } from '../../../../shared/manifest';
 
 export interface ManifestRoute {
   readonly name: string;
@@ -29,26 +30,8 @@ export interface ManifestRoutes {
 const DESIRED = 'properties.desired';
 const LAYERED_PREFIX = `${DESIRED}.`;
 
-/** Properties of an object node as [key, value node], duplicates resolved to the last value at the first position. */
-function entries(node: Node | undefined): [string, Node][] {
-  if (node?.type !== 'object') return [];
-  const result = new Map<string, Node>();
-  for (const property of node.children ?? []) {
-    const key = property.children?.[0]?.value;
-    const value = property.children?.[1];
-    if (typeof key === 'string' && value) result.set(key, value);
-  }
-  return [...result];
-}
-
-/** The value node of a member: an exact match, else (with ignoreCase) the last case-insensitive one. */
-function member(node: Node | undefined, name: string, ignoreCase = false): Node | undefined {
-  const all = entries(node);
-  const exact = all.find(([key]) => key === name);
-  if (exact || !ignoreCase) return exact?.[1];
-  const lower = name.toLowerCase();
-  return all.filter(([key]) => key.toLowerCase() === lower).pop()?.[1];
-}
+const entries = objectMembers;
+const member = objectMember;
 
 /** The plain value of a node like JSON.parse builds it (a `__proto__` key stays data). */
 export function nodeValue(node: Node): unknown {

@@ -8,7 +8,7 @@
  * `properties.desired.modules.<name>` keys directly under `$edgeAgent`.
  */
 import { getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
-import { readCreateOptionsChunks } from '../../../../../../shared/manifest';
+import { objectMember, objectMembers, readCreateOptionsChunks } from '../../../../../../shared/manifest';
 
 export const MODULE_STATUSES = ['running', 'stopped'] as const;
 export const RESTART_POLICIES = ['never', 'on-failure', 'on-unhealthy', 'always'] as const;
@@ -67,20 +67,10 @@ export type ModulesReading =
 const DESIRED = 'properties.desired';
 const LAYERED_PREFIX = `${DESIRED}.modules.`;
 
-/** Members of an object node as [key, value node]; a duplicate key keeps its first position and last value. */
-export function members(node: Node | undefined): [string, Node][] {
-  if (node?.type !== 'object') return [];
-  const result = new Map<string, Node>();
-  for (const property of node.children ?? []) {
-    const key = property.children?.[0]?.value;
-    const value = property.children?.[1];
-    if (typeof key === 'string' && value) result.set(key, value);
-  }
-  return [...result];
-}
+export const members = objectMembers;
 
 function member(node: Node | undefined, name: string): Node | undefined {
-  return members(node).find(([key]) => key === name)?.[1];
+  return objectMember(node, name);
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
