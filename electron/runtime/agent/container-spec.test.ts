@@ -51,9 +51,9 @@ describe('containerSpec', () => {
     expect(spec.Image).toBe('local/temp:1');
   });
 
-  it('binds a per-module workload socket only for a unix URI', () => {
+  it("binds the module's own workload socket folder only for a unix URI", () => {
     const spec = containerSpec(module({ createOptions: { HostConfig: { Binds: ['/data:/data'] } } }), ctx);
-    expect((spec.HostConfig as { Binds: string[] }).Binds).toEqual(['/data:/data', '/data/mnt/temp.sock:/var/run/iotedge/workload.sock']);
+    expect((spec.HostConfig as { Binds: string[] }).Binds).toEqual(['/data:/data', '/data/mnt/temp:/var/run/iotedge']);
     const http = containerSpec(module(), { ...ctx, workloadUri: 'http://127.0.0.1:15580' });
     expect((http.HostConfig as { Binds?: string[] }).Binds).toBeUndefined();
   });

@@ -8,7 +8,7 @@ export interface RuntimeContext {
   readonly gatewayHostName: string;
   /** e.g. `unix:///var/run/iotedge/workload.sock` or `http://127.0.0.1:15580`. */
   readonly workloadUri: string;
-  /** Host folder holding one workload socket per module (`<dir>/<module>.sock`), when the URI is unix. */
+  /** Host folder holding one folder per module with its workload socket (`<dir>/<module>/workload.sock`), when the URI is unix. */
   readonly workloadListenDir?: string;
   /** Docker network: 'host' on machines that must not route traffic elsewhere; a bridge name otherwise. */
   readonly network: string;
@@ -55,9 +55,11 @@ export function containerSpec(module: DesiredModule, ctx: RuntimeContext): Json 
   const binds = Array.isArray(hostConfig.Binds) ? [...(hostConfig.Binds as string[])] : [];
   const workload = new URL(ctx.workloadUri);
   if (workload.protocol === 'unix:') {
+    // The module's socket folder is bound over the socket's folder in the container (not the socket file: a file
+    // bind would keep pointing at the old socket after Gatehouse restarts and re-creates it).
     const connect = workload.pathname;
-    const listen = ctx.workloadListenDir ? `${ctx.workloadListenDir}/${module.name}.sock` : connect;
-    binds.push(`${listen}:${connect}`);
+    const connectDir = connect.slice(0, connect.lastIndexOf('/')) || '/';
+    binds.push(ctx.workloadListenDir ? `${ctx.workloadListenDir}/${module.name}:${connectDir}` : `${connect}:${connect}`);
   }
   if (binds.length) hostConfig.Binds = binds;
   if (!ctx.allowElevatedDockerPermissions) scrubPrivileges(hostConfig);

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,63 @@ describe('a module written with azure-iot-device, run by the agent in a containe
       agent.dispose();
       driver.dispose();
       security.dispose();
+    }
+  }, 120_000);
+
+  it('keeps reaching the workload API after Gatehouse restarts and re-creates the socket', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'gh-sdk-restart-'));
+    const poll = join(home, 'poll.js');
+    writeFileSync(
+      poll,
+      `const http = require('http');
+setInterval(() => {
+  const req = http.request({ socketPath: '/var/run/iotedge/workload.sock', path: '/trust-bundle?api-version=2019-01-30' }, (res) => {
+    res.resume();
+    res.on('end', () => console.log('status ' + res.statusCode));
+  });
+  req.on('error', (e) => console.log('error ' + e.code));
+  req.end();
+}, 150);
+`,
+    );
+    let security = unwrap(await EdgeSecurity.start({ dataDir: home, deviceId: 'sdk-gateway' }), 'edge security');
+    const driver = new DockerDriver();
+    const runtime = { ...TEST_RUNTIME, deviceId: 'sdk-gateway', workloadUri: 'unix:///var/run/iotedge/workload.sock', workloadListenDir: security.socketDir };
+    const agent = new Agent({ dataDir: home, driver, runtime, periodMs: 60_000, prepareModules: (names) => security.prepareModules(names) });
+    const name = `poller-${runId}`;
+    const lines = async () => (await docker.getContainer(name).logs({ stdout: true, stderr: true })).toString().split('\n').map((l) => l.replace(/^[^a-z]*/, ''));
+    try {
+      await agent.start();
+      unwrap(
+        await agent.apply(testDeployment(runId, { [name]: { image: NODE_BASE_IMAGE, restartPolicy: 'never', cmd: ['node', '/app/poll.js'], createOptions: { HostConfig: { Binds: [`${poll}:/app/poll.js:ro`] } } } })),
+        'apply',
+      );
+      await agent.settled();
+      await waitFor('the module reaching the workload API', async () => ((await lines()).includes('status 200') ? true : undefined), 30_000);
+
+      // Gatehouse stops: the socket goes away and the running module sees errors.
+      security.dispose();
+      await waitFor('the module seeing the socket gone', async () => ((await lines()).some((l) => l.startsWith('error')) ? true : undefined), 30_000);
+
+      // Gatehouse starts again: the socket is re-created in the module's folder, and the running module reaches it.
+      security = unwrap(await EdgeSecurity.start({ dataDir: home, deviceId: 'sdk-gateway' }), 'edge security again');
+      unwrap(await security.prepareModules([name]), 'prepare');
+      await waitFor(
+        'the module reaching the re-created socket',
+        async () => {
+          const all = await lines();
+          const firstError = all.findIndex((l) => l.startsWith('error'));
+          return all.slice(firstError).includes('status 200') ? true : undefined;
+        },
+        30_000,
+      );
+      expect((await docker.getContainer(name).inspect()).State.Running).toBe(true);
+    } finally {
+      agent.dispose();
+      driver.dispose();
+      security.dispose();
+      await removeTestResources(docker, runId);
+      rmSync(home, { recursive: true, force: true });
     }
   }, 120_000);
 });

@@ -65,7 +65,7 @@ export function newGenerationId(nowMs: number = Date.now()): string {
 
 /**
  * IoT Hub's module id rule (≤ 128 chars of `A-Za-z0-9 - : . + % _ # * ? ! ( ) , = @ ; $ '`), minus `.` and `..`
- * because module ids also name socket files (`<dir>/<module>.sock`).
+ * because module ids also name socket folders (`<dir>/<module>/workload.sock`).
  */
 export function isValidModuleId(moduleId: string): boolean {
   return /^[A-Za-z0-9\-:.+%_#*?!(),=@;$']{1,128}$/.test(moduleId) && moduleId !== '.' && moduleId !== '..';

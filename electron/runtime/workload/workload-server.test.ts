@@ -80,8 +80,8 @@ describe.each(transports)('workload API over %s', (_name, endpoint) => {
 });
 
 describe('per-module sockets', () => {
-  it('are world-connectable (0666) files in <dataDir>/mnt named after the module', () => {
-    const path = join(fx.dataDir, 'mnt', 'temp.sock');
+  it("are world-connectable (0666) sockets in each module's own folder, <dataDir>/mnt/<module>/workload.sock", () => {
+    const path = join(fx.dataDir, 'mnt', 'temp', 'workload.sock');
     expect(fx.server.socketPath('temp')).toBe(path);
     expect(statSync(path).isSocket()).toBe(true);
     expect(statSync(path).mode & 0o777).toBe(0o666);

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { appError, assertNever, err, ok, type AppError, type ErrorCode, type Result } from '../../../shared/errors';
 import { toDisposable, type Disposable } from '../drivers/disposable';
 import { isValidModuleId } from './identity-provider';
@@ -10,8 +10,9 @@ import { createWorkloadHandler, type WorkloadCaller, type WorkloadDeps, type Wor
 
 /**
  * The workload API over HTTP (node:http), on two kinds of listener:
- * - one unix socket per module, `<socketDir>/<module>.sock` (0666 so a container user of any uid can connect; the
- *   agent binds it into the container at the IOTEDGE_WORKLOADURI path). The socket identifies the caller.
+ * - one unix socket per module, `<socketDir>/<module>/workload.sock` (0666 so a container user of any uid can
+ *   connect; the agent binds the module's folder into the container at the IOTEDGE_WORKLOADURI folder). The socket
+ *   identifies the caller.
  * - optionally one loopback TCP listener (127.0.0.1, fixed or ephemeral port), for modules run as local processes;
  *   see `workload-handler.ts` for what TCP callers are trusted with.
  * Errors travel as `Result` and become `{message}` bodies with edgelet's statuses here, at the edge.
@@ -64,6 +65,13 @@ interface ModuleListener {
   server?: Server;
 }
 
+/**
+ * Each module's socket sits alone in its own folder, `<socketDir>/<module>/workload.sock`, and the folder is what
+ * gets bound into the container: a socket re-created after Gatehouse restarts is then seen by modules that kept
+ * running (a bind of the socket file itself would keep pointing at the old one).
+ */
+export const WORKLOAD_SOCKET_NAME = 'workload.sock';
+
 export class WorkloadServer implements Disposable {
   private readonly modules = new Map<string, ModuleListener>();
   private disposed = false;
@@ -93,7 +101,7 @@ export class WorkloadServer implements Disposable {
 
   /** Host path of a module's socket (whether or not it is listening). */
   socketPath(moduleId: string): string | undefined {
-    return this.options.socketDir === undefined ? undefined : join(this.options.socketDir, `${moduleId}.sock`);
+    return this.options.socketDir === undefined ? undefined : join(this.options.socketDir, moduleId, WORKLOAD_SOCKET_NAME);
   }
 
   /** Listens on the module's socket (idempotent). Disposing the result closes it and removes the file. */
@@ -146,7 +154,7 @@ export class WorkloadServer implements Disposable {
 
   private async openSocket(moduleId: string, path: string, entry: ModuleListener): Promise<Result<void>> {
     try {
-      await mkdir(this.options.socketDir as string, { recursive: true, mode: 0o755 });
+      await mkdir(dirname(path), { recursive: true, mode: 0o755 });
       const existing = await lstat(path).catch(() => undefined);
       if (existing && !existing.isSocket()) return err(appError('CONFLICT', `${path} exists and is not a socket`));
       if (existing) await unlink(path); // stale socket from a previous run
