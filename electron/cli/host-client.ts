@@ -25,7 +25,13 @@ export async function connectHost(env: NodeJS.ProcessEnv): Promise<HostConnectio
   const dataDir = resolveDataDir(env);
   const remote = await findRunningHost(dataDir);
   if (remote) return remote;
-  const host: Host = createHost({ dataDir, shell: 'served', env, log: () => undefined });
+  let host: Host;
+  try {
+    host = createHost({ dataDir, shell: 'served', env, log: () => undefined });
+  } catch (error) {
+    // Another Gatehouse holds the data folder but did not answer through serve.json.
+    return unreachable((error as Error).message);
+  }
   await host.ready;
   return {
     mode: 'in-process',
@@ -87,6 +93,16 @@ async function findRunningHost(dataDir: string): Promise<HostConnection | undefi
     return () => listeners.get(event)?.delete(listener);
   };
   return { mode: 'remote', invoke, subscribe, settle: async () => undefined, close: () => socket?.close() };
+}
+
+function unreachable(message: string): HostConnection {
+  return {
+    mode: 'remote',
+    invoke: async () => fail('CONFLICT', message),
+    subscribe: async () => () => undefined,
+    settle: async () => undefined,
+    close: () => undefined,
+  };
 }
 
 /** A typed client of one contract over a connection (same shape the renderer uses). */

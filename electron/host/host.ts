@@ -1,4 +1,5 @@
-import { fail, ok } from '../../shared/errors';
+import { fail, ok, type ErrorCode } from '../../shared/errors';
+import { lockDataDir } from './data-dir-lock';
 import { appContract, runtimeContract, statusContract, workspaceContract } from '../../shared/ipc';
 import type { AppInfo } from '../../shared/ipc/app.contract';
 import { arch, hostname, platform } from 'node:os';
@@ -30,6 +31,16 @@ export interface HostOptions {
   readonly pickFolder?: (title?: string) => Promise<string | undefined>;
 }
 
+/** Why a host could not be created (e.g. CONFLICT: another Gatehouse runs on the data folder). */
+export class HostError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface Host extends Disposable {
   readonly dataDir: string;
   readonly dispatcher: Dispatcher;
@@ -44,6 +55,8 @@ export interface Host extends Disposable {
  * Electron's main process and `gatehouse serve` both call this; only the transport in front differs.
  */
 export function createHost(options: HostOptions): Host {
+  const lock = lockDataDir(options.dataDir);
+  if (!lock.ok) throw new HostError(lock.error.code, lock.error.message);
   const events = new EventBus();
   const dispatcher = new Dispatcher();
   const settings = new SettingsService(options.dataDir, events);
@@ -118,6 +131,7 @@ export function createHost(options: HostOptions): Host {
       agent.dispose();
       driver.dispose();
       void security.then((s) => s.ok && s.value.dispose());
+      lock.value.dispose();
     },
   };
 }

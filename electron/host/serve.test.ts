@@ -79,4 +79,11 @@ describe('serveConsole', () => {
     cleanups.push(() => (h.dispose(), rmSync(dataDir, { recursive: true, force: true })));
     expect(await h.dispatcher.invoke('app.pickFolder', { title: 'x' })).toEqual({ ok: true, value: { path: '/picked/x' } });
   });
+
+  it('refuses a second host on the same data folder: two agents would fight over the containers', () => {
+    const first = host();
+    expect(() => createHost({ dataDir: first.dataDir, shell: 'served', dockerSocketPath: join(first.dataDir, 'none.sock'), log: () => undefined })).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', message: expect.stringContaining(`pid ${process.pid}`) }),
+    );
+  });
 });

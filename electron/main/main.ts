@@ -6,6 +6,7 @@ import { CHANNELS } from '../../shared/ipc/bridge';
 import { resolveDataDir } from '../host/data-dir';
 import { createHost, type Host } from '../host/host';
 import { rendererDir } from '../host/paths';
+import { serveConsole, type ServedConsole } from '../host/serve';
 import { appProtocolHandler, APP_ORIGIN, APP_SCHEME } from './app-protocol';
 
 /**
@@ -15,6 +16,7 @@ app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let host: Host | undefined;
+let served: ServedConsole | undefined;
 const subscriptions = new Map<WebContents, Set<string>>();
 
 function trustedSender(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
@@ -75,9 +77,8 @@ function createWindow(): void {
   void win.loadURL(`${APP_ORIGIN}/`);
 }
 
-void app.whenReady().then(() => {
-  const dataDir = resolveDataDir(process.env, app.getPath('userData'));
-  host = createHost({
+function startHost(dataDir: string): Host {
+  return createHost({
     dataDir,
     shell: 'electron',
     pickFolder: async (title) => {
@@ -91,6 +92,19 @@ void app.whenReady().then(() => {
       { name: 'Chromium', version: process.versions.chrome ?? 'unknown' },
     ],
   });
+}
+
+void app.whenReady().then(async () => {
+  try {
+    host = startHost(resolveDataDir(process.env, app.getPath('userData')));
+  } catch (error) {
+    // e.g. another Gatehouse already runs on this data folder.
+    dialog.showErrorBox('Gatehouse cannot start', (error as Error).message);
+    app.quit();
+    return;
+  }
+  // The CLI of the same data folder reaches this app through a token-protected loopback endpoint (serve.json).
+  served = await serveConsole({ host, rendererDir: rendererDir(), port: 0, log: () => undefined });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir()));
@@ -102,4 +116,7 @@ void app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => host?.dispose());
+app.on('will-quit', () => {
+  served?.dispose();
+  host?.dispose();
+});

@@ -22,7 +22,13 @@ export const serveCommand: CliCommand = {
       io.stderr(`gatehouse serve: --port must be a number from 0 to 65535, not "${portText}"`);
       return 2;
     }
-    const host = createHost({ dataDir: resolveDataDir(io.env), shell: 'served' });
+    let host;
+    try {
+      host = createHost({ dataDir: resolveDataDir(io.env), shell: 'served', env: io.env, log: io.stderr });
+    } catch (error) {
+      io.stderr(`gatehouse serve: ${(error as Error).message}`);
+      return 2;
+    }
     let served;
     try {
       served = await serveConsole({
