@@ -1,5 +1,6 @@
 import { BoxMultipleRegular, DocumentBulletListRegular, HomeRegular, SettingsRegular } from '@fluentui/react-icons';
 import type { ComponentType, ReactElement } from 'react';
+// Manifests and Runtime export lazy pages: they load when first opened, so the first paint carries only the shell.
 import { ManifestsPage } from '../features/manifests';
 import { OverviewPage } from '../features/overview';
 import { RuntimePage } from '../features/runtime';
