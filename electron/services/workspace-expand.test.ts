@@ -1,34 +1,21 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { workspaceContract } from '../../shared/ipc';
 import { Dispatcher } from '../host/dispatcher';
 import { EventBus } from '../host/event-bus';
 import { hostPlatform } from './workspace-expand';
 import { defaultTemplatesDir } from './workspace-templates';
 import { WorkspaceService } from './workspace.service';
+import { onCleanup, tempDir, write } from './workspace.test-util';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function tempDir(prefix: string): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function write(root: string, rel: string, text: string): void {
-  mkdirSync(dirname(join(root, rel)), { recursive: true });
-  writeFileSync(join(root, rel), text);
-}
 
 /** The service behind a real dispatcher, so inputs and outputs are checked against the contract. */
 async function openSolution(files: Record<string, string>) {
   const root = tempDir('gh-expand-root-');
   for (const [rel, text] of Object.entries(files)) write(root, rel, text);
   const service = new WorkspaceService({ dataDir: tempDir('gh-expand-data-'), events: new EventBus(), templatesDir: defaultTemplatesDir() });
-  cleanups.push(() => service.dispose());
+  onCleanup(() => service.dispose());
   const dispatcher = new Dispatcher();
   dispatcher.register(workspaceContract, service);
   const call = (params: object) => dispatcher.invoke('workspace.expandTemplate', params);
@@ -86,7 +73,7 @@ describe('workspace.expandTemplate', () => {
 
   it('never fills a variable from the host environment', async () => {
     process.env.GATEHOUSE_TEST_SECRET = 'leaked';
-    cleanups.push(() => delete process.env.GATEHOUSE_TEST_SECRET);
+    onCleanup(() => delete process.env.GATEHOUSE_TEST_SECRET);
     const { call } = await openSolution({ 'deployment.template.json': template('${GATEHOUSE_TEST_SECRET}/x:1') });
     expect(await call({ path: 'deployment.template.json', platform: 'amd64' })).toMatchObject({ ok: false, error: { code: 'INVALID_MANIFEST' } });
   });

@@ -1,27 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { workspaceContract } from '../../shared/ipc';
 import { Dispatcher } from '../host/dispatcher';
 import { EventBus } from '../host/event-bus';
 import { WorkspaceService } from './workspace.service';
+import { onCleanup, tempDir, write } from './workspace.test-util';
 import { contentVersion } from './workspace-history.store';
 import { defaultTemplatesDir } from './workspace-templates';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function tempDir(prefix: string): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function write(root: string, rel: string, text: string): void {
-  mkdirSync(dirname(join(root, rel)), { recursive: true });
-  writeFileSync(join(root, rel), text);
-}
 
 /** A service behind a real dispatcher (so every output is checked against the contract) and its events. */
 function setup(files: Record<string, string> = {}) {
@@ -31,7 +18,7 @@ function setup(files: Record<string, string> = {}) {
   const events: { name: string; payload: unknown }[] = [];
   bus.listen((name, payload) => events.push({ name, payload }));
   const service = new WorkspaceService({ dataDir: tempDir('gh-ws-data-'), events: bus, templatesDir: defaultTemplatesDir(), debounceMs: 40 });
-  cleanups.push(() => service.dispose());
+  onCleanup(() => service.dispose());
   const dispatcher = new Dispatcher();
   dispatcher.register(workspaceContract, service);
   const call = (method: keyof typeof workspaceContract.methods, params: object = {}) => dispatcher.invoke(`workspace.${method}`, params);
@@ -87,7 +74,7 @@ describe('WorkspaceService', () => {
     for (let i = 0; i < 30; i++) files[`many/f${String(i).padStart(2, '0')}.json`] = '{}';
     const { root } = setup(files);
     const bounded = new WorkspaceService({ dataDir: tempDir('gh-ws-data-'), events: new EventBus(), templatesDir: '', bounds: { maxDepth: 3, maxEntries: 10, maxDirs: 50 } });
-    cleanups.push(() => bounded.dispose());
+    onCleanup(() => bounded.dispose());
     await bounded.open({ path: root });
     const tree = await bounded.listTree();
     expect(tree).toMatchObject({ ok: true, value: { truncated: true } });
