@@ -6,6 +6,7 @@ import { arch, hostname, platform } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '../runtime/agent/agent';
 import { EdgeSecurity } from '../runtime/workload/edge-security';
+import { SecretBox, type KeyProtector } from '../runtime/secrets/secret-box';
 import type { RuntimeContext } from '../runtime/agent/container-spec';
 import { DockerDriver } from '../runtime/drivers/docker/docker-driver';
 import { nextEvent } from '../runtime/drivers/event';
@@ -27,6 +28,8 @@ export interface HostOptions {
   readonly dockerSocketPath?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (line: string) => void;
+  /** The OS keychain for the master key of secrets at rest (Electron's safeStorage); a private file otherwise. */
+  readonly keyProtector?: KeyProtector;
   /** The shell's native folder dialog (Electron); absent in the served console. Resolves undefined when cancelled. */
   readonly pickFolder?: (title?: string) => Promise<string | undefined>;
 }
@@ -65,12 +68,13 @@ export function createHost(options: HostOptions): Host {
   const driver = new DockerDriver(options.dockerSocketPath ? { socketPath: options.dockerSocketPath } : {});
   const runtime = runtimeContext(options.dataDir, env);
   const periodMs = Number(env.GATEHOUSE_RECONCILE_PERIOD_MS) || undefined;
-  const security = EdgeSecurity.start({ dataDir: options.dataDir, deviceId: runtime.deviceId });
+  const secrets = new SecretBox(options.dataDir, options.keyProtector);
+  const security = EdgeSecurity.start({ dataDir: options.dataDir, deviceId: runtime.deviceId, secrets });
   const prepareModules = async (names: readonly string[]) => {
     const started = await security;
     return started.ok ? started.value.prepareModules(names) : started;
   };
-  const agent = new Agent({ dataDir: options.dataDir, driver, runtime, log, periodMs, prepareModules });
+  const agent = new Agent({ dataDir: options.dataDir, driver, runtime, log, periodMs, prepareModules, secrets });
   const engineVerdict = nextEvent(driver.onDidChangeState, (s) => s.state !== 'connecting', AbortSignal.timeout(5000));
   const ready = Promise.all([
     agent.start().catch((error: unknown) => log(`gatehouse: the agent did not start: ${(error as Error).message}`)),

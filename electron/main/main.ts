@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { appError } from '../../shared/errors';
 import { resolveEvent } from '../../shared/ipc';
@@ -81,6 +81,10 @@ function startHost(dataDir: string): Host {
   return createHost({
     dataDir,
     shell: 'electron',
+    // The master key of secrets at rest lives in the OS keychain when Electron can reach one.
+    keyProtector: safeStorage.isEncryptionAvailable()
+      ? { name: 'safeStorage', encrypt: (b) => safeStorage.encryptString(b.toString('base64')), decrypt: (b) => Buffer.from(safeStorage.decryptString(b), 'base64') }
+      : undefined,
     pickFolder: async (title) => {
       const parent = BrowserWindow.getFocusedWindow();
       const options = { title: title ?? 'Open a solution folder', properties: ['openDirectory' as const, 'createDirectory' as const] };

@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../atomic-file';
+import { SecretBox } from '../secrets/secret-box';
 import type { AgentMemory } from './model';
 
 /**
@@ -23,16 +24,22 @@ const Memory = z.record(z.string(), z.object({ restartCount: z.number().int().no
 export class AgentStateStore {
   private readonly dir: string;
 
-  constructor(dataDir: string) {
+  /** The deployment can hold registry passwords, so it is sealed; restart statistics are not secret. */
+  constructor(
+    dataDir: string,
+    private readonly secrets: SecretBox = new SecretBox(dataDir),
+  ) {
     this.dir = join(dataDir, 'runtime');
   }
 
   async loadDeployment(): Promise<PersistedDeployment | undefined> {
-    return this.read('deployment.json', Persisted);
+    const text = await this.secrets.readFile(join(this.dir, 'deployment.json'));
+    return text === undefined ? undefined : this.parse('deployment.json', text, Persisted);
   }
 
   async saveDeployment(value: PersistedDeployment): Promise<void> {
-    await this.write('deployment.json', value);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await this.secrets.writeFile(join(this.dir, 'deployment.json'), `${JSON.stringify(value)}\n`);
   }
 
   async loadMemory(): Promise<AgentMemory> {
@@ -51,6 +58,10 @@ export class AgentStateStore {
     } catch {
       return undefined;
     }
+    return this.parse(file, text, schema);
+  }
+
+  private parse<T>(file: string, text: string, schema: z.ZodType<T>): T {
     const parsed = schema.safeParse(JSON.parse(text));
     if (!parsed.success) throw new Error(`${join(this.dir, file)} is corrupt: ${parsed.error.issues[0]?.message}`);
     return parsed.data;

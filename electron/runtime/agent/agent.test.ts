@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -218,5 +218,19 @@ describe('Agent on a real Docker engine', () => {
     expect(agent.current.state).toMatchObject({ state: 'failing', reason: expect.stringMatching(/nowhere:1 .*pulling it from 127\.0\.0\.1:5999 failed.*sideload/) });
     expect(agent.current.lastDesiredStatus.code).toBe(500);
     expect(await running(ok1)).toBe(true);
+  });
+
+  it('keeps the applied deployment sealed at rest: registry passwords are not in the file', async () => {
+    seq++;
+    const { agent, dataDir } = await newAgent();
+    const a = uniq('sealed');
+    const credentials = { acr: { address: 'myacr.azurecr.io', username: 'gateway', password: 'very-secret-password' } };
+    unwrap(await agent.apply(testDeployment(runId, { [a]: {} }, credentials)), 'apply');
+    await agent.settled();
+    const stored = readFileSync(join(dataDir, 'runtime', 'deployment.json'), 'utf8');
+    expect(stored).not.toContain('very-secret-password');
+    expect(stored).not.toContain('myacr.azurecr.io');
+    const reloaded = await newAgent({ dataDir });
+    expect(reloaded.agent.desiredDeployment?.registryCredentials).toEqual([{ address: 'myacr.azurecr.io', username: 'gateway', password: 'very-secret-password' }]);
   });
 });

@@ -6,6 +6,7 @@ import type { Disposable } from '../drivers/disposable';
 import { plan } from './agent.planner';
 import { execute, type ExecContext } from './agent.executor';
 import { AgentStateStore, type PersistedDeployment } from './agent-state.store';
+import type { SecretBox } from '../secrets/secret-box';
 import type { RuntimeContext } from './container-spec';
 import { deploymentFrom, type Deployment } from './desired-state';
 import { IOT_EDGE_RESTART_SETTINGS, type AgentMemory, type DesiredState, type ObservedModule, type RestartSettings } from './model';
@@ -32,6 +33,8 @@ export interface AgentOptions {
    * the deployment and returns each module's generation id.
    */
   readonly prepareModules?: (names: readonly string[]) => Promise<Result<Record<string, string>>>;
+  /** Seals the persisted deployment (it can hold registry passwords). */
+  readonly secrets?: SecretBox;
 }
 
 export interface ApplyResult {
@@ -71,7 +74,7 @@ export class Agent implements Disposable {
   private disposed = false;
 
   constructor(private readonly options: AgentOptions) {
-    this.store = new AgentStateStore(options.dataDir);
+    this.store = new AgentStateStore(options.dataDir, options.secrets);
     this.settings = options.settings ?? IOT_EDGE_RESTART_SETTINGS;
     this.now = options.now ?? Date.now;
     this.retries = new RetryTracker(this.settings);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SecretBox } from '../secrets/secret-box';
 import { EdgeCa, type EdgeCaOptions } from './edge-ca';
 import { tlsHandshake as handshake } from './workload.test-util';
 
@@ -75,12 +76,26 @@ describe('EdgeCa', () => {
     const rootKey = join(dataDir, 'pki', 'root-ca.key.pem');
     const other = tempDir();
     await openCa({ dataDir: other, deviceId: 'gw1' });
-    const foreignKey = readFileSync(join(other, 'pki', 'root-ca.key.pem'), 'utf8');
+    // Another CA's key, as a plain PEM (a file from before keys were sealed).
+    const foreignKey = (await new SecretBox(other).readFile(join(other, 'pki', 'root-ca.key.pem'))) ?? '';
+    expect(foreignKey).toContain('PRIVATE KEY');
     writeFileSync(rootKey, foreignKey);
     const reopened = await EdgeCa.open({ dataDir, deviceId: 'gw1' });
     expect(reopened.ok).toBe(false);
     if (!reopened.ok) expect(reopened.error).toMatchObject({ code: 'IO', message: expect.stringMatching(/does not belong/) });
     expect(readFileSync(rootKey, 'utf8')).toBe(foreignKey);
+  });
+
+  it('keeps private keys sealed at rest, and refuses a key sealed under another data folder', async () => {
+    const dataDir = tempDir();
+    await openCa({ dataDir, deviceId: 'gw1' });
+    const rootKey = join(dataDir, 'pki', 'root-ca.key.pem');
+    expect(readFileSync(rootKey, 'utf8')).not.toContain('PRIVATE KEY');
+    const other = tempDir();
+    await openCa({ dataDir: other, deviceId: 'gw1' });
+    writeFileSync(rootKey, readFileSync(join(other, 'pki', 'root-ca.key.pem'), 'utf8'));
+    const reopened = await EdgeCa.open({ dataDir, deviceId: 'gw1' });
+    expect(reopened).toMatchObject({ ok: false, error: { code: 'IO', message: expect.stringMatching(/cannot be opened with this data folder's key/) } });
   });
 
   it('issues server certificates that a TLS client trusting only the bundle accepts for every requested name', async () => {

@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appError, err, ok, type Result } from '../../../shared/errors';
 import { writeFileAtomic } from '../atomic-file';
+import { SecretBox } from '../secrets/secret-box';
 import { createIntermediateCa, createRootCa, createServerCertificate, type PemPair } from './certificate-factory';
 import { importPrivateKeyPem, type CryptoKey } from './x509-runtime';
 
@@ -34,6 +35,8 @@ export interface EdgeCaOptions {
   readonly dataDir: string;
   readonly deviceId: string;
   readonly now?: () => Date;
+  /** Seals the private keys; default: the data folder's SecretBox. */
+  readonly secrets?: SecretBox;
 }
 
 export interface ServerCertificateRequest {
@@ -85,10 +88,11 @@ export class EdgeCa implements CertificateIssuer {
   static async open(options: EdgeCaOptions): Promise<Result<EdgeCa>> {
     const now = options.now ?? (() => new Date());
     const dir = join(options.dataDir, 'pki');
+    const secrets = options.secrets ?? new SecretBox(options.dataDir);
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       await chmod(dir, 0o700);
-      const loaded = await load(dir, FILES.rootCert, FILES.rootKey);
+      const loaded = await load(dir, FILES.rootCert, FILES.rootKey, secrets);
       if (!loaded.ok) return loaded;
       const validity = (days: number, cap?: Date) => ({
         notBefore: new Date(now().getTime() - BACKDATE_MS),
@@ -97,16 +101,16 @@ export class EdgeCa implements CertificateIssuer {
       let root = loaded.value;
       let renewEdge = false;
       if (!root || expiresSoon(root, now())) {
-        root = await save(dir, FILES.rootCert, FILES.rootKey, await createRootCa(`Gatehouse Local Edge CA ${options.deviceId}`, validity(ROOT_DAYS)));
+        root = await save(dir, FILES.rootCert, FILES.rootKey, secrets, await createRootCa(`Gatehouse Local Edge CA ${options.deviceId}`, validity(ROOT_DAYS)));
         renewEdge = true;
       }
       // The edge CA is derived from the root: missing, damaged, expiring or from another root means "issue it again".
-      const current = await load(dir, FILES.edgeCert, FILES.edgeKey);
+      const current = await load(dir, FILES.edgeCert, FILES.edgeKey, secrets);
       let edge = current.ok ? current.value : undefined;
       if (renewEdge || !edge || expiresSoon(edge, now()) || !issuedBy(edge, root)) {
         const issuer = { certificatePem: root.pem.certificatePem, privateKey: root.privateKey };
         const pem = await createIntermediateCa(issuer, `Gatehouse Edge CA ${options.deviceId}`, validity(EDGE_CA_DAYS, root.notAfter));
-        edge = await save(dir, FILES.edgeCert, FILES.edgeKey, pem);
+        edge = await save(dir, FILES.edgeCert, FILES.edgeKey, secrets, pem);
       }
       return ok(new EdgeCa(root, edge, now));
     } catch (cause) {
@@ -159,8 +163,9 @@ function issuedBy(child: LoadedCa, parent: LoadedCa): boolean {
 }
 
 /** Both files or neither (undefined); a cert without its key, a key that does not match, or bad PEM is an error. */
-async function load(dir: string, certFile: string, keyFile: string): Promise<Result<LoadedCa | undefined>> {
-  const [certificatePem, privateKeyPem] = await Promise.all([readOptional(join(dir, certFile)), readOptional(join(dir, keyFile))]);
+async function load(dir: string, certFile: string, keyFile: string, secrets: SecretBox): Promise<Result<LoadedCa | undefined>> {
+  const [certificatePem, privateKeyPem] = await Promise.all([readOptional(join(dir, certFile)), secrets.readFile(join(dir, keyFile)).catch(() => null)]);
+  if (privateKeyPem === null) return err(appError('IO', `${join(dir, keyFile)} cannot be opened with this data folder's key (sealed elsewhere, or tampered)`));
   if (certificatePem === undefined && privateKeyPem === undefined) return ok(undefined);
   // A key without its certificate is what a crash between the two writes leaves: start that CA again.
   if (certificatePem === undefined) return ok(undefined);
@@ -176,8 +181,8 @@ async function load(dir: string, certFile: string, keyFile: string): Promise<Res
 }
 
 /** Key first, then certificate: a certificate on disk always has its key. */
-async function save(dir: string, certFile: string, keyFile: string, pem: PemPair): Promise<LoadedCa> {
-  await writeFileAtomic(join(dir, keyFile), pem.privateKeyPem, 0o600);
+async function save(dir: string, certFile: string, keyFile: string, secrets: SecretBox, pem: PemPair): Promise<LoadedCa> {
+  await secrets.writeFile(join(dir, keyFile), pem.privateKeyPem);
   await writeFileAtomic(join(dir, certFile), pem.certificatePem, 0o644);
   const certificate = new X509Certificate(pem.certificatePem);
   return { pem, certificate, notAfter: notAfterOf(certificate), privateKey: await importPrivateKeyPem(pem.privateKeyPem) };

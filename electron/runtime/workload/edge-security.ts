@@ -5,6 +5,7 @@ import { EdgeCa } from './edge-ca';
 import { generationIds } from './identity-provider';
 import { IdentityStore } from './identity.store';
 import { WorkloadServer } from './workload-server';
+import type { SecretBox } from '../secrets/secret-box';
 
 /**
  * What the runtime gives modules to authenticate: the local edge CA, the identity store and the workload API,
@@ -19,10 +20,10 @@ export class EdgeSecurity implements Disposable {
     readonly socketDir: string,
   ) {}
 
-  static async start(options: { dataDir: string; deviceId: string; tcpPort?: number }): Promise<Result<EdgeSecurity>> {
-    const ca = await EdgeCa.open({ dataDir: options.dataDir, deviceId: options.deviceId });
+  static async start(options: { dataDir: string; deviceId: string; tcpPort?: number; secrets?: SecretBox }): Promise<Result<EdgeSecurity>> {
+    const ca = await EdgeCa.open({ dataDir: options.dataDir, deviceId: options.deviceId, secrets: options.secrets });
     if (!ca.ok) return ca;
-    const identities = await IdentityStore.open({ dataDir: options.dataDir, deviceId: options.deviceId });
+    const identities = await IdentityStore.open({ dataDir: options.dataDir, deviceId: options.deviceId, secrets: options.secrets });
     if (!identities.ok) return identities;
     const socketDir = join(options.dataDir, 'mnt');
     const workload = await WorkloadServer.start({ identities: identities.value, ca: ca.value, socketDir, tcp: { port: options.tcpPort ?? 0 } });

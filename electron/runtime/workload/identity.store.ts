@@ -1,8 +1,8 @@
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { appError, err, ok, type Result } from '../../../shared/errors';
-import { writeFileAtomic } from '../atomic-file';
+import { SecretBox } from '../secrets/secret-box';
 import {
   isValidDeviceId,
   isValidModuleId,
@@ -39,6 +39,8 @@ export interface IdentityStoreOptions {
   readonly dataDir: string;
   readonly deviceId: string;
   readonly now?: () => number;
+  /** Seals identities.json (module keys are secrets); default: the data folder's SecretBox. */
+  readonly secrets?: SecretBox;
 }
 
 export class IdentityStore implements IdentityProvider {
@@ -49,16 +51,18 @@ export class IdentityStore implements IdentityProvider {
     private readonly path: string,
     private state: State,
     private readonly now: () => number,
+    private readonly secrets: SecretBox,
   ) {}
 
   /** Reads the file (a missing file is an empty store) and makes sure the device identity exists. */
   static async open(options: IdentityStoreOptions): Promise<Result<IdentityStore>> {
     if (!isValidDeviceId(options.deviceId)) return err(appError('BAD_REQUEST', `"${options.deviceId}" is not a valid device id`));
     const path = join(options.dataDir, 'identities.json');
-    const loaded = await readState(path);
+    const secrets = options.secrets ?? new SecretBox(options.dataDir);
+    const loaded = await readState(path, secrets);
     if (!loaded.ok) return loaded;
     const now = options.now ?? Date.now;
-    const store = new IdentityStore(options.deviceId, path, loaded.value, now);
+    const store = new IdentityStore(options.deviceId, path, loaded.value, now, secrets);
     if (!loaded.value.has(options.deviceId)) {
       const saved = await store.mutate((state) => {
         state.set(options.deviceId, { generationId: newGenerationId(now()), ...newSymmetricKeys(), modules: new Map() });
@@ -118,7 +122,7 @@ export class IdentityStore implements IdentityProvider {
       const next = new Map(this.state);
       if (!change(next)) return ok(undefined);
       try {
-        await writeState(this.path, next);
+        await writeState(this.path, next, this.secrets);
       } catch (cause) {
         return err(appError('IO', `cannot write ${this.path}: ${String(cause)}`));
       }
@@ -131,14 +135,14 @@ export class IdentityStore implements IdentityProvider {
   }
 }
 
-async function readState(path: string): Promise<Result<State>> {
-  let text: string;
+async function readState(path: string, secrets: SecretBox): Promise<Result<State>> {
+  let text: string | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    text = await secrets.readFile(path);
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return ok(new Map());
     return err(appError('IO', `cannot read ${path}: ${String(cause)}`));
   }
+  if (text === undefined) return ok(new Map());
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -154,9 +158,9 @@ async function readState(path: string): Promise<Result<State>> {
   return ok(state);
 }
 
-async function writeState(path: string, state: State): Promise<void> {
+async function writeState(path: string, state: State, secrets: SecretBox): Promise<void> {
   const devices = [...state].map(([deviceId, { modules, ...keys }]) => ({ deviceId, ...keys, modules: [...modules].map(([moduleId, entry]) => ({ moduleId, ...entry })) }));
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path, `${JSON.stringify({ version: 1, devices }, null, 2)}\n`, 0o600);
+  await secrets.writeFile(path, `${JSON.stringify({ version: 1, devices }, null, 2)}\n`);
   await chmod(path, 0o600);
 }
