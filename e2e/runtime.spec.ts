@@ -85,6 +85,11 @@ test.describe('Runtime area (served console, real Docker engine)', () => {
     const drawer = page.getByTestId('module-drawer');
     await expect(drawer.getByTestId('module-env')).toContainText('IOTEDGE_MODULEID');
     await expect(drawer.getByTestId('module-env')).not.toContainText('s3cret-value');
+    // The generation id shown is the one the container got.
+    const env = (await docker.getContainer(ticker).inspect()).Config.Env;
+    const generation = env.find((e) => e.startsWith('IOTEDGE_MODULEGENERATIONID='))?.split('=')[1] ?? '';
+    expect(generation).toMatch(/^\d{18}$/);
+    await expect(drawer.getByTestId('module-env')).toContainText(generation);
     await expect(drawer.getByTestId('module-create-options')).toContainText('net.azure-devices.edge.owner');
     await page.screenshot({ path: join(SCREENSHOTS, 'runtime-module-details.png'), animations: 'disabled' });
 

@@ -99,7 +99,7 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
   async moduleDetails({ name }: { name: string }) {
     const desired = this.agent.desiredDeployment?.modules.find((m) => m.name === name);
     if (!desired) return fail('NOT_FOUND', `Module ${name} is not in the applied deployment`);
-    const spec = containerSpec(desired, this.runtime);
+    const spec = containerSpec(desired, this.agent.effectiveRuntime);
     const env = ((spec.Env as string[] | undefined) ?? []).map((entry) => {
       const eq = entry.indexOf('=');
       const key = eq < 0 ? entry : entry.slice(0, eq);

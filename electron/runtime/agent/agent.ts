@@ -59,6 +59,7 @@ export class Agent implements Disposable {
   private readonly now: () => number;
   private readonly retries: RetryTracker;
   private readonly cache = new ObservationCache();
+  private generationIds: Record<string, string> = {};
   private readonly changed = new Emitter<AgentSnapshot>();
   readonly onDidChange: Event<AgentSnapshot> = this.changed.event;
 
@@ -212,6 +213,7 @@ export class Agent implements Disposable {
         return;
       }
       generationIds = prepared.value;
+      this.generationIds = prepared.value;
     }
     const desired: DesiredState = { version, modules: this.deployment.modules };
     const steps = plan({ desired, previous: this.previous, observed: observed.value, memory: this.memory, now: this.now(), settings: this.settings });
@@ -329,6 +331,11 @@ export class Agent implements Disposable {
         return lines;
       },
     }).catch((error: unknown) => ({ status: 500, payload: { message: (error as Error).message } }));
+  }
+
+  /** The runtime context containers get, with the generation ids of the last prepared identities. */
+  get effectiveRuntime(): RuntimeContext {
+    return { ...this.options.runtime, generationIds: { ...this.options.runtime.generationIds, ...this.generationIds } };
   }
 
   get restartMemory(): AgentMemory {
