@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,13 @@ describe('gatehouse CLI', () => {
 
   it('serve refuses a bad port', async () => {
     expect(await cli('serve', '--port', 'eighty')).toMatchObject({ code: 2, stderr: expect.stringContaining('--port must be a number') });
+  });
+
+  it('runs as the package bin (bin/gatehouse.mjs)', () => {
+    const bin = join(__dirname, '..', '..', 'bin', 'gatehouse.mjs');
+    const result = spawnSync(process.execPath, [bin, '--version', '--json'], { encoding: 'utf8', env: { ...process.env, GATEHOUSE_HOME: home } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ version: GATEHOUSE_VERSION });
   });
 
   it('picks the command with the longest matching path', () => {
