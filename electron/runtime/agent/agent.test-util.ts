@@ -1,5 +1,6 @@
 import { BUSYBOX_IMAGE, TEST_LABEL } from '../drivers/test-engine.test-util';
 import type { RuntimeContext } from './container-spec';
+import { manifest } from '../../../shared/manifest/manifest.test-util';
 import type { RegistryCredential } from './registry-credentials';
 
 export const TEST_RUNTIME: RuntimeContext = {
@@ -46,31 +47,6 @@ export function testDeployment(runId: string, modules: Record<string, TestModule
       },
     ]),
   );
-  return JSON.stringify(
-    {
-      modulesContent: {
-        $edgeAgent: {
-          'properties.desired': {
-            schemaVersion: '1.1',
-            runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25', loggingOptions: '', registryCredentials } },
-            systemModules: {
-              edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5', createOptions: '{}' } },
-              edgeHub: {
-                type: 'docker',
-                status: 'running',
-                restartPolicy: 'always',
-                settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5', createOptions: '{}' },
-              },
-            },
-            modules: mods,
-          },
-        },
-        $edgeHub: {
-          'properties.desired': { schemaVersion: '1.1', routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } },
-        },
-      },
-    },
-    null,
-    2,
-  );
+  // The same deployment skeleton the manifest core's tests use, with these modules and no routes.
+  return JSON.stringify(manifest({ modules: mods, routes: {}, registryCredentials }), null, 2);
 }
