@@ -6,7 +6,7 @@ export interface RuntimeContext {
   readonly iotHubHostName: string;
   /** Hostname modules use to reach edgeHub (IOTEDGE_GATEWAYHOSTNAME). */
   readonly gatewayHostName: string;
-  /** e.g. `unix:///var/run/iotedge/workload.sock` or `http://127.0.0.1:15580`. */
+  /** e.g. `unix:///var/run/iotedge/workload.sock`; the workload API listens only on per-module unix sockets. */
   readonly workloadUri: string;
   /** Host folder holding one folder per module with its workload socket (`<dir>/<module>/workload.sock`), when the URI is unix. */
   readonly workloadListenDir?: string;

@@ -9,7 +9,7 @@ import type { SecretBox } from '../secrets/secret-box';
 
 /**
  * What the runtime gives modules to authenticate: the local edge CA, the identity store and the workload API,
- * started together for one data folder. `prepareModules` makes identities and per-module workload sockets
+ * started together for one data folder. Modules reach the workload API only on their own socket (no TCP listener). `prepareModules` makes identities and per-module workload sockets
  * follow the deployment, and returns each module's generation id for IOTEDGE_MODULEGENERATIONID.
  */
 export class EdgeSecurity implements Disposable {
@@ -20,13 +20,13 @@ export class EdgeSecurity implements Disposable {
     readonly socketDir: string,
   ) {}
 
-  static async start(options: { dataDir: string; deviceId: string; tcpPort?: number; secrets?: SecretBox }): Promise<Result<EdgeSecurity>> {
+  static async start(options: { dataDir: string; deviceId: string; secrets?: SecretBox }): Promise<Result<EdgeSecurity>> {
     const ca = await EdgeCa.open({ dataDir: options.dataDir, deviceId: options.deviceId, secrets: options.secrets });
     if (!ca.ok) return ca;
     const identities = await IdentityStore.open({ dataDir: options.dataDir, deviceId: options.deviceId, secrets: options.secrets });
     if (!identities.ok) return identities;
     const socketDir = join(options.dataDir, 'mnt');
-    const workload = await WorkloadServer.start({ identities: identities.value, ca: ca.value, socketDir, tcp: { port: options.tcpPort ?? 0 } });
+    const workload = await WorkloadServer.start({ identities: identities.value, ca: ca.value, socketDir });
     if (!workload.ok) return workload;
     return ok(new EdgeSecurity(ca.value, identities.value, workload.value, socketDir));
   }

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { appError, assertNever, err, ok, type Result } from '../../../shared/errors';
 import type { CertificateIssuer } from './edge-ca';
@@ -11,15 +10,13 @@ import { routeRequest, type WorkloadRoute } from './workload-routes';
  * maps codes to HTTP statuses and `{message}` bodies). Messages and the order of checks follow
  * edgelet-http-workload: authorise the caller, then the body, then the identity.
  *
- * Who may act for module `m` (edgelet's `auth_caller`, 403 "forbidden" otherwise):
- * - on a per-module socket the socket names the caller, and the path's module must be that module
- *   (a leading `$` is ignored on both sides, as edgelet does for `$edgeHub`);
- * - on TCP there is no peer identity: the path's module is trusted only when the peer is a loopback address and
- *   an identity for that module exists. Any local process can therefore sign for any known module: TCP is meant
- *   for modules run as local processes, on a machine whose local users are trusted.
+ * Who may act for module `m` (edgelet's `auth_caller`, 403 "forbidden" otherwise): the caller is the module whose
+ * socket the request came in on, and the path's module must be that module (a leading `$` is ignored on both
+ * sides, as edgelet does for `$edgeHub`). There is no other kind of caller: a transport that cannot say which
+ * module is calling (loopback TCP, shared by every host-network container) is not offered at all.
  */
 
-export type WorkloadCaller = { readonly kind: 'module-socket'; readonly moduleId: string } | { readonly kind: 'tcp'; readonly remoteAddress: string | undefined };
+export type WorkloadCaller = { readonly kind: 'module-socket'; readonly moduleId: string };
 
 export interface WorkloadRequest {
   readonly method: string;
@@ -69,7 +66,7 @@ export function createWorkloadHandler(deps: WorkloadDeps): (request: WorkloadReq
 }
 
 async function sign(deps: WorkloadDeps, request: WorkloadRequest, moduleId: string): Promise<Result<WorkloadReply>> {
-  if (!(await authorized(deps, request.caller, moduleId))) return err(FORBIDDEN);
+  if (!authorized(request.caller, moduleId)) return err(FORBIDDEN);
   const body = parseBody(request, SignRequest, 'missing parameter: request body');
   if (!body.ok) return body;
   const data = decodeBase64Strict(body.value.data);
@@ -80,7 +77,7 @@ async function sign(deps: WorkloadDeps, request: WorkloadRequest, moduleId: stri
 }
 
 async function serverCertificate(deps: WorkloadDeps, request: WorkloadRequest, moduleId: string): Promise<Result<WorkloadReply>> {
-  if (!(await authorized(deps, request.caller, moduleId))) return err(FORBIDDEN);
+  if (!authorized(request.caller, moduleId)) return err(FORBIDDEN);
   const body = parseBody(request, ServerCertificateRequest, 'missing request body');
   if (!body.ok) return body;
   const { commonName, expiration } = body.value;
@@ -94,14 +91,12 @@ async function serverCertificate(deps: WorkloadDeps, request: WorkloadRequest, m
   return ok({ status: 201, body: { privateKey: { type: 'key', bytes: privateKeyPem }, certificate: certificatePem, expiration: rfc3339(expires) } });
 }
 
-async function authorized(deps: WorkloadDeps, caller: WorkloadCaller, moduleId: string): Promise<boolean> {
+function authorized(caller: WorkloadCaller, moduleId: string): boolean {
   switch (caller.kind) {
     case 'module-socket':
       return trimDollar(caller.moduleId) === trimDollar(moduleId);
-    case 'tcp':
-      return isLoopback(caller.remoteAddress) && (await deps.identities.getModule(moduleId)) !== undefined;
     default:
-      return assertNever(caller, 'workload caller');
+      return assertNever(caller.kind, 'workload caller');
   }
 }
 
@@ -132,12 +127,6 @@ export function decodeBase64Strict(text: string): Buffer | undefined {
 
 function trimDollar(moduleId: string): string {
   return moduleId.replace(/^\$+/, '');
-}
-
-function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return address === '::1' || (isIP(v4) === 4 && v4.startsWith('127.'));
 }
 
 /** chrono's `to_rfc3339()` for a UTC time: `2025-01-31T12:00:00+00:00`. */

@@ -1,8 +1,10 @@
 import { createHmac, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startWorkloadFixture, tcpEndpoint, type Endpoint, type WorkloadFixture } from './workload.test-util';
+import { EdgeSecurity } from './edge-security';
+import { call, listeningTcpPorts, startWorkloadFixture, type WorkloadFixture } from './workload.test-util';
 
 let fx: WorkloadFixture;
 beforeAll(async () => {
@@ -15,12 +17,9 @@ const primaryKeyOf = async (moduleId: string) => (await fx.identities.getModule(
 const genIdOf = async (moduleId: string) => (await fx.identities.getModule(moduleId))?.generationId ?? '';
 const hmac = (key: string, data: Buffer) => createHmac('sha256', Buffer.from(key, 'base64')).update(data).digest('base64');
 
-const transports: Array<[string, () => Endpoint]> = [
-  ['the per-module unix socket', () => ({ socketPath: fx.server.socketPath('temp') ?? '' })],
-  ['loopback TCP', () => tcpEndpoint(fx.server)],
-];
+const endpoint = () => ({ socketPath: fx.server.socketPath('temp') ?? '' });
 
-describe.each(transports)('workload API over %s', (_name, endpoint) => {
+describe('workload API over the per-module unix socket', () => {
   it('serves the trust bundle as {certificate} JSON for every workload API version', async () => {
     for (const version of ['2018-06-28', '2019-01-30', '2020-07-07']) {
       const reply = await call(endpoint(), 'GET', `/trust-bundle?api-version=${version}`);
@@ -47,7 +46,7 @@ describe.each(transports)('workload API over %s', (_name, endpoint) => {
     expect(await call(endpoint(), 'POST', path)).toMatchObject({ status: 400, json: { message: 'missing parameter: request body' } });
   });
 
-  it('refuses to sign for an unknown module with 403 "forbidden", as edgelet does for a caller that is not that module', async () => {
+  it('refuses to sign for a module that is not the caller with 403 "forbidden", as edgelet does', async () => {
     const reply = await call(endpoint(), 'POST', `/modules/ghost/genid/1/sign${V}`, { data: 'aGVsbG8=' });
     expect(reply).toEqual({ status: 403, contentType: 'application/json', json: { message: 'forbidden' } });
   });
@@ -109,5 +108,22 @@ describe('per-module sockets', () => {
     expect(reopened.ok).toBe(true);
     if (reopened.ok) reopened.value.dispose();
     expect(existsSync(fx.server.socketPath('temp') ?? '')).toBe(false);
+  });
+});
+
+describe('listeners', () => {
+  it('the edge security (CA, identities, workload API) opens no TCP port: loopback is shared by every host-network container', async () => {
+    const before = listeningTcpPorts();
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-wl-tcp-'));
+    const started = await EdgeSecurity.start({ dataDir, deviceId: 'gw1' });
+    if (!started.ok) throw new Error(started.error.message);
+    try {
+      expect((await started.value.prepareModules(['temp'])).ok).toBe(true);
+      expect(listeningTcpPorts().filter((p) => !before.includes(p))).toEqual([]);
+      expect(existsSync(join(dataDir, 'mnt', 'temp', 'workload.sock'))).toBe(true);
+    } finally {
+      started.value.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

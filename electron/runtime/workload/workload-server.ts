@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { appError, assertNever, err, ok, type AppError, type ErrorCode, type Result } from '../../../shared/errors';
 import { toDisposable, type Disposable } from '../drivers/disposable';
@@ -9,20 +8,19 @@ import { isValidModuleId } from './identity-provider';
 import { createWorkloadHandler, type WorkloadCaller, type WorkloadDeps, type WorkloadReply } from './workload-handler';
 
 /**
- * The workload API over HTTP (node:http), on two kinds of listener:
- * - one unix socket per module, `<socketDir>/<module>/workload.sock` (0666 so a container user of any uid can
- *   connect; the agent binds the module's folder into the container at the IOTEDGE_WORKLOADURI folder). The socket
- *   identifies the caller.
- * - optionally one loopback TCP listener (127.0.0.1, fixed or ephemeral port), for modules run as local processes;
- *   see `workload-handler.ts` for what TCP callers are trusted with.
+ * The workload API over HTTP (node:http), on one unix socket per module, `<socketDir>/<module>/workload.sock`
+ * (0666 so a container user of any uid can connect; the agent binds only that module's folder into its container,
+ * at the IOTEDGE_WORKLOADURI folder). The socket identifies the caller: a module's socket acts for that module
+ * only (`workload-handler.ts`).
+ *
+ * There is deliberately no TCP listener: with host networking every container shares the host's loopback, and a
+ * TCP peer cannot be tied to a module, so any local process could sign as any module (issue 9).
  * Errors travel as `Result` and become `{message}` bodies with edgelet's statuses here, at the edge.
  */
 
 export interface WorkloadServerOptions extends WorkloadDeps {
   /** Folder of per-module sockets, normally `<dataDir>/mnt`. Without it, `listenModule` fails. */
   readonly socketDir?: string;
-  /** Start the loopback TCP listener; `port` 0 or absent = ephemeral. */
-  readonly tcp?: { readonly port?: number };
 }
 
 /** Bodies are a few hundred bytes (sign: a base64 string to sign; certificate: a common name). */
@@ -79,24 +77,11 @@ export class WorkloadServer implements Disposable {
   private constructor(
     private readonly options: WorkloadServerOptions,
     private readonly handle: ReturnType<typeof createWorkloadHandler>,
-    private readonly tcpServer: Server | undefined,
   ) {}
 
+  /** Opens nothing yet: each module's socket is opened by `listenModule` / `syncModules`. */
   static async start(options: WorkloadServerOptions): Promise<Result<WorkloadServer>> {
-    const handle = createWorkloadHandler(options);
-    let tcpServer: Server | undefined;
-    if (options.tcp) {
-      tcpServer = serve(handle, (req) => ({ kind: 'tcp', remoteAddress: req.socket.remoteAddress }));
-      const listening = await listen(tcpServer, { host: '127.0.0.1', port: options.tcp.port ?? 0 });
-      if (!listening.ok) return listening;
-    }
-    return ok(new WorkloadServer(options, handle, tcpServer));
-  }
-
-  /** `http://127.0.0.1:<port>` when the TCP listener runs: an IOTEDGE_WORKLOADURI for local-process modules. */
-  get tcpUri(): string | undefined {
-    const address = this.tcpServer?.address() as AddressInfo | null | undefined;
-    return address ? `http://127.0.0.1:${address.port}` : undefined;
+    return ok(new WorkloadServer(options, createWorkloadHandler(options)));
   }
 
   /** Host path of a module's socket (whether or not it is listening). */
@@ -110,7 +95,7 @@ export class WorkloadServer implements Disposable {
     const path = this.socketPath(moduleId);
     if (path === undefined) return err(appError('BAD_REQUEST', 'the workload server has no socket folder'));
     if (!isValidModuleId(moduleId)) return err(appError('BAD_REQUEST', `"${moduleId}" is not a valid module id`));
-    if (process.platform === 'win32') return err(appError('IO', 'per-module unix sockets are not available on Windows; use the TCP listener'));
+    if (process.platform === 'win32') return err(appError('IO', 'per-module workload sockets need unix sockets, which this platform does not offer to containers'));
     if (Buffer.byteLength(path) > MAX_SOCKET_PATH) return err(appError('IO', `socket path too long for a unix socket (${Buffer.byteLength(path)} > ${MAX_SOCKET_PATH} bytes): ${path}`));
     let listener = this.modules.get(moduleId);
     if (!listener) {
@@ -149,7 +134,6 @@ export class WorkloadServer implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     for (const id of [...this.modules.keys()]) this.closeModule(id);
-    if (this.tcpServer) shutdown(this.tcpServer);
   }
 
   private async openSocket(moduleId: string, path: string, entry: ModuleListener): Promise<Result<void>> {
@@ -161,7 +145,7 @@ export class WorkloadServer implements Disposable {
     } catch (cause) {
       return err(appError('IO', `cannot prepare ${path}: ${String(cause)}`));
     }
-    const server = serve(this.handle, () => ({ kind: 'module-socket', moduleId }));
+    const server = serve(this.handle, { kind: 'module-socket', moduleId });
     const listening = await listen(server, { path });
     if (!listening.ok) return listening;
     try {
@@ -188,9 +172,10 @@ export class WorkloadServer implements Disposable {
   }
 }
 
-function serve(handle: ReturnType<typeof createWorkloadHandler>, callerOf: (req: IncomingMessage) => WorkloadCaller): Server {
+/** A server whose every request is made on behalf of `caller`: the module whose socket it listens on. */
+function serve(handle: ReturnType<typeof createWorkloadHandler>, caller: WorkloadCaller): Server {
   const server = createServer((req, res) => {
-    void respond(handle, callerOf(req), req, res);
+    void respond(handle, caller, req, res);
   });
   server.requestTimeout = 10_000;
   server.headersTimeout = 10_000;
@@ -226,7 +211,7 @@ function readBody(req: IncomingMessage): Promise<Result<Buffer>> {
   });
 }
 
-function listen(server: Server, target: { host: string; port: number } | { path: string }): Promise<Result<void>> {
+function listen(server: Server, target: { path: string }): Promise<Result<void>> {
   return new Promise((resolve) => {
     const onError = (cause: Error) => resolve(err(appError('IO', `workload API cannot listen on ${JSON.stringify(target)}: ${cause.message}`)));
     server.once('error', onError);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { EdgeCa } from './edge-ca';
 import { IdentityStore } from './identity.store';
 import { WorkloadServer } from './workload-server';
 
-/** A running workload API over a real CA, identity store, per-module sockets and loopback TCP, in a temp dir. */
+/** A running workload API over a real CA, identity store and per-module sockets, in a temp dir. */
 export interface WorkloadFixture {
   readonly dataDir: string;
   readonly ca: EdgeCa;
@@ -27,7 +27,7 @@ export async function startWorkloadFixture(modules: readonly string[], deviceId 
   const ca = unwrap(await EdgeCa.open({ dataDir, deviceId }));
   const identities = unwrap(await IdentityStore.open({ dataDir, deviceId }));
   unwrap(await identities.syncModules(modules));
-  const server = unwrap(await WorkloadServer.start({ identities, ca, socketDir: join(dataDir, 'mnt'), tcp: {} }));
+  const server = unwrap(await WorkloadServer.start({ identities, ca, socketDir: join(dataDir, 'mnt') }));
   unwrap(await server.syncModules(modules));
   return {
     dataDir,
@@ -41,7 +41,7 @@ export async function startWorkloadFixture(modules: readonly string[], deviceId 
   };
 }
 
-/** Where to send a request: a unix socket path or a loopback TCP port. */
+/** Where to send a request: a unix socket path (or a loopback TCP port, to show that nothing answers there). */
 export type Endpoint = { readonly socketPath: string } | { readonly port: number };
 
 export interface HttpReply {
@@ -76,10 +76,42 @@ export function call(endpoint: Endpoint, method: string, path: string, body?: un
   });
 }
 
-export function tcpEndpoint(server: WorkloadServer): Endpoint {
-  const uri = server.tcpUri;
-  if (!uri) throw new Error('the TCP listener is not running');
-  return { port: Number(new URL(uri).port) };
+/**
+ * TCP ports this process listens on (any address), from Linux's /proc: the socket inodes among our open file
+ * descriptors, matched against the LISTEN rows of /proc/net/tcp and tcp6. Throws elsewhere, saying why.
+ */
+export function listeningTcpPorts(): number[] {
+  let fds: string[];
+  try {
+    fds = readdirSync('/proc/self/fd');
+  } catch (cause) {
+    throw new Error('listeningTcpPorts reads /proc (Linux only), which this machine does not have', { cause });
+  }
+  const inodes = new Set<string>();
+  for (const fd of fds) {
+    try {
+      const link = readlinkSync(`/proc/self/fd/${fd}`);
+      const match = /^socket:\[(\d+)\]$/.exec(link);
+      if (match?.[1]) inodes.add(match[1]);
+    } catch {
+      /* closed between readdir and readlink */
+    }
+  }
+  const ports = new Set<number>();
+  for (const table of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue; // no IPv6 in this kernel
+    }
+    for (const row of text.split('\n').slice(1)) {
+      const cols = row.trim().split(/\s+/);
+      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+      if (cols[3] === '0A' && cols[9] && inodes.has(cols[9])) ports.add(parseInt(cols[1]?.split(':')[1] ?? '0', 16));
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
 }
 
 /** A real TLS handshake on loopback: the server presents `cert`; the client trusts only `ca` and checks `name` (SNI name or IP). */
