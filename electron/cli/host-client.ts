@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fail, type Result } from '../../shared/errors';
 import type { Contract, ContractClient } from '../../shared/ipc';
 import { WebSocket } from 'ws';
 import { WireResult } from '../../shared/ipc/wire';
 import { resolveDataDir } from '../host/data-dir';
 import { createHost, type Host } from '../host/host';
+import { hostRequest, readDiscovery } from './host-http';
 
 /**
  * How a CLI command reaches the services: the running host of the same data folder when there is one
@@ -46,22 +45,13 @@ export async function connectHost(env: NodeJS.ProcessEnv): Promise<HostConnectio
 }
 
 async function findRunningHost(dataDir: string): Promise<HostConnection | undefined> {
-  let discovery: { pid: number; origin: string; token: string };
-  try {
-    discovery = JSON.parse(await readFile(join(dataDir, 'serve.json'), 'utf8')) as typeof discovery;
-    process.kill(discovery.pid, 0);
-  } catch {
-    return undefined;
-  }
+  const discovery = await readDiscovery(dataDir);
+  if (!discovery) return undefined;
   const invoke = async (method: string, params: unknown): Promise<Result<unknown>> => {
     try {
-      const response = await fetch(`${discovery.origin}/api/rpc`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${discovery.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ method, params }),
-      });
-      if (!response.ok) return fail('UNAUTHORIZED', `The running host refused the call (${response.status})`);
-      const parsed = WireResult.safeParse(await response.json());
+      const response = await hostRequest(discovery, '/api/rpc', 'POST', JSON.stringify({ method, params }));
+      if (response.status !== 200) return fail('UNAUTHORIZED', `The running host refused the call (${response.status})`);
+      const parsed = WireResult.safeParse(JSON.parse(response.body));
       return parsed.success ? (parsed.data as Result<unknown>) : fail('BAD_RESPONSE', 'The running host answered with an invalid result');
     } catch (cause) {
       return fail('DISCONNECTED', `The running host at ${discovery.origin} did not answer: ${(cause as Error).message}`);
@@ -75,6 +65,7 @@ async function findRunningHost(dataDir: string): Promise<HostConnection | undefi
     if (!socket) {
       socket = new WebSocket(`${discovery.origin.replace(/^http/, 'ws')}/ws`, {
         headers: { authorization: `Bearer ${discovery.token}`, origin: discovery.origin },
+        ...(discovery.ca ? { ca: discovery.ca } : {}),
       });
       socket.on('message', (data) => {
         const frame = JSON.parse(String(data)) as { t: string; event?: string; payload?: unknown };

@@ -4,12 +4,15 @@ import { routesCheckCommand, routesEvalCommand } from './commands/routes';
 import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
 import { statusCommand } from './commands/status';
+import { tokenRotateCommand, tokenShowCommand } from './commands/token';
 import { runtimeApplyCommand, runtimeLogsCommand, runtimeMethodCommand, runtimeRestartCommand, runtimeSideloadCommand, runtimeStatusCommand } from './commands/runtime';
 
 /** Every CLI command, in the order `gatehouse --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   statusCommand,
+  tokenShowCommand,
+  tokenRotateCommand,
   validateCommand,
   routesCheckCommand,
   routesEvalCommand,

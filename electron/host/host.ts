@@ -1,10 +1,11 @@
-import { fail, ok, type ErrorCode } from '../../shared/errors';
+import { fail, ok, type ErrorCode, type Result } from '../../shared/errors';
 import { lockDataDir } from './data-dir-lock';
 import { appContract, runtimeContract, statusContract, workspaceContract } from '../../shared/ipc';
 import type { AppInfo } from '../../shared/ipc/app.contract';
 import { arch, hostname, platform } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '../runtime/agent/agent';
+import type { CertificateIssuer } from '../runtime/workload/edge-ca';
 import { EdgeSecurity } from '../runtime/workload/edge-security';
 import { SecretBox, type KeyProtector } from '../runtime/secrets/secret-box';
 import type { RuntimeContext } from '../runtime/agent/container-spec';
@@ -51,6 +52,10 @@ export interface Host extends Disposable {
   readonly agent: Agent;
   /** Resolves when the agent has loaded its persisted state and made its first reconcile. */
   readonly ready: Promise<void>;
+  /** Seals secrets at rest for this data folder (the console token too). */
+  readonly secrets: SecretBox;
+  /** The local edge CA (issues the remote console's HTTPS certificate). */
+  edgeCa(): Promise<Result<CertificateIssuer>>;
 }
 
 /**
@@ -128,6 +133,11 @@ export function createHost(options: HostOptions): Host {
     events,
     agent,
     ready,
+    secrets,
+    edgeCa: async () => {
+      const started = await security;
+      return started.ok ? ok(started.value.ca) : started;
+    },
     dispose: () => {
       status.dispose();
       workspace.dispose();

@@ -19,14 +19,12 @@ const MIME: Readonly<Record<string, string>> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** Serves the built renderer. Paths without an extension fall back to index.html (client-side routes). */
-export async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
-  let relative: string;
-  try {
-    relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
-  } catch {
-    return send(res, 400, 'Bad path');
-  }
+/**
+ * Serves the built renderer. `path` is already percent-decoded. Paths without an extension fall back to index.html
+ * (client-side routes).
+ */
+export async function serveStatic(root: string, path: string, res: ServerResponse): Promise<void> {
+  const relative = normalize(path).replace(/^([/\\])+/, '');
   if (relative.split(sep).includes('..')) return send(res, 400, 'Bad path');
   let file = join(root, relative || 'index.html');
   let info = await stat(file).catch(() => undefined);
@@ -46,7 +44,8 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
     'Content-Length': info.size,
     'Cache-Control': isHtml ? 'no-store' : 'private, max-age=31536000, immutable',
   });
-  createReadStream(file).pipe(res);
+  // A file removed or unreadable between stat and read ends this response, never the process.
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }
 
 export function send(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {

@@ -3,13 +3,18 @@ import { appError } from '../../shared/errors';
 import { resolveEvent } from '../../shared/ipc';
 import { ClientFrame, type ServerFrame } from '../../shared/ipc/wire';
 import type { Dispatcher } from './dispatcher';
-import type { Disposable, EventBus } from './event-bus';
+import type { EventBus } from './event-bus';
 
 /**
  * One WebSocket connection of the served console: invoke frames go to the dispatcher, events the client
  * subscribed to are pushed. Malformed frames are answered with a BAD_REQUEST error frame, never dropped silently.
  */
-export function attachConnection(socket: WebSocket, dispatcher: Dispatcher, events: EventBus): Disposable {
+export interface Connection {
+  /** Closes the connection; the default code says the host is stopping (the page reconnects). */
+  dispose(code?: number, reason?: string): void;
+}
+
+export function attachConnection(socket: WebSocket, dispatcher: Dispatcher, events: EventBus): Connection {
   const subscriptions = new Set<string>();
   const send = (frame: ServerFrame): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -47,5 +52,5 @@ export function attachConnection(socket: WebSocket, dispatcher: Dispatcher, even
     }
   });
   socket.on('close', () => listener.dispose());
-  return { dispose: () => (listener.dispose(), socket.close(1001, 'host stopping')) };
+  return { dispose: (code = 1001, reason = 'host stopping') => (listener.dispose(), socket.close(code, reason)) };
 }

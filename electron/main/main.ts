@@ -5,6 +5,7 @@ import { resolveEvent } from '../../shared/ipc';
 import { CHANNELS } from '../../shared/ipc/bridge';
 import { resolveDataDir } from '../host/data-dir';
 import { createHost, type Host } from '../host/host';
+import { installLastResortGuard } from '../host/last-resort';
 import { rendererDir } from '../host/paths';
 import { serveConsole, type ServedConsole } from '../host/serve';
 import { appProtocolHandler, APP_ORIGIN, APP_SCHEME } from './app-protocol';
@@ -13,6 +14,8 @@ import { appProtocolHandler, APP_ORIGIN, APP_SCHEME } from './app-protocol';
  * Electron's main process, kept thin: window, protocol, and the IPC bridge to the same host `gatehouse serve` uses.
  */
 app.enableSandbox();
+// The app also serves the CLI's loopback endpoint: an error escaping a handler is logged, never fatal.
+installLastResortGuard((line) => console.error(line));
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let host: Host | undefined;
