@@ -177,10 +177,15 @@ export async function serveConsole(options: ServeOptions): Promise<ServedConsole
     if (req.method !== 'POST') return send(res, 405, 'Method not allowed');
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_FRAME_BYTES) return send(res, 413, 'Request too large', { Connection: 'close' });
-      chunks.push(chunk);
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_FRAME_BYTES) return send(res, 413, 'Request too large', { Connection: 'close' });
+        chunks.push(chunk);
+      }
+    } catch {
+      // The client went away mid-body (reset, timeout): nobody is left to answer.
+      return void res.destroy();
     }
     let body: unknown;
     try {
