@@ -10,6 +10,8 @@ const PACKAGES = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'docker.io', present: () => has('dockerd') && has('docker') },
   { pkg: 'busybox-static', present: () => isStaticBusybox() },
+  // The remote-console spec makes a network namespace, which needs root; without root it prints why it did not run.
+  { pkg: 'iproute2', present: () => has('ip'), rootOnly: true },
 ];
 
 function has(command) {
@@ -28,7 +30,7 @@ const isRoot = process.getuid?.() === 0;
 const isDebian = existsSync('/etc/debian_version') && has('apt-get');
 
 export function ensurePackages() {
-  const missing = PACKAGES.filter((p) => !p.present()).map((p) => p.pkg);
+  const missing = PACKAGES.filter((p) => (isRoot || !p.rootOnly) && !p.present()).map((p) => p.pkg);
   if (missing.length === 0) return;
   if (!isRoot || !isDebian) {
     throw new Error(`The tests need these packages: ${missing.join(', ')}. Install them (on Debian/Ubuntu: sudo apt-get install -y ${missing.join(' ')}).`);
