@@ -170,7 +170,7 @@ test.describe('remote console over HTTPS', () => {
     expect(await httpsStatus(`${base}/api/session`, ca, { authorization: `Bearer ${token}`, origin: `http://${GATEWAY_ADDR}:${port}` })).toBe(403);
     expect(await httpsStatus(`${base}/api/session`, ca, { authorization: `Bearer ${token}`, host: `gateway.test:${port}`, origin: `https://gateway.test:${port}` })).toBe(204);
     const refusedSocket = await new Promise<number>((done) => {
-      const ws = new WebSocket(`wss://${GATEWAY_ADDR}:${port}/ws`, { ca, servername: 'gateway.test', headers: { origin: 'https://evil.example', cookie: `__Host-gatehouse_${port}=${token}` } });
+      const ws = new WebSocket(`wss://${GATEWAY_ADDR}:${port}/ws`, { ca, headers: { origin: 'https://evil.example', cookie: `__Host-gatehouse_${port}=${token}` } });
       ws.once('unexpected-response', (_req, res) => done(res.statusCode ?? 0));
       ws.once('open', () => (ws.close(), done(101)));
       ws.once('error', () => done(0));

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -262,7 +262,8 @@ export async function serveConsole(options: ServeOptions): Promise<ServedConsole
       wss.close();
       server.close();
       server.closeAllConnections();
-      void rm(discoveryPath, { force: true });
+      // Synchronously: a CLI started right after must not find a console that is gone.
+      rmSync(discoveryPath, { force: true });
     },
   };
 }

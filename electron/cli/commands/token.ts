@@ -36,14 +36,17 @@ export const tokenRotateCommand: CliCommand = {
   async run({ values, io }) {
     const dataDir = resolveDataDir(io.env);
     const discovery = await readDiscovery(dataDir);
-    if (discovery) {
-      let response;
-      try {
-        response = await hostRequest(discovery, '/api/token/rotate', 'POST');
-      } catch (cause) {
-        io.stderr(`gatehouse token rotate: the running console at ${discovery.origin} did not answer: ${(cause as Error).message}`);
+    let response;
+    try {
+      response = discovery && (await hostRequest(discovery, '/api/token/rotate', 'POST'));
+    } catch (cause) {
+      // A discovery file left by a console that is gone (nothing listens): rotate the stored token instead.
+      if ((cause as NodeJS.ErrnoException).code !== 'ECONNREFUSED') {
+        io.stderr(`gatehouse token rotate: the running console at ${discovery?.origin} did not answer: ${(cause as Error).message}`);
         return 2;
       }
+    }
+    if (response) {
       if (response.status !== 200) {
         io.stderr(`gatehouse token rotate: the running console refused (${response.status}): ${response.body.trim()}`);
         return 2;
