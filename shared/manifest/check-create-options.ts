@@ -3,13 +3,13 @@
  * text as edgeAgent parses it (Newtonsoft, lenient) and the Docker field types. Problems inside the
  * JSON text are located at the exact character of the chunk string that holds them.
  */
-import { findNodeAtLocation, parseTree, type ParseError } from 'jsonc-parser';
 import { CheckContext, maskTemplateTokens } from './check-context.js';
 import { chunkCreateOptions, readCreateOptionsChunks, type ChunkReading } from './create-options.js';
 import { checkCreateOptionsShape, type CreateOptionsIssue } from './docker-create-options.js';
 import { childPointer, toPointer } from './json-pointer.js';
 import { parseLenientJson } from './lenient-json.js';
 import { isObject } from './newtonsoft-compat.js';
+import { JsonDocument } from './json-document.js';
 import type { PatchOperation } from './diagnostic.js';
 
 const TWIN_STRING_LIMIT = 4096;
@@ -79,10 +79,10 @@ function checkJoinedText(ctx: CheckContext, settingsPointer: string, name: strin
     const first = reading.chunks[0];
     ctx.report('GH3045', childPointer(settingsPointer, first?.key ?? 'createOptions'), `createOptions of module "${name}" is not strict JSON (comments, single quotes, unquoted names or trailing commas). edgeAgent's parser accepts it, but the VS Code tools, iotedgedev and other readers do not; write strict JSON.`);
   }
-  const errors: ParseError[] = [];
-  const tree = parsed.strict ? parseTree(text, errors) : undefined;
+  // Indexed lookups (JsonDocument), not findNodeAtLocation: that scans every member per issue.
+  const tree = parsed.strict ? JsonDocument.parse(text) : undefined;
   reportShape(ctx, checkCreateOptionsShape(parsed.value), (path) => {
-    const node = tree ? findNodeAtLocation(tree, [...path]) : undefined;
+    const node = tree?.nodeAt(toPointer(path));
     const keyNode = node?.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
     const target = keyNode ?? node;
     return target ? locate(target.offset + (keyNode ? 1 : 0), Math.max(1, target.length - (keyNode ? 2 : 0))) : locate(0, 1);

@@ -4,8 +4,11 @@
  * expansion (the tools that expand templates parse them as strict JSON too).
  */
 import type { CheckContext } from './check-context.js';
-import type { JsonDocument } from './json-document.js';
+import type { DiagnosticCode } from './diagnostic-codes.js';
 import { encodeSegment } from './json-pointer.js';
+import type { SyntaxProblem } from './json-syntax.js';
+
+const SYNTAX_CODES: Record<SyntaxProblem['kind'], DiagnosticCode> = { error: 'GH1001', comment: 'GH1002', 'trailing-comma': 'GH1003', 'too-deep': 'GH1007' };
 
 export function reportDocument(ctx: CheckContext): void {
   const { doc } = ctx;
@@ -19,8 +22,8 @@ export function reportDocument(ctx: CheckContext): void {
     return;
   }
   for (const problem of doc.syntax) {
-    const code = problem.kind === 'error' ? 'GH1001' : problem.kind === 'comment' ? 'GH1002' : 'GH1003';
-    const pointer = pointerAtOffset(doc, problem.offset);
+    const code = SYNTAX_CODES[problem.kind];
+    const pointer = doc.pointerAt(problem.offset);
     ctx.report(code, pointer, problem.message, { range: doc.source.rangeAt(problem.offset, problem.length) });
   }
   for (const duplicate of doc.duplicates) {
@@ -30,28 +33,3 @@ export function reportDocument(ctx: CheckContext): void {
     });
   }
 }
-
-/** JSON pointer of the innermost node at an offset (for syntax errors). */
-function pointerAtOffset(doc: JsonDocument, offset: number): string {
-  let node = doc.root;
-  const segments: string[] = [];
-  while (node && (node.type === 'object' || node.type === 'array')) {
-    const child: typeof node | undefined = (node.children ?? []).find((c) => c.offset <= offset && offset <= c.offset + c.length);
-    if (!child) break;
-    if (child.type === 'property') {
-      const key = child.children?.[0]?.value;
-      const value = child.children?.[1];
-      if (typeof key !== 'string' || !value || offset < value.offset) {
-        if (typeof key === 'string') segments.push(key);
-        break;
-      }
-      segments.push(key);
-      node = value;
-    } else {
-      segments.push(String((node.children ?? []).indexOf(child)));
-      node = child;
-    }
-  }
-  return segments.map((s) => `/${encodeSegment(s)}`).join('');
-}
-

@@ -23,6 +23,8 @@ export const DIAGNOSTIC_CODES = {
   GH1004: { severity: 'warning', title: 'Duplicate key (the last value wins)' },
   GH1005: { severity: 'info', title: 'UTF-8 byte-order mark' },
   GH1006: { severity: 'error', title: 'Not a deployment manifest' },
+  GH1007: { severity: 'error', title: 'Nested too deep' },
+  GH1008: { severity: 'info', title: 'More diagnostics left out' },
   // GH2xxx: structure and schema
   GH2001: { severity: 'error', title: 'modulesContent missing' },
   GH2002: { severity: 'warning', title: 'Old spelling moduleContent' },

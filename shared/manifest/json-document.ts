@@ -3,10 +3,16 @@
  * error-tolerantly (so a broken file still yields what could be read); a second pass with its scanner
  * finds comments and trailing commas, which are errors in a manifest; duplicate keys are found by
  * walking the tree. Any JSON pointer can be turned back into a line/column range.
+ *
+ * Hostile input: containers nested deeper than MAX_JSON_DEPTH are read as empty (json-depth.ts) and
+ * reported, so nothing recursive downstream sees more than that many levels. Locating is linear in the
+ * number of diagnostics: each object's members are indexed once (on first lookup) and each string's
+ * escape map is computed once.
  */
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { SourceText, type Range } from './source-text.js';
-import { parsePointer } from './json-pointer.js';
+import { encodeSegment, parsePointer } from './json-pointer.js';
+import { limitNesting, MAX_JSON_DEPTH } from './json-depth.js';
 import { scanLexicalProblems, parseErrorMessage, type SyntaxProblem } from './json-syntax.js';
 
 export type RangePart = 'auto' | 'value' | 'key' | 'property';
@@ -30,6 +36,11 @@ export class JsonDocument {
   readonly syntax: readonly SyntaxProblem[];
   readonly duplicates: readonly DuplicateKey[];
 
+  /** Member index of each object node, built on first lookup (the last duplicate wins). */
+  private readonly members = new WeakMap<Node, Map<string, Node>>();
+  /** Raw offsets of each string node's decoded units; null when the string has no escapes. */
+  private readonly stringMaps = new WeakMap<Node, number[] | null>();
+
   private constructor(source: SourceText, root: Node | undefined, syntax: SyntaxProblem[]) {
     this.source = source;
     this.root = root;
@@ -41,15 +52,22 @@ export class JsonDocument {
   static parse(input: string | SourceText): JsonDocument {
     const source = typeof input === 'string' ? new SourceText(input) : input;
     const errors: ParseError[] = [];
-    const root = parseTree(source.text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    const limited = limitNesting(source.text);
+    const root = parseTree(limited.text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
     const hard: SyntaxProblem[] = errors.map((e) => ({
       kind: 'error',
       offset: e.offset,
       length: e.length,
       message: parseErrorMessage(e.error),
     }));
-    const lexical = scanLexicalProblems(source.text);
-    const syntax = [...hard, ...lexical].sort((a, b) => a.offset - b.offset);
+    const deep: SyntaxProblem[] = limited.tooDeep.map((d) => ({
+      kind: 'too-deep',
+      offset: d.offset,
+      length: 1,
+      message: `This ${d.kind} is nested more than ${MAX_JSON_DEPTH} levels deep, so Gatehouse does not read what is inside it. No deployment nests that deep: IoT Hub allows at most 10 levels below properties.desired, and edgeAgent's JSON reader (Newtonsoft.Json) stops at ${MAX_JSON_DEPTH}. Flatten it.`,
+    }));
+    const lexical = scanLexicalProblems(limited.text);
+    const syntax = [...hard, ...deep, ...lexical].sort((a, b) => a.offset - b.offset);
     return new JsonDocument(source, root, syntax);
   }
 
@@ -63,10 +81,58 @@ export class JsonDocument {
     if (!this.root) return undefined;
     let node: Node | undefined = this.root;
     for (const segment of parsePointer(pointer)) {
-      node = childNode(node, segment);
+      node = this.childNode(node, segment);
       if (!node) return undefined;
     }
     return node;
+  }
+
+  /** The value node of a member (the last one when a key is duplicated) or of an array element. */
+  childNode(node: Node, segment: string): Node | undefined {
+    if (node.type === 'object') {
+      let index = this.members.get(node);
+      if (!index) {
+        index = new Map();
+        for (const property of node.children ?? []) {
+          const key = property.children?.[0]?.value;
+          const value = property.children?.[1];
+          if (typeof key === 'string' && value) index.set(key, value);
+        }
+        this.members.set(node, index);
+      }
+      return index.get(segment);
+    }
+    if (node.type === 'array') {
+      const index = Number(segment);
+      return Number.isInteger(index) ? node.children?.[index] : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * JSON pointer of the innermost node at an offset (for syntax errors): a property whose value has
+   * not started yet at the offset yields the pointer of that property. Binary search per level.
+   */
+  pointerAt(offset: number): string {
+    let node = this.root;
+    let pointer = '';
+    while (node && (node.type === 'object' || node.type === 'array')) {
+      const children = node.children ?? [];
+      const index = childIndexAt(children, offset);
+      const child = index < 0 ? undefined : children[index];
+      if (!child) break;
+      if (child.type === 'property') {
+        const key = child.children?.[0]?.value;
+        const value = child.children?.[1];
+        if (typeof key === 'string') pointer += `/${encodeSegment(key)}`;
+        if (typeof key !== 'string' || !value || offset < value.offset) break;
+        node = value;
+      } else {
+        pointer += `/${index}`;
+        node = child;
+      }
+    }
+    return pointer;
   }
 
   /** The nearest node that exists on the way to `pointer` (the root for a path that is absent). */
@@ -74,7 +140,7 @@ export class JsonDocument {
     if (!this.root) return undefined;
     let node: Node = this.root;
     for (const segment of parsePointer(pointer)) {
-      const next = childNode(node, segment);
+      const next = this.childNode(node, segment);
       if (!next) break;
       node = next;
     }
@@ -110,29 +176,47 @@ export class JsonDocument {
 
   /** Like rangeInString, for a string node (also a property-name node). */
   rangeInStringNode(node: Node, index: number, length: number): Range {
-    const raw = this.source.text.slice(node.offset, node.offset + node.length);
-    const map = decodedToRawOffsets(raw);
-    const clampedStart = Math.max(0, Math.min(index, map.length - 1));
-    const clampedEnd = Math.max(clampedStart, Math.min(index + length, map.length - 1));
-    const start = node.offset + (map[clampedStart] ?? 1);
-    const end = node.offset + (map[clampedEnd] ?? raw.length - 1);
+    let map = this.stringMaps.get(node);
+    if (map === undefined) {
+      const raw = this.source.text.slice(node.offset, node.offset + node.length);
+      map = raw.includes('\\') ? decodedToRawOffsets(raw) : null;
+      this.stringMaps.set(node, map);
+    }
+    // Without escapes, decoded index i sits at raw offset i + 1 (after the opening quote).
+    const closed = node.length > 1 && this.source.text.charCodeAt(node.offset + node.length - 1) === 34;
+    const units = map ? map.length - 1 : Math.max(0, node.length - (closed ? 2 : 1));
+    const rawAt = (i: number) => (map ? (map[i] ?? 1) : i + 1);
+    const clampedStart = Math.max(0, Math.min(index, units));
+    const clampedEnd = Math.max(clampedStart, Math.min(index + length, units));
+    const start = node.offset + rawAt(clampedStart);
+    const end = node.offset + rawAt(clampedEnd);
     return this.source.rangeAt(start, Math.max(0, end - start));
   }
 }
 
-function childNode(node: Node, segment: string): Node | undefined {
-  if (node.type === 'object') {
-    let found: Node | undefined;
-    for (const property of node.children ?? []) {
-      if (property.children?.[0]?.value === segment) found = property.children[1];
+/** Index of the child whose span holds `offset` (children are in text order), or -1. */
+function childIndexAt(children: readonly Node[], offset: number): number {
+  let low = 0;
+  let high = children.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const child = children[mid] as Node;
+    if (child.offset <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
     }
-    return found;
   }
-  if (node.type === 'array') {
-    const index = Number(segment);
-    return Number.isInteger(index) ? node.children?.[index] : undefined;
+  // The first child that holds the offset (two adjacent children may share a boundary offset).
+  while (found > 0) {
+    const previous = children[found - 1] as Node;
+    if (previous.offset + previous.length < offset) break;
+    found--;
   }
-  return undefined;
+  const child = found < 0 ? undefined : children[found];
+  return child && offset <= child.offset + child.length ? found : -1;
 }
 
 /** Builds the plain value of a node like JSON.parse does, keeping a `__proto__` key as data. */

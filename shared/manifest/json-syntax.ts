@@ -7,8 +7,11 @@
 import { createScanner } from 'jsonc-parser';
 
 export interface SyntaxProblem {
-  /** `error`: not JSON even for a forgiving parser; `comment` / `trailing-comma`: forgiven by jsonc only. */
-  readonly kind: 'error' | 'comment' | 'trailing-comma';
+  /**
+   * `error`: not JSON even for a forgiving parser; `comment` / `trailing-comma`: forgiven by jsonc only;
+   * `too-deep`: a container past the nesting limit, read as empty (json-depth.ts).
+   */
+  readonly kind: 'error' | 'comment' | 'trailing-comma' | 'too-deep';
   readonly offset: number;
   readonly length: number;
   readonly message: string;

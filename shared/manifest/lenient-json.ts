@@ -5,15 +5,30 @@
  * `JsonConvert.DeserializeObject` does. Used to tell "IoT Edge accepts this" from "IoT Edge fails".
  */
 
+import { firstTooDeepOffset, MAX_JSON_DEPTH } from './json-depth.js';
+
 export type LenientParse =
   | { readonly ok: true; readonly value: unknown; readonly strict: boolean }
   | { readonly ok: false; readonly message: string; readonly offset: number };
 
+/**
+ * Newtonsoft's JsonReader refuses nesting past its MaxDepth (64 by default since Json.NET 13). The limit
+ * also keeps the value safe for the recursive checks that read it afterwards.
+ */
+const tooDeepMessage = `Nested more than ${MAX_JSON_DEPTH} levels deep (the JSON reader's maximum depth)`;
+
 export function parseLenientJson(text: string): LenientParse {
+  let strict: unknown;
+  let isStrict = false;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown, strict: true };
+    strict = JSON.parse(text) as unknown;
+    isStrict = true;
   } catch {
     // fall through to the lenient reader, which also gives a precise error offset
+  }
+  if (isStrict) {
+    const deep = firstTooDeepOffset(text);
+    return deep < 0 ? { ok: true, value: strict, strict: true } : { ok: false, message: tooDeepMessage, offset: deep };
   }
   const reader = new Reader(text);
   try {
@@ -28,6 +43,15 @@ export function parseLenientJson(text: string): LenientParse {
   }
 }
 
+const WORD = /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|true|false|null|undefined|NaN|-?Infinity/y;
+const BARE_KEY = /[A-Za-z0-9_$]+/y;
+
+/** A match of a sticky regex exactly at `pos` (no copy of the rest of the text). */
+function sticky(regex: RegExp, text: string, pos: number): RegExpExecArray | null {
+  regex.lastIndex = pos;
+  return regex.exec(text);
+}
+
 class LenientError extends Error {
   constructor(
     message: string,
@@ -39,7 +63,12 @@ class LenientError extends Error {
 
 class Reader {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
+
+  private enter(): void {
+    if (++this.depth > MAX_JSON_DEPTH) this.fail(tooDeepMessage);
+  }
 
   atEnd(): boolean {
     return this.pos >= this.text.length;
@@ -73,7 +102,7 @@ class Reader {
     if (ch === '{') return this.readObject();
     if (ch === '[') return this.readArray();
     if (ch === '"' || ch === "'") return this.readString(ch);
-    const word = /^(?:-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|true|false|null|undefined|NaN|-?Infinity)/.exec(this.text.slice(this.pos));
+    const word = sticky(WORD, this.text, this.pos);
     if (!word) this.fail(ch === undefined ? 'Unexpected end of text' : `Unexpected character '${ch}'`);
     this.pos += word[0].length;
     switch (word[0]) {
@@ -91,11 +120,13 @@ class Reader {
 
   private readObject(): Record<string, unknown> {
     const result: Record<string, unknown> = {};
+    this.enter();
     this.pos++; // {
     for (;;) {
       this.skipTrivia();
       if (this.text[this.pos] === '}') {
         this.pos++;
+        this.depth--;
         return result;
       }
       const key = this.readKey();
@@ -114,7 +145,7 @@ class Reader {
   private readKey(): string {
     const ch = this.text[this.pos];
     if (ch === '"' || ch === "'") return this.readString(ch);
-    const match = /^[A-Za-z0-9_$]+/.exec(this.text.slice(this.pos));
+    const match = sticky(BARE_KEY, this.text, this.pos);
     if (!match) this.fail(ch === undefined ? 'Unexpected end of text in an object' : `Invalid property name starting with '${ch}'`);
     this.pos += match[0].length;
     return match[0];
@@ -122,11 +153,13 @@ class Reader {
 
   private readArray(): unknown[] {
     const result: unknown[] = [];
+    this.enter();
     this.pos++; // [
     for (;;) {
       this.skipTrivia();
       if (this.text[this.pos] === ']') {
         this.pos++;
+        this.depth--;
         return result;
       }
       result.push(this.readValue());

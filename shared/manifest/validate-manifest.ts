@@ -12,6 +12,7 @@ import { checkTemplateOnlyKeys } from './check-placeholders.js';
 import { reportDocument } from './check-document.js';
 import { decideKind, detectShape, looksLikeModuleTwin, type ManifestShape } from './detect-kind.js';
 import { dedupeDiagnostics, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic.js';
+import { capDiagnostics } from './diagnostic-cap.js';
 import { JsonDocument } from './json-document.js';
 import type { ManifestKind, ModulesContent, ParsedManifest } from './model.js';
 import { isObject } from './newtonsoft-compat.js';
@@ -52,9 +53,10 @@ export function validateManifest(text: string, options: ValidateOptions = {}): M
       else checkDeploymentContent(ctx, pointer, shape.modulesContent);
     }
   }
-  const diagnostics = sortDiagnostics(dedupeDiagnostics(ctx.diagnostics));
+  const all = sortDiagnostics(dedupeDiagnostics(ctx.diagnostics));
   const manifest = shape.modulesContent ? buildManifest(shape, configuration, layers) : undefined;
-  return { kind: decision.kind, ok: !hasErrors(diagnostics), diagnostics, ...(manifest ? { manifest } : {}) };
+  // `ok` counts the errors left out by the cap too.
+  return { kind: decision.kind, ok: !hasErrors(all), diagnostics: capDiagnostics(all), ...(manifest ? { manifest } : {}) };
 }
 
 function reportMissingContent(ctx: CheckContext, root: Record<string, unknown>, shape: ManifestShape): void {
