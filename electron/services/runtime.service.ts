@@ -5,19 +5,41 @@ import { arch, platform } from 'node:os';
 import { fail, ok, type Result } from '../../shared/errors';
 import { runtimeContract, type ContractImpl } from '../../shared/ipc';
 import type { EngineStatus } from '../../shared/ipc/status.contract';
-import type { LogLine, RuntimeSnapshot } from '../../shared/ipc/runtime.contract';
+import type { ForeignOwner, LogLine, NotManagedRow, RuntimeSnapshot } from '../../shared/ipc/runtime.contract';
 import type { EventBus } from '../host/event-bus';
 import type { Agent } from '../runtime/agent/agent';
 import type { AgentSnapshot } from '../runtime/agent/agent-snapshot';
 import { containerSpec, type RuntimeContext } from '../runtime/agent/container-spec';
 import { DEPLOYMENT_STATUS, edgeAgentReported } from '../runtime/agent/reported';
-import { describeStep } from '../runtime/agent/steps';
+import type { ObservedModule } from '../runtime/agent/model';
+import { describeOwner } from '../runtime/agent/ownership';
+import { describeStep, isDestructive } from '../runtime/agent/steps';
 import type { ContainerDriver, DriverState } from '../runtime/drivers/driver';
 import type { Disposable } from '../runtime/drivers/disposable';
 import { GATEHOUSE_VERSION } from '../host/version';
 
 const SECRET_NAME = /pass|secret|key|token|connectionstring|sas|credential/i;
 const MAX_LOG_LINES = 5000;
+
+/** A container not managed here, as the status and the plan preview show it; undefined for a managed one. */
+export function notManagedRow(o: ObservedModule): NotManagedRow | undefined {
+  let owner: ForeignOwner;
+  switch (o.owner.kind) {
+    case 'this':
+    case 'adopted':
+      return undefined;
+    case 'gatehouse':
+      owner = { kind: 'gatehouse', instanceId: o.owner.instanceId, ...(o.owner.dataDir ? { dataDir: o.owner.dataDir } : {}) };
+      break;
+    case 'earlier-gatehouse':
+    case 'iot-edge':
+      owner = { kind: o.owner.kind };
+      break;
+  }
+  return { name: o.name, image: o.image, state: o.raw, containerId: o.containerId, owner, apparentOwner: describeOwner(o.owner) };
+}
+
+const notManagedRows = (observed: readonly ObservedModule[]): NotManagedRow[] => observed.flatMap((o) => notManagedRow(o) ?? []);
 
 export function engineStatus(state: DriverState): EngineStatus {
   switch (state.state) {
@@ -56,6 +78,8 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
       lastPlan: [...from.lastPlan],
       lastDesiredStatus: from.lastDesiredStatus,
       network: this.runtime.network,
+      notManaged: notManagedRows(from.notManaged),
+      foreignRuntime: [...from.foreignRuntime],
     };
   }
 
@@ -67,13 +91,15 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     const result = await this.agent.preview(text, fileName);
     if (!result.ok) return result;
     return ok({
-      steps: result.value.plan.map((p) => ({ id: p.id, kind: p.step.kind, module: p.step.module, description: describeStep(p) })),
+      steps: result.value.plan.map((p) => ({ id: p.id, kind: p.step.kind, module: p.step.module, description: describeStep(p), destructive: isDestructive(p.step) })),
       notes: [...result.value.deployment.notes],
+      notManaged: notManagedRows(result.value.notManaged),
+      foreignRuntime: [...result.value.foreignRuntime],
     });
   }
 
-  async apply({ text, fileName }: { text: string; fileName?: string }) {
-    const applied = await this.agent.apply(text, fileName);
+  async apply({ text, fileName, overrideForeignRuntime }: { text: string; fileName?: string; overrideForeignRuntime?: boolean }) {
+    const applied = await this.agent.apply(text, fileName, { overrideForeignRuntime });
     return applied.ok ? ok({ version: applied.value.version, plan: [...applied.value.plan], notes: [...applied.value.notes] }) : applied;
   }
 
@@ -92,7 +118,8 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     const module = content?.$edgeAgent?.['properties.desired']?.modules?.[name];
     if (!module) return fail('NOT_FOUND', `Module ${name} is not in the applied deployment`);
     module.status = status;
-    const applied = await this.agent.apply(JSON.stringify(document, null, 2), 'deployment.json');
+    // The same deployment with one status changed: an override given when it was applied still holds.
+    const applied = await this.agent.apply(JSON.stringify(document, null, 2), 'deployment.json', { overrideForeignRuntime: persisted.overrideForeignRuntime });
     return applied.ok ? ok({ version: applied.value.version }) : applied;
   }
 

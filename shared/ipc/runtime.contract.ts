@@ -32,6 +32,29 @@ export const AgentState = z.discriminatedUnion('state', [
   z.object({ state: z.literal('engineUnavailable'), reason: z.string() }),
 ]);
 
+/**
+ * Whose a container is, for one that carries IoT Edge's labels but is not managed here: another Gatehouse
+ * instance (its instance id and data folder), a Gatehouse version from before instance labels, or the IoT Edge
+ * runtime. Such containers are shown read-only and never stopped, removed or recreated.
+ */
+export const ForeignOwner = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('gatehouse'), instanceId: z.string(), dataDir: z.string().optional() }),
+  z.object({ kind: z.literal('earlier-gatehouse') }),
+  z.object({ kind: z.literal('iot-edge') }),
+]);
+export type ForeignOwner = z.infer<typeof ForeignOwner>;
+
+export const NotManagedRow = z.object({
+  name: z.string(),
+  image: z.string(),
+  state: z.enum(['running', 'stopped', 'failed', 'dead', 'unknown']),
+  containerId: z.string(),
+  owner: ForeignOwner,
+  /** Who seems to own it, in words ("IoT Edge runtime", "another Gatehouse (instance …, data folder …)"). */
+  apparentOwner: z.string(),
+});
+export type NotManagedRow = z.infer<typeof NotManagedRow>;
+
 export const RuntimeSnapshot = z.object({
   agent: AgentState,
   engine: EngineStatus,
@@ -41,10 +64,15 @@ export const RuntimeSnapshot = z.object({
   lastPlan: z.array(z.string()),
   lastDesiredStatus: z.object({ code: z.number().int(), description: z.string() }),
   network: z.string(),
+  /** Containers with IoT Edge's labels that this Gatehouse does not manage. */
+  notManaged: z.array(NotManagedRow),
+  /** Signs of a real IoT Edge runtime on this engine ("container edgeAgent", "socket /run/aziot/keyd.sock"). */
+  foreignRuntime: z.array(z.string()),
 });
 export type RuntimeSnapshot = z.infer<typeof RuntimeSnapshot>;
 
-export const PlanStep = z.object({ id: z.string(), kind: z.string(), module: z.string(), description: z.string() });
+/** `destructive`: the step stops or deletes a container (stop, remove; a recreate removes first). */
+export const PlanStep = z.object({ id: z.string(), kind: z.string(), module: z.string(), description: z.string(), destructive: z.boolean() });
 export type PlanStep = z.infer<typeof PlanStep>;
 
 export const LogLine = z.object({ stream: z.enum(['stdout', 'stderr']), line: z.string(), timestamp: z.string().optional() });
@@ -52,16 +80,24 @@ export type LogLine = z.infer<typeof LogLine>;
 
 const ModuleName = z.object({ name: z.string().min(1).max(256) }).strict();
 const DeploymentText = z.object({ text: z.string().max(4 * 1024 * 1024), fileName: z.string().max(1024).optional() }).strict();
+/** `overrideForeignRuntime`: apply even though a real IoT Edge runtime uses the engine (refused otherwise, CONFLICT). */
+const ApplyInput = z
+  .object({ text: z.string().max(4 * 1024 * 1024), fileName: z.string().max(1024).optional(), overrideForeignRuntime: z.boolean().optional() })
+  .strict();
 
 export const runtimeContract = defineContract({
   name: 'runtime',
   methods: {
     status: { input: z.object({}).strict(), output: RuntimeSnapshot, summary: 'Agent state, engine and the modules table.' },
-    preview: { input: DeploymentText, output: z.object({ steps: z.array(PlanStep), notes: z.array(z.string()) }), summary: 'Validate a deployment and show the plan, changing nothing.' },
-    apply: {
+    preview: {
       input: DeploymentText,
+      output: z.object({ steps: z.array(PlanStep), notes: z.array(z.string()), notManaged: z.array(NotManagedRow), foreignRuntime: z.array(z.string()) }),
+      summary: 'Validate a deployment and show the plan, changing nothing; says what is not managed here and whether a real IoT Edge runtime is present.',
+    },
+    apply: {
+      input: ApplyInput,
       output: z.object({ version: z.number().int(), plan: z.array(z.string()), notes: z.array(z.string()) }),
-      summary: 'Validate and apply a deployment; an invalid one is refused whole.',
+      summary: 'Validate and apply a deployment; an invalid one is refused whole, and so is any beside a real IoT Edge runtime without overrideForeignRuntime.',
     },
     restartModule: { input: ModuleName, output: z.object({}), summary: 'Restart a module (the $edgeAgent RestartModule method).' },
     setModuleStatus: {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runtimeContract } from '../../../shared/ipc';
 import type { AppError } from '../../../shared/errors';
-import type { LogLine, RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
+import type { LogLine, NotManagedRow, PlanStep, RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
 import type { CliCommand, CliIo } from '../command';
 import { connectHost, contractClient, type HostConnection } from '../host-client';
 
@@ -25,21 +25,50 @@ function report(io: CliIo, json: boolean, command: string, error: AppError): num
   return error.code === 'INVALID_MANIFEST' || error.code === 'NOT_FOUND' ? 1 : 2;
 }
 
-export function formatModules(snapshot: RuntimeSnapshot): string {
-  const header = ['NAME', 'IMAGE', 'DESIRED', 'RUNTIME', 'EXIT', 'RESTARTS', 'STARTED'];
-  const rows = snapshot.modules.map((m) => [m.name, m.image, m.desiredStatus, m.runtimeStatus, String(m.exitCode ?? ''), String(m.restartCount), m.startedAt ?? '']);
+function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/** Containers with IoT Edge's labels that this Gatehouse does not manage: listed, never touched. */
+export function formatNotManaged(rows: readonly NotManagedRow[]): string[] {
+  if (!rows.length) return [];
+  return ['', 'Not managed here (IoT Edge labels, not this Gatehouse\'s; never touched):', ...table(['NAME', 'IMAGE', 'STATE', 'OWNER'], rows.map((r) => [r.name, r.image, r.state, r.apparentOwner]))];
+}
+
+/** The warning for a real IoT Edge runtime on the engine. */
+export function formatForeignRuntime(evidence: readonly string[]): string[] {
+  return evidence.length ? ['', `A real IoT Edge runtime uses this engine: ${evidence.join(', ')}. Apply refuses unless --override-foreign-runtime.`] : [];
+}
+
+/** A plan step for `--dry-run`: destructive steps (stop, remove, the remove of a recreate) are marked. */
+export function formatStep(step: PlanStep, index: number): string {
+  return `${index + 1}. ${step.destructive ? '[destructive] ' : ''}${step.description}`;
+}
+
+export function formatModules(snapshot: RuntimeSnapshot): string {
+  const rows = snapshot.modules.map((m) => [m.name, m.image, m.desiredStatus, m.runtimeStatus, String(m.exitCode ?? ''), String(m.restartCount), m.startedAt ?? '']);
   const engine = snapshot.engine.state === 'available' ? `Docker ${snapshot.engine.version}` : snapshot.engine.state === 'unavailable' ? `unavailable — ${snapshot.engine.reason}` : 'checking';
   const agent = snapshot.agent.state === 'failing' || snapshot.agent.state === 'engineUnavailable' ? `${snapshot.agent.state} — ${snapshot.agent.reason}` : snapshot.agent.state;
-  return [`Engine: ${engine}`, `Agent:  ${agent}${snapshot.version ? ` (deployment v${snapshot.version})` : ''}`, '', line(header), ...rows.map(line)].join('\n');
+  return [
+    `Engine: ${engine}`,
+    `Agent:  ${agent}${snapshot.version ? ` (deployment v${snapshot.version})` : ''}`,
+    '',
+    ...table(['NAME', 'IMAGE', 'DESIRED', 'RUNTIME', 'EXIT', 'RESTARTS', 'STARTED'], rows),
+    ...formatNotManaged(snapshot.notManaged),
+    ...formatForeignRuntime(snapshot.foreignRuntime),
+  ].join('\n');
 }
 
 export const runtimeApplyCommand: CliCommand = {
   path: ['runtime', 'apply'],
   summary: 'Validate a deployment manifest and run it on the local runtime (an invalid one changes nothing)',
-  usage: '<deployment.json> [--dry-run] [--json]',
-  options: { 'dry-run': { type: 'boolean', description: 'show the plan without applying' } },
+  usage: '<deployment.json> [--dry-run] [--override-foreign-runtime] [--json]',
+  options: {
+    'dry-run': { type: 'boolean', description: 'show the plan without applying (destructive steps are marked)' },
+    'override-foreign-runtime': { type: 'boolean', description: 'apply even though a real IoT Edge runtime uses this engine (its containers are never touched)' },
+  },
   async run({ positionals, values, io }) {
     const file = positionals[0];
     if (!file) return (io.stderr('gatehouse runtime apply: name a deployment file'), 2);
@@ -53,14 +82,20 @@ export const runtimeApplyCommand: CliCommand = {
       if (values['dry-run']) {
         const preview = await runtime.preview({ text, fileName: file });
         if (!preview.ok) return report(io, values.json === true, 'runtime apply', preview.error);
+        const { steps, notes, notManaged, foreignRuntime } = preview.value;
         io.stdout(
           values.json
-            ? JSON.stringify({ ok: true, dryRun: true, steps: preview.value.steps, notes: preview.value.notes })
-            : [...preview.value.steps.map((s, i) => `${i + 1}. ${s.description}`), ...preview.value.notes.map((n) => `note: ${n}`)].join('\n') || 'Nothing to do.',
+            ? JSON.stringify({ ok: true, dryRun: true, steps, notes, notManaged, foreignRuntime })
+            : [
+                ...(steps.length ? steps.map(formatStep) : ['Nothing to do.']),
+                ...notes.map((n) => `note: ${n}`),
+                ...formatNotManaged(notManaged),
+                ...formatForeignRuntime(values['override-foreign-runtime'] ? [] : foreignRuntime),
+              ].join('\n'),
         );
         return 0;
       }
-      const applied = await runtime.apply({ text, fileName: file });
+      const applied = await runtime.apply({ text, fileName: file, ...(values['override-foreign-runtime'] ? { overrideForeignRuntime: true } : {}) });
       if (!applied.ok) return report(io, values.json === true, 'runtime apply', applied.error);
       await connection.settle();
       const status = await runtime.status({});

@@ -8,7 +8,7 @@ import { saveImages } from '../drivers/images/image-build';
 import { LoopbackRegistry, type ServedImage } from '../drivers/images/loopback-registry.test-util';
 import { BUSYBOX_IMAGE, DOCKER_SOCKET, TEST_LABEL, newRunId, removeTestResources, requireEngine, requireTestImages, unwrap, waitFor } from '../drivers/test-engine.test-util';
 import { Agent } from './agent';
-import { testDeployment, TEST_RUNTIME, type TestModule } from './agent.test-util';
+import { BESIDE_TEST_LOOKALIKES, testDeployment, TEST_RUNTIME, type TestModule } from './agent.test-util';
 import type { RegistryCredential } from './registry-credentials';
 
 /**
@@ -69,7 +69,7 @@ async function newAgent() {
 }
 
 async function applyAndSettle(agent: Agent, modules: Record<string, TestModule>, credentials: Record<string, RegistryCredential>) {
-  unwrap(await agent.apply(testDeployment(runId, modules, credentials)), 'apply');
+  unwrap(await agent.apply(testDeployment(runId, modules, credentials), undefined, BESIDE_TEST_LOOKALIKES), 'apply');
   await agent.settled();
 }
 

@@ -8,7 +8,7 @@ import { DockerDriver } from '../drivers/docker/docker-driver';
 import { UnixSocketProxy } from '../drivers/docker/unix-socket-proxy.test-util';
 import { DOCKER_SOCKET, newRunId, removeTestResources, requireEngine, requireTestImages, unwrap, waitFor } from '../drivers/test-engine.test-util';
 import { Agent } from './agent';
-import { testDeployment, TEST_RUNTIME } from './agent.test-util';
+import { BESIDE_TEST_LOOKALIKES, testDeployment, TEST_RUNTIME } from './agent.test-util';
 
 const runId = newRunId();
 let docker: Dockerode;
@@ -39,7 +39,7 @@ describe('agent resilience', () => {
     });
     await agent.start();
     const name = `outage-${runId}`;
-    unwrap(await agent.apply(testDeployment(runId, { [name]: { cmd: ['run'] } })), 'apply');
+    unwrap(await agent.apply(testDeployment(runId, { [name]: { cmd: ['run'] } }), undefined, BESIDE_TEST_LOOKALIKES), 'apply');
     await waitFor('converged', () => (agent.current.state.state === 'converged' && agent.current.modules[0]?.runtimeStatus === 'running' ? true : undefined));
 
     await proxy.stop();
@@ -66,7 +66,7 @@ describe('agent resilience', () => {
       rmSync(home, { recursive: true, force: true });
     });
     await started(first);
-    const applied = spawnSync(process.execPath, [CLI, 'runtime', 'apply', file, '--json'], { env, encoding: 'utf8' });
+    const applied = spawnSync(process.execPath, [CLI, 'runtime', 'apply', file, '--json', '--override-foreign-runtime'], { env, encoding: 'utf8' });
     expect(applied.status, applied.stderr).toBe(0);
     expect(JSON.parse(applied.stdout)).toMatchObject({ ok: true, version: 1 });
     const before = await waitFor('both running', async () => {

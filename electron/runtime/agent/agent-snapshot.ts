@@ -32,5 +32,10 @@ export interface AgentSnapshot {
   readonly modules: readonly ModuleRow[];
   readonly lastPlan: readonly string[];
   readonly lastDesiredStatus: { readonly code: DeploymentStatusCode; readonly description: string };
+  /** Containers this Gatehouse manages (its instance label, or adopted). */
   readonly observed: readonly ObservedModule[];
+  /** Containers with IoT Edge's labels that it does not manage: shown, never touched. */
+  readonly notManaged: readonly ObservedModule[];
+  /** Signs of a real IoT Edge runtime on this engine (empty when none). */
+  readonly foreignRuntime: readonly string[];
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -16,8 +17,14 @@ const Persisted = z.object({
   deployment: z.string(),
   /** The desired state the previous plan was made for, to tell a status-only change. */
   previousDeployment: z.string().optional(),
+  /** Applied although a real IoT Edge runtime shared the engine (the user's explicit override). */
+  overrideForeignRuntime: z.boolean().optional(),
 });
 export type PersistedDeployment = z.infer<typeof Persisted>;
+
+/** This data folder's Gatehouse instance: generated once, the value of the ownership label on its containers. */
+const Instance = z.object({ id: z.string().min(1), createdAt: z.string() });
+export type InstanceInfo = z.infer<typeof Instance>;
 
 const Memory = z.record(z.string(), z.object({ restartCount: z.number().int().nonnegative(), lastRestartTime: z.string().optional() }));
 
@@ -40,6 +47,15 @@ export class AgentStateStore {
   async saveDeployment(value: PersistedDeployment): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await this.secrets.writeFile(join(this.dir, 'deployment.json'), `${JSON.stringify(value)}\n`);
+  }
+
+  /** `<dataDir>/runtime/instance.json`, created with a random id the first time. */
+  async loadOrCreateInstance(now: () => number = Date.now): Promise<InstanceInfo> {
+    const existing = await this.read('instance.json', Instance);
+    if (existing) return existing;
+    const created: InstanceInfo = { id: randomUUID(), createdAt: new Date(now()).toISOString() };
+    await this.write('instance.json', created);
+    return created;
   }
 
   async loadMemory(): Promise<AgentMemory> {

@@ -51,19 +51,20 @@ export const EXECUTORS: Executors = {
   async start(step, { driver }) {
     return asVoid(await driver.startContainer(step.module));
   },
+  // By container id: only the container the planner saw and judged managed, never a same-named one of someone else.
   async stop(step, { driver, stopTimeoutSeconds }) {
-    const result = await driver.stopContainer(step.module, { timeoutSeconds: stopTimeoutSeconds });
+    const result = await driver.stopContainer(step.containerId, { timeoutSeconds: stopTimeoutSeconds });
     return !result.ok && result.error.code === 'NOT_FOUND' ? ok(undefined) : asVoid(result);
   },
   async remove(step, { driver }) {
-    const result = await driver.removeContainer(step.module, { force: true });
+    const result = await driver.removeContainer(step.containerId, { force: true });
     return !result.ok && result.error.code === 'NOT_FOUND' ? ok(undefined) : result;
   },
   async restart(step, ctx) {
     // IoT Edge: stop, then start; then record restartCount + 1 and the time.
-    const stopped = await ctx.driver.stopContainer(step.module, { timeoutSeconds: ctx.stopTimeoutSeconds });
+    const stopped = await ctx.driver.stopContainer(step.containerId, { timeoutSeconds: ctx.stopTimeoutSeconds });
     if (!stopped.ok) return stopped;
-    const started = await ctx.driver.startContainer(step.module);
+    const started = await ctx.driver.startContainer(step.containerId);
     if (!started.ok) return started;
     const memory = ctx.memory.get();
     ctx.memory.set({ ...memory, [step.module]: { restartCount: step.restartCount + 1, lastRestartTime: new Date(ctx.now()).toISOString() } });
@@ -76,6 +77,9 @@ export const EXECUTORS: Executors = {
   },
   async wait() {
     return ok(undefined);
+  },
+  async blocked(step) {
+    return fail('CONFLICT', `Module ${step.module} cannot be created: a container named ${step.module} belongs to ${step.owner} and is not managed here. Gatehouse leaves it alone; rename the module, or remove that container yourself.`);
   },
 };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { plan, type PlanInput } from './agent.planner';
-import { IOT_EDGE_RESTART_SETTINGS, type DesiredModule, type ObservedModule, type RestartStats } from './model';
+import { IOT_EDGE_RESTART_SETTINGS, type ContainerOwner, type DesiredModule, type DesiredState, type ObservedModule, type RestartStats } from './model';
 import { coolOffMs } from './restart-policy';
-import { describeStep } from './steps';
+import { describeStep, isDestructive } from './steps';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -29,6 +29,9 @@ function observed(name: string, over: Partial<ObservedModule> = {}): ObservedMod
     containerId: `c-${name}`,
     image: `local/${name}:1`,
     configHash: `hash-${name}`,
+    instanceLabel: 'this-instance',
+    dataDirLabel: '/data/this',
+    owner: { kind: 'this' },
     raw: 'running',
     exitCode: 0,
     statusDescription: '',
@@ -167,5 +170,96 @@ describe('plan purity and preview', () => {
       settings: IOT_EDGE_RESTART_SETTINGS,
     }).map(describeStep);
     expect(lines).toEqual(['ensure image local/a:1 for a (before create)', 'create a from local/a:1 (new module)', 'start a (desired status is running)']);
+  });
+});
+
+describe('plan: ownership (only containers this Gatehouse manages are ever touched)', () => {
+  const OTHER: ContainerOwner = { kind: 'gatehouse', instanceId: 'other-instance', dataDir: '/data/other' };
+  const foreignOwners: Array<[string, ContainerOwner]> = [
+    ["another Gatehouse instance's", OTHER],
+    ["a Gatehouse from before instance labels (not this folder's deployment)", { kind: 'earlier-gatehouse' }],
+    ["the IoT Edge runtime's", { kind: 'iot-edge' }],
+  ];
+  const plans = (input: Partial<PlanInput> & { modules?: DesiredModule[] }) =>
+    plan({ previous: input.previous, desired: { version: 1, modules: input.modules ?? [] }, observed: input.observed ?? [], memory: input.memory ?? {}, now: T0, settings: IOT_EDGE_RESTART_SETTINGS });
+
+  it.each(foreignOwners)('never stops or removes %s container, running or not, whatever the deployment', (_name, owner) => {
+    for (const raw of ['running', 'stopped', 'failed', 'dead'] as const) {
+      const theirs = observed('theirs', { owner, raw, instanceLabel: undefined });
+      expect(run({ modules: [], observed: [theirs] })).toEqual([]);
+      expect(run({ modules: [desired('mine')], observed: [theirs, observed('mine')] })).toEqual([]);
+      expect(run({ modules: [desired('mine')], observed: [theirs], memory: { theirs: { restartCount: 3, lastRestartTime: undefined } } })).toEqual(['ensureImage:mine', 'create:mine', 'start:mine']);
+    }
+  });
+
+  it.each(foreignOwners)("blocks a desired module whose name %s container has: no pull, no stop, no remove, no create", (_name, owner) => {
+    for (const over of [{}, { configHash: 'different' }, { raw: 'dead' as const }]) {
+      const steps = plans({ modules: [desired('a'), desired('b')], observed: [observed('a', { owner, ...over })] });
+      expect(steps.map((s) => s.id)).toEqual(['ensureImage:b', 'blocked:a', 'create:b', 'start:b']);
+      expect(steps[1]?.step).toMatchObject({ kind: 'blocked', module: 'a' });
+    }
+  });
+
+  it.each<[string, ContainerOwner, string[]]>([
+    ['this instance', { kind: 'this' }, ['stop:old', 'remove:old']],
+    ['adopted (an earlier Gatehouse on this data folder)', { kind: 'adopted' }, ['stop:old', 'remove:old']],
+    ['another instance', OTHER, []],
+    ['earlier Gatehouse, not this folder', { kind: 'earlier-gatehouse' }, []],
+    ['IoT Edge', { kind: 'iot-edge' }, []],
+  ])('a container not in the deployment, owned by %s → %j', (_name, owner, expected) => {
+    expect(run({ modules: [], observed: [observed('old', { owner })] })).toEqual(expected);
+  });
+
+  it('acts on containers by id, so a same-named container of someone else can never be the one stopped or removed', () => {
+    const steps = plans({ modules: [desired('a', { configHash: 'new' })], observed: [observed('a', { containerId: 'abc123' }), observed('gone', { containerId: 'def456' })] });
+    expect(steps.filter((s) => s.step.kind === 'stop' || s.step.kind === 'remove').map((s) => s.step)).toEqual([
+      { kind: 'stop', module: 'gone', containerId: 'def456' },
+      { kind: 'remove', module: 'gone', containerId: 'def456' },
+      { kind: 'stop', module: 'a', containerId: 'abc123' },
+      { kind: 'remove', module: 'a', containerId: 'abc123' },
+    ]);
+  });
+});
+
+describe('plan preview wording and destructive steps', () => {
+  const lines = (observedModules: ObservedModule[], previous?: DesiredState, modules: DesiredModule[] = []) =>
+    plan({ previous, desired: { version: 2, modules }, observed: observedModules, memory: {}, now: T0, settings: IOT_EDGE_RESTART_SETTINGS }).map((p) => ({ line: describeStep(p), destructive: isDestructive(p.step) }));
+
+  it.each<[string, ObservedModule, DesiredState | undefined, string]>([
+    ['no deployment before (fresh data folder)', observed('old'), undefined, 'remove old (created by this Gatehouse, not in this deployment)'],
+    ['a previous deployment without it', observed('old'), { version: 1, modules: [desired('other')] }, 'remove old (created by this Gatehouse, not in this deployment)'],
+    ['a previous deployment with it', observed('old'), { version: 1, modules: [desired('old')] }, 'remove old (in the previous deployment, not in this one)'],
+    ['adopted from an earlier version', observed('old', { owner: { kind: 'adopted' }, raw: 'stopped' }), undefined, 'remove old (created by an earlier Gatehouse on this data folder, not in this deployment)'],
+  ])('removal after %s says why, and never "no longer in the deployment"', (_name, container, previous, expected) => {
+    const described = lines([container], previous);
+    expect(described.map((d) => d.line)).toContain(expected);
+    expect(described.map((d) => d.line).join('\n')).not.toMatch(/no longer in the deployment/);
+  });
+
+  it('marks stop and remove (alone or in a recreate) as destructive, and nothing else', () => {
+    const described = lines([observed('old'), observed('changed'), observed('stopme')], undefined, [desired('changed', { configHash: 'new' }), desired('stopme', { status: 'stopped' }), desired('fresh')]);
+    expect(described).toEqual([
+      { line: 'ensure image local/changed:1 for changed (before create)', destructive: false },
+      { line: 'ensure image local/fresh:1 for fresh (before create)', destructive: false },
+      { line: 'stop old (created by this Gatehouse, not in this deployment)', destructive: true },
+      { line: 'remove old (created by this Gatehouse, not in this deployment)', destructive: true },
+      { line: 'stop changed (recreate: image, createOptions, env or settings changed)', destructive: true },
+      { line: 'remove changed (recreate: image, createOptions, env or settings changed)', destructive: true },
+      { line: 'create changed from local/changed:1 (recreate: image, createOptions, env or settings changed)', destructive: false },
+      { line: 'start changed (desired status is running)', destructive: false },
+      { line: 'create fresh from local/fresh:1 (new module)', destructive: false },
+      { line: 'start fresh (desired status is running)', destructive: false },
+      { line: 'stop stopme (desired status is stopped)', destructive: true },
+    ]);
+  });
+
+  it('describes a blocked module with the apparent owner', () => {
+    const taken = observed('a', { owner: { kind: 'gatehouse', instanceId: 'i-2', dataDir: '/home/u/gh2' }, instanceLabel: 'i-2' });
+    expect(lines([taken], undefined, [desired('a')])).toEqual([
+      {
+        line: 'cannot create a: a container with that name belongs to another Gatehouse (instance i-2, data folder /home/u/gh2) and is not managed here, so Gatehouse leaves it alone (rename the module, or remove that container yourself)',
+        destructive: false,
+      },
+    ]);
   });
 });

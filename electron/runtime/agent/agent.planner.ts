@@ -1,4 +1,5 @@
 import type { AgentMemory, DesiredModule, DesiredState, ObservedModule, RestartSettings, RestartStats } from './model';
+import { describeOwner, isManaged } from './ownership';
 import { computeRuntimeStatus, isPastIntensiveCare, restartDue } from './restart-policy';
 import { planned, type PlannedStep } from './steps';
 
@@ -6,7 +7,10 @@ export interface PlanInput {
   readonly desired: DesiredState;
   /** The desired state the last plan was made for: a status-only change from stopped to running is a plain start. */
   readonly previous?: DesiredState;
-  /** Containers the agent owns (owner label), as the driver sees them now. */
+  /**
+   * Every container with IoT Edge's owner label, as the driver sees it now, each with its `owner` (ownership.ts).
+   * Only managed ones (this instance's, or adopted) are ever stopped, removed or recreated.
+   */
   readonly observed: readonly ObservedModule[];
   readonly memory: AgentMemory;
   readonly now: number;
@@ -17,31 +21,47 @@ const NO_STATS: RestartStats = { restartCount: 0, lastRestartTime: undefined };
 
 /**
  * The pure planner (HealthRestartPlanner semantics, EDGE-CONTRACTS.md §3.3–3.4): image steps hoisted to the
- * front, owned containers that are no longer desired removed first, then modules by ascending startupOrder.
+ * front, managed containers that are not desired removed first, then modules by ascending startupOrder.
+ * Containers not managed here are never in a step, except to say that a desired module's name is taken.
  * It reads its inputs and returns steps; it never does I/O and never mutates what it is given.
  */
 export function plan(input: PlanInput): PlannedStep[] {
-  const observed = new Map(input.observed.map((o) => [o.name, o]));
+  const managed = input.observed.filter((o) => isManaged(o.owner));
+  const observed = new Map(managed.map((o) => [o.name, o]));
+  const foreign = new Map(input.observed.filter((o) => !isManaged(o.owner)).map((o) => [o.name, o]));
   const desiredNames = new Set(input.desired.modules.map((m) => m.name));
   const ordered = [...input.desired.modules].sort((a, b) => a.startupOrder - b.startupOrder || a.name.localeCompare(b.name));
   const steps: PlannedStep[] = [];
 
   for (const module of ordered) {
     const current = observed.get(module.name);
+    if (!current && foreign.has(module.name)) continue;
     if (!current || current.configHash !== module.configHash || current.raw === 'dead') {
       steps.push(planned({ kind: 'ensureImage', module: module.name, image: module.image, pullPolicy: module.imagePullPolicy }, 'before create'));
     }
   }
 
-  for (const current of [...input.observed].sort((a, b) => a.name.localeCompare(b.name))) {
+  const previousNames = new Set(input.previous?.modules.map((m) => m.name));
+  for (const current of [...managed].sort((a, b) => a.name.localeCompare(b.name))) {
     if (desiredNames.has(current.name)) continue;
-    if (current.raw === 'running') steps.push(planned({ kind: 'stop', module: current.name }, 'no longer in the deployment'));
-    steps.push(planned({ kind: 'remove', module: current.name }, 'no longer in the deployment'));
+    const reason = removalReason(current, previousNames.has(current.name));
+    if (current.raw === 'running') steps.push(planned({ kind: 'stop', module: current.name, containerId: current.containerId }, reason));
+    steps.push(planned({ kind: 'remove', module: current.name, containerId: current.containerId }, reason));
     if (input.memory[current.name]) steps.push(planned({ kind: 'forgetRestarts', module: current.name }, 'removed'));
   }
 
-  for (const module of ordered) steps.push(...planModule(module, observed.get(module.name), input));
+  for (const module of ordered) {
+    const current = observed.get(module.name);
+    const taken = current ? undefined : foreign.get(module.name);
+    steps.push(...(taken ? [planned({ kind: 'blocked', module: module.name, owner: describeOwner(taken.owner) }, 'rename the module, or remove that container yourself')] : planModule(module, current, input)));
+  }
   return steps;
+}
+
+/** Says why a managed container goes, without claiming a deployment that never was. */
+function removalReason(current: ObservedModule, inPrevious: boolean): string {
+  if (inPrevious) return 'in the previous deployment, not in this one';
+  return current.owner.kind === 'adopted' ? 'created by an earlier Gatehouse on this data folder, not in this deployment' : 'created by this Gatehouse, not in this deployment';
 }
 
 function planModule(module: DesiredModule, current: ObservedModule | undefined, input: PlanInput): PlannedStep[] {
@@ -52,11 +72,12 @@ function planModule(module: DesiredModule, current: ObservedModule | undefined, 
 
   if (!current) return [planned({ kind: 'create', module: name, desired: module }, 'new module'), ...startIfRunning, ...forget];
 
+  const containerId = current.containerId;
   if (current.raw === 'dead' || current.configHash !== module.configHash) {
-    const reason = current.raw === 'dead' ? 'container is dead' : 'image, createOptions, env or settings changed';
+    const reason = current.raw === 'dead' ? 'recreate: container is dead' : 'recreate: image, createOptions, env or settings changed';
     return [
-      ...(current.raw === 'running' ? [planned({ kind: 'stop', module: name }, reason)] : []),
-      planned({ kind: 'remove', module: name }, reason),
+      ...(current.raw === 'running' ? [planned({ kind: 'stop', module: name, containerId }, reason)] : []),
+      planned({ kind: 'remove', module: name, containerId }, reason),
       planned({ kind: 'create', module: name, desired: module }, reason),
       ...startIfRunning,
       ...forget,
@@ -64,7 +85,7 @@ function planModule(module: DesiredModule, current: ObservedModule | undefined, 
   }
 
   if (module.status === 'stopped') {
-    return [...(current.raw === 'running' ? [planned({ kind: 'stop', module: name }, 'desired status is stopped')] : []), ...forget];
+    return [...(current.raw === 'running' ? [planned({ kind: 'stop', module: name, containerId }, 'desired status is stopped')] : []), ...forget];
   }
   const wasStopped = input.previous?.modules.find((m) => m.name === name)?.status === 'stopped';
   if (wasStopped && current.raw !== 'running') return [planned({ kind: 'start', module: name }, 'desired status changed to running'), ...forget];
@@ -82,7 +103,7 @@ function planRestart(module: DesiredModule, current: ObservedModule, stats: Rest
   if (status === 'backoff') {
     const { due, at } = restartDue(stats, current.finishedAt, input.now, input.settings);
     return due
-      ? [planned({ kind: 'restart', module: name, restartCount: stats.restartCount }, `exited with ${current.exitCode}, policy ${module.restartPolicy}`)]
+      ? [planned({ kind: 'restart', module: name, containerId: current.containerId, restartCount: stats.restartCount }, `exited with ${current.exitCode}, policy ${module.restartPolicy}`)]
       : [planned({ kind: 'wait', module: name, until: new Date(at).toISOString() }, `backoff after ${stats.restartCount} restarts`)];
   }
   const neverStarted = current.startedAt === undefined;

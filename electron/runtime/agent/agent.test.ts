@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DockerDriver } from '../drivers/docker/docker-driver';
 import { newRunId, removeTestResources, requireEngine, requireTestImages, unwrap, waitFor } from '../drivers/test-engine.test-util';
 import { Agent } from './agent';
-import { testDeployment, TEST_RUNTIME, type TestModule } from './agent.test-util';
+import { BESIDE_TEST_LOOKALIKES, testDeployment, TEST_RUNTIME, type TestModule } from './agent.test-util';
 
 const runId = newRunId();
 let docker: Dockerode;
@@ -40,7 +40,7 @@ async function newAgent(options: { dataDir?: string; now?: () => number } = {}) 
 }
 
 async function applyAndSettle(agent: Agent, modules: Record<string, TestModule>) {
-  const applied = unwrap(await agent.apply(testDeployment(runId, modules)), 'apply');
+  const applied = unwrap(await agent.apply(testDeployment(runId, modules), undefined, BESIDE_TEST_LOOKALIKES), 'apply');
   await agent.settled();
   return applied;
 }
@@ -212,7 +212,7 @@ describe('Agent on a real Docker engine', () => {
     seq++;
     const { agent } = await newAgent();
     const [ok1, missing] = [uniq('ok'), uniq('missing')];
-    const applied = unwrap(await agent.apply(testDeployment(runId, { [ok1]: { startupOrder: 1 }, [missing]: { image: '127.0.0.1:5999/gatehouse/nowhere:1', startupOrder: 2 } })), 'apply');
+    const applied = unwrap(await agent.apply(testDeployment(runId, { [ok1]: { startupOrder: 1 }, [missing]: { image: '127.0.0.1:5999/gatehouse/nowhere:1', startupOrder: 2 } }), undefined, BESIDE_TEST_LOOKALIKES), 'apply');
     expect(applied.notes.join(' ')).toMatch(/Gatehouse's own agent/);
     await agent.settled();
     expect(agent.current.state).toMatchObject({ state: 'failing', reason: expect.stringMatching(/nowhere:1 .*pulling it from 127\.0\.0\.1:5999 failed.*sideload/) });
@@ -225,7 +225,7 @@ describe('Agent on a real Docker engine', () => {
     const { agent, dataDir } = await newAgent();
     const a = uniq('sealed');
     const credentials = { acr: { address: 'myacr.azurecr.io', username: 'gateway', password: 'very-secret-password' } };
-    unwrap(await agent.apply(testDeployment(runId, { [a]: {} }, credentials)), 'apply');
+    unwrap(await agent.apply(testDeployment(runId, { [a]: {} }, credentials), undefined, BESIDE_TEST_LOOKALIKES), 'apply');
     await agent.settled();
     const stored = readFileSync(join(dataDir, 'runtime', 'deployment.json'), 'utf8');
     expect(stored).not.toContain('very-secret-password');

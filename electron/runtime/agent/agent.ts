@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fail, ok, type Result } from '../../../shared/errors';
 import { validateManifest } from '../../../shared/manifest';
 import type { ContainerDriver } from '../drivers/driver';
@@ -5,12 +6,14 @@ import { Emitter, type Event } from '../drivers/event';
 import type { Disposable } from '../drivers/disposable';
 import { plan } from './agent.planner';
 import { execute, type ExecContext } from './agent.executor';
-import { AgentStateStore, type PersistedDeployment } from './agent-state.store';
+import { AgentStateStore, type InstanceInfo, type PersistedDeployment } from './agent-state.store';
+import { AZIOT_SOCKET_PATHS, findAziotSockets } from './aziot-sockets';
 import type { SecretBox } from '../secrets/secret-box';
 import type { RuntimeContext } from './container-spec';
 import { deploymentFrom, type Deployment } from './desired-state';
 import { IOT_EDGE_RESTART_SETTINGS, type AgentMemory, type DesiredState, type ObservedModule, type RestartSettings } from './model';
 import { observe, ObservationCache } from './observe';
+import { adoptableFrom, foreignRuntimeEvidence, isManaged, type OwnershipContext } from './ownership';
 import { DEPLOYMENT_STATUS, moduleRuntimeStatus, type DeploymentStatusCode } from './reported';
 import { RetryTracker } from './retry-tracker';
 import { describeStep, type PlannedStep } from './steps';
@@ -35,6 +38,22 @@ export interface AgentOptions {
   readonly prepareModules?: (names: readonly string[]) => Promise<Result<Record<string, string>>>;
   /** Seals the persisted deployment (it can hold registry passwords). */
   readonly secrets?: SecretBox;
+  /** Where the real IoT Edge runtime's sockets would be (default AZIOT_SOCKET_PATHS); a sign that it runs here. */
+  readonly aziotSocketPaths?: readonly string[];
+}
+
+export interface ApplyOptions {
+  /** Apply although a real IoT Edge runtime uses this engine (its containers are still never touched). */
+  readonly overrideForeignRuntime?: boolean;
+}
+
+export interface PreviewResult {
+  readonly plan: PlannedStep[];
+  readonly deployment: Deployment;
+  /** Containers with IoT Edge's labels that this Gatehouse does not manage, and will not touch. */
+  readonly notManaged: readonly ObservedModule[];
+  /** Signs of a real IoT Edge runtime on this engine (see ownership.ts); apply refuses without an override. */
+  readonly foreignRuntime: readonly string[];
 }
 
 export interface ApplyResult {
@@ -63,11 +82,23 @@ export class Agent implements Disposable {
   private readonly changed = new Emitter<AgentSnapshot>();
   readonly onDidChange: Event<AgentSnapshot> = this.changed.event;
 
+  private instance: Promise<InstanceInfo> | undefined;
+  private instanceInfo: InstanceInfo | undefined;
   private persisted: PersistedDeployment | undefined;
   private deployment: Deployment | undefined;
   private previous: DesiredState | undefined;
   private memory: AgentMemory = {};
-  private snapshot: AgentSnapshot = { state: { state: 'idle' }, version: 0, appliedAt: undefined, modules: [], lastPlan: [], lastDesiredStatus: { code: DEPLOYMENT_STATUS.unknown, description: '' }, observed: [] };
+  private snapshot: AgentSnapshot = {
+    state: { state: 'idle' },
+    version: 0,
+    appliedAt: undefined,
+    modules: [],
+    lastPlan: [],
+    lastDesiredStatus: { code: DEPLOYMENT_STATUS.unknown, description: '' },
+    observed: [],
+    notManaged: [],
+    foreignRuntime: [],
+  };
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -83,6 +114,7 @@ export class Agent implements Disposable {
 
   /** Loads the persisted deployment and starts the loop. A restarted agent adopts its running containers. */
   async start(): Promise<void> {
+    await this.ownInstance();
     this.persisted = await this.store.loadDeployment();
     this.memory = await this.store.loadMemory();
     if (this.persisted) {
@@ -114,6 +146,22 @@ export class Agent implements Disposable {
     return this.snapshot;
   }
 
+  /** This data folder's Gatehouse instance (created on first use): the owner label of every container it creates. */
+  async ownInstance(): Promise<InstanceInfo> {
+    this.instance ??= this.store.loadOrCreateInstance(this.now).then((info) => (this.instanceInfo = info));
+    return this.instance;
+  }
+
+  /** Which containers are ours: this instance's label, or (migration) this data folder's persisted deployments. */
+  private async ownership(): Promise<OwnershipContext> {
+    const { id } = await this.ownInstance();
+    return { instanceId: id, adoptable: adoptableFrom(this.deployment?.modules, this.previous?.modules) };
+  }
+
+  private async foreignRuntime(observed: readonly ObservedModule[]): Promise<string[]> {
+    return foreignRuntimeEvidence(observed, await findAziotSockets(this.options.aziotSocketPaths ?? AZIOT_SOCKET_PATHS));
+  }
+
   get desiredDeployment(): Deployment | undefined {
     return this.deployment;
   }
@@ -123,10 +171,10 @@ export class Agent implements Disposable {
   }
 
   /** Validate, then plan against what runs now, without changing anything. */
-  async preview(text: string, fileName = 'deployment.json'): Promise<Result<{ plan: PlannedStep[]; deployment: Deployment }>> {
+  async preview(text: string, fileName = 'deployment.json'): Promise<Result<PreviewResult>> {
     const checked = this.check(text, fileName);
     if (!checked.ok) return checked;
-    const observed = await observe(this.options.driver);
+    const observed = await observe(this.options.driver, await this.ownership());
     if (!observed.ok) return observed;
     const steps = plan({
       desired: { version: this.snapshot.version + 1, modules: checked.value.modules },
@@ -136,17 +184,36 @@ export class Agent implements Disposable {
       now: this.now(),
       settings: this.settings,
     });
-    return ok({ plan: steps, deployment: checked.value });
+    const notManaged = observed.value.filter((o) => !isManaged(o.owner)).sort((a, b) => a.name.localeCompare(b.name));
+    return ok({ plan: steps, deployment: checked.value, notManaged, foreignRuntime: await this.foreignRuntime(observed.value) });
   }
 
-  /** Refuses an invalid deployment whole; otherwise persists it atomically and reconciles towards it. */
-  async apply(text: string, fileName = 'deployment.json'): Promise<Result<ApplyResult>> {
+  /**
+   * Refuses an invalid deployment whole, and refuses to run beside a real IoT Edge runtime unless
+   * `overrideForeignRuntime`; otherwise persists it atomically and reconciles towards it.
+   */
+  async apply(text: string, fileName = 'deployment.json', options: ApplyOptions = {}): Promise<Result<ApplyResult>> {
     const preview = await this.preview(text, fileName);
     if (!preview.ok && preview.error.code !== 'ENGINE_UNAVAILABLE') return preview;
     const checked = preview.ok ? ok(preview.value.deployment) : this.check(text, fileName);
     if (!checked.ok) return checked;
+    // Without the engine only the sockets can tell; its containers are checked again at the next apply.
+    const foreignRuntime = preview.ok ? preview.value.foreignRuntime : await this.foreignRuntime([]);
+    if (foreignRuntime.length && !options.overrideForeignRuntime) {
+      return fail(
+        'CONFLICT',
+        `A real IoT Edge runtime uses this engine (${foreignRuntime.join(', ')}); nothing was applied. Gatehouse never touches its containers, but its modules would run beside that gateway's. Apply with the explicit override (\`--override-foreign-runtime\`) to do it anyway.`,
+        { reason: 'foreign-runtime', foreignRuntime },
+      );
+    }
     const version = (this.persisted?.version ?? 0) + 1;
-    const next: PersistedDeployment = { version, appliedAt: new Date(this.now()).toISOString(), deployment: text, previousDeployment: this.persisted?.deployment };
+    const next: PersistedDeployment = {
+      version,
+      appliedAt: new Date(this.now()).toISOString(),
+      deployment: text,
+      previousDeployment: this.persisted?.deployment,
+      ...(foreignRuntime.length ? { overrideForeignRuntime: true } : {}),
+    };
     await this.store.saveDeployment(next);
     this.previous = this.deployment ? { version: version - 1, modules: this.deployment.modules } : undefined;
     this.persisted = next;
@@ -197,19 +264,25 @@ export class Agent implements Disposable {
   }
 
   private async reconcile(): Promise<void> {
-    if (!this.deployment || !this.persisted) return;
-    const version = this.persisted.version;
-    const observed = await observe(this.options.driver, this.cache);
-    if (!observed.ok) {
-      this.publish({ state: 'engineUnavailable', reason: observed.error.message }, this.snapshot.observed, this.snapshot.lastPlan, this.snapshot.lastDesiredStatus);
+    const ownership = await this.ownership();
+    const observed = await observe(this.options.driver, ownership, this.cache);
+    if (!this.deployment || !this.persisted) {
+      // Nothing to apply: still show what runs on the engine that is not ours.
+      if (observed.ok) this.publish(this.snapshot.state, observed.value, this.snapshot.lastPlan, this.snapshot.lastDesiredStatus, await this.foreignRuntime(observed.value));
       return;
     }
+    const version = this.persisted.version;
+    if (!observed.ok) {
+      this.publish({ state: 'engineUnavailable', reason: observed.error.message }, [...this.snapshot.observed, ...this.snapshot.notManaged], this.snapshot.lastPlan, this.snapshot.lastDesiredStatus, this.snapshot.foreignRuntime);
+      return;
+    }
+    const foreignRuntime = await this.foreignRuntime(observed.value);
     let generationIds: Record<string, string> = {};
     if (this.options.prepareModules) {
       const prepared = await this.options.prepareModules(this.deployment.modules.map((m) => m.name));
       if (!prepared.ok) {
         const reason = `Module identities could not be prepared: ${prepared.error.message}`;
-        this.publish({ state: 'failing', version, reason }, observed.value, this.snapshot.lastPlan, { code: DEPLOYMENT_STATUS.failed, description: reason });
+        this.publish({ state: 'failing', version, reason }, observed.value, this.snapshot.lastPlan, { code: DEPLOYMENT_STATUS.failed, description: reason }, foreignRuntime);
         return;
       }
       generationIds = prepared.value;
@@ -220,16 +293,22 @@ export class Agent implements Disposable {
     const actionable = steps.filter((s) => s.step.kind !== 'wait');
     let status: { code: DeploymentStatusCode; description: string } = { code: DEPLOYMENT_STATUS.successful, description: '' };
     if (actionable.length) {
-      this.publish({ state: 'reconciling', version }, observed.value, steps.map(describeStep), this.snapshot.lastDesiredStatus);
+      this.publish({ state: 'reconciling', version }, observed.value, steps.map(describeStep), this.snapshot.lastDesiredStatus, foreignRuntime);
       const failure = await this.run(steps, generationIds, (step, done, detail) =>
-        this.publish({ state: 'reconciling', version, step: detail ?? step, done, total: actionable.length }, observed.value, steps.map(describeStep), this.snapshot.lastDesiredStatus),
+        this.publish({ state: 'reconciling', version, step: detail ?? step, done, total: actionable.length }, observed.value, steps.map(describeStep), this.snapshot.lastDesiredStatus, foreignRuntime),
       );
       if (failure) status = { code: DEPLOYMENT_STATUS.failed, description: failure };
       this.previous = desired;
     }
-    const after = actionable.length ? await observe(this.options.driver, this.cache) : observed;
+    const after = actionable.length ? await observe(this.options.driver, ownership, this.cache) : observed;
     const final = after.ok ? after.value : observed.value;
-    this.publish(status.code === DEPLOYMENT_STATUS.successful ? { state: 'converged', version } : { state: 'failing', version, reason: status.description }, final, actionable.length ? steps.map(describeStep) : this.snapshot.lastPlan, status);
+    this.publish(
+      status.code === DEPLOYMENT_STATUS.successful ? { state: 'converged', version } : { state: 'failing', version, reason: status.description },
+      final,
+      actionable.length ? steps.map(describeStep) : this.snapshot.lastPlan,
+      status,
+      foreignRuntime,
+    );
   }
 
   /** Executes steps in order; a failed step is retried on a later pass with backoff. Returns the failure, if any. */
@@ -243,7 +322,7 @@ export class Agent implements Disposable {
     let done = 0;
     const ctx: ExecContext = {
       driver: this.options.driver,
-      runtime: { ...this.options.runtime, generationIds: { ...this.options.runtime.generationIds, ...generationIds } },
+      runtime: { ...this.effectiveRuntime, generationIds: { ...this.options.runtime.generationIds, ...generationIds } },
       now: this.now,
       stopTimeoutSeconds: this.options.stopTimeoutSeconds ?? 10,
       registryCredentials: this.deployment?.registryCredentials ?? [],
@@ -288,7 +367,10 @@ export class Agent implements Disposable {
     return failure;
   }
 
-  private publish(state: AgentState, observed: readonly ObservedModule[], lastPlan: readonly string[], lastDesiredStatus: AgentSnapshot['lastDesiredStatus']): void {
+  /** `all`: every observed container; the snapshot splits them into managed (`observed`) and `notManaged`. */
+  private publish(state: AgentState, all: readonly ObservedModule[], lastPlan: readonly string[], lastDesiredStatus: AgentSnapshot['lastDesiredStatus'], foreignRuntime: readonly string[]): void {
+    const observed = all.filter((o) => isManaged(o.owner));
+    const notManaged = all.filter((o) => !isManaged(o.owner)).sort((a, b) => a.name.localeCompare(b.name));
     const byName = new Map(observed.map((o) => [o.name, o]));
     const modules: ModuleRow[] = (this.deployment?.modules ?? []).map((m) => {
       const o = byName.get(m.name);
@@ -307,7 +389,7 @@ export class Agent implements Disposable {
         startupOrder: m.startupOrder,
       };
     });
-    const next: AgentSnapshot = { state, version: this.persisted?.version ?? 0, appliedAt: this.persisted?.appliedAt, modules, lastPlan, lastDesiredStatus, observed };
+    const next: AgentSnapshot = { state, version: this.persisted?.version ?? 0, appliedAt: this.persisted?.appliedAt, modules, lastPlan, lastDesiredStatus, observed, notManaged, foreignRuntime };
     if (JSON.stringify(next) === JSON.stringify(this.snapshot)) return;
     this.snapshot = next;
     this.changed.fire(next);
@@ -333,9 +415,10 @@ export class Agent implements Disposable {
     }).catch((error: unknown) => ({ status: 500, payload: { message: (error as Error).message } }));
   }
 
-  /** The runtime context containers get, with the generation ids of the last prepared identities. */
+  /** The runtime context containers get: the generation ids of the last prepared identities, this instance's labels. */
   get effectiveRuntime(): RuntimeContext {
-    return { ...this.options.runtime, generationIds: { ...this.options.runtime.generationIds, ...this.generationIds } };
+    const instance = this.instanceInfo ? { id: this.instanceInfo.id, dataDir: resolve(this.options.dataDir) } : undefined;
+    return { ...this.options.runtime, generationIds: { ...this.options.runtime.generationIds, ...this.generationIds }, ...(instance ? { instance } : {}) };
   }
 
   get restartMemory(): AgentMemory {

@@ -80,4 +80,21 @@ describe('containerSpec', () => {
     containerSpec(m, ctx);
     expect(m.createOptions).toEqual({ HostConfig: { Binds: ['/a:/a'] } });
   });
+
+  it("labels the container with this instance's ownership labels, which a deployment's createOptions cannot set or forge", () => {
+    const forged = { Labels: { 'io.gatehouse.instance': 'someone-else', 'io.gatehouse.data-dir': '/elsewhere', 'net.azure-devices.edge.owner': 'me', mine: 'kept' } };
+    const owned = containerSpec(module({ createOptions: forged }), { ...ctx, instance: { id: 'i-1', dataDir: '/data' } });
+    expect(owned.Labels).toEqual({
+      mine: 'kept',
+      'net.azure-devices.edge.owner': 'Microsoft.Azure.Devices.Edge.Agent',
+      'net.azure-devices.edge.original-image': 'local/temp:1',
+      'io.gatehouse.config-hash': 'h1',
+      'io.gatehouse.instance': 'i-1',
+      'io.gatehouse.data-dir': '/data',
+    });
+    // Without an instance (as Gatehouse before instance labels): no ownership label, and no forged one either.
+    const unowned = containerSpec(module({ createOptions: forged }), ctx).Labels as Record<string, string>;
+    expect(unowned['io.gatehouse.instance']).toBeUndefined();
+    expect(unowned['io.gatehouse.data-dir']).toBeUndefined();
+  });
 });

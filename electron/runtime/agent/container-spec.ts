@@ -1,4 +1,4 @@
-import { CONFIG_HASH_LABEL, ORIGINAL_IMAGE_LABEL, OWNER_LABEL, OWNER_VALUE, type DesiredModule } from './model';
+import { CONFIG_HASH_LABEL, DATA_DIR_LABEL, INSTANCE_LABEL, ORIGINAL_IMAGE_LABEL, OWNER_LABEL, OWNER_VALUE, type DesiredModule } from './model';
 
 /** What the runtime knows about this device that goes into every container (EDGE-CONTRACTS.md §2.2, §3.5). */
 export interface RuntimeContext {
@@ -17,6 +17,8 @@ export interface RuntimeContext {
   readonly runtimeLogLevel: string;
   /** aziot-edged's allow_elevated_docker_permissions; when false, Privileged and CapAdd are scrubbed. */
   readonly allowElevatedDockerPermissions: boolean;
+  /** The Gatehouse instance that creates the containers (the agent fills it in): its ownership labels. */
+  readonly instance?: { readonly id: string; readonly dataDir: string };
 }
 
 type Json = Record<string, unknown>;
@@ -71,15 +73,18 @@ export function containerSpec(module: DesiredModule, ctx: RuntimeContext): Json 
     else options.NetworkingConfig = { EndpointsConfig: { [ctx.network]: {} } };
   }
 
+  // Ownership labels are ours to write: a deployment cannot claim (or disown) a container through createOptions.
+  const { [INSTANCE_LABEL]: _instance, [DATA_DIR_LABEL]: _dataDir, ...userLabels } = (options.Labels as Record<string, string> | undefined) ?? {};
   return {
     ...options,
     Image: module.image,
     Env: [...env.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`),
     Labels: {
-      ...((options.Labels as Record<string, string> | undefined) ?? {}),
+      ...userLabels,
       [OWNER_LABEL]: OWNER_VALUE,
       [ORIGINAL_IMAGE_LABEL]: module.image,
       [CONFIG_HASH_LABEL]: module.configHash,
+      ...(ctx.instance ? { [INSTANCE_LABEL]: ctx.instance.id, [DATA_DIR_LABEL]: ctx.instance.dataDir } : {}),
     },
     HostConfig: hostConfig,
   };

@@ -18,6 +18,27 @@ export const OWNER_VALUE = 'Microsoft.Azure.Devices.Edge.Agent';
 export const ORIGINAL_IMAGE_LABEL = 'net.azure-devices.edge.original-image';
 /** Gatehouse's own label: a hash of everything in the desired module that requires a recreate when it changes. */
 export const CONFIG_HASH_LABEL = 'io.gatehouse.config-hash';
+/** Gatehouse's ownership label: the id of the Gatehouse instance (one per data folder) that created the container. */
+export const INSTANCE_LABEL = 'io.gatehouse.instance';
+/** The data folder of that instance, so that another Gatehouse can say whose container it is. */
+export const DATA_DIR_LABEL = 'io.gatehouse.data-dir';
+
+/**
+ * Whose container this is, among those carrying IoT Edge's owner label (see ownership.ts):
+ * - `this`: created by this Gatehouse instance (its instance label);
+ * - `adopted`: created by an earlier Gatehouse version on this data folder (no instance label yet), recognised
+ *   from this data folder's persisted deployment (same name and configuration hash);
+ * - `gatehouse`: another Gatehouse instance's (its instance label, and data folder when it said so);
+ * - `earlier-gatehouse`: a Gatehouse created it before instance labels existed, and it is not recognisably ours;
+ * - `iot-edge`: IoT Edge's labels only: the real IoT Edge runtime (or something imitating it).
+ * Only `this` and `adopted` are managed: everything else is shown, never stopped, removed or recreated.
+ */
+export type ContainerOwner =
+  | { readonly kind: 'this' }
+  | { readonly kind: 'adopted' }
+  | { readonly kind: 'gatehouse'; readonly instanceId: string; readonly dataDir: string | undefined }
+  | { readonly kind: 'earlier-gatehouse' }
+  | { readonly kind: 'iot-edge' };
 
 export interface DesiredModule {
   readonly name: string;
@@ -40,17 +61,26 @@ export interface DesiredState {
   readonly modules: readonly DesiredModule[];
 }
 
-export interface ObservedModule {
+/** A container with IoT Edge's owner label, as the driver shows it, before ownership is decided. */
+export interface ObservedContainer {
   readonly name: string;
   readonly containerId: string;
   readonly image: string;
   readonly configHash: string | undefined;
+  /** INSTANCE_LABEL and DATA_DIR_LABEL, when present. */
+  readonly instanceLabel: string | undefined;
+  readonly dataDirLabel: string | undefined;
   readonly raw: RawStatus;
   readonly exitCode: number;
   readonly statusDescription: string;
   /** ISO times; undefined when the container never started / never exited. */
   readonly startedAt: string | undefined;
   readonly finishedAt: string | undefined;
+}
+
+/** An observed container and whose it is. */
+export interface ObservedModule extends ObservedContainer {
+  readonly owner: ContainerOwner;
 }
 
 export interface RestartStats {

@@ -1,6 +1,7 @@
 import { ok, type Result } from '../../../shared/errors';
 import type { ContainerDetails, ContainerDriver } from '../drivers/driver';
-import { CONFIG_HASH_LABEL, ORIGINAL_IMAGE_LABEL, OWNER_LABEL, OWNER_VALUE, type ObservedModule, type RawStatus } from './model';
+import { CONFIG_HASH_LABEL, DATA_DIR_LABEL, INSTANCE_LABEL, ORIGINAL_IMAGE_LABEL, OWNER_LABEL, OWNER_VALUE, type ObservedContainer, type ObservedModule, type RawStatus } from './model';
+import { withOwners, type OwnershipContext } from './ownership';
 
 /** Docker state → IoT Edge raw module status (edgelet `runtime_state`, EDGE-CONTRACTS.md §3.2). */
 export function rawStatus(details: Pick<ContainerDetails, 'state' | 'exitCode'>): RawStatus {
@@ -21,12 +22,14 @@ export function rawStatus(details: Pick<ContainerDetails, 'state' | 'exitCode'>)
   }
 }
 
-export function observedFrom(details: ContainerDetails): ObservedModule {
+export function observedFrom(details: ContainerDetails): ObservedContainer {
   return {
     name: details.name,
     containerId: details.id,
     image: details.labels[ORIGINAL_IMAGE_LABEL] ?? details.image,
     configHash: details.labels[CONFIG_HASH_LABEL],
+    instanceLabel: details.labels[INSTANCE_LABEL],
+    dataDirLabel: details.labels[DATA_DIR_LABEL],
     raw: rawStatus(details),
     exitCode: details.exitCode ?? 0,
     statusDescription: details.error || details.status,
@@ -40,14 +43,14 @@ export function observedFrom(details: ContainerDetails): ObservedModule {
  * an idle reconcile is then one list call instead of one inspect per module.
  */
 export class ObservationCache {
-  private readonly entries = new Map<string, { readonly state: string; readonly module: ObservedModule }>();
+  private readonly entries = new Map<string, { readonly state: string; readonly module: ObservedContainer }>();
 
-  get(id: string, state: string): ObservedModule | undefined {
+  get(id: string, state: string): ObservedContainer | undefined {
     const entry = this.entries.get(id);
     return entry?.state === state ? entry.module : undefined;
   }
 
-  set(id: string, state: string, module: ObservedModule): void {
+  set(id: string, state: string, module: ObservedContainer): void {
     this.entries.set(id, { state, module });
   }
 
@@ -62,13 +65,14 @@ export class ObservationCache {
 }
 
 /**
- * The modules the agent owns, as the engine shows them now. Containers without IoT Edge's owner label are
- * invisible to the agent and never touched.
+ * Every container with IoT Edge's owner label, as the engine shows it now, with whose it is (`ownership.ts`): the
+ * agent manages only its own, and shows the others as not managed here. Containers without IoT Edge's owner label
+ * are invisible to the agent.
  */
-export async function observe(driver: ContainerDriver, cache?: ObservationCache): Promise<Result<ObservedModule[]>> {
+export async function observe(driver: ContainerDriver, ownership: OwnershipContext, cache?: ObservationCache): Promise<Result<ObservedModule[]>> {
   const list = await driver.listContainers({ all: true, labels: { [OWNER_LABEL]: OWNER_VALUE } });
   if (!list.ok) return list;
-  const observed: ObservedModule[] = [];
+  const observed: ObservedContainer[] = [];
   for (const summary of list.value) {
     const cached = cache?.get(summary.id, summary.state);
     if (cached) {
@@ -83,5 +87,5 @@ export async function observe(driver: ContainerDriver, cache?: ObservationCache)
     } else if (details.error.code !== 'NOT_FOUND') return details; // NOT_FOUND: removed between list and inspect
   }
   cache?.retain(new Set(list.value.map((c) => c.id)));
-  return ok(observed);
+  return ok(withOwners(observed, ownership));
 }

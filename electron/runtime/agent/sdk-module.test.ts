@@ -8,7 +8,7 @@ import { NODE_BASE_IMAGE, newRunId, removeTestResources, requireEngine, requireT
 import { EdgeSecurity } from '../workload/edge-security';
 import { verifySasToken } from '../workload/sas-token';
 import { Agent } from './agent';
-import { testDeployment, TEST_RUNTIME } from './agent.test-util';
+import { BESIDE_TEST_LOOKALIKES, testDeployment, TEST_RUNTIME } from './agent.test-util';
 
 const REPO = resolve(__dirname, '../../..');
 const runId = newRunId();
@@ -41,7 +41,7 @@ describe('a module written with azure-iot-device, run by the agent in a containe
           createOptions: { HostConfig: { Binds: [`${REPO}/node_modules:/app/node_modules:ro`, `${REPO}/resources/samples/sdk-probe/probe.js:/app/probe.js:ro`] } },
         },
       });
-      unwrap(await agent.apply(deployment), 'apply');
+      unwrap(await agent.apply(deployment, undefined, BESIDE_TEST_LOOKALIKES), 'apply');
       await agent.settled();
       const output = await waitFor(
         'the probe to print its result',
@@ -100,7 +100,7 @@ setInterval(() => {
     try {
       await agent.start();
       unwrap(
-        await agent.apply(testDeployment(runId, { [name]: { image: NODE_BASE_IMAGE, restartPolicy: 'never', cmd: ['node', '/app/poll.js'], createOptions: { HostConfig: { Binds: [`${poll}:/app/poll.js:ro`] } } } })),
+        await agent.apply(testDeployment(runId, { [name]: { image: NODE_BASE_IMAGE, restartPolicy: 'never', cmd: ['node', '/app/poll.js'], createOptions: { HostConfig: { Binds: [`${poll}:/app/poll.js:ro`] } } } }), undefined, BESIDE_TEST_LOOKALIKES),
         'apply',
       );
       await agent.settled();

@@ -8,7 +8,7 @@ import { NODE_BASE_IMAGE, newRunId, removeTestResources, requireEngine, requireT
 import { EdgeSecurity } from '../workload/edge-security';
 import { listeningTcpPorts } from '../workload/workload.test-util';
 import { Agent } from './agent';
-import { testDeployment, TEST_RUNTIME } from './agent.test-util';
+import { BESIDE_TEST_LOOKALIKES, testDeployment, TEST_RUNTIME } from './agent.test-util';
 
 /**
  * Issue 9: a module must not get signatures or server certificates for another module. A module container, run by
@@ -107,7 +107,7 @@ describe('a module container cannot act for another module through the workload 
           createOptions: { HostConfig: { Binds: [`${probe}:/app/probe.js:ro`] } },
         },
       });
-      unwrap(await agent.apply(deployment), 'apply');
+      unwrap(await agent.apply(deployment, undefined, BESIDE_TEST_LOOKALIKES), 'apply');
       await agent.settled();
       expect((await docker.getContainer(prober).inspect()).HostConfig.NetworkMode).toBe('host');
       const output = await waitFor(

@@ -1,6 +1,8 @@
 import {
+  Badge,
   Body1,
   Button,
+  Checkbox,
   Dialog,
   DialogActions,
   DialogBody,
@@ -14,13 +16,15 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useApplyStore } from './apply-store';
+import { planSummary } from './format';
 import { useRuntimeActions } from './queries';
 
 const useStyles = makeStyles({
   surface: { width: '720px', maxWidth: '92vw' },
   steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+  badge: { marginRight: tokens.spacingHorizontalS, fontFamily: tokens.fontFamilyBase },
   problems: { margin: 0, paddingLeft: tokens.spacingHorizontalL, fontSize: tokens.fontSizeBase200 },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
 });
@@ -32,7 +36,11 @@ interface Diagnostic {
   readonly message: string;
 }
 
-/** Plan preview before apply: validate, show the steps in order, then apply (or show where the manifest is wrong). */
+/**
+ * Plan preview before apply: validate, show the steps in order (destructive ones marked), say which containers
+ * on the engine are not managed here, then apply (or show where the manifest is wrong). Beside a real IoT Edge
+ * runtime, Apply stays disabled until the user ticks the explicit override.
+ */
 export function ApplyDialog() {
   const styles = useStyles();
   const pending = useApplyStore((s) => s.pending);
@@ -40,15 +48,20 @@ export function ApplyDialog() {
   const { preview, apply } = useRuntimeActions();
   const { mutate: runPreview, reset: resetPreview } = preview;
   const { reset: resetApply } = apply;
+  const [override, setOverride] = useState(false);
 
   useEffect(() => {
     resetApply();
+    setOverride(false);
     if (pending) runPreview(pending);
     else resetPreview();
   }, [pending, runPreview, resetPreview, resetApply]);
 
   const error = (preview.error ?? apply.error) as (Error & { code?: string; details?: { diagnostics?: Diagnostic[] } }) | null;
   const steps = preview.data?.steps ?? [];
+  const notManaged = preview.data?.notManaged ?? [];
+  const foreignRuntime = preview.data?.foreignRuntime ?? [];
+  const blockedByForeignRuntime = foreignRuntime.length > 0 && !override;
   return (
     <Dialog open={pending !== undefined} onOpenChange={(_e, d) => !d.open && close()}>
       <DialogSurface className={styles.surface} data-testid="apply-dialog">
@@ -74,12 +87,42 @@ export function ApplyDialog() {
             )}
             {preview.isSuccess && !apply.isSuccess && (
               <>
-                <Body1>{steps.length ? `The agent will run ${steps.length} step(s), in this order:` : 'Everything already runs as this deployment says: nothing to do.'}</Body1>
+                {foreignRuntime.length > 0 && (
+                  <MessageBar intent="warning" data-testid="plan-foreign-runtime">
+                    <MessageBarBody>
+                      A real IoT Edge runtime uses this engine ({foreignRuntime.join(', ')}). Gatehouse never touches its containers, but its modules would
+                      run beside that gateway&apos;s.
+                      <Checkbox checked={override} onChange={(_e, d) => setOverride(d.checked === true)} label="Apply anyway, beside that runtime" data-testid="apply-override-foreign" />
+                    </MessageBarBody>
+                  </MessageBar>
+                )}
+                <Body1 data-testid="plan-summary">{planSummary(steps)}</Body1>
                 <ol className={styles.steps} data-testid="plan-steps">
                   {steps.map((s) => (
-                    <li key={s.id}>{s.description}</li>
+                    <li key={s.id} data-destructive={s.destructive || undefined}>
+                      {s.destructive && (
+                        <Badge className={styles.badge} appearance="tint" color="danger" size="small">
+                          destructive
+                        </Badge>
+                      )}
+                      {s.description}
+                    </li>
                   ))}
                 </ol>
+                {notManaged.length > 0 && (
+                  <MessageBar intent="info" data-testid="plan-not-managed">
+                    <MessageBarBody>
+                      Not managed here, and left alone: containers with IoT Edge&apos;s labels that this Gatehouse did not create.
+                      <ul className={styles.problems}>
+                        {notManaged.map((c) => (
+                          <li key={c.containerId}>
+                            {c.name} ({c.state}) — {c.apparentOwner}
+                          </li>
+                        ))}
+                      </ul>
+                    </MessageBarBody>
+                  </MessageBar>
+                )}
                 {(preview.data?.notes.length ?? 0) > 0 && (
                   <MessageBar intent="info" data-testid="plan-notes">
                     <MessageBarBody>
@@ -105,7 +148,12 @@ export function ApplyDialog() {
           <DialogActions>
             <Button onClick={close}>{apply.isSuccess ? 'Close' : 'Cancel'}</Button>
             {!apply.isSuccess && (
-              <Button appearance="primary" disabled={!preview.isSuccess || apply.isPending} onClick={() => pending && apply.mutate(pending)} data-testid="apply-confirm">
+              <Button
+                appearance="primary"
+                disabled={!preview.isSuccess || apply.isPending || blockedByForeignRuntime}
+                onClick={() => pending && apply.mutate({ ...pending, ...(override ? { overrideForeignRuntime: true } : {}) })}
+                data-testid="apply-confirm"
+              >
                 Apply
               </Button>
             )}

@@ -77,6 +77,14 @@ export function RuntimePage() {
           <MessageBarBody>{data.engine.reason} The agent resumes when the engine answers again.</MessageBarBody>
         </MessageBar>
       )}
+      {data && data.foreignRuntime.length > 0 && (
+        <MessageBar intent="warning" data-testid="runtime-foreign-runtime">
+          <MessageBarBody>
+            A real IoT Edge runtime uses this engine ({data.foreignRuntime.join(', ')}). Gatehouse never touches its containers; applying a deployment needs an
+            explicit override.
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {data?.agent.state === 'failing' && (
         <MessageBar intent="warning">
           <MessageBarBody>{data.agent.reason}</MessageBarBody>
@@ -90,6 +98,21 @@ export function RuntimePage() {
           <Body1 className={styles.empty}>No deployment applied yet. Apply a deployment file, or open one in Manifests and apply it from there.</Body1>
         )}
       </Card>
+      {data && data.notManaged.length > 0 && (
+        <Card>
+          <CardHeader
+            header={<Subtitle2 as="h2">Not managed here</Subtitle2>}
+            description={<Caption1>Containers on this engine with IoT Edge&apos;s labels that this Gatehouse did not create. Shown read-only; never stopped, removed or recreated.</Caption1>}
+          />
+          <ul className={styles.plan} data-testid="not-managed">
+            {data.notManaged.map((c) => (
+              <li key={c.containerId}>
+                {c.name} ({c.state}, {c.image}) — {c.apparentOwner}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
       {data && data.lastPlan.length > 0 && (
         <Card>
           <CardHeader header={<Subtitle2 as="h2">Last plan</Subtitle2>} description={<Caption1>The steps of the agent's last reconcile that changed something, in order.</Caption1>} />

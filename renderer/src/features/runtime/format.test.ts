@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortTime, statusTone, uptime } from './format';
+import { planSummary, shortTime, statusTone, uptime } from './format';
 
 describe('runtime formatting', () => {
   const now = Date.parse('2026-11-27T12:00:00Z');
@@ -13,4 +13,11 @@ describe('runtime formatting', () => {
   it('has no uptime when not running', () => expect(uptime({ runtimeStatus: 'backoff', startedAt: '2026-11-27T11:00:00Z' }, now)).toBe('—'));
   it("shows IoT Edge's DateTime.MinValue as unknown", () => expect(shortTime('0001-01-01T00:00:00Z')).toBe('—'));
   it('tones statuses', () => expect(['running', 'backoff', 'failed', 'stopped'].map((s) => statusTone(s as never))).toEqual(['success', 'warning', 'danger', 'subtle']));
+
+  it.each([
+    [[], 'Everything already runs as this deployment says: nothing to do.'],
+    [[{ destructive: false }, { destructive: false }], 'The agent will run 2 step(s), in this order:'],
+    [[{ destructive: true }, { destructive: false }], 'The agent will run 2 step(s), in this order: 1 of them is destructive (they stop or delete containers).'],
+    [[{ destructive: true }, { destructive: true }, { destructive: false }], 'The agent will run 3 step(s), in this order: 2 of them are destructive (they stop or delete containers).'],
+  ])('summarises a plan of %j', (steps, expected) => expect(planSummary(steps)).toBe(expected));
 });

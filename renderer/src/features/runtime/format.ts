@@ -1,4 +1,4 @@
-import type { ModuleRow } from '../../../../shared/ipc/runtime.contract';
+import type { ModuleRow, PlanStep } from '../../../../shared/ipc/runtime.contract';
 
 /** "3 h 12 min", "45 s": how long a running module has been up. */
 export function uptime(row: Pick<ModuleRow, 'runtimeStatus' | 'startedAt'>, now: number): string {
@@ -38,4 +38,12 @@ export function statusTone(status: ModuleRow['runtimeStatus']): Tone {
     case 'unknown':
       return 'informative';
   }
+}
+
+/** The line above the plan preview: how many steps, and how many of them stop or delete containers. */
+export function planSummary(steps: readonly Pick<PlanStep, 'destructive'>[]): string {
+  if (!steps.length) return 'Everything already runs as this deployment says: nothing to do.';
+  const destructive = steps.filter((s) => s.destructive).length;
+  const warning = destructive ? ` ${destructive} of them ${destructive === 1 ? 'is' : 'are'} destructive (they stop or delete containers).` : '';
+  return `The agent will run ${steps.length} step(s), in this order:${warning}`;
 }
