@@ -103,12 +103,19 @@ function quoted(text: string, i: number, quote: string): [number, boolean] {
   return [j - i, false];
 }
 
+/** `word` (upper case when `caseInsensitive`) at `i`, compared in place: this runs at every position. */
 function keyword(text: string, i: number, word: string, caseInsensitive: boolean): number {
-  const slice = text.slice(i, i + word.length);
-  return (caseInsensitive ? slice.toUpperCase() === word : slice === word) ? word.length : 0;
+  if (i + word.length > text.length) return 0;
+  for (let k = 0; k < word.length; k++) {
+    let c = text.charCodeAt(i + k);
+    if (caseInsensitive && c >= 97 && c <= 122) c -= 32;
+    if (c !== word.charCodeAt(k)) return 0;
+  }
+  return word.length;
 }
 
-type Rule = readonly [TokenKind, (text: string, i: number) => number];
+/** `lastClose`: offset of the last `*\/` in the text (-1 when none), so that an unclosed `/*` costs nothing. */
+type Rule = readonly [TokenKind, (text: string, i: number, lastClose: number) => number];
 const lit = (s: string) => (text: string, i: number) => (text.startsWith(s, i) ? s.length : 0);
 const kw = (s: string) => (text: string, i: number) => keyword(text, i, s, true);
 const lower = (s: string) => (text: string, i: number) => keyword(text, i, s, false);
@@ -130,33 +137,54 @@ const RULES: readonly Rule[] = [
   ['ID', (t, i) => run(t, i, ID_EXCLUDED)],
   ['QUERY_PATH', (t, i) => run(t, i, QUERY_PATH_EXCLUDED)],
   ['WS', (t, i) => { let j = i; while (isWs(t[j])) j++; return j - i; }],
-  ['COMMENT', (t, i) => { if (!t.startsWith('/*', i)) return 0; const close = t.indexOf('*/', i + 2); return close < 0 ? 0 : close + 2 - i; }],
+  ['COMMENT', (t, i, lastClose) => { if (lastClose < i + 2 || !t.startsWith('/*', i)) return 0; return t.indexOf('*/', i + 2) + 2 - i; }],
 ];
 
 /**
- * Splits `text` into tokens. WS and COMMENT tokens (ANTLR's skip / hidden channel) are dropped; the list always
- * ends with an EOF token. Never fails: characters no rule accepts become UNKNOWN tokens for the parser to report.
+ * Reads tokens on demand, so a parser that stops at the first error never lexes the rest of the text. WS and
+ * COMMENT tokens (ANTLR's skip / hidden channel) are dropped; at the end `next()` returns EOF, again and again.
+ * Never fails: characters no rule accepts become UNKNOWN tokens for the parser to report. Linear in the text:
+ * each rule scans at most the token it returns, except COMMENT's search for `*\/`, which consumes what it scans
+ * (and is skipped when no `*\/` follows).
  */
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let kind: TokenKind = 'UNKNOWN';
-    let length = 1;
-    let best = 0;
-    for (const [ruleKind, match] of RULES) {
-      const n = match(text, i);
-      if (n > best) {
-        best = n;
-        kind = ruleKind;
-        length = n;
-      }
-    }
-    if (kind !== 'WS' && kind !== 'COMMENT') tokens.push({ kind, text: text.slice(i, i + length), start: i, end: i + length });
-    i += length;
+export class Lexer {
+  private i = 0;
+  private readonly lastClose: number;
+
+  constructor(readonly text: string) {
+    this.lastClose = text.lastIndexOf('*/');
   }
-  tokens.push({ kind: 'EOF', text: '', start: text.length, end: text.length });
-  return tokens;
+
+  next(): Token {
+    const text = this.text;
+    while (this.i < text.length) {
+      const i = this.i;
+      let kind: TokenKind = 'UNKNOWN';
+      let length = 1;
+      let best = 0;
+      for (const [ruleKind, match] of RULES) {
+        const n = match(text, i, this.lastClose);
+        if (n > best) {
+          best = n;
+          kind = ruleKind;
+          length = n;
+        }
+      }
+      this.i = i + length;
+      if (kind !== 'WS' && kind !== 'COMMENT') return { kind, text: text.slice(i, i + length), start: i, end: i + length };
+    }
+    return { kind: 'EOF', text: '', start: text.length, end: text.length };
+  }
+}
+
+/** Splits the whole of `text` into tokens, ending with an EOF token. */
+export function tokenize(text: string): Token[] {
+  const lexer = new Lexer(text);
+  const tokens: Token[] = [];
+  for (let token = lexer.next(); ; token = lexer.next()) {
+    tokens.push(token);
+    if (token.kind === 'EOF') return tokens;
+  }
 }
 
 /** How a token is named in error messages: `'text'`, or "end of input". */

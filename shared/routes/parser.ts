@@ -10,7 +10,7 @@
  * parentheses) become ErrorNodes that the compiler reports; anything else unexpected is a syntax error here.
  */
 import type { BinaryOp, ErrorNode, ExprNode } from './ast';
-import { describeToken, startsExpression, type Token, type TokenKind } from './lexer';
+import { describeToken, Lexer, startsExpression, type Token, type TokenKind } from './lexer';
 
 /** Thrown inside the parser only; converted to a RouteError at the module boundary. */
 export class SyntaxFailure {
@@ -35,18 +35,27 @@ const PREFIX_PREC = 8;
 /** Deeper trees are refused so that compiling and evaluating them cannot exhaust the stack. */
 export const MAX_DEPTH = 256;
 
+/**
+ * The parser's view of the tokens. Tokens are lexed only as far as the parser looks (`peek` looks at most
+ * one token ahead), so a route rejected at its start costs the same whatever follows.
+ */
 export class TokenCursor {
   private index = 0;
+  private readonly tokens: Token[] = [];
+  private readonly lexer: Lexer;
   /** Open parentheses / argument lists around the current position. */
   depth = 0;
   /** Current recursion depth of the expression parser. */
   level = 0;
 
-  constructor(readonly tokens: readonly Token[]) {}
+  constructor(source: string | Lexer) {
+    this.lexer = typeof source === 'string' ? new Lexer(source) : source;
+  }
 
   peek(offset = 0): Token {
-    const i = Math.min(this.index + offset, this.tokens.length - 1);
-    return this.tokens[i] as Token;
+    const want = this.index + offset;
+    while (this.tokens.length <= want && this.tokens[this.tokens.length - 1]?.kind !== 'EOF') this.tokens.push(this.lexer.next());
+    return this.tokens[Math.min(want, this.tokens.length - 1)] as Token;
   }
 
   next(): Token {

@@ -10,7 +10,7 @@
  */
 import { err, ok, type Result } from '../errors';
 import type { ExprNode, PathItem, RouteNode, SinkNode } from './ast';
-import { describeToken, startsExpression, tokenize, type Token } from './lexer';
+import { describeToken, startsExpression, type Token } from './lexer';
 import { MAX_DEPTH, parseExpression, SyntaxFailure, TokenCursor, treeDepth, unexpectedHint } from './parser';
 import type { RouteError } from './types';
 
@@ -37,7 +37,7 @@ function run<T>(body: () => T): Result<T, RouteError> {
 
 /** Parses a whole route statement. Syntax errors only; type errors are found by the compiler. */
 export function parseRouteText(text: string): Result<RouteNode, RouteError> {
-  return run(() => parseRoute(new TokenCursor(tokenize(text))));
+  return run(() => parseRoute(new TokenCursor(text)));
 }
 
 /**
@@ -47,7 +47,7 @@ export function parseRouteText(text: string): Result<RouteNode, RouteError> {
  */
 export function parseConditionText(text: string): Result<ExprNode | undefined, RouteError> {
   return run(() => {
-    const cur = new TokenCursor(tokenize(text));
+    const cur = new TokenCursor(text);
     if (cur.peek().kind === 'EOF') return undefined;
     const expr = parseExpression(cur);
     if (cur.peek().kind !== 'EOF') throw cur.fail('expected an operator (=, <>, AND, OR, ...) or the end of the condition', cur.peek());
