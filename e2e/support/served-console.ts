@@ -16,10 +16,17 @@ export interface ServedConsole {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+export interface ServeOptions {
+  /** An existing data folder (kept on stop: its owner removes it); default a fresh one, removed on stop. */
+  readonly dataDir?: string;
+  /** Default: a free port. */
+  readonly port?: number;
+}
+
 /** Starts the built console (`node dist/cli.mjs serve`) on a free port with a fresh data folder. */
-export async function startServedConsole(env: NodeJS.ProcessEnv = {}): Promise<ServedConsole> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/cli.mjs'), 'serve', '--port', '0', '--json'], {
+export async function startServedConsole(env: NodeJS.ProcessEnv = {}, options: ServeOptions = {}): Promise<ServedConsole> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/cli.mjs'), 'serve', '--port', String(options.port ?? 0), '--json'], {
     env: { ...process.env, ...env, GATEHOUSE_HOME: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,7 +56,7 @@ export async function startServedConsole(env: NodeJS.ProcessEnv = {}): Promise<S
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Dialog, DialogBody, DialogSurface, makeStyles, mergeClasses, SearchBox, Text, tokens } from '@fluentui/react-components';
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useUpdateSettings, useAppInfo } from '../features/settings';
+import { useHostActionsEnabled } from '../ipc/host';
 import { filterCommands, paletteCommands, runCommand } from './commands';
 import { useUi } from './ui-store';
 
@@ -16,6 +17,7 @@ const useStyles = makeStyles({
     cursor: 'pointer',
   },
   active: { backgroundColor: tokens.colorSubtleBackgroundSelected },
+  unavailable: { color: tokens.colorNeutralForegroundDisabled, cursor: 'default' },
   group: { color: tokens.colorNeutralForeground3 },
   empty: { padding: tokens.spacingVerticalM, color: tokens.colorNeutralForeground3 },
 });
@@ -27,6 +29,7 @@ export function CommandPalette() {
   const navigate = useUi((s) => s.navigate);
   const updateSettings = useUpdateSettings();
   const info = useAppInfo();
+  const connected = useHostActionsEnabled();
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
   const all = useMemo(() => paletteCommands(), []);
@@ -39,6 +42,7 @@ export function CommandPalette() {
     setIndex(0);
   };
   const run = (id: string) => {
+    if (!connected && all.find((c) => c.id === id)?.needsHost) return; // greyed: stays open, nothing happens
     close();
     runCommand(id, {
       navigate,
@@ -47,7 +51,7 @@ export function CommandPalette() {
         if (info.data) void navigator.clipboard?.writeText(info.data.dataDir);
       },
       reload: () => location.reload(),
-    });
+    }, connected);
   };
   const onKeyDown = (event: KeyboardEvent) => {
     const count = Math.max(1, matches.length);
@@ -84,22 +88,26 @@ export function CommandPalette() {
             aria-activedescendant={matches[active] ? `palette-${matches[active].id}` : undefined}
           />
           <ul className={styles.list} id="palette-list" role="listbox" aria-label="Commands">
-            {matches.map((command, i) => (
-              <li
-                key={command.id}
-                id={`palette-${command.id}`}
-                role="option"
-                aria-selected={i === active}
-                className={mergeClasses(styles.item, i === active && styles.active)}
-                onMouseEnter={() => setIndex(i)}
-                onClick={() => run(command.id)}
-              >
-                <Text>{command.title}</Text>
-                <Text size={200} className={styles.group}>
-                  {command.hint ?? command.group}
-                </Text>
-              </li>
-            ))}
+            {matches.map((command, i) => {
+              const unavailable = !connected && command.needsHost === true;
+              return (
+                <li
+                  key={command.id}
+                  id={`palette-${command.id}`}
+                  role="option"
+                  aria-selected={i === active}
+                  aria-disabled={unavailable || undefined}
+                  className={mergeClasses(styles.item, i === active && styles.active, unavailable && styles.unavailable)}
+                  onMouseEnter={() => setIndex(i)}
+                  onClick={() => run(command.id)}
+                >
+                  <Text>{command.title}</Text>
+                  <Text size={200} className={styles.group}>
+                    {unavailable ? 'Needs the connection to the host' : (command.hint ?? command.group)}
+                  </Text>
+                </li>
+              );
+            })}
             {matches.length === 0 && <li className={styles.empty}>No command matches “{query}”.</li>}
           </ul>
         </DialogBody>

@@ -2,6 +2,8 @@ import { makeStyles, NavDrawer, NavDrawerBody, NavDrawerHeader, NavItem, Text, t
 import { Suspense, useEffect } from 'react';
 import { AREAS } from './areas';
 import { CommandPalette } from './CommandPalette';
+import { ConnectionBanner } from './ConnectionBanner';
+import { HostErrorToasts } from './HostErrorToasts';
 import { StatusBar } from './StatusBar';
 import { useUi, type AreaId } from './ui-store';
 
@@ -9,11 +11,12 @@ const useStyles = makeStyles({
   root: {
     display: 'grid',
     gridTemplateColumns: 'auto 1fr',
-    gridTemplateRows: '1fr auto',
+    gridTemplateRows: 'auto 1fr auto',
     height: '100vh',
     backgroundColor: tokens.colorNeutralBackground2,
   },
-  nav: { gridRow: '1 / 2', height: '100%', width: '232px', backgroundColor: tokens.colorNeutralBackground2 },
+  banner: { gridColumn: '1 / 3' },
+  nav: { gridRow: '2 / 3', height: '100%', width: '232px', backgroundColor: tokens.colorNeutralBackground2 },
   navItem: {
     backgroundColor: 'transparent',
     ':hover': { backgroundColor: tokens.colorSubtleBackgroundHover },
@@ -22,7 +25,7 @@ const useStyles = makeStyles({
   brand: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, padding: `${tokens.spacingVerticalM} 0` },
   logo: { width: '28px', height: '28px' },
   main: {
-    gridRow: '1 / 2',
+    gridRow: '2 / 3',
     overflow: 'auto',
     padding: `${tokens.spacingVerticalXXL} ${tokens.spacingHorizontalXXXL}`,
     backgroundColor: tokens.colorNeutralBackground1,
@@ -65,6 +68,9 @@ export function Shell() {
   const Page = current.component;
   return (
     <div className={styles.root}>
+      <div className={styles.banner}>
+        <ConnectionBanner />
+      </div>
       <NavDrawer
         className={styles.nav}
         open
@@ -103,6 +109,7 @@ export function Shell() {
         <StatusBar />
       </div>
       <CommandPalette />
+      <HostErrorToasts />
     </div>
   );
 }

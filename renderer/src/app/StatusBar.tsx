@@ -3,6 +3,7 @@ import { CircleFilled } from '@fluentui/react-icons';
 import { useSyncExternalStore, type ReactNode } from 'react';
 import { useHostStatus } from '../features/overview';
 import { useConnectionState, useHost } from '../ipc/host';
+import type { ConnectionState } from '../ipc/transport';
 
 const useStyles = makeStyles({
   bar: {
@@ -24,6 +25,14 @@ const useStyles = makeStyles({
 });
 
 type Tone = 'ok' | 'warn' | 'bad' | 'idle';
+
+/** The page's connection to its host, in the same words as the banner at the top. */
+const CONNECTION: Record<ConnectionState, { readonly tone: Tone; readonly label: string }> = {
+  connecting: { tone: 'idle', label: 'Connecting…' },
+  connected: { tone: 'ok', label: 'Console connected' },
+  reconnecting: { tone: 'warn', label: 'Reconnecting…' },
+  unauthorized: { tone: 'bad', label: 'Not authorized' },
+};
 
 function Item({ tone, label, tip, testId }: { tone: Tone; label: ReactNode; tip: string; testId: string }) {
   const styles = useStyles();
@@ -81,8 +90,8 @@ export function StatusBar() {
       {transport.kind === 'websocket' && (
         <Item
           testId="status-connection"
-          tone={connection === 'connected' ? 'ok' : 'warn'}
-          label={connection === 'connected' ? 'Console connected' : 'Reconnecting…'}
+          tone={CONNECTION[connection].tone}
+          label={CONNECTION[connection].label}
           tip="Connection of this page to the Gatehouse host"
         />
       )}

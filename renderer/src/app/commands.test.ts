@@ -33,4 +33,14 @@ describe('command palette commands', () => {
     expect(actions.navigate).toHaveBeenCalledWith('settings');
     expect(actions.setTheme).toHaveBeenCalledWith('dark');
   });
+
+  it('does not run a command that calls the host while disconnected; the others still run', () => {
+    const actions = { navigate: vi.fn(), setTheme: vi.fn(), copyDataDir: vi.fn(), reload: vi.fn() };
+    expect(runCommand('theme.dark', actions, false)).toBe(false);
+    expect(runCommand('go.settings', actions, false)).toBe(true);
+    expect(runCommand('console.reload', actions, false)).toBe(true);
+    expect(actions.setTheme).not.toHaveBeenCalled();
+    expect(actions.navigate).toHaveBeenCalledWith('settings');
+    expect(paletteCommands().filter((c) => c.needsHost).map((c) => c.id)).toEqual(['theme.system', 'theme.light', 'theme.dark']);
+  });
 });

@@ -10,7 +10,9 @@ function fakeTransport(answer: unknown): Transport & { invoke: ReturnType<typeof
     state: 'connected',
     invoke: vi.fn(async () => answer),
     subscribe: (event, listener) => (listeners.set(event, listener), () => listeners.delete(event)),
+    disconnectedAt: null,
     onDidChangeState: () => () => undefined,
+    retryNow: () => undefined,
     emit: (event, payload) => listeners.get(event)?.(payload),
   };
 }

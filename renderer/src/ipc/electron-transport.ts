@@ -7,6 +7,8 @@ export function electronTransport(bridge: GatehouseBridge): Transport {
     invoke: (method, params) => bridge.invoke(method, params),
     subscribe: (event, listener) => bridge.subscribe(event, listener),
     state: 'connected',
+    disconnectedAt: null,
     onDidChangeState: () => () => undefined,
+    retryNow: () => undefined,
   };
 }

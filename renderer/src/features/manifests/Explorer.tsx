@@ -1,8 +1,9 @@
-import { Button, Caption1, Caption1Strong, makeStyles, mergeClasses, Spinner, Text, tokens, Tooltip, Tree, TreeItem, TreeItemLayout, type TreeItemValue } from '@fluentui/react-components';
+import { Caption1, Caption1Strong, makeStyles, mergeClasses, Spinner, Text, tokens, Tooltip, Tree, TreeItem, TreeItemLayout, type TreeItemValue } from '@fluentui/react-components';
 import { ArrowSyncRegular, BoxRegular, BracesRegular, CircleFilled, CodeRegular, DocumentRegular, FolderOpenRegular, FolderRegular, KeyRegular, RocketRegular } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import type { WorkspaceInfo } from '../../../../shared/ipc/workspace.contract';
+import { HostButton } from '../../app/HostButton';
 import { ancestorsOf, buildTree, fileKind, type FileKind, type TreeNode } from './file-kinds';
 import { useManifests } from './manifests-store';
 import { useTree, workspaceKeys } from './queries';
@@ -92,7 +93,7 @@ export function Explorer({ workspace }: { workspace: WorkspaceInfo }) {
           Explorer
         </Caption1Strong>
         <Tooltip content="Refresh" relationship="label">
-          <Button appearance="subtle" size="small" icon={<ArrowSyncRegular />} onClick={() => void queryClient.invalidateQueries({ queryKey: workspaceKeys.tree(workspace.root) })} />
+          <HostButton appearance="subtle" size="small" icon={<ArrowSyncRegular />} onClick={() => void queryClient.invalidateQueries({ queryKey: workspaceKeys.tree(workspace.root) })} />
         </Tooltip>
       </div>
       <div className={styles.scroll}>

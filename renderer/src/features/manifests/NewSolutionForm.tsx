@@ -1,6 +1,7 @@
-import { Button, Caption1, Field, Input, makeStyles, mergeClasses, Radio, RadioGroup, Spinner, Text, tokens } from '@fluentui/react-components';
+import { Caption1, Field, Input, makeStyles, mergeClasses, Radio, RadioGroup, Spinner, Text, tokens } from '@fluentui/react-components';
 import { AddRegular, FolderRegular } from '@fluentui/react-icons';
 import { useState, type FormEvent } from 'react';
+import { HostButton } from '../../app/HostButton';
 import { useSettings } from '../settings';
 import { errorCode, errorMessage } from './errors';
 import { useCreateSolution, useTemplates } from './queries';
@@ -91,9 +92,9 @@ export function NewSolutionForm({ onCreated }: { onCreated?: () => void }) {
         <Caption1 className={styles.target} title={`${parentValue}/${name}`}>
           Creates {parentValue.replace(/[\\/]+$/, '')}/{name || '…'}
         </Caption1>
-        <Button type="submit" appearance="primary" className={styles.submit} icon={<AddRegular />} disabled={!chosen || !name.trim() || !parentValue.trim() || create.isPending} data-testid="create-solution">
+        <HostButton type="submit" appearance="primary" className={styles.submit} icon={<AddRegular />} disabled={!chosen || !name.trim() || !parentValue.trim() || create.isPending} data-testid="create-solution">
           Create solution
-        </Button>
+        </HostButton>
       </div>
     </form>
   );

@@ -1,6 +1,7 @@
-import { Button, Caption1, Field, Input, makeStyles, mergeClasses, Text, tokens, Tooltip } from '@fluentui/react-components';
+import { Caption1, Field, Input, makeStyles, mergeClasses, Text, tokens, Tooltip } from '@fluentui/react-components';
 import { DismissRegular, FolderOpenRegular, FolderRegular, HistoryRegular } from '@fluentui/react-icons';
 import { useState, type FormEvent } from 'react';
+import { HostButton } from '../../app/HostButton';
 import { useHost } from '../../ipc/host';
 import { useAppInfo, useSettings } from '../settings';
 import { errorCode, errorMessage } from './errors';
@@ -79,13 +80,13 @@ export function OpenFolderForm({ onOpened, autoFocus }: { onOpened?: () => void;
             data-testid="folder-path"
           />
         </Field>
-        <Button type="submit" appearance="primary" icon={<FolderOpenRegular />} className={styles.openButton} disabled={!path.trim() || open.isPending} data-testid="open-folder">
+        <HostButton type="submit" appearance="primary" icon={<FolderOpenRegular />} className={styles.openButton} disabled={!path.trim() || open.isPending} data-testid="open-folder">
           Open
-        </Button>
+        </HostButton>
         {desktop && (
-          <Button icon={<FolderRegular />} className={styles.openButton} onClick={() => void browse()} disabled={open.isPending} data-testid="browse-folder">
+          <HostButton icon={<FolderRegular />} className={styles.openButton} onClick={() => void browse()} disabled={open.isPending} data-testid="browse-folder">
             Browse…
-          </Button>
+          </HostButton>
         )}
       </form>
 
@@ -98,16 +99,16 @@ export function OpenFolderForm({ onOpened, autoFocus }: { onOpened?: () => void;
           <ul className={styles.recentList} data-testid="recent-folders">
             {recent.map((folder) => (
               <li key={folder} className={styles.recentItem}>
-                <Button appearance="subtle" className={styles.recentButton} icon={<FolderRegular />} onClick={() => openPath(folder)} disabled={open.isPending}>
+                <HostButton appearance="subtle" className={styles.recentButton} icon={<FolderRegular />} onClick={() => openPath(folder)} disabled={open.isPending}>
                   <span className={styles.recentText}>
                     <Text weight="semibold" className={mergeClasses(styles.ellipsis, missing.has(folder) && styles.missing)}>
                       {folderName(folder)}
                     </Text>
                     <Caption1 className={mergeClasses(styles.ellipsis, styles.muted)}>{missing.has(folder) ? `${folder} — not found` : folder}</Caption1>
                   </span>
-                </Button>
+                </HostButton>
                 <Tooltip content="Remove from recent folders" relationship="label">
-                  <Button appearance="transparent" size="small" icon={<DismissRegular />} onClick={() => forget(folder)} />
+                  <HostButton appearance="transparent" size="small" icon={<DismissRegular />} onClick={() => forget(folder)} />
                 </Tooltip>
               </li>
             ))}

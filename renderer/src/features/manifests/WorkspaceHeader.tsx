@@ -23,6 +23,7 @@ import { useState } from 'react';
 import type { WorkspaceInfo } from '../../../../shared/ipc/workspace.contract';
 import { NewSolutionForm } from './NewSolutionForm';
 import { OpenFolderForm } from './OpenFolderForm';
+import { useHostActionsEnabled } from '../../ipc/host';
 import { useCloseFolder } from './queries';
 
 const useStyles = makeStyles({
@@ -40,6 +41,7 @@ export function WorkspaceHeader({ workspace }: { workspace: WorkspaceInfo }) {
   const [openPopover, setOpenPopover] = useState(false);
   const [newDialog, setNewDialog] = useState(false);
   const close = useCloseFolder();
+  const connected = useHostActionsEnabled();
   return (
     <header className={styles.header}>
       <div className={styles.titles}>
@@ -88,8 +90,8 @@ export function WorkspaceHeader({ workspace }: { workspace: WorkspaceInfo }) {
           </DialogSurface>
         </Dialog>
         <ToolbarDivider />
-        <Tooltip content="Close this folder (unsaved changes are kept until you open another)" relationship="description">
-          <ToolbarButton icon={<DismissRegular />} onClick={() => close.mutate()} data-testid="close-folder">
+        <Tooltip content="Close this folder (unsaved changes are kept, and come back when you open it again)" relationship="description">
+          <ToolbarButton icon={<DismissRegular />} onClick={() => close.mutate()} disabledFocusable={!connected} data-testid="close-folder">
             Close
           </ToolbarButton>
         </Tooltip>

@@ -1,6 +1,7 @@
-import { Badge, Body1, Button, Caption1, Card, CardHeader, makeStyles, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
+import { Badge, Body1, Caption1, Card, CardHeader, makeStyles, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, BoxMultipleRegular, CloudRegular, PlugConnectedRegular } from '@fluentui/react-icons';
 import type { ReactElement, ReactNode } from 'react';
+import { HostButton } from '../../app/HostButton';
 import { useAppInfo } from '../settings';
 import { useHostStatus, useRefreshStatus } from './queries';
 
@@ -57,9 +58,9 @@ export function OverviewPage() {
             </Badge>
           }
           action={
-            <Button className={styles.action} icon={<ArrowClockwiseRegular />} size="small" onClick={() => refresh.mutate()} disabled={refresh.isPending}>
+            <HostButton className={styles.action} icon={<ArrowClockwiseRegular />} size="small" onClick={() => refresh.mutate()} disabled={refresh.isPending}>
               Check again
-            </Button>
+            </HostButton>
           }
         >
           {engine?.state === 'available' && (

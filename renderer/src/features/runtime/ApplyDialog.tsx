@@ -17,6 +17,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
+import { HostButton } from '../../app/HostButton';
 import { useApplyStore } from './apply-store';
 import { planSummary } from './format';
 import { useRuntimeActions } from './queries';
@@ -148,14 +149,14 @@ export function ApplyDialog() {
           <DialogActions>
             <Button onClick={close}>{apply.isSuccess ? 'Close' : 'Cancel'}</Button>
             {!apply.isSuccess && (
-              <Button
+              <HostButton
                 appearance="primary"
                 disabled={!preview.isSuccess || apply.isPending || blockedByForeignRuntime}
                 onClick={() => pending && apply.mutate({ ...pending, ...(override ? { overrideForeignRuntime: true } : {}) })}
                 data-testid="apply-confirm"
               >
                 Apply
-              </Button>
+              </HostButton>
             )}
           </DialogActions>
         </DialogBody>

@@ -22,6 +22,8 @@ import { ArrowClockwiseRegular, MoreHorizontalRegular, PlayRegular, StopRegular,
 import { useEffect, useState } from 'react';
 import type { ModuleRow } from '../../../../shared/ipc/runtime.contract';
 import { shortTime, statusTone, uptime } from './format';
+import { HostButton } from '../../app/HostButton';
+import { useHostActionsEnabled } from '../../ipc/host';
 import { useRuntimeActions } from './queries';
 
 const useStyles = makeStyles({
@@ -45,6 +47,7 @@ export function ModulesTable({ modules, onOpen }: { modules: readonly ModuleRow[
   const styles = useStyles();
   const now = useNow();
   const { restart, setStatus } = useRuntimeActions();
+  const connected = useHostActionsEnabled();
   return (
     <Table aria-label="Modules" data-testid="modules-table" size="medium">
       <TableHeader>
@@ -87,7 +90,7 @@ export function ModulesTable({ modules, onOpen }: { modules: readonly ModuleRow[
                   <Button appearance="subtle" icon={<TextBulletListLtrRegular />} onClick={() => onOpen(m.name, 'logs')} data-testid={`logs-${m.name}`} />
                 </Tooltip>
                 <Tooltip content="Restart" relationship="label">
-                  <Button appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={() => restart.mutate(m.name)} disabled={!m.containerId} data-testid={`restart-${m.name}`} />
+                  <HostButton appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={() => restart.mutate(m.name)} disabled={!m.containerId} data-testid={`restart-${m.name}`} />
                 </Tooltip>
                 <Menu>
                   <MenuTrigger disableButtonEnhancement>
@@ -96,11 +99,11 @@ export function ModulesTable({ modules, onOpen }: { modules: readonly ModuleRow[
                   <MenuPopover>
                     <MenuList>
                       {m.desiredStatus === 'running' ? (
-                        <MenuItem icon={<StopRegular />} onClick={() => setStatus.mutate({ name: m.name, status: 'stopped' })}>
+                        <MenuItem icon={<StopRegular />} disabled={!connected} onClick={() => setStatus.mutate({ name: m.name, status: 'stopped' })}>
                           Stop (desired status: stopped)
                         </MenuItem>
                       ) : (
-                        <MenuItem icon={<PlayRegular />} onClick={() => setStatus.mutate({ name: m.name, status: 'running' })}>
+                        <MenuItem icon={<PlayRegular />} disabled={!connected} onClick={() => setStatus.mutate({ name: m.name, status: 'running' })}>
                           Start (desired status: running)
                         </MenuItem>
                       )}

@@ -1,7 +1,8 @@
-import { Badge, Body1, Button, Caption1, Card, CardHeader, Field, makeStyles, MessageBar, MessageBarBody, ProgressBar, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
+import { Badge, Body1, Caption1, Card, CardHeader, Field, makeStyles, MessageBar, MessageBarBody, ProgressBar, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
 import { ArrowUploadRegular, BoxArrowUpRegular } from '@fluentui/react-icons';
 import { useRef, useState } from 'react';
 import type { RuntimeSnapshot } from '../../../../shared/ipc/runtime.contract';
+import { HostButton } from '../../app/HostButton';
 import { ApplyDialog } from './ApplyDialog';
 import { useApplyStore } from './apply-store';
 import { ModuleDrawer, type DrawerTab } from './ModuleDrawer';
@@ -49,12 +50,12 @@ export function RuntimePage() {
         {data && agentBadge(data)}
         <span className={styles.grow} />
         <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="apply-file" onChange={(e) => void pickFile(e.target.files?.[0])} />
-        <Button icon={<ArrowUploadRegular />} appearance="primary" onClick={() => fileInput.current?.click()}>
+        <HostButton icon={<ArrowUploadRegular />} appearance="primary" onClick={() => fileInput.current?.click()}>
           Apply deployment file…
-        </Button>
-        <Button icon={<BoxArrowUpRegular />} onClick={() => setSideloadOpen(true)} data-testid="open-sideload">
+        </HostButton>
+        <HostButton icon={<BoxArrowUpRegular />} onClick={() => setSideloadOpen(true)} data-testid="open-sideload">
           Sideload image…
-        </Button>
+        </HostButton>
       </div>
       {snapshot.isPending && <Spinner label="Asking the agent…" />}
       {data && (

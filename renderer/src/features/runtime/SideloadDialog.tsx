@@ -2,6 +2,7 @@ import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface
 import { useEffect, useState } from 'react';
 import { runtimeContract } from '../../../../shared/ipc';
 import { subscribeEvent } from '../../ipc/client';
+import { HostButton } from '../../app/HostButton';
 import { useHost } from '../../ipc/host';
 import { useRuntimeActions } from './queries';
 
@@ -54,9 +55,9 @@ export function SideloadDialog({ open, onClose }: { open: boolean; onClose: () =
           </DialogContent>
           <DialogActions>
             <Button onClick={close}>Close</Button>
-            <Button appearance="primary" disabled={!path.trim() || sideload.isPending} onClick={() => sideload.mutate(path.trim())} data-testid="sideload-confirm">
+            <HostButton appearance="primary" disabled={!path.trim() || sideload.isPending} onClick={() => sideload.mutate(path.trim())} data-testid="sideload-confirm">
               Load
-            </Button>
+            </HostButton>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

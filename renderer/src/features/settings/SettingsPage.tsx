@@ -21,6 +21,7 @@ import {
 } from '@fluentui/react-components';
 import { CopyRegular } from '@fluentui/react-icons';
 import { ThemePreference } from '../../../../shared/ipc/app.contract';
+import { useHostActionsEnabled } from '../../ipc/host';
 import { useAppInfo, useSettings, useUpdateSettings } from './queries';
 
 const useStyles = makeStyles({
@@ -34,6 +35,7 @@ export function SettingsPage() {
   const styles = useStyles();
   const settings = useSettings();
   const update = useUpdateSettings();
+  const connected = useHostActionsEnabled();
   const info = useAppInfo();
   return (
     <div className={styles.page}>
@@ -45,6 +47,7 @@ export function SettingsPage() {
           <RadioGroup
             layout="horizontal"
             value={settings.data?.theme ?? 'system'}
+            disabled={!connected}
             onChange={(_e, data) => update.mutate({ theme: ThemePreference.parse(data.value) })}
             data-testid="theme-choice"
           >

@@ -1,6 +1,7 @@
 import { Button, Caption1, makeStyles, mergeClasses, Spinner, Text, tokens } from '@fluentui/react-components';
 import { ArrowCounterclockwiseRegular, ArrowRightRegular, BranchCompareRegular, DismissRegular } from '@fluentui/react-icons';
 import { DiffEditor } from '@monaco-editor/react';
+import { HostButton } from '../../../app/HostButton';
 import type { HistoryVersion, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { languageOf } from '../file-kinds';
 import { useManifests } from '../manifests-store';
@@ -65,9 +66,9 @@ export function CompareView({ workspace, path, versionId, onRestore }: { workspa
           <Caption1 className={styles.muted}>Left: this version, read-only · Right: your editor</Caption1>
         </span>
         {version && (
-          <Button size="small" appearance="primary" className={styles.button} icon={<ArrowCounterclockwiseRegular />} onClick={() => onRestore(version, describeVersion(version).when)} data-testid="compare-restore">
+          <HostButton size="small" appearance="primary" className={styles.button} icon={<ArrowCounterclockwiseRegular />} onClick={() => onRestore(version, describeVersion(version).when)} data-testid="compare-restore">
             Restore
-          </Button>
+          </HostButton>
         )}
         <Button size="small" appearance="subtle" className={styles.button} icon={<DismissRegular />} onClick={() => useManifests.getState().setCompare(null)} data-testid="compare-close">
           Close

@@ -13,6 +13,7 @@ import {
 } from '@fluentui/react-components';
 import { CircleFilled, DismissRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
+import { HostButton } from '../../../app/HostButton';
 import type { WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
@@ -110,7 +111,7 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
             <DialogTitle>Save changes to {confirm ? baseName(confirm) : ''}?</DialogTitle>
             <DialogContent>Closing the tab discards the edits you have not saved.</DialogContent>
             <DialogActions>
-              <Button
+              <HostButton
                 appearance="primary"
                 onClick={() => {
                   const path = confirm;
@@ -119,7 +120,7 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
                 }}
               >
                 Save
-              </Button>
+              </HostButton>
               <Button
                 onClick={() => {
                   if (confirm) close(confirm);

@@ -1,6 +1,7 @@
-import { Button, makeStyles, ToggleButton, tokens, Tooltip } from '@fluentui/react-components';
+import { makeStyles, ToggleButton, tokens, Tooltip } from '@fluentui/react-components';
 import { CubeRegular, FlowchartRegular, HistoryRegular, PlayRegular, SaveRegular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
+import { HostButton } from '../../../app/HostButton';
 import type { ManifestKind } from '../../../../../shared/manifest';
 import { isManifestPath } from '../file-kinds';
 import { useManifests, type SidePanel } from '../manifests-store';
@@ -55,9 +56,9 @@ export function EditorToolbar({ actions }: { actions: ReturnType<typeof useEdito
   return (
     <div className={styles.actions}>
       <Tooltip content="Save (Ctrl+S)" relationship="label">
-        <Button appearance="subtle" size="small" icon={<SaveRegular />} disabled={!active || !dirty || actions.saving} onClick={() => active && void actions.save(active)} data-testid="save-file">
+        <HostButton appearance="subtle" size="small" icon={<SaveRegular />} disabled={!active || !dirty || actions.saving} onClick={() => active && void actions.save(active)} data-testid="save-file">
           Save
-        </Button>
+        </HostButton>
       </Tooltip>
       <span className={styles.divider} />
       {PANELS.filter((p) => manifest || !p.manifestOnly).map((p) => (
@@ -71,7 +72,7 @@ export function EditorToolbar({ actions }: { actions: ReturnType<typeof useEdito
         <>
           <span className={styles.divider} />
           <Tooltip content={apply.hint} relationship="description">
-            <Button
+            <HostButton
               appearance="subtle"
               size="small"
               icon={<PlayRegular />}
@@ -80,7 +81,7 @@ export function EditorToolbar({ actions }: { actions: ReturnType<typeof useEdito
               data-testid="apply-local"
             >
               {actions.applying ? 'Expanding…' : 'Apply to local runtime'}
-            </Button>
+            </HostButton>
           </Tooltip>
         </>
       )}

@@ -17,6 +17,7 @@ import {
 } from '@fluentui/react-components';
 import { ArrowCounterclockwiseRegular, BranchCompareRegular, DocumentRegular, HistoryRegular, SaveRegular } from '@fluentui/react-icons';
 import { useState, type ReactElement } from 'react';
+import { HostButton } from '../../../app/HostButton';
 import type { HistoryVersion, VersionReason, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { useManifests } from '../manifests-store';
 import { useVersions } from '../queries';
@@ -94,7 +95,7 @@ export function HistoryPanel({ workspace, path, onRestore }: { workspace: Worksp
                   />
                 </Tooltip>
                 <Tooltip content="Restore this version" relationship="label">
-                  <Button size="small" appearance="subtle" icon={<ArrowCounterclockwiseRegular />} onClick={() => restore(version)} disabled={isCurrent && !buffer?.dirty} data-testid="restore-version" />
+                  <HostButton size="small" appearance="subtle" icon={<ArrowCounterclockwiseRegular />} onClick={() => restore(version)} disabled={isCurrent && !buffer?.dirty} data-testid="restore-version" />
                 </Tooltip>
               </span>
             </li>
@@ -108,7 +109,7 @@ export function HistoryPanel({ workspace, path, onRestore }: { workspace: Worksp
             <DialogTitle>Restore over unsaved changes?</DialogTitle>
             <DialogContent>The editor has changes you have not saved. Restoring writes the older version to disk; undo (Ctrl+Z) in the editor still brings your changes back.</DialogContent>
             <DialogActions>
-              <Button
+              <HostButton
                 appearance="primary"
                 onClick={() => {
                   if (confirm) onRestore(confirm, describeVersion(confirm).when);
@@ -116,7 +117,7 @@ export function HistoryPanel({ workspace, path, onRestore }: { workspace: Worksp
                 }}
               >
                 Restore
-              </Button>
+              </HostButton>
               <Button appearance="subtle" onClick={() => setConfirm(null)}>
                 Cancel
               </Button>
