@@ -8,6 +8,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Standard input as text, read once (later calls get the same text); for the file name `-`. */
+  readonly stdin?: () => Promise<string>;
 }
 
 export interface CliOption {
@@ -24,6 +26,9 @@ export interface CliCommand {
   /** e.g. '<files...>' */
   readonly usage: string;
   readonly options: Readonly<Record<string, CliOption>>;
-  /** Returns the process exit code: 0 ok, 1 the input has errors (e.g. an invalid manifest), 2 usage error. */
+  /**
+   * Returns the process exit code: 0 ok, 1 the input has errors (e.g. an invalid manifest), 2 usage error or
+   * internal failure (runCli turns anything thrown into a one-line message and 2).
+   */
   run(args: { positionals: string[]; values: Record<string, string | boolean | string[] | undefined>; io: CliIo }): Promise<number>;
 }

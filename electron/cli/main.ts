@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { GATEHOUSE_VERSION } from '../host/version';
 import type { CliCommand, CliIo } from './command';
+import { oneLine } from './one-line';
 import { COMMANDS, findCommand } from './registry';
 
 export function helpText(commands: readonly CliCommand[] = COMMANDS): string {
@@ -64,5 +65,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`gatehouse ${command.path.join(' ')}: ${(error as Error).message}\n\n${commandHelp(command)}`);
     return 2;
   }
-  return command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | string[] | undefined>, io });
+  try {
+    return await command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | string[] | undefined>, io });
+  } catch (error) {
+    // A bug, not a verdict: never exit 1 ("the input has errors") for it, and never a stack trace.
+    io.stderr(`gatehouse ${command.path.join(' ')}: internal error: ${oneLine(error)}`);
+    return 2;
+  }
 }

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { compileRoute, createMessageContext, evaluateCondition, matchesSource, type MessageSource, type RouteMessage } from '../../../shared/routes';
 import type { CliCommand } from '../command';
+import { readInput } from '../read-input';
 
 /** The stable `--json` shape of one route's verdict. */
 export interface RouteVerdict {
@@ -20,24 +19,29 @@ export const routesCheckCommand: CliCommand = {
   path: ['routes', 'check'],
   summary: 'Compile routes as edgeHub does; --file reads one route per line. --json: an object per route (an array with --file)',
   usage: '"<route>" | --file <routes.txt> [--json]',
-  options: { file: { type: 'string', description: 'a file with one route per line (blank lines and # comments skipped)' } },
+  options: { file: { type: 'string', description: 'a file with one route per line (blank lines and # comments skipped); - reads standard input' } },
   async run({ positionals, values, io }) {
     let routes: string[];
     if (typeof values.file === 'string') {
       try {
-        routes = (await readFile(resolve(io.cwd, values.file), 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+        routes = (await readInput(values.file, io)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
       } catch (error) {
         return (io.stderr(`gatehouse routes check: cannot read ${values.file}: ${(error as Error).message}`), 2);
       }
     } else if (positionals.length === 1 && positionals[0] !== undefined) routes = [positionals[0]];
     else return (io.stderr('gatehouse routes check: give one route (quoted) or --file'), 2);
-    const verdicts = routes.map(checkRoute);
-    if (values.json) io.stdout(JSON.stringify(typeof values.file === 'string' ? verdicts : verdicts[0]));
-    else
-      for (const v of verdicts) {
-        io.stdout(v.ok ? `ok    ${v.route}` : `FAIL  ${v.route}\n      ${' '.repeat(Math.max(0, (v.error?.column ?? 1) - 1))}^ column ${v.error?.column}: ${v.error?.message}`);
-      }
-    return verdicts.every((v) => v.ok) ? 0 : 1;
+    const asArray = values.json === true && typeof values.file === 'string';
+    // With --file, one verdict per write: a large file's output is never built as one string.
+    if (asArray) io.stdout('[');
+    let allOk = true;
+    routes.forEach((route, index) => {
+      const v = checkRoute(route);
+      allOk &&= v.ok;
+      if (values.json) io.stdout(asArray ? `${index === 0 ? '' : ','}${JSON.stringify(v)}` : JSON.stringify(v));
+      else io.stdout(v.ok ? `ok    ${v.route}` : `FAIL  ${v.route}\n      ${' '.repeat(Math.max(0, (v.error?.column ?? 1) - 1))}^ column ${v.error?.column}: ${v.error?.message}`);
+    });
+    if (asArray) io.stdout(']');
+    return allOk ? 0 : 1;
   },
 };
 
@@ -78,13 +82,13 @@ export const routesEvalCommand: CliCommand = {
   path: ['routes', 'eval'],
   summary: 'Evaluate a route against a message file: does edgeHub deliver it?',
   usage: '"<route>" --message <message.json> [--json]',
-  options: { message: { type: 'string', description: 'JSON: {body, properties, systemProperties, source} (source: a path such as /messages/modules/m/outputs/o)' } },
+  options: { message: { type: 'string', description: 'JSON: {body, properties, systemProperties, source} (source: a path such as /messages/modules/m/outputs/o); - reads standard input' } },
   async run({ positionals, values, io }) {
     const route = positionals[0];
     if (!route || typeof values.message !== 'string') return (io.stderr('gatehouse routes eval: give a route and --message <file>'), 2);
     let json: unknown;
     try {
-      json = JSON.parse(await readFile(resolve(io.cwd, values.message), 'utf8'));
+      json = JSON.parse(await readInput(values.message, io));
     } catch (error) {
       return (io.stderr(`gatehouse routes eval: cannot read ${values.message}: ${(error as Error).message}`), 2);
     }
