@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { browserStorage, createDraftStore, DraftsContext } from './features/manifests';
 import { connectToHost, HostContext } from './ipc/host';
 import { bindQueriesToConnection } from './ipc/query-connection';
 
@@ -16,6 +17,7 @@ const queryClient = new QueryClient({
   },
 });
 bindQueriesToConnection(queryClient, host.transport);
+const drafts = createDraftStore(browserStorage());
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing');
@@ -23,7 +25,9 @@ createRoot(root).render(
   <StrictMode>
     <HostContext.Provider value={host}>
       <QueryClientProvider client={queryClient}>
-        <App />
+        <DraftsContext.Provider value={drafts}>
+          <App />
+        </DraftsContext.Provider>
       </QueryClientProvider>
     </HostContext.Provider>
   </StrictMode>,

@@ -1,6 +1,8 @@
 import { FluentProvider, webDarkTheme, webLightTheme } from '@fluentui/react-components';
 import { useSyncExternalStore } from 'react';
+import { useUnsavedEditsGuard } from '../features/manifests';
 import { useSettings } from '../features/settings';
+import { useHost } from '../ipc/host';
 import { useHostStatusSubscription } from '../features/overview';
 import { Shell } from './Shell';
 
@@ -17,6 +19,7 @@ export function App() {
   const settings = useSettings();
   const prefersDark = usePrefersDark();
   useHostStatusSubscription();
+  useUnsavedEditsGuard(useHost().transport.kind === 'websocket');
   const preference = settings.data?.theme ?? 'system';
   const dark = preference === 'dark' || (preference === 'system' && prefersDark);
   return (

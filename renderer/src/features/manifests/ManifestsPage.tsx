@@ -2,6 +2,7 @@ import { Body1, Button, Caption1, Card, CardHeader, makeStyles, Spinner, Subtitl
 import { AddRegular, DocumentBulletListRegular, FolderOpenRegular } from '@fluentui/react-icons';
 import { lazy, Suspense, useEffect } from 'react';
 import type { WorkspaceInfo } from '../../../../shared/ipc/workspace.contract';
+import { useDraftStore } from './drafts/drafts-context';
 import { Explorer } from './Explorer';
 import { useManifests } from './manifests-store';
 import { NewSolutionForm } from './NewSolutionForm';
@@ -66,7 +67,14 @@ function WorkspaceBody({ workspace }: { workspace: WorkspaceInfo }) {
   const setRoot = useManifests((s) => s.setRoot);
   const root = useManifests((s) => s.root);
   const hasTabs = useManifests((s) => s.tabs.length > 0);
+  const drafts = useDraftStore();
   useEffect(() => setRoot(workspace.root), [setRoot, workspace.root]);
+  // Unsaved edits left by a reload, a crash or a restart come back: their files open (the editor restores them).
+  useEffect(() => {
+    const store = useManifests.getState();
+    if (root !== workspace.root || store.tabs.length > 0) return;
+    for (const draft of drafts.list(root)) store.openFile(draft.path);
+  }, [root, workspace.root, drafts]);
   // Start fetching the editor while the user looks at the tree.
   useEffect(() => void loadWorkbench(), []);
   if (root !== workspace.root) return null;

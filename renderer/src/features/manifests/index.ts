@@ -2,3 +2,8 @@ import { lazy } from 'react';
 
 /** The Manifests area loads on first visit; its editor (Monaco) loads later still, with the first open file. */
 export const ManifestsPage = lazy(() => import('./ManifestsPage').then((m) => ({ default: m.ManifestsPage })));
+
+/** Unsaved edits outlive the page: drafts in the browser's storage (wired in main.tsx), and a prompt before unload. */
+export { browserStorage, createDraftStore } from './drafts/draft-store';
+export { DraftsContext } from './drafts/drafts-context';
+export { useUnsavedEditsGuard } from './use-unload-guard';

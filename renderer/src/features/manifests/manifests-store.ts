@@ -21,6 +21,8 @@ export interface BufferState {
   readonly disk: DiskState;
   /** A save or restore is in flight: its own change event is not a change from elsewhere. */
   readonly saving?: boolean;
+  /** The unsaved edits were restored from a draft written then (epoch ms), after a reload or a crash. */
+  readonly restored?: number;
 }
 
 export type NoticeIntent = 'info' | 'warning' | 'error';
@@ -65,6 +67,8 @@ interface ManifestsState {
   markChanged(path: string, version: string): void;
   markDeleted(path: string): void;
   markPresent(path: string): void;
+  /** The user has seen that the edits were restored: the note goes (the edits stay). */
+  dismissRestored(path: string): void;
   /** Opens `panel` (closing the other one), or closes it when it is open; `open` forces either. */
   togglePanel(panel: SidePanel, open?: boolean): void;
   toggleRoutes(open?: boolean): void;
@@ -113,6 +117,7 @@ export const useManifests = create<ManifestsState>((set) => ({
   markChanged: (path, version) => set((s) => patch(s, path, { disk: { kind: 'changed', version } })),
   markDeleted: (path) => set((s) => patch(s, path, { disk: { kind: 'deleted' } })),
   markPresent: (path) => set((s) => (s.buffers[path]?.disk.kind === 'deleted' ? patch(s, path, { disk: { kind: 'same' } }) : {})),
+  dismissRestored: (path) => set((s) => (s.buffers[path]?.restored === undefined ? {} : patch(s, path, { restored: undefined }))),
   togglePanel: (panel, open) =>
     set((s) => {
       const next = (open ?? s.panel !== panel) ? panel : s.panel === panel ? null : s.panel;

@@ -1,6 +1,7 @@
 import { Button, Link, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
 import { useEffect } from 'react';
+import { localTime } from '../../../app/format-time';
 import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
 import { DISK } from './CompareView';
@@ -9,12 +10,16 @@ const NOTICE_MS = 5000;
 
 /**
  * What happened to the active file elsewhere, and the choices it leaves: a change on disk under unsaved edits
- * (compare, reload, keep mine), a deletion (save recreates), or a passing note (reloaded, restored, errors).
+ * (compare, reload, keep mine), a deletion (save recreates), unsaved edits restored from a draft after a reload
+ * or a crash (keep them, or discard them), or a passing note (reloaded, restored, errors).
  */
 export function DiskChangeBar({ path, onReload, onKeepMine, onClose }: { path: string; onReload: () => void; onKeepMine: () => void; onClose: () => void }) {
   const disk = useManifests((s) => s.buffers[path]?.disk);
+  const restored = useManifests((s) => s.buffers[path]?.restored);
   const notice = useManifests((s) => (s.notice?.path === path ? s.notice : null));
-  const { setCompare, dismissNotice } = useManifests.getState();
+  const { setCompare, dismissNotice, dismissRestored } = useManifests.getState();
+  const name = baseName(path);
+  const when = restored === undefined ? '' : localTime(restored, Date.now());
 
   useEffect(() => {
     if (!notice || notice.intent === 'error') return;
@@ -24,17 +29,19 @@ export function DiskChangeBar({ path, onReload, onKeepMine, onClose }: { path: s
 
   if (disk?.kind === 'changed') {
     return (
-      <MessageBar intent="warning" layout="multiline" data-testid="disk-changed">
+      <MessageBar intent="warning" layout="multiline" data-testid="disk-changed" data-restored={restored !== undefined}>
         <MessageBarBody>
-          <MessageBarTitle>{baseName(path)} changed on disk</MessageBarTitle>
-          Another program changed this file while you have unsaved edits here.{' '}
-          <Link as="button" onClick={() => setCompare({ path, versionId: DISK })}>
+          <MessageBarTitle>{restored === undefined ? `${name} changed on disk` : `Restored unsaved changes from ${when}, but ${name} changed on disk since`}</MessageBarTitle>
+          {restored === undefined
+            ? 'Another program changed this file while you have unsaved edits here.'
+            : 'The file is no longer the version these edits started from.'}{' '}
+          <Link as="button" onClick={() => setCompare({ path, versionId: DISK })} data-testid="compare-disk">
             Compare
           </Link>
         </MessageBarBody>
         <MessageBarActions>
           <Button onClick={onReload} data-testid="reload-from-disk">
-            Reload from disk
+            {restored === undefined ? 'Reload from disk' : 'Discard my changes'}
           </Button>
           <Button onClick={onKeepMine} data-testid="keep-mine">
             Keep my version
@@ -47,7 +54,7 @@ export function DiskChangeBar({ path, onReload, onKeepMine, onClose }: { path: s
     return (
       <MessageBar intent="warning" data-testid="disk-deleted">
         <MessageBarBody>
-          <MessageBarTitle>{baseName(path)} was deleted on disk</MessageBarTitle>
+          <MessageBarTitle>{restored === undefined ? `${name} was deleted on disk` : `Restored unsaved changes from ${when}, but ${name} was deleted on disk`}</MessageBarTitle>
           Save to write it again, or close it.
         </MessageBarBody>
         <MessageBarActions>
@@ -56,13 +63,27 @@ export function DiskChangeBar({ path, onReload, onKeepMine, onClose }: { path: s
       </MessageBar>
     );
   }
-  if (notice) {
-    return (
-      <MessageBar intent={notice.intent} key={notice.seq} data-testid="editor-notice">
-        <MessageBarBody>{notice.text}</MessageBarBody>
-        <MessageBarActions containerAction={<Button appearance="transparent" aria-label="Dismiss" icon={<DismissRegular />} onClick={dismissNotice} />} />
-      </MessageBar>
-    );
-  }
-  return null;
+  return (
+    <>
+      {restored !== undefined && (
+        <MessageBar intent="info" data-testid="draft-restored">
+          <MessageBarBody>
+            <MessageBarTitle>Restored unsaved changes from {when}</MessageBarTitle>
+            They had not been saved when this page was last closed or reloaded.
+          </MessageBarBody>
+          <MessageBarActions containerAction={<Button appearance="transparent" aria-label="Dismiss" icon={<DismissRegular />} onClick={() => dismissRestored(path)} />}>
+            <Button onClick={onReload} data-testid="discard-draft">
+              Discard
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      {notice && (
+        <MessageBar intent={notice.intent} key={notice.seq} data-testid="editor-notice">
+          <MessageBarBody>{notice.text}</MessageBarBody>
+          <MessageBarActions containerAction={<Button appearance="transparent" aria-label="Dismiss" icon={<DismissRegular />} onClick={dismissNotice} />} />
+        </MessageBar>
+      )}
+    </>
+  );
 }

@@ -15,6 +15,7 @@ import { CircleFilled, DismissRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { HostButton } from '../../../app/HostButton';
 import type { WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
+import { useDraftStore } from '../drafts/drafts-context';
 import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
 import { EditorToolbar } from './EditorToolbar';
@@ -62,6 +63,7 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
   const buffers = useManifests((s) => s.buffers);
   const { openFile, closeFile } = useManifests.getState();
   const actions = useEditorActions(workspace);
+  const drafts = useDraftStore();
   const [confirm, setConfirm] = useState<string | null>(null);
 
   const close = (path: string) => {
@@ -123,7 +125,10 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
               </HostButton>
               <Button
                 onClick={() => {
-                  if (confirm) close(confirm);
+                  if (confirm) {
+                    close(confirm);
+                    drafts.remove(workspace.root, confirm);
+                  }
                   setConfirm(null);
                 }}
               >

@@ -15,6 +15,8 @@ import { ModulesPanel } from './modules/ModulesPanel';
 import './monaco-setup';
 import { ProblemsPanel } from './ProblemsPanel';
 import { RoutesPanel } from './RoutesPanel';
+import { useDraftStore } from '../drafts/drafts-context';
+import { useDraftKeeper } from './use-draft-keeper';
 import { useEditorActions } from './use-editor-actions';
 import { useFileModel } from './use-file-model';
 import { useProblems } from './use-problems';
@@ -46,6 +48,8 @@ export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
   // Routes and Modules are for manifests; on another file only History shows.
   const side = panel === 'history' || (manifest && panel !== null) ? panel : null;
   const actions = useEditorActions(workspace);
+  const drafts = useDraftStore();
+  useDraftKeeper(workspace.root);
   const save = useRef(actions.save);
   save.current = actions.save;
 
@@ -77,6 +81,7 @@ export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
           onClose={() => {
             useManifests.getState().closeFile(active);
             disposeModelsExcept(workspace.root, useManifests.getState().tabs);
+            drafts.remove(workspace.root, active);
           }}
         />
         <ActiveFile

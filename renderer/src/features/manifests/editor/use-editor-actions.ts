@@ -79,7 +79,7 @@ export function useEditorActions(workspace: WorkspaceInfo) {
   const keepMine = (path: string) => {
     const store = useManifests.getState();
     const buffer = store.buffers[path];
-    if (buffer?.disk.kind === 'changed') store.setBuffer(path, { ...buffer, baseVersion: buffer.disk.version, disk: CLEAN });
+    if (buffer?.disk.kind === 'changed') store.setBuffer(path, { ...buffer, baseVersion: buffer.disk.version, disk: CLEAN, restored: undefined });
     store.setCompare(null);
   };
 
