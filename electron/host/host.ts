@@ -161,8 +161,10 @@ export function runtimeContext(dataDir: string, env: NodeJS.ProcessEnv): Runtime
     deviceId,
     iotHubHostName: env.GATEHOUSE_IOTHUB_HOSTNAME ?? 'localhub.gatehouse.local',
     gatewayHostName: env.GATEHOUSE_GATEWAY_HOSTNAME ?? 'localhost',
-    // Each module reaches the workload API on its own socket, bound from <data>/mnt/<module>.sock (as edgelet does).
-    workloadUri: env.GATEHOUSE_WORKLOAD_URI ?? 'unix:///var/run/iotedge/workload.sock',
+    // Each module reaches the workload API only on its own socket: <data>/mnt/<module>/ is bound over
+    // /var/run/iotedge. There is no TCP workload endpoint (any local process could sign as any module), so the
+    // URI is fixed rather than configurable.
+    workloadUri: 'unix:///var/run/iotedge/workload.sock',
     workloadListenDir: join(dataDir, 'mnt'),
     network: env.GATEHOUSE_RUNTIME_NETWORK ?? 'host',
     generationIds: {},
