@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, SCREENSHOTS, test } from './support/served-console';
 
-const parent = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-drafts-'));
-const solution = join(parent, 'draft-solution');
-const manifest = join(solution, 'deployment.template.json');
 const FILE = 'deployment.template.json';
-
+// Made in the worker (a module-level folder would also be made, and left, by the runner that lists the tests).
+let parent = '';
+let manifest = '';
+test.beforeAll(() => {
+  parent = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-drafts-'));
+  manifest = join(parent, 'draft-solution', FILE);
+});
 test.afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 const editorText = (page: Page) => page.getByTestId('code-editor').locator('.view-lines');
