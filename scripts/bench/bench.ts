@@ -3,6 +3,7 @@
  * `npm run bench -- --json` adds one JSON object with every figure on the last line.
  */
 import { consoleBenchmarks } from './console.bench';
+import { manifestBenchmarks } from './manifest.bench';
 import { routeBenchmarks } from './routes.bench';
 import { runtimeBenchmarks } from './runtime.bench';
 
@@ -18,7 +19,7 @@ export type { Figure };
 
 const json = process.argv.includes('--json');
 const figures: Figure[] = [];
-for (const suite of [consoleBenchmarks, routeBenchmarks, runtimeBenchmarks]) {
+for (const suite of [consoleBenchmarks, routeBenchmarks, manifestBenchmarks, runtimeBenchmarks]) {
   for (const figure of await suite()) {
     figures.push(figure);
     const ratio = figure.reference ? `  (${(figure.value / figure.reference.value).toFixed(2)}× ${figure.reference.label}: ${figure.reference.value.toFixed(1)} ${figure.unit})` : '';
