@@ -20,9 +20,14 @@ export interface ReportOptions {
 export class CheckContext {
   readonly diagnostics: Diagnostic[] = [];
 
+  /**
+   * @param env the variables a template is expanded with (`.env` and the environment); undefined when they are
+   * not known, which leaves variables unjudged.
+   */
   constructor(
     readonly doc: JsonDocument,
     readonly mode: CheckMode,
+    readonly env?: Readonly<Record<string, string>>,
   ) {}
 
   get isTemplate(): boolean {

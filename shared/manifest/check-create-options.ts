@@ -29,7 +29,7 @@ export function checkCreateOptions(ctx: CheckContext, settingsPointer: string, n
     const pointer = childPointer(settingsPointer, first.key);
     if (!ctx.isTemplate) reportObjectForm(ctx, settingsPointer, pointer, name, first.value as Record<string, unknown>);
     else reportToolingLimit(ctx, pointer, name, JSON.stringify(first.value).length);
-    reportShape(ctx, checkCreateOptionsShape(first.value as Record<string, unknown>), (path) => ({ pointer: pointer + toPointer(path) }));
+    reportShape(ctx, checkCreateOptionsShape(first.value as Record<string, unknown>, { template: ctx.isTemplate }), (path) => ({ pointer: pointer + toPointer(path) }));
     return;
   }
   for (const chunk of reading.chunks) {
@@ -81,7 +81,7 @@ function checkJoinedText(ctx: CheckContext, settingsPointer: string, name: strin
   }
   // Indexed lookups (JsonDocument), not findNodeAtLocation: that scans every member per issue.
   const tree = parsed.strict ? JsonDocument.parse(text) : undefined;
-  reportShape(ctx, checkCreateOptionsShape(parsed.value), (path) => {
+  reportShape(ctx, checkCreateOptionsShape(parsed.value, { template: ctx.isTemplate }), (path) => {
     const node = tree?.nodeAt(toPointer(path));
     const keyNode = node?.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
     const target = keyNode ?? node;
@@ -97,7 +97,7 @@ interface Location {
 function reportShape(ctx: CheckContext, issues: readonly CreateOptionsIssue[], locate: (path: readonly string[]) => Location): void {
   for (const issue of issues) {
     const at = locate(issue.path);
-    const code = issue.kind === 'type' ? 'GH3046' : 'GH3047';
+    const code = issue.kind === 'type' ? 'GH3046' : issue.kind === 'bind' ? 'GH3060' : 'GH3047';
     ctx.report(code, at.pointer, issue.message, at.range ? { range: at.range } : { part: 'key' });
   }
 }

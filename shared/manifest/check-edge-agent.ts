@@ -5,7 +5,7 @@
  */
 import { CheckContext, hasTemplateToken } from './check-context.js';
 import { checkKeyCase, checkModule } from './check-module.js';
-import { checkImagesHaveCredentials, checkRegistryCredentials } from './check-registry.js';
+import { checkImagesHaveCredentials, checkMisplacedCredentials, checkRegistryCredentials } from './check-registry.js';
 import { childPointer } from './json-pointer.js';
 import { compareDotNetVersions, findProperty, isObject, parseDotNetVersion } from './newtonsoft-compat.js';
 
@@ -35,6 +35,7 @@ export function checkEdgeAgent(ctx: CheckContext, pointer: string, desired: Reco
   if (runtime && isObject(runtime.value)) {
     const settings = findProperty(runtime.value, 'settings');
     const registry = settings && isObject(settings.value) ? findProperty(settings.value, 'registryCredentials') : undefined;
+    if (settings && isObject(settings.value)) checkMisplacedCredentials(ctx, childPointer(pointer, runtime.key, settings.key), settings.value);
     if (settings && registry) {
       credentials = registry.value;
       checkRegistryCredentials(ctx, childPointer(pointer, runtime.key, settings.key, registry.key), registry.value);

@@ -45,7 +45,7 @@ export function checkRouteValue(ctx: CheckContext, at: string, name: string, val
   if (typeof value === 'string') {
     if (value.trim() === '') {
       if (legacy) ctx.report('GH4008', at, `Route "${name}" is empty; edgeHub 1.0 skips it silently. Write the route or remove the entry.`);
-      else ctx.report('GH4003', at, `Route "${name}" is empty; edgeHub ${schema ?? '1.1+'} rejects the whole configuration. Write the route or remove the entry.`, { fix: removeFix(at) });
+      else ctx.report('GH4003', at, emptyRouteMessage(name, schema), { fix: removeFix(at) });
       return undefined;
     }
     return { name, text: value, textPointer: at };
@@ -78,7 +78,7 @@ export function checkRouteValue(ctx: CheckContext, at: string, name: string, val
   const routePointer = childPointer(at, route.key);
   if (typeof route.value !== 'string') return undefined; // the schema reports the type
   if (route.value.trim() === '') {
-    ctx.report('GH4003', routePointer, `Route "${name}" has an empty "route"; edgeHub rejects the whole configuration.`);
+    if (!legacy) ctx.report('GH4003', routePointer, emptyRouteMessage(name, schema, true));
     return undefined;
   }
   return { name, text: route.value, textPointer: routePointer };
@@ -90,6 +90,15 @@ function checkPriority(ctx: CheckContext, at: string, name: string, value: unkno
   if (reading === 'invalid' || !((n >= 0 && n <= 9) || n === DEFAULT_PRIORITY)) {
     ctx.report('GH4004', at, `priority of route "${name}" is ${JSON.stringify(value)}; it must be an integer from 0 (highest) to 9 (lowest), or omitted. edgeHub rejects the whole configuration.`);
   }
+}
+
+/**
+ * From schemaVersion 1.1 on, a route is a RouteSpec whose route text must not be blank; a blank one fails the
+ * parse of the whole desired properties (lastDesiredStatus 400), so edgeHub keeps running without any of them.
+ */
+function emptyRouteMessage(name: string, schema: EdgeHubSchema | undefined, member = false): string {
+  const version = schema ? `schemaVersion ${schema}` : 'schemaVersion 1.1 and later';
+  return `Route "${name}" ${member ? 'has an empty "route"' : 'is empty'}. With ${version}, edgeHub requires every route text to be non-blank, so it cannot read its desired properties at all and rejects the whole configuration (reported as 400): none of the routes run, not only this one. Write the route or remove the entry (only schemaVersion 1.0 skips empty routes).`;
 }
 
 function removeFix(at: string) {

@@ -1,6 +1,7 @@
 /**
  * Module environment variables: `env` is `{ "NAME": { "value": "text" } }` (`EnvVal` has one string
- * property). A number or boolean is read as its JSON text (true becomes "true"); an entry that is
+ * property). A number or boolean is read as its JSON text (true becomes "true"; a remark, since IoT Edge
+ * accepts it as is); an entry that is
  * not an object cannot be read and the deployment fails (code 400). Names become twin keys and
  * container `NAME=value` entries.
  */
@@ -36,7 +37,7 @@ export function checkEnv(ctx: CheckContext, pointer: string, moduleName: string,
     const reading = readString(value.value);
     if (reading.kind === 'coerced') {
       const text = typeof value.value === 'number' ? (ctx.rawText(valuePointer) ?? reading.text) : reading.text;
-      ctx.report('GH3030', valuePointer, `The value of "${name}" is ${text} (not a string); the module receives the text "${text}". Write it as a string.`, {
+      ctx.report('GH3030', valuePointer, `The value of "${name}" is ${text} (not a string); edgeAgent reads it as the text "${text}", which the module receives. The documented form is a string.`, {
         fix: { title: `Use "${text}"`, edits: [{ op: 'replace', path: valuePointer, value: text }] },
       });
     } else if (reading.kind === 'invalid') {

@@ -1,20 +1,20 @@
 /**
  * Checks of a layered deployment's modulesContent. Each twin sets paths: `properties.desired.modules.<name>`
- * (a whole module), `properties.desired.routes.<name>` (one route),
- * `properties.desired.runtime.settings.registryCredentials.<name>`, or `properties.desired` for a
+ * (a whole module; also just its `.settings` or `.settings.image`), `properties.desired.routes.<name>` (one route),
+ * `properties.desired.runtime.settings[.registryCredentials.<name>]`, or `properties.desired` for a
  * custom module twin. The base deployment is not known here, so route targets are not checked against
  * deployed modules.
  */
 import { CheckContext } from './check-context.js';
 import { checkModuleName } from './check-edge-agent.js';
 import { checkRouteValue, type RouteEntry } from './check-edge-hub.js';
-import { checkModule } from './check-module.js';
+import { checkImageValue, checkModule, checkSettings } from './check-module.js';
 import { checkPlaceholders } from './check-placeholders.js';
-import { checkRegistryCredential } from './check-registry.js';
+import { checkMisplacedCredentials, checkRegistryCredential, checkRegistryCredentials } from './check-registry.js';
 import { checkRoutes } from './check-routes.js';
 import { checkTwinLimits, checkTwinLimitsAt } from './check-twin-limits.js';
 import { childPointer } from './json-pointer.js';
-import { isObject } from './newtonsoft-compat.js';
+import { findProperty, isObject } from './newtonsoft-compat.js';
 
 const DESIRED = 'properties.desired';
 const PREFIX = `${DESIRED}.`;
@@ -70,12 +70,19 @@ export function checkLayeredContent(ctx: CheckContext, pointer: string, modulesC
 }
 
 function checkAgentPath(ctx: CheckContext, at: string, path: readonly string[], value: unknown): void {
-  const [head, name] = path;
-  if (head === 'modules' && path.length === 2 && name !== undefined) {
-    checkModuleName(ctx, at, name);
-    checkModule(ctx, at, name, value, 'custom');
-  } else if (head === 'systemModules' && path.length === 2 && (name === 'edgeAgent' || name === 'edgeHub')) {
-    checkModule(ctx, at, name, value, name);
+  const [head, name, part, leaf] = path;
+  const isModule = (head === 'modules' && name !== undefined) || (head === 'systemModules' && (name === 'edgeAgent' || name === 'edgeHub'));
+  if (isModule && name !== undefined && path.length === 2) {
+    if (head === 'modules') checkModuleName(ctx, at, name);
+    checkModule(ctx, at, name, value, head === 'modules' ? 'custom' : (name as 'edgeAgent' | 'edgeHub'));
+  } else if (isModule && name !== undefined && part === 'settings' && path.length === 3) {
+    if (isObject(value)) checkSettings(ctx, at, name, value);
+  } else if (isModule && name !== undefined && part === 'settings' && leaf === 'image' && path.length === 4) {
+    checkImageValue(ctx, at, name, value);
+  } else if (path.length === 2 && path.join('.') === 'runtime.settings' && isObject(value)) {
+    checkMisplacedCredentials(ctx, at, value);
+    const credentials = findProperty(value, 'registryCredentials');
+    if (credentials) checkRegistryCredentials(ctx, childPointer(at, credentials.key), credentials.value);
   } else if (path.length === 4 && path.slice(0, 3).join('.') === 'runtime.settings.registryCredentials') {
     checkRegistryCredential(ctx, at, path[3] ?? '', value);
   }

@@ -122,19 +122,22 @@ function checkStartupOrder(ctx: CheckContext, pointer: string, name: string, mod
   }
 }
 
-function checkSettings(ctx: CheckContext, pointer: string, name: string, settings: Record<string, unknown>): void {
+export function checkSettings(ctx: CheckContext, pointer: string, name: string, settings: Record<string, unknown>): void {
   checkKeyCase(ctx, pointer, settings, SETTINGS_KEYS);
   const image = findProperty(settings, 'image');
   if (image) checkImageValue(ctx, childPointer(pointer, image.key), name, image.value);
   if (Object.keys(settings).some(isCreateOptionsKey)) checkCreateOptions(ctx, pointer, name, settings);
 }
 
-function checkImageValue(ctx: CheckContext, pointer: string, name: string, image: unknown): void {
+export function checkImageValue(ctx: CheckContext, pointer: string, name: string, image: unknown): void {
   if (typeof image !== 'string') {
     ctx.report('GH3020', pointer, `The image of module "${name}" must be a string such as "mcr.microsoft.com/azureiotedge-hub:1.5"; edgeAgent rejects the deployment (code 400).`);
     return;
   }
-  if (ctx.isTemplate && hasTemplateToken(image)) return;
+  if (ctx.isTemplate) {
+    checkTemplateImage(ctx, pointer, name, image);
+    return;
+  }
   const templated = hasPlaceholder(image) || (image.includes('$') && !image.includes('$upstream')) || /<[A-Za-z_][\w.-]*>/.test(image);
   if (templated) {
     ctx.report('GH3023', pointer, `The image of module "${name}" contains the unexpanded placeholder "${image}"; IoT Edge cannot pull it (an image starting with '$' is refused with code 400, any other is refused by Docker). Generate the deployment from its template or write the image reference.`);
@@ -146,4 +149,51 @@ function checkImageValue(ctx: CheckContext, pointer: string, name: string, image
   } else if (!verdict.hasTag) {
     ctx.report('GH3022', pointer, `Image "${image.trim()}" has no tag, so "${verdict.normalized}" is used and a new push to :latest is not picked up by an existing container. Pin a version tag.`);
   }
+}
+
+/** Other tools' placeholders (as hasTemplateToken): `<Token>`, `#{Token}#` / `#Token#`, `__TOKEN…`. */
+const FOREIGN_TOKEN = /<[A-Za-z_][\w.-]*>|#\{?[A-Za-z_][\w.]*\}?#|(?:^|[^A-Za-z0-9_])(__[A-Z][A-Z0-9_]*)/;
+const DOLLAR_WORDS = new Set(['upstream', 'edgeAgent', 'edgeHub']);
+
+/**
+ * A template's image as the VS Code tools and iotedgedev write it into the deployment, judged as there:
+ * `${MODULES.…}` / `${MODULEDIR<…>}` are built from module.json (not known here: skipped); `${VAR}` and a set `$VAR`
+ * take their values when the variables are known, and stand for any value otherwise (an unset `${VAR}` is
+ * reported where it is written); an unset `$VAR` and other tools' placeholders (`<IMAGE_URI>`, `__IMAGE__`,
+ * `#{platform}#`) are left in the image by both tools.
+ */
+function checkTemplateImage(ctx: CheckContext, pointer: string, name: string, image: string): void {
+  if (/\$\{(MODULES\.|MODULEDIR<)/.test(image)) return;
+  const env = ctx.env;
+  let unknown = false;
+  const keptBare: string[] = [];
+  const expanded = image.replace(/\$\{([^}]*)\}|\$([A-Za-z_]\w*)/g, (match: string, braced: string | undefined, bare: string | undefined, offset: number) => {
+    if (bare !== undefined && DOLLAR_WORDS.has(bare)) return match;
+    const key = braced ?? bare ?? '';
+    if (env && Object.prototype.hasOwnProperty.call(env, key)) return env[key] ?? '';
+    if (env && bare !== undefined) {
+      keptBare.push(match);
+      return match;
+    }
+    unknown = true;
+    // Any value: a registry host where one usually stands, else a plain name that is valid in every part.
+    return offset === 0 && image[match.length] === '/' ? 'registry.invalid' : 'x';
+  });
+  const verdict = checkImage(expanded);
+  if (verdict.ok) {
+    if (!verdict.hasTag && !unknown) {
+      ctx.report('GH3022', pointer, `Image "${expanded.trim()}" has no tag, so "${verdict.normalized}" is used and a new push to :latest is not picked up by an existing container. Pin a version tag.`);
+    }
+    return;
+  }
+  const written = expanded === image ? `"${image}"` : unknown ? `"${image}"` : `"${image}" (expanded: "${expanded}")`;
+  const foreign = FOREIGN_TOKEN.exec(expanded);
+  if (foreign || keptBare.length > 0) {
+    const token = keptBare[0] ?? foreign?.[1] ?? foreign?.[0] ?? '';
+    const why = keptBare.length > 0 ? `${token} is not set, and both tools leave an unset $VARIABLE as is` : `neither the VS Code tools nor iotedgedev replace "${token}"`;
+    ctx.report('GH3023', pointer, `The image of module "${name}" is ${written}: ${why}, so the generated deployment carries it literally and ${expanded.trim().startsWith('$') ? "edgeAgent refuses the image (code 400)" : 'Docker cannot parse the reference'}. Write the image reference, or use \${MODULES.<folder>} or a \${VARIABLE} set in .env${keptBare.length > 0 ? '' : ' (if a pipeline of yours replaces it, check the file that pipeline writes)'}.`);
+    return;
+  }
+  const reason = verdict.message.replace(`Image "${expanded.trim()}"`, `The image of module "${name}", ${written},`);
+  ctx.report(verdict.by === 'agent' ? 'GH3020' : 'GH3021', pointer, `${reason}${unknown ? '' : ' The tools write it into the deployment as is.'}`);
 }

@@ -12,7 +12,10 @@ import { isObject } from './newtonsoft-compat.js';
 const PIPELINE_TOKEN = /^(<[A-Za-z_][\w.-]*>|#\{[\w.]+\}#|__[A-Z][A-Z0-9_]*__)$/;
 
 export function checkPlaceholders(ctx: CheckContext, pointer: string, value: unknown): void {
-  if (ctx.isTemplate) return;
+  if (ctx.isTemplate) {
+    if (ctx.env) checkTemplateVariables(ctx, ctx.env, pointer, value);
+    return;
+  }
   const reported = new Set(ctx.diagnostics.filter((d) => d.code === 'GH3023').map((d) => d.pointer));
   walk(ctx, pointer, value, reported);
 }
@@ -24,6 +27,31 @@ export function checkTemplateOnlyKeys(ctx: CheckContext, root: Record<string, un
     part: 'key',
     fix: { title: 'Remove "$schema-template"', edits: [{ op: 'remove', path: '/$schema-template' }] },
   });
+}
+
+/**
+ * In a template whose variables are known: every `${VAR}` in a string must be set (both tools refuse or leave
+ * it unexpanded otherwise). `${MODULES.…}` / `${MODULEDIR<…>}` come from module.json and are not judged here.
+ */
+function checkTemplateVariables(ctx: CheckContext, env: Readonly<Record<string, string>>, pointer: string, value: unknown): void {
+  const check = (text: string, at: string, key: boolean) => {
+    for (const m of text.matchAll(/\$\{(\w+)\}/g)) {
+      const name = m[1] ?? '';
+      if (Object.prototype.hasOwnProperty.call(env, name)) continue;
+      const message = `The variable "${name}" (${m[0]}) is not set; define it in .env or the environment.`;
+      if (key) ctx.report('GH6001', at, message, { part: 'key' });
+      else ctx.reportInString('GH6001', at, m.index, m[0].length, message);
+    }
+  };
+  if (typeof value === 'string') check(value, pointer, false);
+  else if (Array.isArray(value)) value.forEach((item, index) => checkTemplateVariables(ctx, env, childPointer(pointer, index), item));
+  else if (isObject(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      const at = childPointer(pointer, key);
+      check(key, at, true);
+      checkTemplateVariables(ctx, env, at, child);
+    }
+  }
 }
 
 function walk(ctx: CheckContext, pointer: string, value: unknown, reported: ReadonlySet<string>): void {

@@ -2,6 +2,8 @@
  * `runtime.settings.registryCredentials`: every entry needs a non-blank address, username and
  * password (`RegistryCredentials` uses `CheckNonWhiteSpace`, code 400 otherwise). A password written
  * inline works but leaks through source control and deployment exports, so it is a warning.
+ * Credentials written directly under `runtime.settings` are ignored (`DockerRuntimeConfig` reads only
+ * minDockerVersion, loggingOptions and registryCredentials), so private pulls get none: a warning.
  * Images from a private-looking registry without matching credentials get a hint.
  */
 import { CheckContext, hasPlaceholder, isPlaceholderText } from './check-context.js';
@@ -10,7 +12,9 @@ import { childPointer } from './json-pointer.js';
 import { findProperty, isObject } from './newtonsoft-compat.js';
 
 const FIELDS = ['address', 'username', 'password'] as const;
-const PUBLIC_REGISTRIES = new Set(['mcr.microsoft.com', 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'ghcr.io', 'quay.io', 'gcr.io', 'public.ecr.aws', 'registry.hub.docker.com']);
+const RUNTIME_SETTINGS = ['minDockerVersion', 'loggingOptions', 'registryCredentials'];
+/** Registries whose images pull without credentials (Microsoft's Azure Marketplace registry is an ACR, but public). */
+const PUBLIC_REGISTRIES = new Set(['mcr.microsoft.com', 'marketplace.azurecr.io', 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'ghcr.io', 'quay.io', 'gcr.io', 'public.ecr.aws', 'registry.hub.docker.com']);
 
 export function checkRegistryCredentials(ctx: CheckContext, pointer: string, credentials: unknown): void {
   if (!isObject(credentials)) return;
@@ -32,6 +36,32 @@ export function checkRegistryCredential(ctx: CheckContext, at: string, name: str
   const password = findProperty(entry, 'password');
   if (password && typeof password.value === 'string' && password.value.trim() !== '' && !isPlaceholderText(password.value) && !hasPlaceholder(password.value)) {
     ctx.report('GH3051', childPointer(at, password.key), `The password of registry "${name}" is written inline. Anyone with this file (or the deployment export) has it. In a template use "\${CONTAINER_REGISTRY_PASSWORD}" with a .env file that is not committed.`);
+  }
+}
+
+/** Registry credentials written directly under runtime.settings, where edgeAgent does not read them. */
+export function checkMisplacedCredentials(ctx: CheckContext, settingsPointer: string, settings: Record<string, unknown>): void {
+  const direct = FIELDS.map((field) => findProperty(settings, field)).filter((found) => found !== undefined);
+  const first = direct[0];
+  if (first) {
+    ctx.report('GH3053', childPointer(settingsPointer, first.key), `runtime.settings holds ${direct.map((d) => `"${d.key}"`).join(', ')} directly. edgeAgent reads registry credentials only from runtime.settings.registryCredentials.<name> and ignores these, so images are pulled without credentials and a private registry refuses the pull. Move them into an entry: "registryCredentials": { "<name>": { "address": …, "username": …, "password": … } }.`, { part: 'key' });
+  }
+  const container = findProperty(settings, 'registryCredentials');
+  for (const [key, value] of Object.entries(settings)) {
+    const lower = key.toLowerCase();
+    if (RUNTIME_SETTINGS.some((k) => k.toLowerCase() === lower) || FIELDS.some((f) => f === lower)) continue;
+    if (!isObject(value) || !FIELDS.some((field) => findProperty(value, field))) continue;
+    const from = childPointer(settingsPointer, key);
+    const fix =
+      container === undefined
+        ? { title: 'Move under "registryCredentials"', edits: [{ op: 'add' as const, path: childPointer(settingsPointer, 'registryCredentials'), value: {} }, { op: 'move' as const, from, path: childPointer(settingsPointer, 'registryCredentials', key) }] }
+        : isObject(container.value) && !(key in container.value)
+          ? { title: 'Move under "registryCredentials"', edits: [{ op: 'move' as const, from, path: childPointer(settingsPointer, container.key, key) }] }
+          : undefined;
+    ctx.report('GH3053', from, `"${key}" holds registry credentials directly under runtime.settings, where edgeAgent ignores them: images are pulled without credentials and a private registry refuses the pull. Move the entry under "registryCredentials".`, {
+      part: 'key',
+      ...(fix ? { fix } : {}),
+    });
   }
 }
 

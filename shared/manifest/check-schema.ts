@@ -22,6 +22,8 @@ import { childPointer, getAtPointer, lastSegment, parentPointer } from './json-p
 import { findProperty } from './newtonsoft-compat.js';
 
 const AGENT: Record<EdgeAgentSchema, GeneratedValidator> = { '1.0': validateEdgeAgent_1_0, '1.1': validateEdgeAgent_1_1 };
+/** The only requirements that depend on the schema version: edgeHub 1.0 requires nothing but schemaVersion. */
+const SINCE_1_1 = new Set(['routes', 'storeAndForwardConfiguration']);
 const HUB: Record<EdgeHubSchema, GeneratedValidator> = { '1.0': validateEdgeHub_1_0, '1.1': validateEdgeHub_1_1, '1.2': validateEdgeHub_1_2, '1.3': validateEdgeHub_1_3 };
 
 export function checkSchema(ctx: CheckContext, twin: '$edgeAgent' | '$edgeHub', version: string, pointer: string, desired: unknown): void {
@@ -59,7 +61,8 @@ function mapError(ctx: CheckContext, error: GeneratedValidationError, value: unk
       if (missing === 'edgeHub' && error.instancePath.endsWith('/systemModules')) {
         return { code: 'GH2010', message: 'systemModules has no "edgeHub": the agent then runs no edgeHub (and removes a running one), so modules cannot connect and no message is routed. Add systemModules.edgeHub.' };
       }
-      return { code: 'GH2010', message: `${where} is missing "${missing}", which ${twin === '$edgeAgent' ? 'edgeAgent' : 'edgeHub'} requires (schema ${version}); the deployment is rejected. Add "${missing}".` };
+      const since = twin === '$edgeHub' && error.instancePath === '' && SINCE_1_1.has(missing) ? ` from schemaVersion 1.1 on (this is ${version})` : '';
+      return { code: 'GH2010', message: `${where} is missing "${missing}", which ${twin === '$edgeAgent' ? 'edgeAgent' : 'edgeHub'} requires${since}; the deployment is rejected. Add "${missing}".` };
     }
     case 'type': {
       const expected = String(error.params['type']);

@@ -2,6 +2,9 @@
  * What a file is: where its modulesContent sits, whether it is a template (expanded by the VS Code
  * IoT Edge tools / iotedgedev before deployment), and whether it is a layered deployment.
  *
+ * Bare twins: `$edgeAgent` / `$edgeHub` at the top level (the form Set-AzIotHubEdgeModule -ModulesContent takes)
+ * are read as the modulesContent at pointer "" (container `top level`).
+ *
  * Template: the file name has a `template` segment (`deployment.template.json`,
  * `deployment.debug.template.json`, `deployment.template.arm32.json`), or the content has template-only
  * syntax (see looksLikeTemplate). Pass `kind: 'deployment'` to judge such a file as deployed as is. Layered: a twin in
@@ -30,6 +33,11 @@ export function detectShape(root: unknown): ManifestShape {
   else if ('moduleContent' in root) found = { container: 'moduleContent', pointer: '/moduleContent', value: root['moduleContent'] };
   else if (content && 'modulesContent' in content) found = { container: 'content.modulesContent', pointer: '/content/modulesContent', value: content['modulesContent'] };
   else if (content && 'moduleContent' in content) found = { container: 'content.modulesContent', pointer: '/content/moduleContent', value: content['moduleContent'] };
+  if (!found && ('$edgeAgent' in root || '$edgeHub' in root) && !looksLikeModuleTwin(root)) {
+    // The bare twin dictionary that Set-AzIotHubEdgeModule -ModulesContent takes ($schema-template aside).
+    const twins = Object.fromEntries(Object.entries(root).filter(([key]) => key !== '$schema-template'));
+    return { ...none, container: 'top level', pointer: '', modulesContent: twins, layered: isLayered(twins) };
+  }
   if (!found || !isObject(found.value)) return { ...none, ...(found ? { container: found.container, pointer: found.pointer } : {}) };
   return {
     container: found.container,
@@ -72,8 +80,15 @@ export interface KindDecision {
   readonly template: boolean;
 }
 
-export function decideKind(shape: ManifestShape, root: unknown, text: string, requested: ManifestKind | 'auto', fileName?: string): KindDecision {
-  const template = requested === 'template' || (requested === 'auto' && ((fileName !== undefined && isTemplateFileName(fileName)) || looksLikeTemplate(root, text)));
+/**
+ * @param templateText the text has template-only syntax that was found before parsing (a placeholder outside
+ * quotes, which only iotedgedev expands); such a file is a template unless judged as a deployment.
+ */
+export function decideKind(shape: ManifestShape, root: unknown, text: string, requested: ManifestKind | 'auto', fileName?: string, templateText = false): KindDecision {
+  const template =
+    requested === 'template' ||
+    (requested !== 'deployment' && templateText) ||
+    (requested === 'auto' && ((fileName !== undefined && isTemplateFileName(fileName)) || looksLikeTemplate(root, text)));
   if (requested === 'layered' || (requested === 'auto' && shape.layered)) return { kind: 'layered', template };
   if (!shape.modulesContent && requested === 'auto') return { kind: 'unknown', template };
   if (requested === 'deployment') return { kind: 'deployment', template: false };

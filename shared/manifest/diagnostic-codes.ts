@@ -34,6 +34,7 @@ export const DIAGNOSTIC_CODES = {
   GH2006: { severity: 'error', title: 'Empty $edgeAgent configuration' },
   GH2007: { severity: 'warning', title: 'Module twin entry without properties.desired' },
   GH2008: { severity: 'warning', title: 'Both modulesContent and moduleContent' },
+  GH2009: { severity: 'warning', title: 'Twins at the top level, without modulesContent' },
   GH2010: { severity: 'error', title: 'Required property missing' },
   GH2011: { severity: 'error', title: 'Wrong value type' },
   GH2012: { severity: 'error', title: 'Value not allowed' },
@@ -59,7 +60,7 @@ export const DIAGNOSTIC_CODES = {
   GH3021: { severity: 'error', title: 'Image reference rejected by Docker' },
   GH3022: { severity: 'info', title: 'Image without a tag' },
   GH3023: { severity: 'error', title: 'Unexpanded placeholder as image' },
-  GH3030: { severity: 'warning', title: 'Environment value is not a string' },
+  GH3030: { severity: 'info', title: 'Environment value is not a string' },
   GH3031: { severity: 'warning', title: 'Unusual environment variable name' },
   GH3032: { severity: 'warning', title: 'Environment variable without a value' },
   GH3040: { severity: 'error', title: 'createOptions is not valid JSON' },
@@ -75,6 +76,8 @@ export const DIAGNOSTIC_CODES = {
   GH3050: { severity: 'error', title: 'Incomplete registry credentials' },
   GH3051: { severity: 'warning', title: 'Registry password written inline' },
   GH3052: { severity: 'info', title: 'No registry credentials for a private registry' },
+  GH3053: { severity: 'warning', title: 'Registry credentials outside registryCredentials (ignored)' },
+  GH3060: { severity: 'error', title: 'Bind mount with a relative container path' },
   // GH4xxx: routes
   GH4001: { severity: 'error', title: 'Route does not compile' },
   GH4002: { severity: 'error', title: 'Malformed route value' },
@@ -100,6 +103,7 @@ export const DIAGNOSTIC_CODES = {
   GH6004: { severity: 'error', title: 'createOptions too big for the tooling (4 KB)' },
   GH6005: { severity: 'warning', title: 'Template placeholder in a deployment' },
   GH6006: { severity: 'warning', title: 'Unexpanded $VARIABLE in a deployment' },
+  GH6007: { severity: 'warning', title: 'Placeholder outside quotes (iotedgedev only)' },
   GH6008: { severity: 'warning', title: 'Template-only key in a deployment' },
   // GH7xxx: layered deployments and IoT Hub configurations
   GH7001: { severity: 'error', title: 'Layered path not under properties.desired' },

@@ -47,15 +47,47 @@ const CONTAINER_CREATE: Readonly<Record<string, FieldSpec>> = {
 
 export interface CreateOptionsIssue {
   readonly path: readonly string[];
-  readonly kind: 'type' | 'unknown';
+  /** `type`: edgeAgent cannot read it; `unknown`: ignored; `bind`: Docker refuses to create the container. */
+  readonly kind: 'type' | 'unknown' | 'bind';
   readonly message: string;
 }
 
+export interface ShapeOptions {
+  /** In a template, values that hold a placeholder (or its mask) are not judged. */
+  readonly template?: boolean;
+}
+
 /** Checks a parsed createOptions value (already known to be an object). */
-export function checkCreateOptionsShape(options: Record<string, unknown>): CreateOptionsIssue[] {
+export function checkCreateOptionsShape(options: Record<string, unknown>, shape: ShapeOptions = {}): CreateOptionsIssue[] {
   const issues: CreateOptionsIssue[] = [];
   checkFields(options, CONTAINER_CREATE, [], issues);
+  const hostConfig = Object.entries(options).find(([k, v]) => k.toLowerCase() === 'hostconfig' && isObject(v));
+  const binds = hostConfig ? Object.entries(hostConfig[1] as Record<string, unknown>).find(([k, v]) => k.toLowerCase() === 'binds' && Array.isArray(v)) : undefined;
+  if (hostConfig && binds) checkBinds(binds[1] as unknown[], [hostConfig[0], binds[0]], issues, shape.template ?? false);
   return issues;
+}
+
+/**
+ * `HostConfig.Binds` entries as the Linux engine parses them (`[source:]target[:mode]`): the target must be an
+ * absolute path, or the engine refuses to create the container ("invalid mount path: '…' mount path must be
+ * absolute"). Windows-style entries (drive letters, backslashes) are left to the Windows engine.
+ */
+function checkBinds(binds: readonly unknown[], path: readonly string[], issues: CreateOptionsIssue[], template: boolean): void {
+  binds.forEach((bind, index) => {
+    if (typeof bind !== 'string' || bind.trim() === '') return;
+    if (/\\|^[A-Za-z]:|:[A-Za-z]:/.test(bind)) return;
+    if (template && (/\s/.test(bind) || /[$<#]|__/.test(bind))) return;
+    const parts = bind.split(':');
+    if (parts.length > 3) return;
+    const target = parts.length === 1 ? (parts[0] ?? '') : (parts[1] ?? '');
+    if (target.startsWith('/')) return;
+    const example = parts.length === 1 ? `/${target}` : `${parts[0]}:/${target.replace(/^\.?\/*/, '')}${parts[2] !== undefined ? `:${parts[2]}` : ''}`;
+    issues.push({
+      path: [...path, String(index)],
+      kind: 'bind',
+      message: `${path.join('.')}[${index}] "${bind}" mounts at "${target}", which is not an absolute path in the container; Docker refuses to create the container ("mount path must be absolute"), so the module never starts. Write the container path absolutely, e.g. "${example}".`,
+    });
+  });
 }
 
 function checkFields(obj: Record<string, unknown>, fields: Readonly<Record<string, FieldSpec>>, path: string[], issues: CreateOptionsIssue[]): void {

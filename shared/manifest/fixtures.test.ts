@@ -34,7 +34,7 @@ const TRUE_ERRORS: Record<string, { codes: string[]; why: string }> = {
   '049': { codes: ['GH2004'], why: 'no $edgeHub (as 047)' },
   '051': { codes: ['GH2004'], why: 'no $edgeHub (as 047)' },
   '171': { codes: ['GH1006'], why: 'a full module twin, not a manifest' },
-  '173': { codes: ['GH3050'], why: 'sample to fill in: blank registry address/username/password (RegistryCredentials.CheckNonWhiteSpace, code 400)' },
+  '173': { codes: ['GH3023', 'GH3050'], why: 'sample to fill in: image "<module-image>" and blank registry address/username/password (RegistryCredentials.CheckNonWhiteSpace, code 400)' },
   '174': { codes: ['GH3050'], why: 'blank registry address' },
   '175': { codes: ['GH3050'], why: 'blank registry address' },
   '176': { codes: ['GH3020', 'GH3050'], why: 'sample to fill in: blank image and blank registry credentials' },
@@ -55,6 +55,17 @@ const TRUE_ERRORS: Record<string, { codes: string[]; why: string }> = {
   '364': { codes: ['GH2020', 'GH2022'], why: 'schemaVersion 1.4' },
   '365': { codes: ['GH2020', 'GH2022'], why: 'schemaVersion 1.4' },
   '366': { codes: ['GH2020', 'GH2022'], why: 'schemaVersion 1.4 (README)' },
+  // Images as the VS Code tools / iotedgedev write them into the deployment: placeholders of other tools stay.
+  '048': { codes: ['GH3023'], why: 'layered template: images "#MODULES.sqledge#" (replace-tokens style), which neither tool replaces' },
+  '050': { codes: ['GH3023'], why: 'as 048 ("#MODULES.opcpublisher#")' },
+  '083': { codes: ['GH3023'], why: 'sample to fill in: image "<registry_name>.azurecr.io/edgemlsample:1"' },
+  '084': { codes: ['GH3023'], why: 'as 083' },
+  '102': { codes: ['GH3023'], why: 'Azure ML template: image "__AML_REGISTRY_IMAGE_LOCATION", filled in by a script, not by the tools' },
+  ...Object.fromEntries(
+    Array.from({ length: 164 - 124 + 1 }, (_, i) => [String(124 + i), { codes: ['GH3023'], why: 'Azure/iotedge e2e_deployment_files: images "<Container_Registry>/…:<Build.BuildNumber>-linux-<Architecture>", filled in by that repository\'s test pipeline, not by the tools' }]),
+  ),
+  '172': { codes: ['GH3023'], why: 'Azure/iotedge platform validation: images "<edgeAgentImage>", "<edgeHubImage>", "<tempSensorImage>" (as 124)' },
+  '238': { codes: ['GH3023'], why: 'image "<ACR_CONTAINER_ADDRESS_VERSION>" to fill in by hand' },
 };
 
 const reports = new Map<string, ManifestReport>();

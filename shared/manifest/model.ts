@@ -115,8 +115,8 @@ export interface IoTHubConfiguration {
 
 export type ManifestKind = 'deployment' | 'template' | 'layered' | 'unknown';
 
-/** Where modulesContent sits in the file. */
-export type ManifestContainer = 'modulesContent' | 'moduleContent' | 'content.modulesContent';
+/** Where modulesContent sits in the file (`top level`: the twins without a wrapper, as Set-AzIotHubEdgeModule takes them). */
+export type ManifestContainer = 'modulesContent' | 'moduleContent' | 'content.modulesContent' | 'top level';
 
 /** What validateManifest read from a file (present whenever modulesContent was found). */
 export interface ParsedManifest {

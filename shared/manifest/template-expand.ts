@@ -3,7 +3,9 @@
  * deployment, as the VS Code IoT Edge extension and iotedgedev do. Pure: the caller reads `.env`,
  * the environment and each module.json and passes them in.
  *
- * 1. The template is strict JSON (both tools parse it with a strict parser first).
+ * 1. The template is strict JSON (both tools parse it with a strict parser first), except for variables written
+ *    outside quotes (`"timeToLiveSecs": ${TTL}`): iotedgedev expands those in the text before it parses, so
+ *    they are replaced by their values first (an unset one is an error naming it; template-text.ts).
  * 2. In every string (values and property names): `${MODULES.…}` / `${MODULEDIR<…>}` become module
  *    images (template-images.ts); `${VAR}` becomes the variable's value — an unknown variable is an
  *    error naming it and its position; a bare `$VAR` is replaced when VAR is defined and kept otherwise
@@ -24,6 +26,7 @@ import { childPointer } from './json-pointer.js';
 import type { DeploymentManifest, IoTHubConfiguration } from './model.js';
 import { isObject } from './newtonsoft-compat.js';
 import { resolveImagePlaceholder, type ImageLookup, type ModuleImageInfo } from './template-images.js';
+import { PreparedText } from './template-text.js';
 import type { Node } from 'jsonc-parser';
 
 export interface ExpandOptions {
@@ -47,11 +50,14 @@ const TOKEN = /\$\{MODULES\.([^}]+)\}|\$\{MODULEDIR<([^>]+)>(\.[^}]+)?\}|\$\{([^
 const NOT_VARIABLES = new Set(['edgeAgent', 'edgeHub', 'upstream']);
 
 export function expandTemplate(text: string, options: ExpandOptions): Result<ExpandedTemplate, Diagnostic[]> {
-  const doc = JsonDocument.parse(text);
-  const ctx = new CheckContext(doc, 'template');
-  reportDocument(ctx);
-  if (ctx.diagnostics.some((d) => d.severity === 'error') || !doc.root) return err(sortDiagnostics(ctx.diagnostics.filter((d) => d.severity === 'error')));
   const env = options.env;
+  const prepared = PreparedText.prepare(text, { template: true, env });
+  const doc = JsonDocument.parse(prepared.text);
+  const ctx = new CheckContext(doc, 'template', env);
+  reportDocument(ctx);
+  /** The errors so far, located in the template's own text. */
+  const errors = () => sortDiagnostics([...prepared.tokenDiagnostics(env), ...prepared.finish(ctx.diagnostics, true)].filter((d) => d.severity === 'error'));
+  if (!doc.root || errors().length > 0) return err(errors());
   const expandVariables = (value: string) => value.replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a?: string, b?: string) => env[a ?? b ?? ''] ?? m);
   const lookup: ImageLookup = {
     modules: options.modules ?? {},
@@ -83,8 +89,7 @@ export function expandTemplate(text: string, options: ExpandOptions): Result<Exp
     });
   const value = expandNode(doc.root, '', expandString);
   finishDeployment(ctx, value, doc);
-  const errors = ctx.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) return err(sortDiagnostics(errors));
+  if (errors().length > 0) return err(errors());
   return ok({ text: JSON.stringify(value, null, 2), manifest: value as DeploymentManifest | IoTHubConfiguration });
 }
 

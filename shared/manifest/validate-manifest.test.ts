@@ -16,7 +16,7 @@ describe('validateManifest', () => {
     ['[]', 'GH1006'],
     ['', 'GH1006'],
     ['{"deviceId":"d","moduleId":"$edgeAgent","properties":{"desired":{}}}', 'GH1006'],
-    ['{"$edgeAgent":{},"$edgeHub":{}}', 'GH2001'],
+    ['{"$edgeAgent":{},"$edgeHub":{}}', 'GH2005'],
   ])('refuses %s with %s', (text, code) => {
     const report = validateManifest(text);
     expect(report.ok).toBe(false);

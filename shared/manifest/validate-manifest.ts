@@ -16,11 +16,18 @@ import { capDiagnostics } from './diagnostic-cap.js';
 import { JsonDocument } from './json-document.js';
 import type { ManifestKind, ModulesContent, ParsedManifest } from './model.js';
 import { isObject } from './newtonsoft-compat.js';
+import { PreparedText } from './template-text.js';
 
 export interface ValidateOptions {
   /** The file name (or path); `*.template.json` marks a template. */
   readonly fileName?: string;
   readonly kind?: 'auto' | 'deployment' | 'template' | 'layered';
+  /**
+   * The variables a template is expanded with (the solution's `.env` over the environment). When given, a
+   * template's `${VAR}` must be set and unquoted placeholders take their values, as iotedgedev reads them;
+   * when absent, variables are not judged.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface ManifestReport {
@@ -32,10 +39,13 @@ export interface ManifestReport {
 }
 
 export function validateManifest(text: string, options: ValidateOptions = {}): ManifestReport {
-  const doc = JsonDocument.parse(text);
+  const requested = options.kind ?? 'auto';
+  // Variables outside quotes mark a template (unless the file is judged as a deployment): read it as iotedgedev does.
+  const prepared = PreparedText.prepare(text, { template: requested !== 'deployment', ...(options.env ? { env: options.env } : {}) });
+  const doc = JsonDocument.parse(prepared.text);
   const shape = detectShape(doc.value);
-  const decision = decideKind(shape, doc.value, doc.source.text, options.kind ?? 'auto', options.fileName);
-  const ctx = new CheckContext(doc, decision.template ? 'template' : 'deployment');
+  const decision = decideKind(shape, doc.value, doc.source.text, requested, options.fileName, prepared.expanded);
+  const ctx = new CheckContext(doc, decision.template ? 'template' : 'deployment', options.env);
   reportDocument(ctx);
   let configuration: ConfigurationInfo | undefined;
   let layers: ParsedManifest['layers'];
@@ -53,7 +63,9 @@ export function validateManifest(text: string, options: ValidateOptions = {}): M
       else checkDeploymentContent(ctx, pointer, shape.modulesContent);
     }
   }
-  const all = sortDiagnostics(dedupeDiagnostics(ctx.diagnostics));
+  // Located in the original text (template-text.ts maps positions back across expanded placeholders).
+  const located = [...(decision.template ? prepared.tokenDiagnostics(options.env) : []), ...prepared.finish(ctx.diagnostics, decision.template)];
+  const all = sortDiagnostics(dedupeDiagnostics(located));
   const manifest = shape.modulesContent ? buildManifest(shape, configuration, layers) : undefined;
   // `ok` counts the errors left out by the cap too.
   return { kind: decision.kind, ok: !hasErrors(all), diagnostics: capDiagnostics(all), ...(manifest ? { manifest } : {}) };
@@ -64,16 +76,18 @@ function reportMissingContent(ctx: CheckContext, root: Record<string, unknown>, 
     ctx.report('GH2001', shape.pointer ?? '', `"${shape.container}" must be an object of module twins ($edgeAgent, $edgeHub, …).`);
   } else if (looksLikeModuleTwin(root)) {
     ctx.report('GH1006', '', 'This is a module twin (deviceId, moduleId, properties), not a deployment manifest. A deployment has "modulesContent" with "$edgeAgent": { "properties.desired": … } and "$edgeHub".');
-  } else if ('$edgeAgent' in root || '$edgeHub' in root) {
-    ctx.report('GH2001', '', 'The twins are at the top level; a deployment wraps them in "modulesContent".', {
-      fix: { title: 'Wrap in "modulesContent"', edits: [{ op: 'replace', path: '', value: { modulesContent: root } }] },
-    });
   } else {
     ctx.report('GH2001', '', 'No "modulesContent" found: this is not an IoT Edge deployment manifest. A deployment is { "modulesContent": { "$edgeAgent": …, "$edgeHub": … } }.');
   }
 }
 
 function reportContainer(ctx: CheckContext, root: Record<string, unknown>, shape: ManifestShape): void {
+  if (shape.container === 'top level') {
+    ctx.report('GH2009', '', 'The twins are at the top level, the form Set-AzIotHubEdgeModule -ModulesContent takes. az iot edge set-modules, az iot edge deployment create and the VS Code tools need them wrapped in "modulesContent"; the twins are checked below as they are.', {
+      range: ctx.doc.source.rangeAt(ctx.doc.root?.offset ?? 0, 1),
+      fix: { title: 'Wrap in "modulesContent"', edits: [{ op: 'replace', path: '', value: { modulesContent: root } }] },
+    });
+  }
   if (shape.pointer?.endsWith('/moduleContent')) {
     const target = shape.pointer.replace(/moduleContent$/, 'modulesContent');
     ctx.report('GH2002', shape.pointer, `"moduleContent" is the old spelling; IoT Hub and the tools still convert it, but the documented key is "modulesContent".`, {
