@@ -77,6 +77,19 @@ function createWindow(): void {
     if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  // The page objects to unloading while an editor has unsaved edits: ask, as the browser would.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Leave', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'An editor has unsaved changes.',
+      detail: 'They are kept as drafts and come back when you open the file again.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   void win.loadURL(`${APP_ORIGIN}/`);
 }
 

@@ -2,7 +2,6 @@ import { FluentProvider, webDarkTheme, webLightTheme } from '@fluentui/react-com
 import { useSyncExternalStore } from 'react';
 import { useUnsavedEditsGuard } from '../features/manifests';
 import { useSettings } from '../features/settings';
-import { useHost } from '../ipc/host';
 import { useHostStatusSubscription } from '../features/overview';
 import { Shell } from './Shell';
 
@@ -19,7 +18,7 @@ export function App() {
   const settings = useSettings();
   const prefersDark = usePrefersDark();
   useHostStatusSubscription();
-  useUnsavedEditsGuard(useHost().transport.kind === 'websocket');
+  useUnsavedEditsGuard();
   const preference = settings.data?.theme ?? 'system';
   const dark = preference === 'dark' || (preference === 'system' && prefersDark);
   return (
