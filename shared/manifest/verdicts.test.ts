@@ -44,8 +44,11 @@ describe('placeholders outside quotes (iotedgedev expands the text before it par
     expect(only(report, 'GH6007')).toHaveLength(2);
   });
 
-  it('is recognised as a template by its content too (any file name)', () => {
-    expect(validateManifest(text, { fileName: 'manifest.json' }).kind).toBe('template');
+  it('is recognised as a template by a placeholder outside quotes alone (any file name)', () => {
+    const plain = text.replace('"$schema-template": "4.0.0",', '').replaceAll('${RUNTIME_TAG}', '1.5');
+    const report = validateManifest(plain, { fileName: 'manifest.json' });
+    expect(report.kind).toBe('template');
+    expect(codes(report, 'error')).toEqual([]);
   });
 
   it('names an unset variable in that position, on the placeholder (original line and column)', () => {
@@ -215,7 +218,7 @@ describe('runtime settings, binds, routes and messages', () => {
     expect(only(hub, 'GH2010')[0]?.message).toContain('from schemaVersion 1.1 on (this is 1.2)');
   });
 
-  it('keeps GH3049 (a createOptions string that could be an object in a template) as info', () => {
+  it('keeps GH3049 (a createOptions string that could be an object in a template) as info (a pin: it already was)', () => {
     const template = validateManifest(text, { fileName: 'deployment.template.json' });
     expect(only(template, 'GH3049').length).toBeGreaterThan(0);
     expect(only(template, 'GH3049').every((d) => d.severity === 'info')).toBe(true);
