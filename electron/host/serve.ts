@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { MAX_FRAME_BYTES } from '../../shared/ipc/wire';
+import { CLOSE_TOKEN_ROTATED, MAX_FRAME_BYTES } from '../../shared/ipc/wire';
 import { writeFileAtomic } from '../runtime/atomic-file';
 import { ConsoleTokenStore } from './console-token';
 import { consoleCertificate, consoleNames, isValidHostname, type ConsoleTls } from './console-tls';
@@ -20,8 +20,6 @@ export const DEFAULT_PORT = 4780;
 /** A client has this long to send its request headers, and this long for the whole request (half-open connections). */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
-/** WebSocket close code sent to pages when the token was rotated (4000-4999: application codes). */
-export const CLOSE_TOKEN_ROTATED = 4401;
 
 export interface ServeOptions {
   readonly host: Host;

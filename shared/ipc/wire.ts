@@ -25,3 +25,6 @@ export type ServerFrame = z.infer<typeof ServerFrame>;
 
 /** The largest frame either side accepts. Manifests are at most a few hundred KiB; this leaves room. */
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+/** The WebSocket close code the served console sends open pages when its token is rotated (4000–4999: ours). */
+export const CLOSE_TOKEN_ROTATED = 4401;

@@ -1,5 +1,5 @@
 import { appError, type AppError } from '../../../shared/errors';
-import { ServerFrame } from '../../../shared/ipc/wire';
+import { CLOSE_TOKEN_ROTATED, ServerFrame } from '../../../shared/ipc/wire';
 import type { ConnectionState, SessionCheck, Transport } from './transport';
 
 /** The part of the browser's WebSocket this transport uses (the unit tests drive a fake). */
@@ -27,8 +27,7 @@ export interface WebSocketTransportOptions {
 }
 
 const OPEN = 1;
-/** The close code the served console sends open pages when its token is rotated (its CLOSE_TOKEN_ROTATED). */
-export const CLOSE_TOKEN_ROTATED = 4401;
+export { CLOSE_TOKEN_ROTATED };
 
 interface PendingCall {
   readonly method: string;
