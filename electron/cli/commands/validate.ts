@@ -1,7 +1,9 @@
-import { validateManifest, type Diagnostic } from '../../../shared/manifest';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parseDotEnv, validateManifest, type Diagnostic } from '../../../shared/manifest';
 import type { CliCommand, CliIo } from '../command';
 import { oneLine } from '../one-line';
-import { readInput } from '../read-input';
+import { readInput, STDIN } from '../read-input';
 
 type VerdictDiagnostic = { code: string; severity: 'error' | 'warning' | 'info'; message: string; line: number; column: number; pointer: string };
 
@@ -31,8 +33,9 @@ export async function checkFile(file: string, io: CliIo, validate: typeof valida
   } catch (error) {
     return { verdict: single(file, 'GH0001', `Cannot read the file: ${oneLine(error)}`) };
   }
+  const env = await templateEnv(file, io);
   try {
-    const report = validate(text, { fileName: file });
+    const report = validate(text, { fileName: file, ...(env ? { env } : {}) });
     return {
       verdict: {
         file,
@@ -45,6 +48,20 @@ export async function checkFile(file: string, io: CliIo, validate: typeof valida
     const reason = oneLine(error);
     return { verdict: single(file, 'GH0002', `Gatehouse failed while checking this file (internal error: ${reason}); no verdict. Please report it with the file.`), internalError: reason };
   }
+}
+
+/**
+ * The variables a template beside a `.env` is expanded with, as `gatehouse expand` reads them: the solution
+ * folder's `.env` over the environment. Without a `.env` beside the file (or for standard input) the variables
+ * are unknown, and the verdict does not judge them.
+ */
+async function templateEnv(file: string, io: CliIo): Promise<Record<string, string> | undefined> {
+  if (file === STDIN) return undefined;
+  const text = await readFile(join(dirname(resolve(io.cwd, file)), '.env'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(io.env)) if (value !== undefined) env[key] = value;
+  return Object.assign(env, parseDotEnv(text));
 }
 
 /**
