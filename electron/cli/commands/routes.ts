@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { compileRoute, createMessageContext, evaluateCondition, matchesSource, type MessageSource, type RouteMessage } from '../../../shared/routes';
+import { firstTooDeepOffset } from '../../../shared/manifest';
 import type { CliCommand } from '../command';
+import { oneLine } from '../one-line';
 import { readInput } from '../read-input';
+
+const MAX_MESSAGE_DEPTH = 256;
 
 /** The stable `--json` shape of one route's verdict. */
 export interface RouteVerdict {
@@ -88,9 +92,13 @@ export const routesEvalCommand: CliCommand = {
     if (!route || typeof values.message !== 'string') return (io.stderr('gatehouse routes eval: give a route and --message <file>'), 2);
     let json: unknown;
     try {
-      json = JSON.parse(await readInput(values.message, io));
+      const text = await readInput(values.message, io);
+      json = JSON.parse(text);
+      // A message nested past this cannot be checked or serialized again without exhausting the stack.
+      const deep = firstTooDeepOffset(text, MAX_MESSAGE_DEPTH);
+      if (deep >= 0) throw new Error(`nested more than ${MAX_MESSAGE_DEPTH} levels deep at character ${deep + 1}`);
     } catch (error) {
-      return (io.stderr(`gatehouse routes eval: cannot read ${values.message}: ${(error as Error).message}`), 2);
+      return (io.stderr(`gatehouse routes eval: cannot read ${values.message}: ${oneLine(error)}`), 2);
     }
     const message = messageFrom(json);
     if (!message.ok) return (io.stderr(`gatehouse routes eval: ${values.message}: ${message.error}`), 2);

@@ -163,6 +163,13 @@ describe('- is standard input', () => {
     expect(JSON.parse(evaluated.stdout)).toMatchObject({ ok: true, matched: true });
   });
 
+  it('routes eval refuses a message nested past 256 levels with one line, exit 2', async () => {
+    const message = `{"body": ${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+    const { code, stderr } = await cli(['routes', 'eval', 'FROM /messages/* WHERE $body.a = 1 INTO $upstream', '--message', '-'], message);
+    expect(code).toBe(2);
+    expect(stderr).toBe('gatehouse routes eval: cannot read -: nested more than 256 levels deep at character 265');
+  });
+
   it('expand -: the template from standard input, .env and config/ in the current folder', async () => {
     const dir = join(work, 'stdin-expand');
     mkdirSync(dir, { recursive: true });
