@@ -1,10 +1,20 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { locateCorpus } from './shared/testing/locate-corpus.test-util.ts';
+
+const corpus = locateCorpus(fileURLToPath(new URL('.', import.meta.url)));
 
 export default defineConfig({
+  // The renderer's corpus run reads the files with import.meta.glob('@gatehouse-corpus/manifests/*').
+  resolve: { alias: [{ find: /^@gatehouse-corpus\//, replacement: `${corpus.dir}/` }] },
   test: {
     include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A stray `.only` fails the run instead of silently skipping the rest of the suite.
+    allowOnly: false,
+    // Where the fixture corpus is, for the corpus runs (shared/testing/corpus.test-util.ts).
+    provide: { corpus },
   },
 });

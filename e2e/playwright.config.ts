@@ -11,6 +11,8 @@ export default defineConfig({
   outputDir: './results',
   timeout: 60_000,
   expect: { timeout: 15_000 },
+  // Under CI a stray `.only` fails the run instead of silently skipping the other specs.
+  forbidOnly: !!process.env.CI,
   fullyParallel: false,
   workers: 1,
   reporter: [['list'], ['json', { outputFile: './results/report.json' }]],

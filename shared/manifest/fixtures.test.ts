@@ -1,31 +1,40 @@
 /**
- * The published-manifest corpus (/work/shared/fixtures/manifests): every file gets a verdict, the
+ * The published-manifest corpus (`manifests/` of the team's corpus, `../shared/fixtures`; a corpus run, skipped
+ * with one line when the corpus is absent, see shared/testing/corpus.test-util.ts): every file gets a verdict, the
  * known-broken files get the right error at the right line, the Azure deployments are accepted, and the
  * templates expand (with testdata/.env and module data derived from their placeholders) into deployments
  * that validate. Every error on a fixture is listed in TRUE_ERRORS with the reason IoT Edge refuses it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { corpus, describeCorpus } from '../testing/corpus.test-util.js';
 import { countDiagnostics } from './diagnostic.js';
 import { parseDotEnv } from './dot-env.js';
 import { expandTemplate } from './template-expand.js';
 import type { ModuleImageInfo } from './template-images.js';
 import { validateManifest, type ManifestReport } from './validate-manifest.js';
 
-const dir = path.resolve(__dirname, '../../../shared/fixtures/manifests');
-const sources = new Map(
-  readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)
-    .map((line) => {
-      const [file = '', repo = '', original = ''] = line.split('\t');
-      return [file, { repo, path: original }] as const;
-    }),
-);
-const files = readdirSync(dir).sort();
-const manifests = files.filter((f) => sources.has(f));
+const dir = path.join(corpus.dir, 'manifests');
+/** The corpus' files, read when a corpus run first asks (never when the corpus is absent). */
+let listing: { sources: Map<string, { repo: string; path: string }>; files: string[]; manifests: string[] } | undefined;
+function corpusListing(): NonNullable<typeof listing> {
+  if (!listing) {
+    const sources = new Map(
+      readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8')
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((line) => {
+          const [file = '', repo = '', original = ''] = line.split('\t');
+          return [file, { repo, path: original }] as const;
+        }),
+    );
+    const files = readdirSync(dir).sort();
+    listing = { sources, files, manifests: files.filter((f) => sources.has(f)) };
+  }
+  return listing;
+}
 const env = parseDotEnv(readFileSync(path.join(__dirname, 'testdata/.env'), 'utf8'));
 
 /** Files with errors, by number, with the codes and why IoT Edge (or IoT Hub, or the tools) refuses them. */
@@ -72,7 +81,7 @@ const reports = new Map<string, ManifestReport>();
 function reportOf(file: string): ManifestReport {
   let report = reports.get(file);
   if (!report) {
-    report = validateManifest(readFileSync(path.join(dir, file), 'utf8'), { fileName: sources.get(file)?.path ?? file });
+    report = validateManifest(readFileSync(path.join(dir, file), 'utf8'), { fileName: corpusListing().sources.get(file)?.path ?? file });
     reports.set(file, report);
   }
   return report;
@@ -81,7 +90,9 @@ function reportOf(file: string): ManifestReport {
 const errorCodes = (report: ManifestReport) => [...new Set(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))].sort();
 const numberOf = (file: string) => file.slice(0, 3);
 
-describe('fixture corpus', () => {
+describeCorpus('fixture corpus', () => {
+  const { sources, files, manifests } = corpusListing();
+
   it('gives every file in the folder a verdict without crashing', () => {
     for (const file of files) {
       const report = validateManifest(readFileSync(path.join(dir, file), 'utf8'), { fileName: file });

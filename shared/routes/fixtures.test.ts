@@ -1,14 +1,16 @@
 /**
- * Agreement with the fixture corpus (/work/shared/fixtures/routes.tsv, see its README):
+ * Agreement with the fixture corpus (`routes.tsv` of the team's corpus, `../shared/fixtures`, see its README; a
+ * corpus run, skipped with one line when the corpus is absent, see shared/testing/corpus.test-util.ts):
  * - 888 rows from edgeHub's own test suites with the verdict those tests assert;
  * - 751 routes from real deployment manifests, which must all compile without throwing.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { corpus, describeCorpus } from '../testing/corpus.test-util';
 import { compileCondition, compileRoute, parseRouteEntry } from './index';
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/routes.tsv');
+const FIXTURE = path.join(corpus.dir, 'routes.tsv');
 
 interface Row {
   readonly line: number;
@@ -36,7 +38,6 @@ function readRows(): Row[] {
   return rows;
 }
 
-const rows = readRows();
 const isCondition = (r: Row) => r.name.startsWith('condition:');
 /** The hub compiles with all flags; rows verified only with None or TwinChangeIncludes are not binding. */
 const isBinding = (r: Row) => !/flags=(None|TwinChangeIncludes)\b/.test(r.name);
@@ -59,7 +60,9 @@ function verdict(r: Row): 'valid' | 'invalid' {
   return ok ? 'valid' : 'invalid';
 }
 
-describe('routes.tsv fixture', () => {
+describeCorpus('routes.tsv fixture', () => {
+  const rows = readRows();
+
   it('has the documented number of rows', () => {
     const tests = rows.filter((r) => r.expected !== 'unknown');
     expect(rows.filter((r) => r.expected === 'unknown')).toHaveLength(751);

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../main';
 
-const FIXTURES = resolve(__dirname, '../../../../shared/fixtures/manifests');
+/** The CLI tests' own manifests (a template and a deployment that misses its last brace). */
+const FIXTURES = resolve(__dirname, 'testdata');
+const TEMPLATE = join(FIXTURES, 'deployment.template.json');
 const work = mkdtempSync(join(tmpdir(), 'gh-cli-manifest-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -17,8 +19,8 @@ async function cli(...argv: string[]) {
 
 describe('gatehouse validate', () => {
   it('prints one JSON array with a verdict per file, and exits 1 when any has errors', async () => {
-    const good = join(FIXTURES, '062__Azure-Samples__iot-edge-sample-dotnet__deployment.template.json');
-    const broken = join(FIXTURES, '208__bryan-starbuck__WeatherBalloon__edge-nontransmitter.deployment.json');
+    const good = TEMPLATE;
+    const broken = join(FIXTURES, 'missing-brace.deployment.json');
     const { code, stdout } = await cli('validate', good, broken, '--json');
     expect(code).toBe(1);
     const verdicts = JSON.parse(stdout) as { file: string; ok: boolean; kind: string; diagnostics: { code: string; severity: string; line: number; column: number; pointer: string; message: string }[] }[];
@@ -69,7 +71,7 @@ describe('gatehouse expand', () => {
     mkdirSync(join(solution, 'modules', 'SampleModule'), { recursive: true });
     writeFileSync(join(solution, '.env'), 'ACR_USER=user\nACR_PASS=secret\nDEVOPS_IOTEDGE_REGISTRY_URL=localhost:5000\n');
     writeFileSync(join(solution, 'modules', 'SampleModule', 'module.json'), JSON.stringify({ image: { repository: 'localhost:5000/filter', tag: { version: '0.0.1', platforms: { amd64: './Dockerfile.amd64', arm32v7: './Dockerfile.arm32v7' } } } }));
-    const template = readFileSync(join(FIXTURES, '062__Azure-Samples__iot-edge-sample-dotnet__deployment.template.json'), 'utf8');
+    const template = readFileSync(TEMPLATE, 'utf8');
     writeFileSync(join(solution, 'deployment.template.json'), template);
     const { code, stdout } = await cli('expand', 'solution/deployment.template.json', '--platform', 'arm32v7', '--json');
     const result = JSON.parse(stdout) as { ok: boolean; output: string; diagnostics: unknown[] };
@@ -84,7 +86,7 @@ describe('gatehouse expand', () => {
   it('names an unresolved variable and where it is', async () => {
     const dir = join(work, 'unresolved');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'deployment.template.json'), readFileSync(join(FIXTURES, '062__Azure-Samples__iot-edge-sample-dotnet__deployment.template.json'), 'utf8').replace('"modules": {', '"modules": {\n "x": {"version":"1.0","type":"docker","status":"running","restartPolicy":"always","settings":{"image":"${NOT_SET_ANYWHERE}"}},'));
+    writeFileSync(join(dir, 'deployment.template.json'), readFileSync(TEMPLATE, 'utf8').replace('"modules": {', '"modules": {\n "x": {"version":"1.0","type":"docker","status":"running","restartPolicy":"always","settings":{"image":"${NOT_SET_ANYWHERE}"}},'));
     const { code, stdout } = await cli('expand', 'unresolved/deployment.template.json', '--json');
     expect(code).toBe(1);
     const result = JSON.parse(stdout) as { diagnostics: { message: string; line: number }[] };

@@ -1,20 +1,22 @@
 /**
- * buildRouteGraph on every file of the published-manifest corpus (/work/shared/fixtures/manifests): it never
+ * buildRouteGraph on every file of the published-manifest corpus (`../shared/fixtures/manifests`, a corpus run:
+ * skipped with one line when the corpus is absent, see shared/testing/corpus.test-util.ts): it never
  * throws, and for every file that parses as JSON there is exactly one edge (or skipped entry) per route entry,
  * counted here independently from the parsed value; every edge ends on a node and a handle that exist.
  * The files are read with Vite's `import.meta.glob` (raw text) rather than node:fs, so that no Node types
  * leak into the renderer's type-check.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeCorpus } from '../../../../shared/testing/corpus.test-util';
 import { layoutRouteGraph } from './route-graph.layout';
 import { buildRouteGraph } from './route-graph.model';
 import type { RouteGraph, RouteGraphNode } from './route-graph.types';
 
-const corpus = import.meta.glob<string>('../../../../../shared/fixtures/manifests/*', { query: '?raw', import: 'default', eager: true });
-const files = Object.keys(corpus)
-  .map((key) => key.slice(key.lastIndexOf('/') + 1))
-  .sort();
-const read = (file: string): string => corpus[`../../../../../shared/fixtures/manifests/${file}`] ?? '';
+// `@gatehouse-corpus` is the corpus folder (vitest.config.ts); an absent corpus globs to nothing.
+const manifests = import.meta.glob<string>('@gatehouse-corpus/manifests/*', { query: '?raw', import: 'default', eager: true });
+const byName = new Map(Object.entries(manifests).map(([key, text]) => [key.slice(key.lastIndexOf('/') + 1), text] as const));
+const files = [...byName.keys()].sort();
+const read = (file: string): string => byName.get(file) ?? '';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -59,7 +61,7 @@ function expectConsistent(graph: RouteGraph): void {
   }
 }
 
-describe('buildRouteGraph on the manifest corpus', () => {
+describeCorpus('buildRouteGraph on the manifest corpus', () => {
   it('has the corpus', () => expect(files.length).toBeGreaterThan(300));
 
   it.each(files)('%s', (file) => {
