@@ -4,7 +4,8 @@ import { stat } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { fail, ok, type Result } from '../../shared/errors';
 import { runtimeContract, type ContractImpl } from '../../shared/ipc';
-import type { EngineStatus } from '../../shared/ipc/status.contract';
+import type { EngineStatus, RuntimeState } from '../../shared/ipc/status.contract';
+import { deriveRuntimeState } from '../../shared/runtime/runtime-state';
 import type { ForeignOwner, LogLine, NotManagedRow, RuntimeSnapshot } from '../../shared/ipc/runtime.contract';
 import type { EventBus } from '../host/event-bus';
 import type { Agent } from '../runtime/agent/agent';
@@ -52,6 +53,19 @@ export function engineStatus(state: DriverState): EngineStatus {
   }
 }
 
+/** The runtime's word, tone and sentence (shared/runtime/runtime-state.ts): the one place the host derives it. */
+export function runtimeState(snapshot: AgentSnapshot, engine: EngineStatus, maxRestartCount = 20): RuntimeState {
+  return deriveRuntimeState({
+    engine: engine.state === 'unavailable' ? { state: 'unavailable', reason: engine.reason } : { state: engine.state },
+    agent: snapshot.state,
+    version: snapshot.version,
+    reconciledVersion: snapshot.reconciledVersion,
+    lastDesiredStatus: snapshot.lastDesiredStatus,
+    modules: snapshot.modules,
+    maxRestartCount,
+  });
+}
+
 /** The runtime contract over the agent and its driver: what the Runtime area and `gatehouse runtime …` call. */
 export class RuntimeService implements ContractImpl<typeof runtimeContract>, Disposable {
   private readonly streams = new Map<string, Disposable>();
@@ -69,10 +83,13 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
   }
 
   snapshot(from: AgentSnapshot = this.agent.current): RuntimeSnapshot {
+    const engine = engineStatus(this.driver.state);
     return {
+      state: runtimeState(from, engine),
       agent: from.state,
-      engine: engineStatus(this.driver.state),
+      engine,
       version: from.version,
+      reconciledVersion: from.reconciledVersion,
       appliedAt: from.appliedAt,
       modules: from.modules.map((m) => ({ ...m })),
       lastPlan: [...from.lastPlan],

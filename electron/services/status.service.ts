@@ -1,11 +1,10 @@
-import { statusContract, type HostStatus, type RuntimeStatus } from '../../shared/ipc/status.contract';
+import { statusContract, type HostStatus } from '../../shared/ipc/status.contract';
 import type { EventBus } from '../host/event-bus';
 import type { Agent } from '../runtime/agent/agent';
-import type { AgentSnapshot } from '../runtime/agent/agent-snapshot';
 import type { Disposable } from '../runtime/drivers/disposable';
 import type { ContainerDriver } from '../runtime/drivers/driver';
 import { nextEvent } from '../runtime/drivers/event';
-import { engineStatus } from './runtime.service';
+import { engineStatus, runtimeState } from './runtime.service';
 
 /**
  * Engine, runtime and hub status for the status bar and `gatehouse status`. Derived from the driver's and the
@@ -32,9 +31,10 @@ export class StatusService implements Disposable {
   }
 
   get(): HostStatus {
+    const engine = engineStatus(this.driver.state);
     return {
-      engine: engineStatus(this.driver.state),
-      runtime: runtimeStatus(this.agent.current),
+      engine,
+      runtime: runtimeState(this.agent.current, engine),
       hub: { state: 'local', detail: 'Local hub (no cloud account)' },
     };
   }
@@ -50,24 +50,5 @@ export class StatusService implements Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-  }
-}
-
-export function runtimeStatus(snapshot: AgentSnapshot): RuntimeStatus {
-  const count = snapshot.modules.length;
-  const running = snapshot.modules.filter((m) => m.runtimeStatus === 'running').length;
-  switch (snapshot.state.state) {
-    case 'idle':
-      return { state: 'idle', detail: 'No deployment applied' };
-    case 'reconciling':
-      return { state: 'running', modules: running, detail: `Applying deployment v${snapshot.state.version}` };
-    case 'converged':
-      return running === snapshot.modules.filter((m) => m.desiredStatus === 'running').length
-        ? { state: 'running', modules: running, detail: `${running} of ${count} modules running (deployment v${snapshot.state.version})` }
-        : { state: 'degraded', detail: `${running} of ${count} modules running (deployment v${snapshot.state.version})` };
-    case 'failing':
-      return { state: 'degraded', detail: snapshot.state.reason };
-    case 'engineUnavailable':
-      return { state: 'degraded', detail: `Container engine unavailable: ${snapshot.state.reason}` };
   }
 }

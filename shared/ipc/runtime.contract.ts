@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
-import { EngineStatus } from './status.contract';
+import { EngineStatus, RuntimeState } from './status.contract';
 
 export const RuntimeStatusValue = z.enum(['unknown', 'backoff', 'running', 'unhealthy', 'stopped', 'failed', 'dead']);
 
@@ -17,6 +17,13 @@ export const ModuleRow = z.object({
   containerId: z.string().optional(),
   restartPolicy: z.string(),
   startupOrder: z.number(),
+  /** When the agent next tries this module again (ISO): its restart after a backoff cool-off, or a failed step's retry. */
+  nextRetryAt: z.string().optional(),
+  /**
+   * Why the agent's last step for this module failed, until a step of it succeeds: a sentence (`summary`), the
+   * engine's own words behind it (`detail`), and when (`at`, ISO). `gaveUp`: it is not retried before the next apply.
+   */
+  problem: z.object({ summary: z.string(), detail: z.string().optional(), at: z.string(), gaveUp: z.boolean().optional() }).optional(),
 });
 export type ModuleRow = z.infer<typeof ModuleRow>;
 
@@ -56,9 +63,13 @@ export const NotManagedRow = z.object({
 export type NotManagedRow = z.infer<typeof NotManagedRow>;
 
 export const RuntimeSnapshot = z.object({
+  /** The runtime in one word, tone and sentence (shared/runtime/runtime-state.ts): the same value as `status.get().runtime`. */
+  state: RuntimeState,
   agent: AgentState,
   engine: EngineStatus,
   version: z.number().int().nonnegative(),
+  /** The version of the agent's last completed reconcile pass (0: none since it started). */
+  reconciledVersion: z.number().int().nonnegative(),
   appliedAt: z.string().optional(),
   modules: z.array(ModuleRow),
   lastPlan: z.array(z.string()),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUNTIME_STATES, TONES } from '../runtime/runtime-state';
 import { defineContract } from './contract';
 
 /**
@@ -12,13 +13,13 @@ export const EngineStatus = z.discriminatedUnion('state', [
 ]);
 export type EngineStatus = z.infer<typeof EngineStatus>;
 
-/** The local edge runtime (agent). `idle` until a deployment is applied. */
-export const RuntimeStatus = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('idle'), detail: z.string() }),
-  z.object({ state: z.literal('running'), modules: z.number().int().nonnegative(), detail: z.string() }),
-  z.object({ state: z.literal('degraded'), detail: z.string() }),
-]);
-export type RuntimeStatus = z.infer<typeof RuntimeStatus>;
+/**
+ * The local edge runtime in one word, its tone and a sentence: `deriveRuntimeState` (shared/runtime/runtime-state.ts,
+ * where each word is defined), computed once on the host. The status bar, the Overview, the Runtime area and the
+ * CLI (`status`, `runtime status`, their `--json`) all show this value, never a word of their own.
+ */
+export const RuntimeState = z.object({ state: z.enum(RUNTIME_STATES), tone: z.enum(TONES), summary: z.string() });
+export type RuntimeState = z.infer<typeof RuntimeState>;
 
 /** Connection of the runtime's hub to an IoT Hub (the bundled local hub by default). */
 export const HubStatus = z.discriminatedUnion('state', [
@@ -28,7 +29,7 @@ export const HubStatus = z.discriminatedUnion('state', [
 ]);
 export type HubStatus = z.infer<typeof HubStatus>;
 
-export const HostStatus = z.object({ engine: EngineStatus, runtime: RuntimeStatus, hub: HubStatus });
+export const HostStatus = z.object({ engine: EngineStatus, runtime: RuntimeState, hub: HubStatus });
 export type HostStatus = z.infer<typeof HostStatus>;
 
 export const statusContract = defineContract({

@@ -50,10 +50,9 @@ export function formatStep(step: PlanStep, index: number): string {
 export function formatModules(snapshot: RuntimeSnapshot): string {
   const rows = snapshot.modules.map((m) => [m.name, m.image, m.desiredStatus, m.runtimeStatus, String(m.exitCode ?? ''), String(m.restartCount), m.startedAt ?? '']);
   const engine = snapshot.engine.state === 'available' ? `Docker ${snapshot.engine.version}` : snapshot.engine.state === 'unavailable' ? `unavailable — ${snapshot.engine.reason}` : 'checking';
-  const agent = snapshot.agent.state === 'failing' || snapshot.agent.state === 'engineUnavailable' ? `${snapshot.agent.state} — ${snapshot.agent.reason}` : snapshot.agent.state;
   return [
-    `Engine: ${engine}`,
-    `Agent:  ${agent}${snapshot.version ? ` (deployment v${snapshot.version})` : ''}`,
+    `Engine:  ${engine}`,
+    `Runtime: ${snapshot.state.state} — ${snapshot.state.summary}`,
     '',
     ...table(['NAME', 'IMAGE', 'DESIRED', 'RUNTIME', 'EXIT', 'RESTARTS', 'STARTED'], rows),
     ...formatNotManaged(snapshot.notManaged),

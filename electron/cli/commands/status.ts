@@ -39,7 +39,7 @@ function formatStatus(status: HostStatus, mode: string, dataDir: string): string
         : 'checking';
   return [
     `Engine:   ${engine}`,
-    `Runtime:  ${status.runtime.state} — ${status.runtime.detail ?? ''}`,
+    `Runtime:  ${status.runtime.state} — ${status.runtime.summary}`,
     `Hub:      ${status.hub.state}`,
     `Data:     ${dataDir}`,
     `Host:     ${mode === 'remote' ? 'running console' : 'in this process'}`,

@@ -116,8 +116,9 @@ describe('Agent pulls module images from a registry on loopback (real engine)', 
     expect(agent.current.state).toMatchObject({ state: 'failing' });
     const reason = agent.current.state.state === 'failing' ? agent.current.state.reason : '';
     expect(reason).toContain(image.reference);
-    expect(reason).toContain(`pulling it from ${registry.host} failed`);
-    expect(reason).toMatch(/unauthorized/i);
+    expect(reason).toContain(`could not be pulled: the registry ${registry.host} refused the credentials`);
+    // The engine's own words stay behind the sentence, on the module.
+    expect(agent.current.modules.find((m) => m.name === denied)?.problem?.detail).toMatch(/unauthorized/i);
     expect(agent.current.lastDesiredStatus.code).toBe(500);
     await waitFor(`${other} running`, () => running(other), 60_000);
     expect(await inspect(denied).catch(() => undefined)).toBeUndefined();

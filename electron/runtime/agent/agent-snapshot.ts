@@ -22,12 +22,27 @@ export interface ModuleRow {
   readonly containerId: string | undefined;
   readonly restartPolicy: string;
   readonly startupOrder: number;
+  /** When the agent next tries this module again (ISO): a restart after its backoff cool-off, or a failed step's retry. */
+  readonly nextRetryAt: string | undefined;
+  /** The last failed step of this module, in words, until a step of it succeeds (see step-failure.ts). */
+  readonly problem: ModuleProblem | undefined;
+}
+
+export interface ModuleProblem {
+  readonly summary: string;
+  readonly detail?: string;
+  /** When it failed (ISO). */
+  readonly at: string;
+  /** The step has used up its retries: it runs again after the next apply (or a sideload). */
+  readonly gaveUp?: boolean;
 }
 
 /** What the agent publishes after every reconcile. */
 export interface AgentSnapshot {
   readonly state: AgentState;
   readonly version: number;
+  /** The version of the last completed reconcile pass (0: none since the agent started). */
+  readonly reconciledVersion: number;
   readonly appliedAt: string | undefined;
   readonly modules: readonly ModuleRow[];
   readonly lastPlan: readonly string[];

@@ -4,6 +4,7 @@ import { containerSpec, type RuntimeContext } from './container-spec';
 import type { AgentMemory } from './model';
 import type { Step, StepKind } from './steps';
 import { credentialsFor, registryOf, type RegistryCredential } from './registry-credentials';
+import { neverPullFailure, pullFailure } from './step-failure';
 
 export interface ExecContext {
   readonly driver: ContainerDriver;
@@ -30,8 +31,10 @@ export const EXECUTORS: Executors = {
     const image = await driver.inspectImage(step.image);
     if (image.ok) return ok(undefined);
     if (image.error.code !== 'NOT_FOUND') return image;
-    const hint = `Load it offline with \`gatehouse runtime sideload <image.tar>\` (the Runtime area has the same).`;
-    if (step.pullPolicy === 'never') return fail('NOT_FOUND', `Image ${step.image} for ${step.module} is not on this machine and its imagePullPolicy is never. ${hint}`);
+    if (step.pullPolicy === 'never') {
+      const failure = neverPullFailure(step.image, step.module);
+      return fail('NOT_FOUND', failure.summary, { summary: failure.summary });
+    }
     let last = 0;
     const pulled = await driver.pullImage(step.image, {
       auth: credentialsFor(step.image, registryCredentials),
@@ -41,9 +44,12 @@ export const EXECUTORS: Executors = {
         log?.(`agent: pulling ${step.image}: ${p.status} ${p.id}${p.total ? ` ${Math.round((100 * (p.current ?? 0)) / p.total)}%` : ''}`);
       },
     });
-    return pulled.ok
-      ? ok(undefined)
-      : fail('NOT_FOUND', `Image ${step.image} for ${step.module} is not on this machine and pulling it from ${registryOf(step.image)} failed (${pulled.error.message}). ${hint}`);
+    if (pulled.ok) return ok(undefined);
+    if (pulled.error.code === 'ENGINE_UNAVAILABLE' || pulled.error.code === 'TIMEOUT') return pulled;
+    // A sentence first; the engine's own words (which may name an HTTP status) only as detail.
+    const engineText = (pulled.error.details as { engineMessage?: unknown } | undefined)?.engineMessage;
+    const failure = pullFailure(step.image, step.module, typeof engineText === 'string' ? engineText : pulled.error.message);
+    return fail('NOT_FOUND', failure.summary, { summary: failure.summary, engineMessage: failure.detail, registry: registryOf(step.image) });
   },
   async create(step, ctx) {
     return asVoid(await ctx.driver.createContainer(step.module, containerSpec(step.desired, ctx.runtime) as unknown as ContainerCreateOptions));

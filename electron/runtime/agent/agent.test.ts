@@ -215,9 +215,23 @@ describe('Agent on a real Docker engine', () => {
     const applied = unwrap(await agent.apply(testDeployment(runId, { [ok1]: { startupOrder: 1 }, [missing]: { image: '127.0.0.1:5999/gatehouse/nowhere:1', startupOrder: 2 } }), undefined, BESIDE_TEST_LOOKALIKES), 'apply');
     expect(applied.notes.join(' ')).toMatch(/Gatehouse's own agent/);
     await agent.settled();
-    expect(agent.current.state).toMatchObject({ state: 'failing', reason: expect.stringMatching(/nowhere:1 .*pulling it from 127\.0\.0\.1:5999 failed.*sideload/) });
+    // A sentence first, naming the image, the registry and what to do; the engine's own words only as detail.
+    const sentence = /^The image 127\.0\.0\.1:5999\/gatehouse\/nowhere:1 for \S+ is not on this machine and could not be pulled: the registry 127\.0\.0\.1:5999 cannot be reached \(offline\?\)\. Sideload it/;
+    expect(agent.current.state).toMatchObject({ state: 'failing', reason: expect.stringMatching(sentence) });
     expect(agent.current.lastDesiredStatus.code).toBe(500);
+    const row = agent.current.modules.find((m) => m.name === missing);
+    expect(row?.problem).toMatchObject({ summary: expect.stringMatching(sentence), detail: expect.stringMatching(/127\.0\.0\.1:5999/) });
+    expect(row?.problem?.summary).not.toMatch(/\d{4}-\d\d-\d\dT|HTTP|\b500\b/);
+    // When it is tried again is data (for the reader's local time), not text.
+    expect(Date.parse(row?.nextRetryAt ?? '')).toBeGreaterThan(Date.now());
     expect(await running(ok1)).toBe(true);
+
+    // A later pass of the same version, waiting for the retry, says the same and keeps the time.
+    agent.schedule();
+    await agent.settled();
+    expect(agent.current.state).toMatchObject({ state: 'failing', reason: expect.stringMatching(sentence) });
+    expect(agent.current.state.state === 'failing' && agent.current.state.reason).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    expect(agent.current.modules.find((m) => m.name === missing)?.nextRetryAt).toBe(row?.nextRetryAt);
   });
 
   it('keeps the applied deployment sealed at rest: registry passwords are not in the file', async () => {

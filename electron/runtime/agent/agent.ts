@@ -15,7 +15,9 @@ import { IOT_EDGE_RESTART_SETTINGS, type AgentMemory, type DesiredState, type Ob
 import { observe, ObservationCache } from './observe';
 import { adoptableFrom, foreignRuntimeEvidence, isManaged, type OwnershipContext } from './ownership';
 import { DEPLOYMENT_STATUS, moduleRuntimeStatus, type DeploymentStatusCode } from './reported';
+import { restartDue } from './restart-policy';
 import { RetryTracker } from './retry-tracker';
+import { describeFailure, type StepFailure } from './step-failure';
 import { describeStep, type PlannedStep } from './steps';
 import { invokeAgentMethod, type MethodResponse } from './direct-methods';
 import type { LogLine } from '../drivers/driver';
@@ -88,9 +90,13 @@ export class Agent implements Disposable {
   private deployment: Deployment | undefined;
   private previous: DesiredState | undefined;
   private memory: AgentMemory = {};
+  /** Per module, its last failed step in words, until that step succeeds or leaves the plan. */
+  private readonly problems = new Map<string, StepFailure & { readonly stepId: string; readonly at: string }>();
+  private reconciledVersion = 0;
   private snapshot: AgentSnapshot = {
     state: { state: 'idle' },
     version: 0,
+    reconciledVersion: 0,
     appliedAt: undefined,
     modules: [],
     lastPlan: [],
@@ -219,6 +225,7 @@ export class Agent implements Disposable {
     this.persisted = next;
     this.deployment = checked.value;
     this.retries.reset();
+    this.problems.clear();
     this.options.log?.(`agent: deployment version ${version} accepted (${checked.value.modules.length} modules)`);
     this.schedule();
     return ok({ version, plan: preview.ok ? preview.value.plan.map(describeStep) : [], notes: checked.value.notes });
@@ -258,6 +265,15 @@ export class Agent implements Disposable {
     });
   }
 
+  /**
+   * Retries failed steps now instead of after their backoff (or after they gave up), e.g. once an image that was
+   * missing has been sideloaded.
+   */
+  retryNow(): void {
+    this.retries.reset();
+    this.schedule();
+  }
+
   /** Waits for the reconcile in flight (tests, CLI). */
   async settled(): Promise<void> {
     while (this.running) await this.running;
@@ -282,6 +298,7 @@ export class Agent implements Disposable {
       const prepared = await this.options.prepareModules(this.deployment.modules.map((m) => m.name));
       if (!prepared.ok) {
         const reason = `Module identities could not be prepared: ${prepared.error.message}`;
+        this.reconciledVersion = version;
         this.publish({ state: 'failing', version, reason }, observed.value, this.snapshot.lastPlan, { code: DEPLOYMENT_STATUS.failed, description: reason }, foreignRuntime);
         return;
       }
@@ -291,6 +308,9 @@ export class Agent implements Disposable {
     const desired: DesiredState = { version, modules: this.deployment.modules };
     const steps = plan({ desired, previous: this.previous, observed: observed.value, memory: this.memory, now: this.now(), settings: this.settings });
     const actionable = steps.filter((s) => s.step.kind !== 'wait');
+    // A failure whose step is no longer planned is over (the module changed, or got there another way).
+    const plannedIds = new Set(steps.map((s) => s.id));
+    for (const [module, problem] of this.problems) if (!plannedIds.has(problem.stepId)) this.problems.delete(module);
     let status: { code: DeploymentStatusCode; description: string } = { code: DEPLOYMENT_STATUS.successful, description: '' };
     if (actionable.length) {
       this.publish({ state: 'reconciling', version }, observed.value, steps.map(describeStep), this.snapshot.lastDesiredStatus, foreignRuntime);
@@ -302,6 +322,7 @@ export class Agent implements Disposable {
     }
     const after = actionable.length ? await observe(this.options.driver, ownership, this.cache) : observed;
     const final = after.ok ? after.value : observed.value;
+    this.reconciledVersion = version;
     this.publish(
       status.code === DEPLOYMENT_STATUS.successful ? { state: 'converged', version } : { state: 'failing', version, reason: status.description },
       final,
@@ -344,22 +365,26 @@ export class Agent implements Disposable {
       }
       if (failedModules.has(step.module)) continue;
       if (!this.retries.mayRun(id, this.now())) {
+        // Waiting for its retry (or given up): the failure stands as it was said; when it runs again is data.
         failedModules.add(step.module);
-        const pending = this.retries.pending(id);
-        failures.push(pending ? `${pending.message} (retrying at ${new Date(pending.nextAt).toISOString()})` : `${id} gave up after repeated failures`);
+        const said = this.problems.get(step.module)?.summary ?? `${describeStep(planned)} failed earlier.`;
+        failures.push(this.retries.pending(id)?.gaveUp ? `${said} Gatehouse stopped retrying it: apply the deployment again (or sideload the image) to retry.` : said);
         continue;
       }
       const result = await execute(step, ctx);
       if (result.ok) {
         this.retries.recordSuccess(id);
+        if (this.problems.get(step.module)?.stepId === id) this.problems.delete(step.module);
         continue;
       }
-      this.retries.recordFailure(id, this.now(), result.error.message);
+      const failure = describeFailure(step, result.error);
+      this.retries.recordFailure(id, this.now(), failure.summary);
+      this.problems.set(step.module, { ...failure, stepId: id, at: new Date(this.now()).toISOString() });
       failedModules.add(step.module);
-      failures.push(result.error.message);
+      failures.push(failure.summary);
       this.options.log?.(`agent: ${id} failed: ${result.error.message}`);
     }
-    const failure = failures.length ? failures.join('; ') : undefined;
+    const failure = failures.length ? failures.join(' ') : undefined;
     if (memory !== this.memory) {
       this.memory = memory;
       await this.store.saveMemory(memory);
@@ -372,24 +397,37 @@ export class Agent implements Disposable {
     const observed = all.filter((o) => isManaged(o.owner));
     const notManaged = all.filter((o) => !isManaged(o.owner)).sort((a, b) => a.name.localeCompare(b.name));
     const byName = new Map(observed.map((o) => [o.name, o]));
+    const now = this.now();
     const modules: ModuleRow[] = (this.deployment?.modules ?? []).map((m) => {
       const o = byName.get(m.name);
+      const runtimeStatus = moduleRuntimeStatus(m, o, this.memory, this.settings);
+      const stats = this.memory[m.name];
+      const failed = this.problems.get(m.name);
+      const pending = failed ? this.retries.pending(failed.stepId) : undefined;
+      const nextRetryAt =
+        pending && !pending.gaveUp
+          ? new Date(pending.nextAt).toISOString()
+          : runtimeStatus === 'backoff' && o
+            ? new Date(restartDue(stats ?? { restartCount: 0, lastRestartTime: undefined }, o.finishedAt, now, this.settings).at).toISOString()
+            : undefined;
       return {
         name: m.name,
         image: m.image,
         desiredStatus: m.status,
-        runtimeStatus: moduleRuntimeStatus(m, o, this.memory, this.settings),
+        runtimeStatus,
         exitCode: o?.exitCode,
-        restartCount: this.memory[m.name]?.restartCount ?? 0,
+        restartCount: stats?.restartCount ?? 0,
         startedAt: o?.startedAt,
         finishedAt: o?.finishedAt,
-        lastRestartTime: this.memory[m.name]?.lastRestartTime,
+        lastRestartTime: stats?.lastRestartTime,
         containerId: o?.containerId,
         restartPolicy: m.restartPolicy,
         startupOrder: m.startupOrder,
+        nextRetryAt,
+        problem: failed ? { summary: failed.summary, ...(failed.detail ? { detail: failed.detail } : {}), at: failed.at, ...(pending?.gaveUp ? { gaveUp: true } : {}) } : undefined,
       };
     });
-    const next: AgentSnapshot = { state, version: this.persisted?.version ?? 0, appliedAt: this.persisted?.appliedAt, modules, lastPlan, lastDesiredStatus, observed, notManaged, foreignRuntime };
+    const next: AgentSnapshot = { state, version: this.persisted?.version ?? 0, reconciledVersion: this.reconciledVersion, appliedAt: this.persisted?.appliedAt, modules, lastPlan, lastDesiredStatus, observed, notManaged, foreignRuntime };
     if (JSON.stringify(next) === JSON.stringify(this.snapshot)) return;
     this.snapshot = next;
     this.changed.fire(next);

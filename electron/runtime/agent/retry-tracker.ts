@@ -21,10 +21,13 @@ export class RetryTracker {
     this.failures.set(id, { count, nextAt: now + wait, message });
   }
 
-  /** The failure a step is waiting to retry, with when it runs again. */
-  pending(id: string): { message: string; nextAt: number } | undefined {
+  /**
+   * The failure a step is waiting to retry: when it runs again, or `gaveUp` when it has used up its attempts
+   * (it runs again only after the next apply, or `reset`).
+   */
+  pending(id: string): { message: string; nextAt: number; count: number; gaveUp: boolean } | undefined {
     const entry = this.failures.get(id);
-    return entry ? { message: entry.message, nextAt: entry.nextAt } : undefined;
+    return entry ? { message: entry.message, nextAt: entry.nextAt, count: entry.count, gaveUp: entry.count >= this.settings.maxRestartCount } : undefined;
   }
 
   recordSuccess(id: string): void {

@@ -1,6 +1,7 @@
 import { makeStyles, mergeClasses, Text, tokens, Tooltip } from '@fluentui/react-components';
 import { CircleFilled } from '@fluentui/react-icons';
 import { useSyncExternalStore, type ReactNode } from 'react';
+import type { RuntimeState } from '../../../shared/ipc/status.contract';
 import { useHostStatus } from '../features/overview';
 import { useConnectionState, useHost } from '../ipc/host';
 import type { ConnectionState } from '../ipc/transport';
@@ -22,9 +23,13 @@ const useStyles = makeStyles({
   warn: { color: tokens.colorPaletteMarigoldForeground1 },
   bad: { color: tokens.colorPaletteRedForeground1 },
   idle: { color: tokens.colorNeutralForeground3 },
+  busy: { color: tokens.colorPaletteBlueForeground2 },
 });
 
-type Tone = 'ok' | 'warn' | 'bad' | 'idle';
+type Tone = 'ok' | 'warn' | 'bad' | 'idle' | 'busy';
+
+/** The runtime's shared tones (shared/runtime/runtime-state.ts) as this bar's dots. */
+const RUNTIME_TONE: Record<RuntimeState['tone'], Tone> = { ok: 'ok', warning: 'warn', danger: 'bad', neutral: 'idle', busy: 'busy' };
 
 /** The page's connection to its host, in the same words as the banner at the top. */
 const CONNECTION: Record<ConnectionState, { readonly tone: Tone; readonly label: string }> = {
@@ -76,9 +81,9 @@ export function StatusBar() {
       />
       <Item
         testId="status-runtime"
-        tone={runtime?.state === 'running' ? 'ok' : runtime?.state === 'degraded' ? 'warn' : 'idle'}
+        tone={runtime ? RUNTIME_TONE[runtime.tone] : 'idle'}
         label={`Runtime: ${runtime?.state ?? '…'}`}
-        tip={runtime?.detail ?? 'Local edge runtime'}
+        tip={runtime?.summary ?? 'Local edge runtime'}
       />
       <Item
         testId="status-hub"

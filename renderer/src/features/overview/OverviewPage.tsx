@@ -2,6 +2,7 @@ import { Badge, Body1, Caption1, Card, CardHeader, makeStyles, Spinner, Subtitle
 import { ArrowClockwiseRegular, BoxMultipleRegular, CloudRegular, PlugConnectedRegular } from '@fluentui/react-icons';
 import type { ReactElement, ReactNode } from 'react';
 import { HostButton } from '../../app/HostButton';
+import { RuntimeStateBadge } from '../runtime';
 import { useAppInfo } from '../settings';
 import { useHostStatus, useRefreshStatus } from './queries';
 
@@ -75,9 +76,9 @@ export function OverviewPage() {
           testId="card-runtime"
           icon={<PlugConnectedRegular className={styles.icon} />}
           title="Local runtime"
-          badge={<Badge appearance="tint" color={runtime?.state === 'running' ? 'success' : runtime?.state === 'degraded' ? 'warning' : 'subtle'}>{runtime?.state ?? '…'}</Badge>}
+          badge={<RuntimeStateBadge state={runtime} appearance="tint" testId="overview-runtime-state" />}
         >
-          <Body1>{runtime?.detail}</Body1>
+          <Body1 data-testid="overview-runtime-summary">{runtime?.summary}</Body1>
         </StatusCard>
         <StatusCard
           testId="card-hub"

@@ -1,13 +1,13 @@
-import { Badge, Body1, Caption1, Card, CardHeader, Field, makeStyles, MessageBar, MessageBarBody, ProgressBar, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
+import { Body1, Caption1, Card, CardHeader, Field, makeStyles, MessageBar, MessageBarBody, ProgressBar, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
 import { ArrowUploadRegular, BoxArrowUpRegular } from '@fluentui/react-icons';
 import { useRef, useState } from 'react';
-import type { RuntimeSnapshot } from '../../../../shared/ipc/runtime.contract';
 import { HostButton } from '../../app/HostButton';
 import { ApplyDialog } from './ApplyDialog';
 import { useApplyStore } from './apply-store';
 import { ModuleDrawer, type DrawerTab } from './ModuleDrawer';
 import { ModulesTable } from './ModulesTable';
 import { useRuntimeSnapshot } from './queries';
+import { RuntimeStateBadge } from './RuntimeStateBadge';
 import { SideloadDialog } from './SideloadDialog';
 
 const useStyles = makeStyles({
@@ -18,16 +18,6 @@ const useStyles = makeStyles({
   plan: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
   empty: { padding: tokens.spacingVerticalXXL, textAlign: 'center', color: tokens.colorNeutralForeground2 },
 });
-
-function agentBadge(snapshot: RuntimeSnapshot) {
-  const a = snapshot.agent;
-  const color = a.state === 'converged' ? 'success' : a.state === 'reconciling' ? 'informative' : a.state === 'idle' ? 'subtle' : 'danger';
-  return (
-    <Badge appearance="filled" color={color} data-testid="agent-state">
-      {a.state === 'engineUnavailable' ? 'engine unavailable' : a.state}
-    </Badge>
-  );
-}
 
 export function RuntimePage() {
   const styles = useStyles();
@@ -47,7 +37,7 @@ export function RuntimePage() {
     <div className={styles.page}>
       <div className={styles.header}>
         <Title2 as="h1">Runtime</Title2>
-        {data && agentBadge(data)}
+        {data && <RuntimeStateBadge state={data.state} testId="agent-state" />}
         <span className={styles.grow} />
         <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="apply-file" onChange={(e) => void pickFile(e.target.files?.[0])} />
         <HostButton icon={<ArrowUploadRegular />} appearance="primary" onClick={() => fileInput.current?.click()}>

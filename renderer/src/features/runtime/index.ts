@@ -4,3 +4,4 @@ import { lazy } from 'react';
 export const RuntimePage = lazy(() => import('./RuntimePage').then((m) => ({ default: m.RuntimePage })));
 export { useApplyStore } from './apply-store';
 export { useRuntimeSnapshot, runtimeKeys } from './queries';
+export { RuntimeStateBadge, TONE_COLOR } from './RuntimeStateBadge';
