@@ -56,7 +56,7 @@ export function expandTemplate(text: string, options: ExpandOptions): Result<Exp
   const ctx = new CheckContext(doc, 'template', env);
   reportDocument(ctx);
   /** The errors so far, located in the template's own text. */
-  const errors = () => sortDiagnostics([...prepared.tokenDiagnostics(env), ...prepared.finish(ctx.diagnostics, true)].filter((d) => d.severity === 'error'));
+  const errors = () => sortDiagnostics([...prepared.tokenDiagnostics(env, doc), ...prepared.finish(ctx.diagnostics, true)].filter((d) => d.severity === 'error'));
   if (!doc.root || errors().length > 0) return err(errors());
   const expandVariables = (value: string) => value.replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a?: string, b?: string) => env[a ?? b ?? ''] ?? m);
   const lookup: ImageLookup = {

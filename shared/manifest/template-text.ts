@@ -13,10 +13,9 @@
  * placeholder in a file judged as a deployment) stay in the text; their syntax errors become one error each
  * that says what the placeholder is.
  */
-import { getLocation } from 'jsonc-parser';
 import { DIAGNOSTIC_CODES } from './diagnostic-codes.js';
 import type { Diagnostic } from './diagnostic.js';
-import { toPointer } from './json-pointer.js';
+import type { JsonDocument } from './json-document.js';
 import { SourceText, type Range } from './source-text.js';
 
 export type TextToken =
@@ -26,10 +25,12 @@ export type TextToken =
   | { readonly kind: 'foreign'; readonly start: number; readonly end: number; readonly raw: string; readonly what: string };
 
 const BOM = '\uFEFF';
-const VARIABLE = /\$(?:\{([^}\r\n]*)\}|([\p{L}\p{N}_]+))/uy;
+// Lengths are bounded so that a hostile text of unclosed `${` / `#{` stays linear to scan.
+const VARIABLE = /\$(?:\{([^}\r\n]{0,256})\}|([\p{L}\p{N}_]{1,256}))/uy;
+const LINE_REST = /[^\r\n]*/y;
 const FOREIGN: ReadonlyArray<{ readonly pattern: RegExp; readonly what: string }> = [
   { pattern: /__[A-Za-z][A-Za-z0-9_]*?__/y, what: 'a token-replacement placeholder (`__NAME__`, as release pipelines and sample scripts fill in)' },
-  { pattern: /#\{[^}\r\n]*\}#/y, what: 'an Azure Pipelines replace-tokens placeholder (`#{name}#`)' },
+  { pattern: /#\{[^}\r\n]{0,256}\}#/y, what: 'an Azure Pipelines replace-tokens placeholder (`#{name}#`)' },
   { pattern: /<[A-Za-z_][\w.-]*>/y, what: 'a `<NAME>` placeholder to be filled in by hand or by a script' },
 ];
 
@@ -44,8 +45,9 @@ export function findUnquotedTokens(text: string): TextToken[] {
       continue;
     }
     if (ch === '/' && text[i + 1] === '/') {
-      const eol = text.slice(i).search(/[\r\n]/);
-      i = eol < 0 ? text.length : i + eol;
+      LINE_REST.lastIndex = i;
+      LINE_REST.exec(text);
+      i = Math.max(i + 2, LINE_REST.lastIndex);
       continue;
     }
     if (ch === '/' && text[i + 1] === '*') {
@@ -123,13 +125,16 @@ export class PreparedText {
   readonly tokens: readonly TextToken[];
   private readonly original: SourceText;
   private readonly analysed: SourceText;
+  /** In text order, both in the original and in the analysed text. */
   private readonly replacements: readonly Replacement[];
+  private readonly replacementOf: ReadonlyMap<TextToken, Replacement>;
 
   private constructor(original: SourceText, text: string, tokens: readonly TextToken[], replacements: readonly Replacement[]) {
     this.original = original;
     this.text = text;
     this.tokens = tokens;
     this.replacements = replacements;
+    this.replacementOf = new Map(replacements.map((r) => [r.token, r]));
     this.analysed = new SourceText(text);
   }
 
@@ -165,12 +170,12 @@ export class PreparedText {
    * What a template's unquoted variables mean: a warning for each (the VS Code extension cannot read the
    * file), and an error for each one that is not set when the variables are known.
    */
-  tokenDiagnostics(env: Readonly<Record<string, string>> | undefined): Diagnostic[] {
+  tokenDiagnostics(env: Readonly<Record<string, string>> | undefined, doc: JsonDocument): Diagnostic[] {
     const result: Diagnostic[] = [];
     for (const r of this.replacements) {
       const { token } = r;
       if (token.kind !== 'variable') continue;
-      const pointer = this.pointerAt(Math.min(r.newStart + 1, r.newEnd));
+      const pointer = doc.pointerAt(Math.min(r.newStart + 1, r.newEnd));
       const range = this.original.rangeAt(token.start, token.end - token.start);
       result.push(diagnostic('GH6007', pointer, range, `${token.raw} is outside quotes. iotedgedev replaces variables in the text before it reads the JSON, so it can generate the deployment${r.value !== undefined ? ` (here with ${JSON.stringify(r.value)})` : ''}; the VS Code IoT Edge extension parses the template first and cannot read this file. Write "${token.raw}" to support both: the value then becomes a string, which IoT Edge converts where it expects a number or a boolean.`));
       if (env && r.value === undefined) {
@@ -197,7 +202,7 @@ export class PreparedText {
       // Unset variables in place of an unquoted placeholder are reported by tokenDiagnostics.
       if (d.code === 'GH6001' && start.replacement) continue;
       const token = d.code === 'GH1001' ? this.tokenBefore(start.offset) : undefined;
-      const replacement = token ? this.replacements.find((r) => r.token === token) : undefined;
+      const replacement = token ? this.replacementOf.get(token) : undefined;
       // A syntax error on (or right after) a placeholder left in the text, or on a value put in its place.
       if (token && (!replacement || replacement.value !== undefined)) {
         if (explained.has(token)) continue;
@@ -212,7 +217,11 @@ export class PreparedText {
 
   /** The placeholder at an offset of the original text, or the one that only whitespace separates from it. */
   private tokenBefore(offset: number): TextToken | undefined {
-    return this.tokens.find((t) => t.start <= offset && (offset <= t.end || /^\s*$/.test(this.original.text.slice(t.end, offset))));
+    const token = this.tokens[lastAtOrBefore(this.tokens, offset, (t) => t.start)];
+    if (!token || offset <= token.end) return token;
+    const text = this.original.text;
+    for (let i = token.end; i < offset; i++) if (!/\s/.test(text[i] ?? '')) return undefined;
+    return token;
   }
 
   private explainSyntaxError(token: TextToken, parserMessage: string, replacement: Replacement | undefined, judgedAsTemplate: boolean): string {
@@ -229,22 +238,29 @@ export class PreparedText {
 
   /** Maps an offset of the analysed text (without BOM) to the original; inside a replacement, to its placeholder. */
   private toOriginal(offset: number, side: 'start' | 'end'): { offset: number; replacement?: Replacement } {
-    let shift = 0;
-    for (const r of this.replacements) {
-      if (offset < r.newStart || (side === 'end' && offset === r.newStart)) break;
-      if (offset < r.newEnd || (side === 'end' && offset === r.newEnd && r.newEnd > r.newStart)) {
-        return { offset: side === 'start' ? r.token.start : r.token.end, replacement: r };
-      }
-      shift = r.token.end - r.newEnd;
+    // The last replacement that starts before the offset (for an end: strictly before it).
+    const r = this.replacements[lastAtOrBefore(this.replacements, side === 'end' ? offset - 1 : offset, (x) => x.newStart)];
+    if (!r) return { offset };
+    if (offset < r.newEnd || (side === 'end' && offset === r.newEnd && r.newEnd > r.newStart)) {
+      return { offset: side === 'start' ? r.token.start : r.token.end, replacement: r };
     }
-    return { offset: offset + shift };
+    return { offset: offset + r.token.end - r.newEnd };
   }
+}
 
-  /** JSON pointer of the value at an offset of the analysed text (without BOM). */
-  private pointerAt(offset: number): string {
-    const location = getLocation(this.analysed.text, offset);
-    return toPointer(location.path);
+/** Index of the last item whose key is at most `offset` (items sorted by key), or -1. */
+function lastAtOrBefore<T>(items: readonly T[], offset: number, key: (item: T) => number): number {
+  let low = 0;
+  let high = items.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (key(items[mid] as T) <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
   }
+  return found;
 }
 
 function diagnostic(code: 'GH6001' | 'GH6007', pointer: string, range: Range, message: string): Diagnostic {

@@ -64,7 +64,7 @@ export function validateManifest(text: string, options: ValidateOptions = {}): M
     }
   }
   // Located in the original text (template-text.ts maps positions back across expanded placeholders).
-  const located = [...(decision.template ? prepared.tokenDiagnostics(options.env) : []), ...prepared.finish(ctx.diagnostics, decision.template)];
+  const located = [...(decision.template ? prepared.tokenDiagnostics(options.env, doc) : []), ...prepared.finish(ctx.diagnostics, decision.template)];
   const all = sortDiagnostics(dedupeDiagnostics(located));
   const manifest = shape.modulesContent ? buildManifest(shape, configuration, layers) : undefined;
   // `ok` counts the errors left out by the cap too.

@@ -224,3 +224,21 @@ describe('runtime settings, binds, routes and messages', () => {
     expect(only(template, 'GH3049').every((d) => d.severity === 'info')).toBe(true);
   });
 });
+
+describe('placeholders outside quotes in hostile amounts', () => {
+  it('gives a verdict on 50,000 unquoted variables, 100,000 unclosed "#{" and 50,000 line comments', () => {
+    const many = `{"modulesContent":{"$edgeAgent":{"properties.desired":{"values":[${Array.from({ length: 50_000 }, () => '$A').join(',')}]}}}}`;
+    const report = validateManifest(many, { fileName: 'deployment.template.json', env: { A: '1' } });
+    expect(report.kind).toBe('template');
+    expect(report.diagnostics.filter((d) => d.code === 'GH6007').length).toBeGreaterThan(0);
+    expect(report.diagnostics.length).toBeLessThanOrEqual(1001);
+
+    const unclosed = `{"modulesContent": ${'#{'.repeat(100_000)}}`;
+    expect(validateManifest(unclosed, { fileName: 'deployment.template.json' }).ok).toBe(false);
+
+    const comments = `{\n${'// c\n'.repeat(50_000)}"modulesContent": $X}`;
+    const commented = validateManifest(comments, { fileName: 'deployment.template.json' });
+    expect(commented.ok).toBe(false);
+    expect(commented.diagnostics.filter((d) => d.code === 'GH1002')).toHaveLength(1000); // then the cap's GH1008 note
+  });
+});
