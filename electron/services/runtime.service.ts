@@ -6,7 +6,7 @@ import { fail, ok, type Result } from '../../shared/errors';
 import { runtimeContract, type ContractImpl } from '../../shared/ipc';
 import type { EngineStatus, RuntimeState } from '../../shared/ipc/status.contract';
 import { deriveRuntimeState } from '../../shared/runtime/runtime-state';
-import type { ForeignOwner, LogLine, NotManagedRow, RuntimeSnapshot } from '../../shared/ipc/runtime.contract';
+import type { EngineImage, ForeignOwner, LogLine, NotManagedRow, RuntimeSnapshot } from '../../shared/ipc/runtime.contract';
 import type { EventBus } from '../host/event-bus';
 import type { Agent } from '../runtime/agent/agent';
 import type { AgentSnapshot } from '../runtime/agent/agent-snapshot';
@@ -15,9 +15,11 @@ import { DEPLOYMENT_STATUS, edgeAgentReported } from '../runtime/agent/reported'
 import type { ObservedModule } from '../runtime/agent/model';
 import { describeOwner } from '../runtime/agent/ownership';
 import { describeStep, isDestructive } from '../runtime/agent/steps';
-import type { ContainerDriver, DriverState } from '../runtime/drivers/driver';
+import type { ContainerDriver, DriverState, ImageLoadProgress } from '../runtime/drivers/driver';
 import type { Disposable } from '../runtime/drivers/disposable';
 import { GATEHOUSE_VERSION } from '../host/version';
+import { followModuleLog } from './log-follower';
+import { SideloadUploads } from './sideload-upload';
 
 const SECRET_NAME = /pass|secret|key|token|connectionstring|sas|credential/i;
 const MAX_LOG_LINES = 5000;
@@ -71,6 +73,7 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
   private readonly streams = new Map<string, Disposable>();
   private readonly subscriptions: Disposable[] = [];
   private readonly startedAt = new Date().toISOString();
+  private readonly uploads: SideloadUploads;
 
   constructor(
     private readonly agent: Agent,
@@ -78,6 +81,7 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     private readonly runtime: RuntimeContext,
     private readonly events: EventBus,
   ) {
+    this.uploads = new SideloadUploads(driver, (fileName, progress, size) => this.emitSideloadProgress(fileName, progress, size));
     const push = () => this.events.emit(runtimeContract, 'changed', this.snapshot());
     this.subscriptions.push(agent.onDidChange(push), driver.onDidChangeState(push));
   }
@@ -109,6 +113,7 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     if (!result.ok) return result;
     return ok({
       steps: result.value.plan.map((p) => ({ id: p.id, kind: p.step.kind, module: p.step.module, description: describeStep(p), destructive: isDestructive(p.step) })),
+      images: result.value.images.map((i) => ({ ...i, modules: [...i.modules] })),
       notes: [...result.value.deployment.notes],
       notManaged: notManagedRows(result.value.notManaged),
       foreignRuntime: [...result.value.foreignRuntime],
@@ -120,24 +125,38 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     return applied.ok ? ok({ version: applied.value.version, plan: [...applied.value.plan], notes: [...applied.value.notes] }) : applied;
   }
 
-  async restartModule({ name }: { name: string }): Promise<Result<Record<string, never>>> {
-    const known = this.agent.current.observed.some((o) => o.name === name);
-    if (!known) return fail('NOT_FOUND', `Module ${name} not found in the current environment`);
+  /**
+   * Restarts a module's container; one that is not running (backoff, failed, exited) is started now. A module
+   * stopped on purpose is refused: the agent would stop it again at once, so only Start (a new version) can run it.
+   */
+  async restartModule({ name }: { name: string }): Promise<Result<{ outcome: 'restarted' | 'started' }>> {
+    const observed = this.agent.current.observed.find((o) => o.name === name);
+    if (!observed) return fail('NOT_FOUND', `Module ${name} has no container in the current environment`);
+    const desired = this.agent.desiredDeployment?.modules.find((m) => m.name === name);
+    if (desired?.status === 'stopped') {
+      return fail(
+        'CONFLICT',
+        `${name} is stopped on purpose (its desired status in deployment v${this.agent.current.version} is stopped), so a restart would not last: the agent stops it again. Start it instead: that sets its desired status to running in a new deployment version.`,
+        { reason: 'stopped-on-purpose' },
+      );
+    }
     const result = await this.driver.restartContainer(name, { timeoutSeconds: 10 });
-    return result.ok ? ok({}) : result;
+    return result.ok ? ok({ outcome: observed.raw === 'running' ? 'restarted' : 'started' }) : result;
   }
 
-  async setModuleStatus({ name, status }: { name: string; status: 'running' | 'stopped' }): Promise<Result<{ version: number }>> {
+  /** Start/Stop: the applied deployment with one module's desired status changed, applied as the next version. */
+  async setModuleStatus({ name, status }: { name: string; status: 'running' | 'stopped' }): Promise<Result<{ version: number; previousVersion: number; changed: boolean }>> {
     const persisted = this.agent.persistedDeployment;
     if (!persisted) return fail('NOT_FOUND', 'No deployment has been applied');
     const document = JSON.parse(persisted.deployment) as Record<string, Record<string, Record<string, Record<string, Record<string, Record<string, unknown>>>>>>;
     const content = document.modulesContent ?? document.moduleContent;
     const module = content?.$edgeAgent?.['properties.desired']?.modules?.[name];
     if (!module) return fail('NOT_FOUND', `Module ${name} is not in the applied deployment`);
+    if ((module.status ?? 'running') === status) return ok({ version: persisted.version, previousVersion: persisted.version, changed: false });
     module.status = status;
     // The same deployment with one status changed: an override given when it was applied still holds.
     const applied = await this.agent.apply(JSON.stringify(document, null, 2), 'deployment.json', { overrideForeignRuntime: persisted.overrideForeignRuntime });
-    return applied.ok ? ok({ version: applied.value.version }) : applied;
+    return applied.ok ? ok({ version: applied.value.version, previousVersion: persisted.version, changed: true }) : applied;
   }
 
   async moduleDetails({ name }: { name: string }) {
@@ -172,27 +191,50 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     return ok({ lines });
   }
 
+  /** Follows a module's log across its runs (log-follower.ts): `waiting` while its container is not running. */
   async followLogs({ name, tail }: { name: string; tail?: number }): Promise<Result<{ streamId: string }>> {
-    const stream = await this.driver.logs(name, { follow: true, tail: tail ?? 200, timestamps: true });
-    if (!stream.ok) return stream;
     const streamId = randomUUID();
-    this.streams.set(streamId, stream.value);
     let batch: LogLine[] = [];
+    let waiting: boolean | undefined;
     const flush = (done = false, error?: string) => {
-      if (batch.length || done) this.events.emit(runtimeContract, 'logLines', { streamId, lines: batch, ...(done ? { done } : {}), ...(error ? { error } : {}) });
+      if (!batch.length && !done && waiting === undefined) return;
+      this.events.emit(runtimeContract, 'logLines', {
+        streamId,
+        lines: batch,
+        ...(waiting === undefined ? {} : { waiting }),
+        ...(done ? { done } : {}),
+        ...(error ? { error } : {}),
+      });
       batch = [];
+      waiting = undefined;
     };
     const timer = setInterval(flush, 100);
-    void (async () => {
-      for await (const line of stream.value) {
+    const follower = await followModuleLog(this.driver, name, tail ?? 200, {
+      line: (line) => {
         batch.push(line);
         if (batch.length >= 500) flush();
-      }
-      const end = await stream.value.done;
+      },
+      waiting: () => {
+        flush();
+        waiting = true;
+        flush();
+      },
+      resumed: () => {
+        flush();
+        waiting = false;
+        flush();
+      },
+      ended: (error) => {
+        clearInterval(timer);
+        flush(true, error);
+        this.streams.delete(streamId);
+      },
+    });
+    if (!follower.ok) {
       clearInterval(timer);
-      flush(true, end.ok ? undefined : end.error.message);
-      this.streams.delete(streamId);
-    })();
+      return follower;
+    }
+    this.streams.set(streamId, follower.value);
     return ok({ streamId });
   }
 
@@ -202,25 +244,37 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     return ok({});
   }
 
+  async sideloadBegin({ fileName, size }: { fileName: string; size: number }) {
+    return this.uploads.begin(fileName, size);
+  }
+
+  async sideloadChunk({ uploadId, offset, data }: { uploadId: string; offset: number; data: string }) {
+    const result = await this.uploads.chunk(uploadId, offset, data);
+    if (result.ok && result.value.loaded) this.agent.retryNow();
+    return result;
+  }
+
+  async sideloadCancel({ uploadId }: { uploadId: string }) {
+    this.uploads.cancel(uploadId);
+    return ok({});
+  }
+
+  async listImages(): Promise<Result<{ images: EngineImage[] }>> {
+    const listed = await this.driver.listImages();
+    if (!listed.ok) return listed;
+    const images = listed.value
+      .map((i) => ({ id: i.id, tags: i.repoTags.filter((t) => t !== '<none>:<none>'), sizeBytes: i.sizeBytes, createdAt: new Date(i.createdAt).toISOString() }))
+      .sort((a, b) => (a.tags[0] ?? '~').localeCompare(b.tags[0] ?? '~'));
+    return ok({ images });
+  }
+
   async sideload({ path }: { path: string }): Promise<Result<{ loaded: string[] }>> {
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) return fail('NOT_FOUND', `No image tarball at ${path}`);
-    let lastEmit = 0;
-    const result = await this.driver.loadImage(createReadStream(path), {
-      onProgress: (progress) => {
-        const now = Date.now();
-        if (progress.kind === 'upload' && now - lastEmit < 100 && progress.bytes < info.size) return;
-        lastEmit = now;
-        this.events.emit(runtimeContract, 'sideloadProgress', {
-          path,
-          bytes: progress.kind === 'upload' ? progress.bytes : info.size,
-          total: info.size,
-          ...(progress.kind === 'layer' ? { message: `${progress.status} ${progress.id}` } : progress.kind === 'message' ? { message: progress.text } : {}),
-        });
-      },
-    });
+    const result = await this.driver.loadImage(createReadStream(path), { onProgress: (progress) => this.emitSideloadProgress(path, progress, info.size) });
     if (!result.ok) return result;
-    this.agent.schedule();
+    // Steps that failed for want of an image are retried now, not after their backoff.
+    this.agent.retryNow();
     return ok({ loaded: [...result.value.loaded] });
   }
 
@@ -244,7 +298,22 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     );
   }
 
+  /** Upload progress at most every 100 ms (and the last byte), the engine's layer messages as they come. */
+  private lastProgress = 0;
+  private emitSideloadProgress(path: string, progress: ImageLoadProgress, size: number): void {
+    const now = Date.now();
+    if (progress.kind === 'upload' && now - this.lastProgress < 100 && progress.bytes < size) return;
+    this.lastProgress = now;
+    this.events.emit(runtimeContract, 'sideloadProgress', {
+      path,
+      bytes: progress.kind === 'upload' ? progress.bytes : size,
+      total: size,
+      ...(progress.kind === 'layer' ? { message: `${progress.status} ${progress.id}` } : progress.kind === 'message' ? { message: progress.text } : {}),
+    });
+  }
+
   dispose(): void {
+    this.uploads.dispose();
     for (const s of this.streams.values()) s.dispose();
     for (const s of this.subscriptions) s.dispose();
   }

@@ -89,6 +89,23 @@ export type PlanStep = z.infer<typeof PlanStep>;
 export const LogLine = z.object({ stream: z.enum(['stdout', 'stderr']), line: z.string(), timestamp: z.string().optional() });
 export type LogLine = z.infer<typeof LogLine>;
 
+/** Bytes per sideload chunk: its base64 (SIDELOAD_CHUNK_CHARS) fits one transport message (MAX_FRAME_BYTES, 8 MiB). */
+export const SIDELOAD_CHUNK_BYTES = 3 * 1024 * 1024;
+const SIDELOAD_CHUNK_CHARS = (SIDELOAD_CHUNK_BYTES / 3) * 4;
+
+export const EngineImage = z.object({ id: z.string(), tags: z.array(z.string()), sizeBytes: z.number(), createdAt: z.string() });
+export type EngineImage = z.infer<typeof EngineImage>;
+
+/** An image the plan needs, and whether this machine's engine has it (apply pulls a missing one: offline, that fails). */
+export const ImageNeed = z.object({
+  image: z.string(),
+  modules: z.array(z.string()),
+  present: z.boolean(),
+  registry: z.string(),
+  pullPolicy: z.enum(['on-create', 'never']),
+});
+export type ImageNeed = z.infer<typeof ImageNeed>;
+
 const ModuleName = z.object({ name: z.string().min(1).max(256) }).strict();
 const DeploymentText = z.object({ text: z.string().max(4 * 1024 * 1024), fileName: z.string().max(1024).optional() }).strict();
 /** `overrideForeignRuntime`: apply even though a real IoT Edge runtime uses the engine (refused otherwise, CONFLICT). */
@@ -102,19 +119,26 @@ export const runtimeContract = defineContract({
     status: { input: z.object({}).strict(), output: RuntimeSnapshot, summary: 'Agent state, engine and the modules table.' },
     preview: {
       input: DeploymentText,
-      output: z.object({ steps: z.array(PlanStep), notes: z.array(z.string()), notManaged: z.array(NotManagedRow), foreignRuntime: z.array(z.string()) }),
-      summary: 'Validate a deployment and show the plan, changing nothing; says what is not managed here and whether a real IoT Edge runtime is present.',
+      output: z.object({ steps: z.array(PlanStep), images: z.array(ImageNeed), notes: z.array(z.string()), notManaged: z.array(NotManagedRow), foreignRuntime: z.array(z.string()) }),
+      summary:
+        'Validate a deployment and show the plan, changing nothing; says which images it needs are missing on this machine, what is not managed here and whether a real IoT Edge runtime is present.',
     },
     apply: {
       input: ApplyInput,
       output: z.object({ version: z.number().int(), plan: z.array(z.string()), notes: z.array(z.string()) }),
       summary: 'Validate and apply a deployment; an invalid one is refused whole, and so is any beside a real IoT Edge runtime without overrideForeignRuntime.',
     },
-    restartModule: { input: ModuleName, output: z.object({}), summary: 'Restart a module (the $edgeAgent RestartModule method).' },
+    restartModule: {
+      input: ModuleName,
+      output: z.object({ outcome: z.enum(['restarted', 'started']) }),
+      summary:
+        'Restart a module (the $edgeAgent RestartModule method): `started` when its container was not running (it starts now, without waiting for its backoff). Refused (CONFLICT) for a module stopped on purpose: Start it instead.',
+    },
     setModuleStatus: {
       input: z.object({ name: z.string().min(1), status: z.enum(['running', 'stopped']) }).strict(),
-      output: z.object({ version: z.number().int() }),
-      summary: "Start or stop a module by changing its desired status in the applied deployment (a new version).",
+      output: z.object({ version: z.number().int(), previousVersion: z.number().int(), changed: z.boolean() }),
+      summary:
+        'Start or stop a module by changing its desired status in the applied deployment: a new deployment version (previousVersion → version). Nothing changes (changed: false) when it already has that status.',
     },
     moduleDetails: {
       input: ModuleName,
@@ -136,9 +160,25 @@ export const runtimeContract = defineContract({
     followLogs: {
       input: z.object({ name: z.string().min(1), tail: z.number().int().nonnegative().max(100_000).optional() }).strict(),
       output: z.object({ streamId: z.string() }),
-      summary: 'Start streaming a module log; lines arrive as runtime.logLines events.',
+      summary: 'Start streaming a module log, across its runs (restarts); lines arrive as runtime.logLines events.',
     },
     stopLogs: { input: z.object({ streamId: z.string() }).strict(), output: z.object({}), summary: 'Stop a log stream.' },
+    sideloadBegin: {
+      input: z.object({ fileName: z.string().min(1).max(1024), size: z.number().int().positive().max(64 * 1024 ** 3) }).strict(),
+      output: z.object({ uploadId: z.string() }),
+      summary: 'Start sideloading a tarball picked in the page: its bytes follow with sideloadChunk, in order, straight into the engine.',
+    },
+    sideloadChunk: {
+      input: z.object({ uploadId: z.string().max(64), offset: z.number().int().nonnegative(), data: z.string().max(SIDELOAD_CHUNK_CHARS) }).strict(),
+      output: z.object({ received: z.number().int(), loaded: z.array(z.string()).optional() }),
+      summary: 'The next chunk of an upload (base64, at most SIDELOAD_CHUNK_BYTES); the last one answers with the images loaded.',
+    },
+    sideloadCancel: { input: z.object({ uploadId: z.string().max(64) }).strict(), output: z.object({}), summary: 'Drop an upload (the engine loads nothing of it).' },
+    listImages: {
+      input: z.object({}).strict(),
+      output: z.object({ images: z.array(EngineImage) }),
+      summary: "The images on this machine's engine (what modules can run offline).",
+    },
     sideload: {
       input: z.object({ path: z.string().min(1).max(4096) }).strict(),
       output: z.object({ loaded: z.array(z.string()) }),
@@ -153,7 +193,11 @@ export const runtimeContract = defineContract({
   },
   events: {
     changed: RuntimeSnapshot,
-    logLines: z.object({ streamId: z.string(), lines: z.array(LogLine), done: z.boolean().optional(), error: z.string().optional() }),
+    /**
+     * `waiting`: true when the module's container stopped running (the stream goes on when it starts again), false
+     * when it runs again; `done`: the stream is over (stopped, or the engine failed: `error`).
+     */
+    logLines: z.object({ streamId: z.string(), lines: z.array(LogLine), waiting: z.boolean().optional(), done: z.boolean().optional(), error: z.string().optional() }),
     sideloadProgress: z.object({ path: z.string(), bytes: z.number(), total: z.number(), message: z.string().optional() }),
   },
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runtimeContract } from '../../../shared/ipc';
 import type { AppError } from '../../../shared/errors';
-import type { LogLine, NotManagedRow, PlanStep, RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
+import type { ImageNeed, LogLine, NotManagedRow, PlanStep, RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
 import type { CliCommand, CliIo } from '../command';
 import { connectHost, contractClient, type HostConnection } from '../host-client';
 
@@ -40,6 +40,17 @@ export function formatNotManaged(rows: readonly NotManagedRow[]): string[] {
 /** The warning for a real IoT Edge runtime on the engine. */
 export function formatForeignRuntime(evidence: readonly string[]): string[] {
   return evidence.length ? ['', `A real IoT Edge runtime uses this engine: ${evidence.join(', ')}. Apply refuses unless --override-foreign-runtime.`] : [];
+}
+
+/** Images the plan needs that this machine does not have: apply would pull them (offline, that fails). */
+export function formatMissingImages(images: readonly ImageNeed[]): string[] {
+  const missing = images.filter((i) => !i.present);
+  if (!missing.length) return [];
+  return [
+    '',
+    `Not on this machine (${missing.length} image${missing.length === 1 ? '' : 's'}); sideload with \`gatehouse runtime sideload <image.tar>\` before applying when offline:`,
+    ...missing.map((i) => `  ${i.image} for ${i.modules.join(', ')}: ${i.pullPolicy === 'never' ? 'imagePullPolicy never, so apply will not pull it' : `apply pulls it from ${i.registry}`}`),
+  ];
 }
 
 /** A plan step for `--dry-run`: destructive steps (stop, remove, the remove of a recreate) are marked. */
@@ -81,12 +92,13 @@ export const runtimeApplyCommand: CliCommand = {
       if (values['dry-run']) {
         const preview = await runtime.preview({ text, fileName: file });
         if (!preview.ok) return report(io, values.json === true, 'runtime apply', preview.error);
-        const { steps, notes, notManaged, foreignRuntime } = preview.value;
+        const { steps, images, notes, notManaged, foreignRuntime } = preview.value;
         io.stdout(
           values.json
-            ? JSON.stringify({ ok: true, dryRun: true, steps, notes, notManaged, foreignRuntime })
+            ? JSON.stringify({ ok: true, dryRun: true, steps, images, notes, notManaged, foreignRuntime })
             : [
                 ...(steps.length ? steps.map(formatStep) : ['Nothing to do.']),
+                ...formatMissingImages(images),
                 ...notes.map((n) => `note: ${n}`),
                 ...formatNotManaged(notManaged),
                 ...formatForeignRuntime(values['override-foreign-runtime'] ? [] : foreignRuntime),
@@ -131,7 +143,7 @@ export const runtimeStatusCommand: CliCommand = {
 
 export const runtimeLogsCommand: CliCommand = {
   path: ['runtime', 'logs'],
-  summary: "A module's log; -f follows it",
+  summary: "A module's log; -f follows it, across restarts, until Ctrl+C",
   usage: '<module> [-f] [--tail N]',
   options: { follow: { type: 'boolean', short: 'f', description: 'keep printing new lines' }, tail: { type: 'string', description: 'last N lines (default 200)' } },
   async run({ positionals, values, io }) {
@@ -153,9 +165,10 @@ export const runtimeLogsCommand: CliCommand = {
       let finish: (code: number) => void = () => undefined;
       const done = new Promise<number>((r) => (finish = r));
       const unsubscribe = await connection.subscribe('runtime.logLines', (payload) => {
-        const event = payload as { streamId: string; lines: LogLine[]; done?: boolean; error?: string };
+        const event = payload as { streamId: string; lines: LogLine[]; waiting?: boolean; done?: boolean; error?: string };
         if (event.streamId !== stream.id) return;
         print(event.lines);
+        if (event.waiting === true && !values.json) io.stderr(`(${name} is not running; its next run follows here. Ctrl+C to stop.)`);
         if (event.done) finish(event.error ? 1 : 0);
       });
       const started = await runtime.followLogs({ name, tail });
@@ -207,7 +220,7 @@ export const runtimeRestartCommand: CliCommand = {
     return withRuntime(io, async (runtime) => {
       const result = await runtime.restartModule({ name });
       if (!result.ok) return report(io, values.json === true, 'runtime restart', result.error);
-      io.stdout(values.json ? JSON.stringify({ ok: true }) : `Restarted ${name}.`);
+      io.stdout(values.json ? JSON.stringify({ ok: true, outcome: result.value.outcome }) : result.value.outcome === 'started' ? `Started ${name} (it was not running).` : `Restarted ${name}.`);
       return 0;
     });
   },

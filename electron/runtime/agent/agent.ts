@@ -15,6 +15,7 @@ import { IOT_EDGE_RESTART_SETTINGS, type AgentMemory, type DesiredState, type Ob
 import { observe, ObservationCache } from './observe';
 import { adoptableFrom, foreignRuntimeEvidence, isManaged, type OwnershipContext } from './ownership';
 import { DEPLOYMENT_STATUS, moduleRuntimeStatus, type DeploymentStatusCode } from './reported';
+import { registryOf } from './registry-credentials';
 import { restartDue } from './restart-policy';
 import { RetryTracker } from './retry-tracker';
 import { describeFailure, type StepFailure } from './step-failure';
@@ -49,8 +50,21 @@ export interface ApplyOptions {
   readonly overrideForeignRuntime?: boolean;
 }
 
+/** An image the plan needs (an ensureImage step), and whether this machine's engine has it now. */
+export interface ImageNeed {
+  readonly image: string;
+  readonly modules: readonly string[];
+  readonly present: boolean;
+  /** Where apply would pull it from when missing (offline, that fails: sideload it). */
+  readonly registry: string;
+  /** `never`: a missing image is not pulled at all (some module says imagePullPolicy never). */
+  readonly pullPolicy: 'on-create' | 'never';
+}
+
 export interface PreviewResult {
   readonly plan: PlannedStep[];
+  /** The images the plan needs, each with whether it is on this machine (missing ones first). */
+  readonly images: readonly ImageNeed[];
   readonly deployment: Deployment;
   /** Containers with IoT Edge's labels that this Gatehouse does not manage, and will not touch. */
   readonly notManaged: readonly ObservedModule[];
@@ -191,7 +205,28 @@ export class Agent implements Disposable {
       settings: this.settings,
     });
     const notManaged = observed.value.filter((o) => !isManaged(o.owner)).sort((a, b) => a.name.localeCompare(b.name));
-    return ok({ plan: steps, deployment: checked.value, notManaged, foreignRuntime: await this.foreignRuntime(observed.value) });
+    const images = await this.imageNeeds(steps);
+    if (!images.ok) return images;
+    return ok({ plan: steps, images: images.value, deployment: checked.value, notManaged, foreignRuntime: await this.foreignRuntime(observed.value) });
+  }
+
+  /** Which images the plan's ensureImage steps need, and whether the engine has each (missing first). */
+  private async imageNeeds(steps: readonly PlannedStep[]): Promise<Result<ImageNeed[]>> {
+    const byImage = new Map<string, { modules: string[]; pullPolicy: ImageNeed['pullPolicy'] }>();
+    for (const { step } of steps) {
+      if (step.kind !== 'ensureImage') continue;
+      const need = byImage.get(step.image) ?? { modules: [], pullPolicy: 'on-create' };
+      need.modules.push(step.module);
+      if (step.pullPolicy === 'never') need.pullPolicy = 'never';
+      byImage.set(step.image, need);
+    }
+    const needs: ImageNeed[] = [];
+    for (const [image, need] of byImage) {
+      const inspected = await this.options.driver.inspectImage(image);
+      if (!inspected.ok && inspected.error.code !== 'NOT_FOUND') return inspected;
+      needs.push({ image, modules: need.modules, present: inspected.ok, registry: registryOf(image), pullPolicy: need.pullPolicy });
+    }
+    return ok(needs.sort((a, b) => Number(a.present) - Number(b.present) || a.image.localeCompare(b.image)));
   }
 
   /**

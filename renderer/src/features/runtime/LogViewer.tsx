@@ -74,8 +74,13 @@ export function LogViewer({ module }: { module: string }) {
         <SearchBox placeholder="Filter lines" value={query} onChange={(_e, d) => setQuery(d.value)} aria-label="Filter log lines" />
         <Switch label="Follow" checked={follow} onChange={(_e, d) => setFollow(d.checked)} />
         <span className={styles.grow} />
-        <Badge appearance="tint" color={stream.state === 'following' ? 'success' : stream.state === 'error' ? 'danger' : 'informative'} data-testid="log-state">
-          {stream.state}
+        <Badge
+          appearance="tint"
+          color={stream.state === 'following' ? 'success' : stream.state === 'error' ? 'danger' : stream.state === 'waiting' ? 'warning' : 'informative'}
+          data-testid="log-state"
+          title={stream.state === 'waiting' ? 'The module is not running; new lines appear when it runs again' : undefined}
+        >
+          {stream.state === 'waiting' ? 'waiting for the next run' : stream.state}
         </Badge>
         <Text size={200}>{visible.length.toLocaleString()} lines</Text>
         <Button icon={<ArrowDownloadRegular />} size="small" onClick={download} disabled={!stream.lines.length}>

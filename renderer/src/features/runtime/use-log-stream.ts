@@ -11,11 +11,12 @@ export interface LogStreamState {
   /** Lines live in a ref (a bounded buffer outside React); `revision` changes when they do. */
   readonly lines: readonly LogLine[];
   readonly revision: number;
-  readonly state: 'connecting' | 'following' | 'ended' | 'error';
+  /** `waiting`: the container is not running; the stream goes on when it starts again (a restart, a new run). */
+  readonly state: 'connecting' | 'following' | 'waiting' | 'ended' | 'error';
   readonly error?: string;
 }
 
-/** Follows a module's log while mounted: `runtime.followLogs`, then `runtime.logLines` events. */
+/** Follows a module's log while mounted, across its runs: `runtime.followLogs`, then `runtime.logLines` events. */
 export function useLogStream(module: string, follow: boolean): LogStreamState {
   const runtime = useRuntimeClient();
   const { transport } = useHost();
@@ -28,12 +29,13 @@ export function useLogStream(module: string, follow: boolean): LogStreamState {
     if (!follow) return;
     let streamId: string | undefined;
     let cancelled = false;
-    const pending: { streamId: string; lines: LogLine[]; done?: boolean; error?: string }[] = [];
+    const pending: { streamId: string; lines: LogLine[]; waiting?: boolean; done?: boolean; error?: string }[] = [];
     const take = (event: (typeof pending)[number]) => {
       const buffer = lines.current;
       buffer.push(...event.lines);
       if (buffer.length > MAX_LINES) buffer.splice(0, buffer.length - MAX_LINES);
-      setRevision((r) => r + 1);
+      if (event.lines.length) setRevision((r) => r + 1);
+      if (event.waiting !== undefined) setState(event.waiting ? 'waiting' : 'following');
       if (event.done) {
         setState(event.error ? 'error' : 'ended');
         setError(event.error);
