@@ -89,7 +89,7 @@ test.describe('Manifests area (served console)', () => {
 
     // Clicking the problem moves the cursor there; its quick fix puts a supported version back.
     await problem.click();
-    await problem.getByRole('button', { name: 'Fix' }).click();
+    await problem.getByTestId('problem-fix').click();
     await expect(page.getByTestId('problem').filter({ hasText: '9.9' })).toHaveCount(0);
     await expect(tab).toHaveAttribute('data-dirty', 'true');
     await page.getByTestId('save-file').click();

@@ -2,7 +2,8 @@ import { Dialog, DialogBody, DialogSurface, makeStyles, mergeClasses, SearchBox,
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useUpdateSettings, useAppInfo } from '../features/settings';
 import { useHostActionsEnabled } from '../ipc/host';
-import { filterCommands, paletteCommands, runCommand } from './commands';
+import { allCommands, filterCommands, runCommand } from './commands';
+import { useContributedCommands } from './use-commands';
 import { useUi } from './ui-store';
 
 const useStyles = makeStyles({
@@ -22,6 +23,19 @@ const useStyles = makeStyles({
   empty: { padding: tokens.spacingVerticalM, color: tokens.colorNeutralForeground3 },
 });
 
+/**
+ * Runs `then` once the palette's surface has left the page (after its exit animation, when the dialog restores
+ * the focus it took): a focus set before that would be taken back.
+ */
+function afterPaletteGone(then: () => void): void {
+  const started = Date.now();
+  const tick = () => {
+    if (document.querySelector('[data-testid="command-palette"]') && Date.now() - started < 2000) requestAnimationFrame(tick);
+    else setTimeout(then, 0);
+  };
+  requestAnimationFrame(tick);
+}
+
 export function CommandPalette() {
   const styles = useStyles();
   const open = useUi((s) => s.paletteOpen);
@@ -32,20 +46,34 @@ export function CommandPalette() {
   const connected = useHostActionsEnabled();
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
-  const all = useMemo(() => paletteCommands(), []);
+  const contributed = useContributedCommands();
+  const all = useMemo(() => allCommands(contributed), [contributed]);
   const matches = filterCommands(all, query);
   const active = Math.min(index, Math.max(0, matches.length - 1));
 
-  const close = () => {
+  /** Closes; the focus goes back where it was, then `next` runs (so a command that moves the focus has the last word). */
+  const close = (restore = true, next?: () => void) => {
     setOpen(false);
     setQuery('');
     setIndex(0);
+    const target = useUi.getState().paletteReturnFocus;
+    afterPaletteGone(() => {
+      if (restore && target?.isConnected) target.focus();
+      next?.();
+    });
   };
   const run = (id: string) => {
-    if (!connected && all.find((c) => c.id === id)?.needsHost) return; // greyed: stays open, nothing happens
-    close();
+    const command = all.find((c) => c.id === id);
+    if (!connected && command?.needsHost) return; // greyed: stays open, nothing happens
+    // A command that goes somewhere takes the focus there; one that acts in place (theme, apply…) gives it back.
+    const own = contributed.find((c) => c.id === id);
+    if (own) {
+      close(true, () => own.run());
+      return;
+    }
+    close(!id.startsWith('go.'));
     runCommand(id, {
-      navigate,
+      navigate: (area) => navigate(area, { focus: true }),
       setTheme: (theme) => updateSettings.mutate({ theme }),
       copyDataDir: () => {
         if (info.data) void navigator.clipboard?.writeText(info.data.dataDir);

@@ -1,8 +1,9 @@
 import { makeStyles, NavDrawer, NavDrawerBody, NavDrawerHeader, NavItem, Text, tokens, Tooltip } from '@fluentui/react-components';
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { AREAS } from './areas';
 import { CommandPalette } from './CommandPalette';
 import { ConnectionBanner } from './ConnectionBanner';
+import { useGlobalCommands } from './global-commands';
 import { HostErrorToasts } from './HostErrorToasts';
 import { StatusBar } from './StatusBar';
 import { useUi, type AreaId } from './ui-store';
@@ -31,6 +32,8 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     borderTopLeftRadius: tokens.borderRadiusXLarge,
     boxShadow: tokens.shadow4,
+    // Focused by Alt+<digit> only to start from there: no ring around the whole area.
+    ':focus': { outline: 'none' },
   },
   hint: { color: tokens.colorNeutralForeground3, padding: tokens.spacingHorizontalM },
   status: { gridColumn: '1 / 3' },
@@ -41,24 +44,36 @@ export function Shell() {
   const area = useUi((s) => s.area);
   const navigate = useUi((s) => s.navigate);
   const setPaletteOpen = useUi((s) => s.setPaletteOpen);
+  const focusArea = useUi((s) => s.focusArea);
+  const mainRef = useRef<HTMLElement>(null);
   const current = AREAS.find((a) => a.id === area) ?? AREAS[0];
+  useGlobalCommands();
 
+  // Captured before any widget sees them: Ctrl+K opens the palette from inside the editor too (Monaco would take it
+  // as the start of a chord), Alt+<digit> goes to an area from anywhere.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'k') {
         event.preventDefault();
+        event.stopPropagation();
         setPaletteOpen(true);
       } else if (event.altKey && !event.ctrlKey && !event.metaKey) {
-        const target = AREAS.find((a) => a.shortcut === event.key);
+        const target = AREAS.find((a) => a.shortcut === event.key || event.code === `Digit${a.shortcut}`);
         if (target) {
           event.preventDefault();
-          navigate(target.id);
+          event.stopPropagation();
+          navigate(target.id, { focus: true });
         }
       }
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [navigate, setPaletteOpen]);
+
+  // Alt+<digit> and "Go to" put the focus in the area (its first control is then one Tab away).
+  useEffect(() => {
+    if (focusArea > 0) mainRef.current?.focus({ preventScroll: true });
+  }, [focusArea]);
 
   useEffect(() => {
     document.title = `${current?.label ?? ''} — Gatehouse`;
@@ -100,7 +115,7 @@ export function Shell() {
           </Text>
         </NavDrawerBody>
       </NavDrawer>
-      <main className={styles.main} aria-label={current.label} data-testid={`area-${current.id}`}>
+      <main ref={mainRef} tabIndex={-1} className={styles.main} aria-label={current.label} data-testid={`area-${current.id}`}>
         <Suspense fallback={null}>
           <Page />
         </Suspense>

@@ -7,7 +7,7 @@ vi.mock('./areas', () => ({
   ],
 }));
 
-const { filterCommands, paletteCommands, runCommand } = await import('./commands');
+const { allCommands, contributeCommands, contributedCommands, filterCommands, paletteCommands, runCommand, subscribeContributions } = await import('./commands');
 
 describe('command palette commands', () => {
   it('offers navigation to every area and the app actions', () => {
@@ -42,5 +42,30 @@ describe('command palette commands', () => {
     expect(actions.setTheme).not.toHaveBeenCalled();
     expect(actions.navigate).toHaveBeenCalledWith('settings');
     expect(paletteCommands().filter((c) => c.needsHost).map((c) => c.id)).toEqual(['theme.system', 'theme.light', 'theme.dark']);
+  });
+
+  it('lists contributed actions before navigation, and takes them back when their feature withdraws them', () => {
+    const apply = vi.fn();
+    const seen = vi.fn();
+    const unsubscribe = subscribeContributions(seen);
+    const withdraw = contributeCommands('editor', [{ id: 'editor.apply', title: 'Apply deployment.json to the local runtime', group: 'Editor', run: apply }]);
+    const restart = contributeCommands('runtime', [{ id: 'runtime.restart.tempSensor', title: 'Restart module tempSensor', group: 'Runtime', run: vi.fn() }]);
+    expect(allCommands(contributedCommands()).map((c) => c.id).slice(0, 3)).toEqual(['editor.apply', 'runtime.restart.tempSensor', 'go.overview']);
+    expect(filterCommands(allCommands(contributedCommands()), 'restart').map((c) => c.id)).toEqual(['runtime.restart.tempSensor', 'console.reload']);
+    contributedCommands().find((c) => c.id === 'editor.apply')?.run();
+    expect(apply).toHaveBeenCalledTimes(1);
+    withdraw();
+    restart();
+    expect(contributedCommands()).toEqual([]);
+    expect(seen).toHaveBeenCalledTimes(4);
+    unsubscribe();
+  });
+
+  it('a source that contributed again is not withdrawn by its stale cleanup', () => {
+    const first = contributeCommands('editor', [{ id: 'a', title: 'A', group: 'Editor', run: vi.fn() }]);
+    const second = contributeCommands('editor', [{ id: 'b', title: 'B', group: 'Editor', run: vi.fn() }]);
+    first();
+    expect(contributedCommands().map((c) => c.id)).toEqual(['b']);
+    second();
   });
 });

@@ -5,7 +5,11 @@ export type AreaId = 'overview' | 'manifests' | 'runtime' | 'settings';
 interface UiState {
   readonly area: AreaId;
   readonly paletteOpen: boolean;
-  navigate(area: AreaId): void;
+  /** Where the focus was when the palette opened (the editor, a tree item…): it goes back there on close. */
+  readonly paletteReturnFocus: HTMLElement | null;
+  /** Bumped when the focus should go into the area (Alt+<digit>, the palette's "Go to"). */
+  readonly focusArea: number;
+  navigate(area: AreaId, options?: { readonly focus?: boolean }): void;
   setPaletteOpen(open: boolean): void;
 }
 
@@ -20,11 +24,18 @@ function areaFromHash(): AreaId {
 export const useUi = create<UiState>((set) => ({
   area: areaFromHash(),
   paletteOpen: false,
-  navigate: (area) => {
+  paletteReturnFocus: null,
+  focusArea: 0,
+  navigate: (area, options) => {
     if (location.hash !== `#/${area}`) history.pushState(null, '', `#/${area}`);
-    set({ area });
+    set((s) => ({ area, ...(options?.focus ? { focusArea: s.focusArea + 1 } : {}) }));
   },
-  setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+  setPaletteOpen: (paletteOpen) =>
+    set((s) => {
+      if (!paletteOpen || s.paletteOpen) return { paletteOpen };
+      const active = document.activeElement;
+      return { paletteOpen, paletteReturnFocus: active instanceof HTMLElement && active !== document.body ? active : null };
+    }),
 }));
 
 window.addEventListener('popstate', () => useUi.setState({ area: areaFromHash() }));

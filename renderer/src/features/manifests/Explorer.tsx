@@ -47,6 +47,7 @@ export function Explorer({ workspace }: { workspace: WorkspaceInfo }) {
   const nodes = useMemo(() => buildTree(tree.data?.entries ?? []), [tree.data]);
   const active = useManifests((s) => s.active);
   const buffers = useManifests((s) => s.buffers);
+  const kinds = useManifests((s) => s.kinds);
   const openFile = useManifests((s) => s.openFile);
   const [open, setOpen] = useState<Set<TreeItemValue>>(new Set());
   const [seeded, setSeeded] = useState(false);
@@ -72,7 +73,9 @@ export function Explorer({ workspace }: { workspace: WorkspaceInfo }) {
         </TreeItem>
       );
     }
-    const kind = fileKind(node.path);
+    // An opened file is what its content says (a deployment named manifest.json gets the manifest icon).
+    const judged = kinds[node.path];
+    const kind: FileKind = judged !== undefined && judged !== 'unknown' ? 'manifest' : fileKind(node.path);
     return (
       <TreeItem key={node.path} value={node.path} itemType="leaf" onClick={() => openFile(node.path)} aria-current={active === node.path ? 'true' : undefined} data-testid={`tree-${node.path}`}>
         <TreeItemLayout

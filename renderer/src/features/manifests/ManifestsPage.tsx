@@ -1,6 +1,6 @@
 import { Body1, Button, Caption1, Card, CardHeader, makeStyles, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
 import { AddRegular, DocumentBulletListRegular, FolderOpenRegular } from '@fluentui/react-icons';
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import type { WorkspaceInfo } from '../../../../shared/ipc/workspace.contract';
 import { useDraftStore } from './drafts/drafts-context';
 import { Explorer } from './Explorer';
@@ -117,8 +117,17 @@ function NoFileOpen({ workspace }: { workspace: WorkspaceInfo }) {
 
 function Landing() {
   const styles = useStyles();
+  const ref = useRef<HTMLDivElement>(null);
+  const folderAction = useManifests((s) => s.folderAction);
+  // The palette's "Open a folder…" / "New solution…": both forms are here, the asked one gets the focus.
+  useEffect(() => {
+    if (!folderAction) return;
+    const field = folderAction.action === 'open-folder' ? 'folder-path' : 'solution-name';
+    ref.current?.querySelector<HTMLElement>(`[data-testid="${field}"] input, input[data-testid="${field}"]`)?.focus();
+    useManifests.getState().consumeFolderAction();
+  }, [folderAction]);
   return (
-    <div className={styles.landing} data-testid="manifests-landing">
+    <div className={styles.landing} data-testid="manifests-landing" ref={ref}>
       <div className={styles.intro}>
         <Title2 as="h1" className={styles.title}>
           Manifests

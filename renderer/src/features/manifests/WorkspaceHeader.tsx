@@ -19,11 +19,12 @@ import {
   Tooltip,
 } from '@fluentui/react-components';
 import { AddRegular, DismissRegular, FolderOpenRegular, FolderRegular } from '@fluentui/react-icons';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { WorkspaceInfo } from '../../../../shared/ipc/workspace.contract';
 import { NewSolutionForm } from './NewSolutionForm';
 import { OpenFolderForm } from './OpenFolderForm';
 import { useHostActionsEnabled } from '../../ipc/host';
+import { useManifests } from './manifests-store';
 import { useCloseFolder } from './queries';
 
 const useStyles = makeStyles({
@@ -42,6 +43,13 @@ export function WorkspaceHeader({ workspace }: { workspace: WorkspaceInfo }) {
   const [newDialog, setNewDialog] = useState(false);
   const close = useCloseFolder();
   const connected = useHostActionsEnabled();
+  const folderAction = useManifests((s) => s.folderAction);
+  useEffect(() => {
+    if (!folderAction) return;
+    if (folderAction.action === 'open-folder') setOpenPopover(true);
+    else setNewDialog(true);
+    useManifests.getState().consumeFolderAction();
+  }, [folderAction]);
   return (
     <header className={styles.header}>
       <div className={styles.titles}>

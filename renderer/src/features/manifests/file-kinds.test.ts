@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ancestorsOf, buildTree, fileKind, isManifestPath, languageOf } from './file-kinds';
+import { ancestorsOf, buildTree, fileKind, isManifestPath, judgeFile, languageOf } from './file-kinds';
 
 describe('file kinds', () => {
   it.each([
@@ -20,6 +20,46 @@ describe('file kinds', () => {
   it('tells manifests by name only', () => {
     expect(isManifestPath('package.json')).toBe(false);
     expect(isManifestPath('deployment.template.json.bak')).toBe(false);
+  });
+});
+
+describe('judgeFile: a manifest by its content, as the CLI judges it', () => {
+  const deployment = JSON.stringify({
+    modulesContent: {
+      $edgeAgent: {
+        'properties.desired': {
+          schemaVersion: '1.1',
+          runtime: { type: 'docker', settings: { registryCredentials: { acr: { address: 'example.azurecr.io', username: '', password: '' } } } },
+          systemModules: {
+            edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' } },
+            edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' } },
+          },
+          modules: {},
+        },
+      },
+      $edgeHub: { 'properties.desired': { schemaVersion: '1.1', routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } } },
+    },
+  }, null, 2);
+
+  it.each(['manifest.json', 'config/site.manifest.json', 'gateway-deployment-3.json', 'deployment.json'])('%s holding a deployment is judged as one', (path) => {
+    const judged = judgeFile(path, deployment);
+    expect(judged.manifest).toBe(true);
+    expect(judged.report?.kind).toBe('deployment');
+    // Blank registry credentials: the CLI rejects them, so must the editor.
+    expect(judged.report?.ok).toBe(false);
+  });
+
+  it('broken JSON with a deployment key is still a manifest, with our syntax diagnostic', () => {
+    const judged = judgeFile('manifest.json', '{ "modulesContent": { "$edgeAgent": { "a": 1 "b": 2 } } }');
+    expect(judged.manifest).toBe(true);
+    expect(judged.report?.diagnostics.map((d) => d.code)).toContain('GH1001');
+  });
+
+  it('other JSON is not judged as a manifest; a manifest name with other content is "not a deployment"', () => {
+    expect(judgeFile('package.json', '{ "name": "x" }')).toEqual({ manifest: false });
+    expect(judgeFile('modules/f/module.json', '{ "image": { "repository": "x" } }').manifest).toBe(false);
+    expect(judgeFile('deployment.json', '{ "name": "x" }').report?.kind).toBe('unknown');
+    expect(judgeFile('.env', 'A=1')).toEqual({ manifest: false });
   });
 });
 

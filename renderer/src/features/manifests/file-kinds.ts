@@ -1,4 +1,5 @@
 import type { TreeEntry } from '../../../../shared/ipc/workspace.contract';
+import { validateManifest, type ManifestReport } from '../../../../shared/manifest';
 
 /**
  * What a workspace file is, from its path: the editor language, the icon, and whether it is a deployment
@@ -10,11 +11,38 @@ export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** deployment.json, deployment.template.json, deployment.debug.template.json, config/deployment.amd64.json, layered.json… */
+/**
+ * A first guess from the name alone (the icon of a file not opened yet, the schema's completions): deployment.json,
+ * deployment.template.json, config/deployment.amd64.json, layered.json… Whether an open file IS a manifest is
+ * decided by its content: see judgeFile.
+ */
 export function isManifestPath(path: string): boolean {
   const name = baseName(path).toLowerCase();
   if (!name.endsWith('.json')) return false;
   return name.startsWith('deployment') || name.startsWith('layered') || name.split('.').includes('template') || name.endsWith('.deployment.json');
+}
+
+/** A JSON file (or one with a manifest-like name) whose content may be a deployment. */
+export function mayBeManifest(path: string): boolean {
+  const kind = fileKind(path);
+  return kind === 'manifest' || kind === 'json';
+}
+
+/** Keys only a deployment (or its bare twins) has, found in the text even when the JSON around them is broken. */
+const MANIFEST_KEYS = /"(?:modulesContent|moduleContent|\$edgeAgent|\$edgeHub)"\s*:/;
+
+/**
+ * What the editor makes of an open file: the one content-based decision the CLI makes too (`gatehouse validate`
+ * judges whatever it is given with validateManifest and reports its kind). A JSON file is a manifest when the
+ * checks find one in it (kind deployment, template or layered), when its text has a deployment's keys (broken JSON
+ * included: it gets our syntax diagnostics, not only the JSON worker's), or when its name says it should be one
+ * (then "not a deployment manifest" is the verdict). Other files are not judged (`report` absent).
+ */
+export function judgeFile(path: string, text: string): { readonly manifest: boolean; readonly report?: ManifestReport } {
+  if (!mayBeManifest(path)) return { manifest: false };
+  const report = validateManifest(text, { fileName: path, kind: 'auto' });
+  const manifest = report.kind !== 'unknown' || isManifestPath(path) || MANIFEST_KEYS.test(text);
+  return manifest ? { manifest, report } : { manifest };
 }
 
 export function fileKind(path: string): FileKind {

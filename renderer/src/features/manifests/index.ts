@@ -1,4 +1,5 @@
 import { lazy } from 'react';
+import { useManifests, type FolderAction } from './manifests-store';
 
 /** The Manifests area loads on first visit; its editor (Monaco) loads later still, with the first open file. */
 export const ManifestsPage = lazy(() => import('./ManifestsPage').then((m) => ({ default: m.ManifestsPage })));
@@ -7,3 +8,8 @@ export const ManifestsPage = lazy(() => import('./ManifestsPage').then((m) => ({
 export { browserStorage, createDraftStore } from './drafts/draft-store';
 export { DraftsContext } from './drafts/drafts-context';
 export { useUnsavedEditsGuard } from './use-unload-guard';
+
+/** The palette's folder actions (Open a folder…, New solution…): the Manifests area opens the form. */
+export function requestFolderAction(action: FolderAction): void {
+  useManifests.getState().requestFolderAction(action);
+}

@@ -57,6 +57,8 @@ interface ManifestsState {
   readonly reveal: RevealRequest | null;
   /** A short note shown above the editor (e.g. "Reloaded: changed on disk"). */
   readonly notice: { readonly path: string; readonly text: string; readonly intent: NoticeIntent; readonly seq: number } | null;
+  /** The palette asked for a folder action: the header opens its form (or the landing focuses it). */
+  readonly folderAction: { readonly action: FolderAction; readonly seq: number } | null;
 
   setRoot(root: string | null): void;
   openFile(path: string): void;
@@ -80,7 +82,11 @@ interface ManifestsState {
   consumeReveal(): void;
   notify(path: string, text: string, intent?: NoticeIntent): void;
   dismissNotice(): void;
+  requestFolderAction(action: FolderAction): void;
+  consumeFolderAction(): void;
 }
+
+export type FolderAction = 'open-folder' | 'new-solution';
 
 function patch(state: ManifestsState, path: string, change: Partial<BufferState>): Partial<ManifestsState> {
   const buffer = state.buffers[path];
@@ -99,6 +105,7 @@ export const useManifests = create<ManifestsState>((set) => ({
   compare: null,
   reveal: null,
   notice: null,
+  folderAction: null,
 
   setRoot: (root) => set((s) => (root === null || s.root === root ? {} : { root, tabs: [], active: null, buffers: {}, kinds: {}, compare: null, reveal: null, notice: null })),
   openFile: (path) => set((s) => ({ tabs: s.tabs.includes(path) ? s.tabs : [...s.tabs, path], active: path, compare: s.compare?.path === path ? s.compare : null })),
@@ -138,4 +145,6 @@ export const useManifests = create<ManifestsState>((set) => ({
   consumeReveal: () => set({ reveal: null }),
   notify: (path, text, intent = 'info') => set((s) => ({ notice: { path, text, intent, seq: (s.notice?.seq ?? 0) + 1 } })),
   dismissNotice: () => set({ notice: null }),
+  requestFolderAction: (action) => set((s) => ({ folderAction: { action, seq: (s.folderAction?.seq ?? 0) + 1 } })),
+  consumeFolderAction: () => set({ folderAction: null }),
 }));

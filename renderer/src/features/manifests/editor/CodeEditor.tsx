@@ -50,7 +50,8 @@ export function CodeEditor({ workspace, path, onSave }: { workspace: WorkspaceIn
         path={fileUri(workspace.root, path).toString()}
         keepCurrentModel
         theme={mode === 'dark' ? 'gatehouse-dark' : 'gatehouse-light'}
-        options={BASE_OPTIONS}
+        // Said by screen readers on entering the editor: how to leave it with Tab, and where the commands are.
+        options={{ ...BASE_OPTIONS, ariaLabel: `${path}. Ctrl+M: Tab moves the focus out of the editor. Ctrl+K: command palette.` }}
         loading={<Spinner size="small" label="Starting the editor…" />}
         onMount={(editor) => {
           editorRef.current = editor;

@@ -12,7 +12,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { CircleFilled, DismissRegular } from '@fluentui/react-icons';
-import { useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { HostButton } from '../../../app/HostButton';
 import type { WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { useDraftStore } from '../drafts/drafts-context';
@@ -35,7 +35,8 @@ const useStyles = makeStyles({
     display: 'flex',
     alignItems: 'center',
     gap: tokens.spacingHorizontalXS,
-    padding: `0 ${tokens.spacingHorizontalXS} 0 ${tokens.spacingHorizontalM}`,
+    padding: `0 ${tokens.spacingHorizontalXS} 0 0`,
+    flexShrink: 0,
     borderRight: `1px solid ${tokens.colorNeutralStroke2}`,
     color: tokens.colorNeutralForeground3,
     cursor: 'pointer',
@@ -50,6 +51,15 @@ const useStyles = makeStyles({
     boxShadow: `inset 0 2px 0 ${tokens.colorBrandStroke1}`,
     marginBottom: '-1px',
     ':hover': { backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
+  },
+  tabLabel: {
+    display: 'flex',
+    alignItems: 'center',
+    alignSelf: 'stretch',
+    gap: tokens.spacingHorizontalXS,
+    paddingLeft: tokens.spacingHorizontalM,
+    outline: 'none',
+    ':focus-visible': { boxShadow: `inset 0 0 0 2px ${tokens.colorStrokeFocus2}` },
   },
   dirty: { fontSize: '8px', color: tokens.colorNeutralForeground2, ...shorthands.margin(0, tokens.spacingHorizontalXXS) },
   close: { minWidth: '24px', height: '24px' },
@@ -72,35 +82,62 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
   };
   const requestClose = (path: string) => (buffers[path]?.dirty ? setConfirm(path) : close(path));
 
+  // The active tab is always in view (opened from the explorer, the palette, a problem, after a close).
+  const strip = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    strip.current?.querySelector('[data-active="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [active, tabs]);
+  // Arrow keys, Home and End move between tabs (one tab stop for the strip, as a tab list should be).
+  const onStripKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!(event.target instanceof HTMLElement) || event.target.getAttribute('role') !== 'tab' || !active) return;
+    const index = tabs.indexOf(active);
+    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const path = tabs[(next + tabs.length) % tabs.length];
+    if (!path) return;
+    openFile(path);
+    requestAnimationFrame(() => strip.current?.querySelector<HTMLElement>(`[role="tab"][data-path="${CSS.escape(path)}"]`)?.focus());
+  };
+
   return (
     <div className={styles.bar}>
-      <div className={styles.tabs} role="tablist" aria-label="Open files">
+      <div className={styles.tabs} role="tablist" aria-label="Open files" ref={strip} onKeyDown={onStripKey}>
         {tabs.map((path) => (
-          <div
-            key={path}
-            role="tab"
-            tabIndex={path === active ? 0 : -1}
-            aria-selected={path === active}
-            title={path}
-            className={mergeClasses(styles.tab, path === active && styles.selected)}
-            onClick={() => openFile(path)}
-            onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && openFile(path)}
-            onAuxClick={(e) => e.button === 1 && requestClose(path)}
-            data-testid={`tab-${path}`}
-            data-dirty={buffers[path]?.dirty ? 'true' : 'false'}
-          >
-            <span>{baseName(path)}</span>
-            {buffers[path]?.dirty && <CircleFilled className={styles.dirty} aria-label="unsaved changes" data-testid="dirty-indicator" />}
+          // The close button sits beside the tab, not inside it (a tab holds no other control).
+          <div key={path} role="presentation" className={mergeClasses(styles.tab, path === active && styles.selected)} onAuxClick={(e) => e.button === 1 && requestClose(path)} data-active={path === active ? 'true' : undefined}>
+            <div
+              role="tab"
+              tabIndex={path === active ? 0 : -1}
+              aria-selected={path === active}
+              title={path}
+              className={styles.tabLabel}
+              onClick={() => openFile(path)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  openFile(path);
+                } else if (e.key === 'Delete') {
+                  e.preventDefault();
+                  requestClose(path);
+                }
+              }}
+              data-testid={`tab-${path}`}
+              data-path={path}
+              data-dirty={buffers[path]?.dirty ? 'true' : 'false'}
+            >
+              <span>{baseName(path)}</span>
+              {buffers[path]?.dirty && <CircleFilled className={styles.dirty} aria-label="unsaved changes" data-testid="dirty-indicator" />}
+            </div>
             <Button
               appearance="transparent"
               size="small"
               className={styles.close}
               icon={<DismissRegular />}
               aria-label={`Close ${baseName(path)}`}
-              onClick={(e) => {
-                e.stopPropagation();
-                requestClose(path);
-              }}
+              title={`Close ${baseName(path)} (Delete on the tab)`}
+              tabIndex={path === active ? 0 : -1}
+              onClick={() => requestClose(path)}
             />
           </div>
         ))}

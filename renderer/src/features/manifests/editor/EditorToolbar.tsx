@@ -3,7 +3,6 @@ import { CubeRegular, FlowchartRegular, HistoryRegular, PlayRegular, SaveRegular
 import type { ReactElement } from 'react';
 import { HostButton } from '../../../app/HostButton';
 import type { ManifestKind } from '../../../../../shared/manifest';
-import { isManifestPath } from '../file-kinds';
 import { useManifests, type SidePanel } from '../manifests-store';
 import type { useEditorActions } from './use-editor-actions';
 
@@ -50,7 +49,8 @@ export function EditorToolbar({ actions }: { actions: ReturnType<typeof useEdito
   const routesOpen = useManifests((s) => s.routesOpen);
   const kind = useManifests((s) => (s.active ? s.kinds[s.active] : undefined));
   const dirty = useManifests((s) => (s.active ? s.buffers[s.active]?.dirty === true || s.buffers[s.active]?.disk.kind === 'deleted' : false));
-  const manifest = active !== null && isManifestPath(active);
+  // Decided by the content (use-problems judges every open JSON file), not by the name.
+  const manifest = active !== null && kind !== undefined;
   const apply = applyHint(kind);
 
   return (

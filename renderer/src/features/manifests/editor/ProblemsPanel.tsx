@@ -24,7 +24,8 @@ const useStyles = makeStyles({
   },
   message: { overflowWrap: 'anywhere' },
   where: { color: tokens.colorNeutralForeground3, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, whiteSpace: 'nowrap', lineHeight: tokens.lineHeightBase200 },
-  fixButton: { marginTop: '-4px', marginBottom: '-4px' },
+  fixButton: { marginTop: '-4px', marginBottom: '-4px', maxWidth: '240px', minWidth: 0 },
+  fixLabel: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   error: { color: tokens.colorPaletteRedForeground1, display: 'flex', paddingTop: '1px' },
   warning: { color: tokens.colorPaletteMarigoldForeground1, display: 'flex', paddingTop: '1px' },
   info: { color: tokens.colorBrandForeground1, display: 'flex', paddingTop: '1px' },
@@ -41,7 +42,10 @@ const KIND_LABEL: Record<ManifestKind, string> = {
   unknown: 'Not a deployment manifest',
 };
 
-/** Diagnostics of the open file; a click puts the cursor on the problem, "Fix" applies a certain fix. */
+/**
+ * Diagnostics of the open file; a click (or Enter) puts the cursor on the problem, a fix button named by what it
+ * changes applies a certain fix (the same fixes are the editor's code actions: lightbulb, Ctrl+.).
+ */
 export function ProblemsPanel({ path, problems, kind, onFix }: { path: string; problems: readonly Problem[]; kind?: ManifestKind; onFix: (problem: Problem) => void }) {
   const styles = useStyles();
   const open = useManifests((s) => s.problemsOpen);
@@ -49,7 +53,7 @@ export function ProblemsPanel({ path, problems, kind, onFix }: { path: string; p
   const count = (severity: Severity) => problems.filter((p) => p.severity === severity).length;
 
   return (
-    <section className={styles.panel} aria-label="Problems" data-testid="problems-panel">
+    <section className={styles.panel} aria-label="Problems" tabIndex={-1} data-testid="problems-panel">
       <div className={styles.header}>
         <Caption1Strong className={styles.title}>
           Problems
@@ -87,10 +91,19 @@ export function ProblemsPanel({ path, problems, kind, onFix }: { path: string; p
                 className={styles.row}
                 tabIndex={0}
                 onClick={() => revealAt(path, p.line, p.column)}
-                onKeyDown={(e) => e.key === 'Enter' && revealAt(path, p.line, p.column)}
+                onKeyDown={(e) => {
+                  // Only navigate: the editor takes focus during this keydown, and an Enter left to run on would
+                  // type a newline there.
+                  if (e.key !== 'Enter' && e.key !== ' ') return;
+                  if (e.target !== e.currentTarget) return;
+                  e.preventDefault();
+                  revealAt(path, p.line, p.column);
+                }}
                 data-testid="problem"
                 data-severity={p.severity}
                 data-code={p.code}
+                data-line={p.line}
+                data-source={p.source}
               >
                 <span className={styles[p.severity]} aria-label={p.severity}>
                   {ICONS[p.severity]}
@@ -102,18 +115,20 @@ export function ProblemsPanel({ path, problems, kind, onFix }: { path: string; p
                   {p.code ? `${p.code} · ` : ''}Ln {p.line}, Col {p.column}
                 </span>
                 {p.fix ? (
-                  <Tooltip content={p.fix.title} relationship="description">
+                  <Tooltip content={`Quick fix: ${p.fix.title} (also Ctrl+. in the editor)`} relationship="description">
                     <Button
                       size="small"
                       appearance="subtle"
                       className={styles.fixButton}
                       icon={<WrenchRegular />}
+                      aria-label={p.fix.title}
+                      data-testid="problem-fix"
                       onClick={(e) => {
                         e.stopPropagation();
                         onFix(p);
                       }}
                     >
-                      Fix
+                      <span className={styles.fixLabel}>{p.fix.title}</span>
                     </Button>
                   </Tooltip>
                 ) : (

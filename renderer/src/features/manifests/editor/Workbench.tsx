@@ -1,25 +1,28 @@
 import { makeStyles, mergeClasses, Spinner, Text, tokens } from '@fluentui/react-components';
 import { ErrorCircleRegular } from '@fluentui/react-icons';
-import { useEffect, useRef, type ReactNode } from 'react';
-import type { WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
+import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import type { ContributedCommand } from '../../../app/commands';
+import { useContributeCommands } from '../../../app/use-commands';
+import type { ExpandDiagnostic, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { errorCode, errorMessage } from '../errors';
-import { isManifestPath } from '../file-kinds';
+import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
+import { useWorkspaceClient } from '../queries';
 import { CodeEditor } from './CodeEditor';
 import { CompareView } from './CompareView';
 import { DiskChangeBar } from './DiskChangeBar';
 import { EditorTabs } from './EditorTabs';
 import { HistoryPanel } from './HistoryPanel';
-import { disposeModelsExcept } from './models';
+import { disposeModelsExcept, fileUri } from './models';
+import { monaco } from './monaco-setup';
 import { ModulesPanel } from './modules/ModulesPanel';
-import './monaco-setup';
 import { ProblemsPanel } from './ProblemsPanel';
 import { RoutesPanel } from './RoutesPanel';
 import { useDraftStore } from '../drafts/drafts-context';
 import { useDraftKeeper } from './use-draft-keeper';
 import { useEditorActions } from './use-editor-actions';
 import { useFileModel } from './use-file-model';
-import { useProblems } from './use-problems';
+import { useProblems, type ExpandCheck } from './use-problems';
 
 const useStyles = makeStyles({
   // The toolbar spans the editor and the side panel, so its buttons keep their room when a panel opens.
@@ -44,7 +47,9 @@ export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
   const compare = useManifests((s) => s.compare);
   const panel = useManifests((s) => s.panel);
   const routesOpen = useManifests((s) => s.routesOpen);
-  const manifest = active !== null && isManifestPath(active);
+  const kind = useManifests((s) => (s.active ? s.kinds[s.active] : undefined));
+  // Decided by the content (use-problems judges every open JSON file), not by the name.
+  const manifest = active !== null && kind !== undefined;
   // Routes and Modules are for manifests; on another file only History shows.
   const side = panel === 'history' || (manifest && panel !== null) ? panel : null;
   const actions = useEditorActions(workspace);
@@ -54,6 +59,7 @@ export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
   save.current = actions.save;
 
   useEffect(() => disposeModelsExcept(workspace.root, tabs), [workspace.root, tabs]);
+  useEditorCommands(workspace, active, kind, actions);
 
   // Ctrl/Cmd+S outside the editor (tree, panels) saves too, instead of the browser's "Save page".
   useEffect(() => {
@@ -114,7 +120,18 @@ interface ActiveFileProps {
 function ActiveFile({ workspace, path, comparing, actions, routes }: ActiveFileProps) {
   const styles = useStyles();
   const { model, file } = useFileModel(workspace, path);
-  const { problems, kind } = useProblems(model, path);
+  const client = useWorkspaceClient();
+  // What Apply would do first with a template: the host expands it with the folder's .env and module.json files.
+  const expand = useCallback<ExpandCheck>(
+    async (text) => {
+      const result = await client.expandTemplate({ path, text });
+      if (result.ok || result.error.code !== 'INVALID_MANIFEST') return [];
+      const listed = (result.error.details as { diagnostics?: ExpandDiagnostic[] } | undefined)?.diagnostics;
+      return listed?.length ? listed : [{ code: '', severity: 'error', message: result.error.message, line: 1, column: 1, pointer: '' }];
+    },
+    [client, path],
+  );
+  const { problems, kind } = useProblems(model, path, expand);
 
   let body;
   if (!model && file.isError) {
@@ -138,4 +155,64 @@ function ActiveFile({ workspace, path, comparing, actions, routes }: ActiveFileP
       <ProblemsPanel path={path} problems={problems} kind={kind} onFix={(p) => p.fix && actions.fix(path, p.fix)} />
     </>
   );
+}
+
+/** The open file's actions in the command palette (Ctrl+K, also from inside the editor). */
+function useEditorCommands(workspace: WorkspaceInfo, active: string | null, kind: string | undefined, actions: ReturnType<typeof useEditorActions>): void {
+  const routesOpen = useManifests((s) => s.routesOpen);
+  const panel = useManifests((s) => s.panel);
+  const apply = actions.apply;
+  const save = useRef(actions.save);
+  save.current = actions.save;
+  const commands = useMemo((): ContributedCommand[] => {
+    if (!active) return [];
+    const name = baseName(active);
+    const store = () => useManifests.getState();
+    const manifest = kind !== undefined;
+    const list: ContributedCommand[] = [
+      { id: 'editor.save', title: `Save ${name}`, group: 'Editor', hint: 'Ctrl+S', needsHost: true, run: () => void save.current(active) },
+      {
+        id: 'editor.validate',
+        title: `Validate ${name}: show its problems`,
+        group: 'Editor',
+        keywords: 'check problems errors diagnostics verdict',
+        run: () => {
+          store().setProblemsOpen(true);
+          // After the panel has rendered: the first problem, or the panel saying there is none.
+          setTimeout(() => (document.querySelector<HTMLElement>('[data-testid="problem"]') ?? document.querySelector<HTMLElement>('[data-testid="problems-panel"]'))?.focus(), 0);
+        },
+      },
+      {
+        id: 'editor.history',
+        title: panel === 'history' ? 'Hide the history' : `Show the history of ${name}`,
+        group: 'Editor',
+        keywords: 'versions compare restore',
+        run: () => store().togglePanel('history'),
+      },
+      {
+        id: 'editor.tabFocus',
+        title: 'Editor: Tab key moves the focus / inserts a tab',
+        group: 'Editor',
+        hint: 'Ctrl+M',
+        keywords: 'keyboard accessibility trap focus',
+        run: () => {
+          const uri = fileUri(workspace.root, active).toString();
+          const editor = monaco.editor.getEditors().find((e) => e.getModel()?.uri.toString() === uri);
+          editor?.focus();
+          editor?.trigger('palette', 'editor.action.toggleTabFocusMode', null);
+        },
+      },
+    ];
+    if (manifest) {
+      list.push(
+        { id: 'editor.routes', title: routesOpen ? 'Hide the route graph' : `Show the routes of ${name} as a graph`, group: 'Editor', keywords: 'edgehub graph', run: () => store().toggleRoutes() },
+        { id: 'editor.modules', title: panel === 'modules' ? 'Hide the modules form' : `Show the modules of ${name} as a form`, group: 'Editor', keywords: 'edgeagent form', run: () => store().togglePanel('modules') },
+      );
+    }
+    if (kind === 'deployment' || kind === 'template') {
+      list.unshift({ id: 'editor.apply', title: `Apply ${name} to the local runtime…`, group: 'Editor', keywords: 'deploy run plan preview', needsHost: true, run: () => apply(active) });
+    }
+    return list;
+  }, [workspace.root, active, kind, routesOpen, panel, apply]);
+  useContributeCommands('editor', commands);
 }
