@@ -6,7 +6,7 @@ export type * from './model.js';
 export type { Diagnostic, PatchOperation, QuickFix, Severity, DiagnosticCounts } from './diagnostic.js';
 export { countDiagnostics, hasErrors, sortDiagnostics } from './diagnostic.js';
 export { capDiagnostics, MAX_DIAGNOSTICS } from './diagnostic-cap.js';
-export { firstTooDeepOffset, MAX_JSON_DEPTH } from './json-depth.js';
+export { firstTooDeepOffset, MAX_JSON_DEPTH, modifyBounded, parseTreeBounded } from './json-depth.js';
 export { DIAGNOSTIC_CODES, severityOf, type DiagnosticCode } from './diagnostic-codes.js';
 export { validateManifest, type ManifestReport, type ValidateOptions } from './validate-manifest.js';
 export {

@@ -12,7 +12,7 @@
  * than that count (it leaves a container only at its own closing bracket), so no parse of the result
  * nests more than MAX_JSON_DEPTH + 1 levels.
  */
-import { createScanner } from 'jsonc-parser';
+import { createScanner, modify, parseTree, type Edit, type JSONPath, type ModificationOptions, type Node, type ParseError, type ParseOptions } from 'jsonc-parser';
 
 export const MAX_JSON_DEPTH = 64;
 
@@ -109,4 +109,18 @@ export function firstTooDeepOffset(text: string, maxDepth = MAX_JSON_DEPTH): num
     }
   }
   return -1;
+}
+
+/**
+ * jsonc-parser's `parseTree` over the text with too-deep containers read as empty. Offsets in the tree are the
+ * input's (the limited text has the same length), so edits computed from it apply to the original. Every
+ * parse of editor text in the renderer goes through this, so a hostile file cannot exhaust the stack there.
+ */
+export function parseTreeBounded(text: string, errors?: ParseError[], options?: ParseOptions): Node | undefined {
+  return parseTree(limitNesting(text).text, errors, options);
+}
+
+/** jsonc-parser's `modify` (which parses the whole text) with the same bound; the edits apply to the input. */
+export function modifyBounded(text: string, path: JSONPath, value: unknown, options: ModificationOptions): Edit[] {
+  return modify(limitNesting(text).text, path, value, options);
 }

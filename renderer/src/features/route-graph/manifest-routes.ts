@@ -8,8 +8,8 @@
  * Duplicate keys: the last one wins, as with JSON.parse. Member names inside `properties.desired` match
  * case-insensitively when there is no exact match, as Newtonsoft binds them in edgeAgent and edgeHub.
  */
-import { parseTree, type Node } from 'jsonc-parser';
-import { objectMember, objectMembers } from '../../../../shared/manifest';
+import { type Node } from 'jsonc-parser';
+import { objectMember, objectMembers, parseTreeBounded } from '../../../../shared/manifest';
 
 export interface ManifestRoute {
   readonly name: string;
@@ -101,7 +101,7 @@ function namedEntries(twin: Node | undefined, head: string): [string, Node][] {
 export function readManifestRoutes(text: string): ManifestRoutes {
   // A byte-order mark is not JSON; a space keeps every offset where it was.
   const source = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
-  const root = parseTree(source, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  const root = parseTreeBounded(source, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   if (root?.type !== 'object') return { modules: [], routes: [], layered: false, notice: text.trim() === '' ? 'The manifest is empty.' : 'The text is not a JSON object.' };
   const content = findModulesContent(root);
   if (content?.type !== 'object') return { modules: [], routes: [], layered: false, notice: 'No modulesContent found.' };

@@ -1,5 +1,5 @@
-import { applyEdits, findNodeAtLocation, modify, parseTree, type FormattingOptions, type JSONPath } from 'jsonc-parser';
-import { parsePointer, type QuickFix } from '../../../../../shared/manifest';
+import { applyEdits, findNodeAtLocation, type FormattingOptions, type JSONPath } from 'jsonc-parser';
+import { modifyBounded, parsePointer, parseTreeBounded, type QuickFix } from '../../../../../shared/manifest';
 
 /**
  * Applies a diagnostic's quick fix (JSON Patch operations on the document) to the source text, keeping the
@@ -25,7 +25,7 @@ export function applyFix(text: string, fix: QuickFix): string {
           current = renamed;
           break;
         }
-        const node = findNodeAtLocation(parseTree(current) ?? { type: 'null', offset: 0, length: 0 }, toPath(current, edit.from));
+        const node = findNodeAtLocation(parseTreeBounded(current) ?? { type: 'null', offset: 0, length: 0 }, toPath(current, edit.from));
         if (!node) break;
         const value: unknown = JSON.parse(current.slice(node.offset, node.offset + node.length));
         current = set(set(current, edit.from, undefined), edit.path, value);
@@ -41,12 +41,12 @@ export function applyFix(text: string, fix: QuickFix): string {
 }
 
 function set(text: string, pointer: string, value: unknown): string {
-  return applyEdits(text, modify(text, toPath(text, pointer), value, { formattingOptions: FORMAT }));
+  return applyEdits(text, modifyBounded(text, toPath(text, pointer), value, { formattingOptions: FORMAT }));
 }
 
 /** JSON pointer → jsonc-parser path: segments that index an array become numbers. */
 function toPath(text: string, pointer: string): JSONPath {
-  const root = parseTree(text);
+  const root = parseTreeBounded(text);
   const path: JSONPath = [];
   for (const segment of parsePointer(pointer)) {
     const parent = root ? findNodeAtLocation(root, path) : undefined;
@@ -60,7 +60,7 @@ function renameKey(text: string, from: string, to: string): string | undefined {
   const source = parsePointer(from);
   const target = parsePointer(to);
   if (source.length !== target.length || source.slice(0, -1).join('\u0000') !== target.slice(0, -1).join('\u0000')) return undefined;
-  const root = parseTree(text);
+  const root = parseTreeBounded(text);
   if (!root) return undefined;
   const node = findNodeAtLocation(root, toPath(text, from));
   const property = node?.parent;

@@ -3,9 +3,9 @@
  * folded into one minimal edit (the part of the text that really changed), so the editor applies it as one
  * undoable step and everything else stays as written. Pure: text in, edits (or why not) out.
  */
-import { applyEdits, findNodeAtLocation, modify, parseTree, type Edit, type FormattingOptions, type JSONPath } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, type Edit, type FormattingOptions, type JSONPath } from 'jsonc-parser';
 import { err, ok, type Result } from '../../../../../../shared/errors';
-import { chunkCreateOptions } from '../../../../../../shared/manifest';
+import { chunkCreateOptions, modifyBounded, parseTreeBounded } from '../../../../../../shared/manifest';
 import { findModule, readModules, type ModuleEntry, type MODULE_STATUSES, type RESTART_POLICIES } from './module-entries';
 
 export type ModuleStatus = (typeof MODULE_STATUSES)[number];
@@ -38,7 +38,7 @@ function formatting(text: string): FormattingOptions {
 }
 
 function set(text: string, path: JSONPath, value: unknown): string {
-  return applyEdits(text, modify(text, path, value, { formattingOptions: formatting(text) }));
+  return applyEdits(text, modifyBounded(text, path, value, { formattingOptions: formatting(text) }));
 }
 
 /** The one edit that turns `before` into `after` (nothing when they are equal): common prefix and suffix kept. */
@@ -57,7 +57,7 @@ export function diffEdits(before: string, after: string): Edit[] {
 }
 
 function renameKey(text: string, path: JSONPath, to: string): string {
-  const root = parseTree(text);
+  const root = parseTreeBounded(text);
   const property = root ? findNodeAtLocation(root, path)?.parent : undefined;
   const key = property?.type === 'property' ? property.children?.[0] : undefined;
   if (!key) return text;
@@ -70,7 +70,7 @@ function applyEnv(text: string, module: ModuleEntry, change: EnvChange): Result<
   switch (change.op) {
     case 'set': {
       if (change.key.trim() === '') return err('A variable needs a name.');
-      const root = parseTree(text);
+      const root = parseTreeBounded(text);
       const entry = root ? findNodeAtLocation(root, [...envPath, change.key]) : undefined;
       return ok(entry?.type === 'object' ? set(text, [...envPath, change.key, 'value'], change.value) : set(text, [...envPath, change.key], { value: change.value }));
     }

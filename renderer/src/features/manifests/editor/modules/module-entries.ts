@@ -7,8 +7,8 @@
  * configuration) → `$edgeAgent` → `properties.desired` → `modules.<name>`; a layered deployment writes
  * `properties.desired.modules.<name>` keys directly under `$edgeAgent`.
  */
-import { getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
-import { objectMember, objectMembers, readCreateOptionsChunks } from '../../../../../../shared/manifest';
+import { getNodeValue, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+import { objectMember, objectMembers, parseTreeBounded, readCreateOptionsChunks } from '../../../../../../shared/manifest';
 
 export const MODULE_STATUSES = ['running', 'stopped'] as const;
 export const RESTART_POLICIES = ['never', 'on-failure', 'on-unhealthy', 'always'] as const;
@@ -140,7 +140,7 @@ function container(root: Node): { node: Node | undefined; path: JSONPath } {
 /** The modules of a manifest's text, or where the JSON broke. */
 export function readModules(text: string): ModulesReading {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const root = parseTreeBounded(text, errors, { allowTrailingComma: true, disallowComments: false });
   const broken = errors[0];
   if (broken || !root) {
     const offset = broken?.offset ?? 0;
