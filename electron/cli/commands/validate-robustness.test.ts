@@ -22,8 +22,8 @@ vi.mock('../../../shared/manifest', async (importOriginal) => {
   };
 });
 
-const FIXTURES = resolve(__dirname, '../../../../shared/fixtures/manifests');
-const GOOD = join(FIXTURES, '062__Azure-Samples__iot-edge-sample-dotnet__deployment.template.json');
+// A valid template of the suite's own (the team's corpus is not beside a user's clone).
+const GOOD = resolve(__dirname, 'testdata/deployment.template.json');
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'gatehouse.mjs');
 const work = mkdtempSync(join(tmpdir(), 'gh-cli-robust-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -95,7 +95,7 @@ describe('gatehouse validate: every file gets a verdict', () => {
 
   it('a crash on one file: the other verdicts stand, one line on stderr, exit 2', async () => {
     const crash = write('crash.json', deployment().replace('"modules": {}', '"modules": {}, "note": "__crash_the_validator__"'));
-    const broken = join(FIXTURES, '208__bryan-starbuck__WeatherBalloon__edge-nontransmitter.deployment.json');
+    const broken = resolve(__dirname, 'testdata/missing-brace.deployment.json');
     const json = await cli(['validate', GOOD, crash, broken, '--json']);
     expect(json.code).toBe(2);
     const verdicts = JSON.parse(json.stdout) as Verdict[];
@@ -105,7 +105,7 @@ describe('gatehouse validate: every file gets a verdict', () => {
     expect(json.stderr.split('\n')).toEqual([expect.stringMatching(/^gatehouse validate: internal error on 1 file\(s\) .*crash\.json: Maximum call stack size exceeded$/)]);
     const text = await cli(['validate', crash, GOOD]);
     expect(text.code).toBe(2);
-    expect(text.stdout).toMatch(/FAIL {2}crash\.json \(unknown\)[\s\S]*ok {4}.*062__/);
+    expect(text.stdout).toMatch(/FAIL {2}crash\.json \(unknown\)[\s\S]*ok {4}.*deployment\.template\.json/);
   });
 
   it('any other internal failure of a command exits 2 with one line, not 1', async () => {
