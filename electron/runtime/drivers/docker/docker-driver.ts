@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { ok, type Result } from '../../../../shared/errors';
 import { iterateEvent } from '../async-queue';
@@ -40,11 +43,22 @@ export interface DockerDriverOptions {
   readonly attemptTimeoutMs?: number;
 }
 
-/** Where a dockerode client points, for messages and states. */
+/**
+ * The socket docker-modem picks when none is configured (it decides later, asynchronously): Docker Desktop's
+ * per-user socket when it exists, the system socket otherwise.
+ */
+export function defaultUnixSocket(home = homedir()): string {
+  const user = join(home, '.docker', 'run', 'docker.sock');
+  return existsSync(user) ? user : '/var/run/docker.sock';
+}
+
+/** Where a dockerode client points, for messages, states and Settings. */
 export function describeEndpoint(docker: Dockerode): string {
-  const modem = docker.modem as { socketPath?: unknown; host?: string; port?: number; protocol?: string };
-  if (typeof modem.socketPath === 'string') {
-    return modem.socketPath.startsWith('//./pipe/') ? `npipe:${modem.socketPath}` : `unix://${modem.socketPath}`;
+  const modem = docker.modem as { socketPath?: unknown; host?: string; port?: number | string; protocol?: string };
+  // Without DOCKER_HOST, docker-modem holds a function that finds the default socket when first used.
+  const socketPath = typeof modem.socketPath === 'function' ? defaultUnixSocket() : modem.socketPath;
+  if (typeof socketPath === 'string') {
+    return socketPath.startsWith('//./pipe/') ? `npipe:${socketPath}` : `unix://${socketPath}`;
   }
   return `${modem.protocol ?? 'http'}://${modem.host ?? 'localhost'}${modem.port ? `:${modem.port}` : ''}`;
 }

@@ -1,10 +1,11 @@
 import { Badge, Body1, Caption1, Card, CardHeader, makeStyles, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, BoxMultipleRegular, CloudRegular, PlugConnectedRegular } from '@fluentui/react-icons';
-import type { ReactElement, ReactNode } from 'react';
+import { useState, type ReactElement, type ReactNode } from 'react';
 import { HostButton } from '../../app/HostButton';
 import { RuntimeStateBadge } from '../runtime';
-import { useAppInfo } from '../settings';
+import { CopyButton, useAppInfo } from '../settings';
 import { useHostStatus, useRefreshStatus } from './queries';
+import { terminalHint } from './terminal-hint';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXL, maxWidth: '1100px' },
@@ -15,7 +16,9 @@ const useStyles = makeStyles({
   card: { minHeight: '150px' },
   icon: { fontSize: '24px', color: tokens.colorBrandForeground1 },
   detail: { color: tokens.colorNeutralForeground2 },
-  code: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, backgroundColor: tokens.colorNeutralBackground3, padding: tokens.spacingHorizontalS, borderRadius: tokens.borderRadiusMedium, display: 'block', whiteSpace: 'pre' },
+  checked: { color: tokens.colorNeutralForeground2 },
+  actionRow: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  code: { overflowX: 'auto', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, backgroundColor: tokens.colorNeutralBackground3, padding: tokens.spacingHorizontalS, borderRadius: tokens.borderRadiusMedium, display: 'block', whiteSpace: 'pre' },
 });
 
 function StatusCard(props: { testId: string; icon: ReactElement; title: string; badge: ReactElement; children: ReactNode; action?: ReactNode }) {
@@ -34,6 +37,9 @@ export function OverviewPage() {
   const status = useHostStatus();
   const refresh = useRefreshStatus();
   const info = useAppInfo();
+  const [checkedAt, setCheckedAt] = useState<number>();
+  const checkAgain = () => refresh.mutate(undefined, { onSuccess: () => setCheckedAt(Date.now()) });
+  const hint = info.data ? terminalHint(info.data.dataDir, info.data.platform) : undefined;
   const engine = status.data?.engine;
   const runtime = status.data?.runtime;
   const hub = status.data?.hub;
@@ -59,9 +65,18 @@ export function OverviewPage() {
             </Badge>
           }
           action={
-            <HostButton className={styles.action} icon={<ArrowClockwiseRegular />} size="small" onClick={() => refresh.mutate()} disabled={refresh.isPending}>
-              Check again
-            </HostButton>
+            <div className={styles.actionRow}>
+              <HostButton icon={refresh.isPending ? <Spinner size="extra-tiny" /> : <ArrowClockwiseRegular />} size="small" onClick={checkAgain} disabled={refresh.isPending} data-testid="check-engine">
+                {refresh.isPending ? 'Checking…' : 'Check again'}
+              </HostButton>
+              <Caption1 className={styles.checked} aria-live="polite" data-testid="check-engine-result">
+                {refresh.isError
+                  ? `Could not check: ${refresh.error.message}`
+                  : checkedAt && engine
+                    ? `Checked at ${new Date(checkedAt).toLocaleTimeString()}: ${engine.state === 'available' ? 'the engine answers' : engine.state === 'unavailable' ? 'the engine does not answer' : 'still checking'}.`
+                    : ''}
+              </Caption1>
+            </div>
           }
         >
           {engine?.state === 'available' && (
@@ -90,9 +105,19 @@ export function OverviewPage() {
         </StatusCard>
       </div>
       <Card>
-        <CardHeader header={<Subtitle2 as="h2">From a terminal</Subtitle2>} description={<Caption1>The same services, headless, for scripts and pipelines.</Caption1>} />
-        <code className={styles.code}>{`gatehouse status --json\ngatehouse serve --port 4780`}</code>
-        {info.data && <Caption1>Data folder: {info.data.dataDir}</Caption1>}
+        <CardHeader
+          header={<Subtitle2 as="h2">From a terminal</Subtitle2>}
+          description={
+            <Caption1>
+              The same services, headless, for scripts and pipelines. Run them in the Gatehouse folder with <code>npx</code> (or run <code>npm link</code> there once to
+              put <code>gatehouse</code> on your PATH).
+            </Caption1>
+          }
+          action={<CopyButton text={hint} size="small" testId="copy-terminal-hint" />}
+        />
+        <code className={styles.code} data-testid="terminal-hint">
+          {hint ?? '…'}
+        </code>
       </Card>
     </div>
   );

@@ -12,15 +12,18 @@ import {
   makeStyles,
   MessageBar,
   MessageBarBody,
+  MessageBarTitle,
   Spinner,
   Text,
   tokens,
 } from '@fluentui/react-components';
+import { BoxArrowUpRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { HostButton } from '../../app/HostButton';
 import { useApplyStore } from './apply-store';
 import { planSummary } from './format';
 import { useRuntimeActions } from './queries';
+import { SideloadDialog } from './SideloadDialog';
 
 const useStyles = makeStyles({
   surface: { width: '720px', maxWidth: '92vw' },
@@ -28,6 +31,9 @@ const useStyles = makeStyles({
   badge: { marginRight: tokens.spacingHorizontalS, fontFamily: tokens.fontFamilyBase },
   problems: { margin: 0, paddingLeft: tokens.spacingHorizontalL, fontSize: tokens.fontSizeBase200 },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  missing: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: 0, listStyle: 'none', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  missingRow: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  image: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
 });
 
 interface Diagnostic {
@@ -38,8 +44,9 @@ interface Diagnostic {
 }
 
 /**
- * Plan preview before apply: validate, show the steps in order (destructive ones marked), say which containers
- * on the engine are not managed here, then apply (or show where the manifest is wrong). Beside a real IoT Edge
+ * Plan preview before apply: validate, show the steps in order (destructive ones marked), say which images are
+ * not on this machine (each with Sideload…: offline, apply could not pull them), which containers on the engine
+ * are not managed here, then apply (or show where the manifest is wrong). Beside a real IoT Edge
  * runtime, Apply stays disabled until the user ticks the explicit override.
  */
 export function ApplyDialog() {
@@ -50,6 +57,7 @@ export function ApplyDialog() {
   const { mutate: runPreview, reset: resetPreview } = preview;
   const { reset: resetApply } = apply;
   const [override, setOverride] = useState(false);
+  const [sideloadImage, setSideloadImage] = useState<string>();
 
   useEffect(() => {
     resetApply();
@@ -63,6 +71,7 @@ export function ApplyDialog() {
   const notManaged = preview.data?.notManaged ?? [];
   const foreignRuntime = preview.data?.foreignRuntime ?? [];
   const blockedByForeignRuntime = foreignRuntime.length > 0 && !override;
+  const missingImages = (preview.data?.images ?? []).filter((i) => !i.present);
   return (
     <Dialog open={pending !== undefined} onOpenChange={(_e, d) => !d.open && close()}>
       <DialogSurface className={styles.surface} data-testid="apply-dialog">
@@ -94,6 +103,31 @@ export function ApplyDialog() {
                       A real IoT Edge runtime uses this engine ({foreignRuntime.join(', ')}). Gatehouse never touches its containers, but its modules would
                       run beside that gateway&apos;s.
                       <Checkbox checked={override} onChange={(_e, d) => setOverride(d.checked === true)} label="Apply anyway, beside that runtime" data-testid="apply-override-foreign" />
+                    </MessageBarBody>
+                  </MessageBar>
+                )}
+                {missingImages.length > 0 && (
+                  <MessageBar intent="warning" layout="multiline" data-testid="plan-missing-images">
+                    <MessageBarBody>
+                      <MessageBarTitle>
+                        {missingImages.length === 1 ? '1 image is not on this machine' : `${missingImages.length} images are not on this machine`}
+                      </MessageBarTitle>
+                      Apply would pull {missingImages.length === 1 ? 'it' : 'them'} from the registry; offline, that fails and the module does not start. Sideload{' '}
+                      {missingImages.length === 1 ? 'it' : 'each'} from a <code>docker save</code> tarball first.
+                      <ul className={styles.missing}>
+                        {missingImages.map((i) => (
+                          <li key={i.image} className={styles.missingRow} data-testid="missing-image">
+                            <span className={styles.image}>{i.image}</span>
+                            <Text size={200}>
+                              for {i.modules.join(', ')}
+                              {i.pullPolicy === 'never' ? ' (imagePullPolicy never: it is not pulled at all)' : `, from ${i.registry}`}
+                            </Text>
+                            <Button size="small" icon={<BoxArrowUpRegular />} onClick={() => setSideloadImage(i.image)} data-testid="missing-image-sideload">
+                              Sideload…
+                            </Button>
+                          </li>
+                        ))}
+                      </ul>
                     </MessageBarBody>
                   </MessageBar>
                 )}
@@ -160,6 +194,7 @@ export function ApplyDialog() {
             )}
           </DialogActions>
         </DialogBody>
+        <SideloadDialog open={sideloadImage !== undefined} image={sideloadImage} onClose={() => setSideloadImage(undefined)} onLoaded={() => pending && runPreview(pending)} />
       </DialogSurface>
     </Dialog>
   );

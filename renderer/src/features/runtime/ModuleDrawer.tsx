@@ -1,9 +1,13 @@
 import {
   Button,
+  Caption1,
   DrawerBody,
   DrawerHeader,
   DrawerHeaderTitle,
   makeStyles,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
   OverlayDrawer,
   Spinner,
   Subtitle2,
@@ -15,10 +19,18 @@ import {
   TabList,
   Text,
   tokens,
+  Tooltip,
 } from '@fluentui/react-components';
-import { DismissRegular, LockClosedRegular } from '@fluentui/react-icons';
+import { ArrowClockwiseRegular, DismissRegular, LockClosedRegular, PlayRegular, StopRegular } from '@fluentui/react-icons';
+import type { ReactNode } from 'react';
+import type { ModuleRow } from '../../../../shared/ipc/runtime.contract';
+import { HostButton } from '../../app/HostButton';
+import { nextRetryText, pastText, restartAvailability } from './format';
 import { LogViewer } from './LogViewer';
+import type { StatusRequest } from './ModuleStatusDialog';
 import { useModuleDetails } from './queries';
+import { ModuleStatusBadge } from './RuntimeStateBadge';
+import { useNow } from './use-now';
 
 const useStyles = makeStyles({
   body: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, height: '100%' },
@@ -34,11 +46,91 @@ const useStyles = makeStyles({
   },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
   logs: { flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' },
+  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
+  term: { color: tokens.colorNeutralForeground3 },
+  value: { margin: 0 },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
+  detail: { whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, margin: `${tokens.spacingVerticalXS} 0 0` },
 });
 
 export type DrawerTab = 'details' | 'logs';
 
-export function ModuleDrawer({ module, tab, onTab, onClose }: { module: string | undefined; tab: DrawerTab; onTab: (t: DrawerTab) => void; onClose: () => void }) {
+/** Status, exit code, restart policy, restarts, next retry, the last failure, and Restart/Stop/Start saying what they do. */
+function ModuleStatus({ row, version, onRestart, onSetStatus }: { row: ModuleRow; version: number; onRestart: (name: string) => void; onSetStatus: (request: StatusRequest) => void }) {
+  const styles = useStyles();
+  const now = useNow();
+  const restart = restartAvailability(row);
+  const facts: [string, ReactNode][] = [
+    ['Status', <ModuleStatusBadge key="s" status={row.runtimeStatus} testId="drawer-runtime-status" />],
+    ['Desired status', row.desiredStatus],
+    ['Exit code', row.exitCode ?? '—'],
+    ['Restart policy', row.restartPolicy],
+    ['Restarts', row.restartCount],
+    ['Last start', pastText(row.startedAt, now)],
+    ['Last exit', row.runtimeStatus === 'running' ? '—' : pastText(row.finishedAt, now)],
+    ['Next retry', nextRetryText(row.nextRetryAt, now)],
+  ];
+  return (
+    <>
+      <dl className={styles.facts} data-testid="module-status">
+        {facts.map(([term, value]) => (
+          <div key={term} style={{ display: 'contents' }}>
+            <dt className={styles.term}>{term}</dt>
+            <dd className={styles.value} data-testid={`module-fact-${term.toLowerCase().replace(/\s+/g, '-')}`}>
+              {value}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {row.problem && (
+        <MessageBar intent="error" layout="multiline" data-testid="module-problem">
+          <MessageBarBody>
+            <MessageBarTitle>Failed at {pastText(row.problem.at, now)}</MessageBarTitle>
+            {row.problem.summary}
+            {row.problem.gaveUp && ' Gatehouse stopped retrying it: apply the deployment again (or sideload the image) to retry.'}
+            {row.problem.detail && (
+              <details>
+                <summary>Details (the engine&apos;s words)</summary>
+                <pre className={styles.detail}>{row.problem.detail}</pre>
+              </details>
+            )}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      <div className={styles.actions}>
+        <Tooltip content={restart.tip} relationship="description">
+          <HostButton icon={<ArrowClockwiseRegular />} disabledFocusable={!restart.enabled} onClick={() => onRestart(row.name)} data-testid="drawer-restart">
+            Restart
+          </HostButton>
+        </Tooltip>
+        {row.desiredStatus === 'running' ? (
+          <HostButton icon={<StopRegular />} onClick={() => onSetStatus({ module: row.name, status: 'stopped', version, restartPolicy: row.restartPolicy })} data-testid="drawer-stop">
+            Stop…
+          </HostButton>
+        ) : (
+          <HostButton icon={<PlayRegular />} onClick={() => onSetStatus({ module: row.name, status: 'running', version, restartPolicy: row.restartPolicy })} data-testid="drawer-start">
+            Start…
+          </HostButton>
+        )}
+      </div>
+      <Caption1 data-testid="drawer-restart-explanation">
+        {restart.tip} Stop and Start change the module&apos;s desired status in the applied deployment (a new version, v{version} → v{version + 1}).
+      </Caption1>
+    </>
+  );
+}
+
+export function ModuleDrawer(props: {
+  module: string | undefined;
+  row: ModuleRow | undefined;
+  version: number;
+  tab: DrawerTab;
+  onTab: (t: DrawerTab) => void;
+  onClose: () => void;
+  onRestart: (name: string) => void;
+  onSetStatus: (request: StatusRequest) => void;
+}) {
+  const { module, row, tab, onTab, onClose } = props;
   const styles = useStyles();
   const details = useModuleDetails(module);
   return (
@@ -56,10 +148,12 @@ export function ModuleDrawer({ module, tab, onTab, onClose }: { module: string |
             <LogViewer module={module} />
           </div>
         )}
+        {tab === 'details' && row && <ModuleStatus row={row} version={props.version} onRestart={props.onRestart} onSetStatus={props.onSetStatus} />}
         {tab === 'details' && details.isPending && <Spinner size="small" />}
         {tab === 'details' && details.isError && <Text>{details.error.message}</Text>}
         {tab === 'details' && details.data && (
           <>
+            <Subtitle2 as="h3">Container</Subtitle2>
             <Text className={styles.mono}>
               {details.data.image}
               {details.data.containerId ? ` · container ${details.data.containerId.slice(0, 12)}` : ' · no container yet'}

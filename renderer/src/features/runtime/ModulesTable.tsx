@@ -1,5 +1,4 @@
 import {
-  Badge,
   Button,
   Link,
   makeStyles,
@@ -19,12 +18,13 @@ import {
   Tooltip,
 } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, MoreHorizontalRegular, PlayRegular, StopRegular, TextBulletListLtrRegular } from '@fluentui/react-icons';
-import { useEffect, useState } from 'react';
 import type { ModuleRow } from '../../../../shared/ipc/runtime.contract';
-import { shortTime, statusTone, uptime } from './format';
+import { restartAvailability, shortTime, uptime } from './format';
 import { HostButton } from '../../app/HostButton';
 import { useHostActionsEnabled } from '../../ipc/host';
-import { useRuntimeActions } from './queries';
+import type { StatusRequest } from './ModuleStatusDialog';
+import { ModuleStatusBadge } from './RuntimeStateBadge';
+import { useNow } from './use-now';
 
 const useStyles = makeStyles({
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
@@ -34,19 +34,16 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalXS, justifyContent: 'flex-end' },
 });
 
-function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
-
-export function ModulesTable({ modules, onOpen }: { modules: readonly ModuleRow[]; onOpen: (name: string, tab: 'details' | 'logs') => void }) {
+export function ModulesTable(props: {
+  modules: readonly ModuleRow[];
+  version: number;
+  onOpen: (name: string, tab: 'details' | 'logs') => void;
+  onRestart: (name: string) => void;
+  onSetStatus: (request: StatusRequest) => void;
+}) {
+  const { modules, version, onOpen, onRestart, onSetStatus } = props;
   const styles = useStyles();
   const now = useNow();
-  const { restart, setStatus } = useRuntimeActions();
   const connected = useHostActionsEnabled();
   return (
     <Table aria-label="Modules" data-testid="modules-table" size="medium">
@@ -76,9 +73,7 @@ export function ModulesTable({ modules, onOpen }: { modules: readonly ModuleRow[
             </TableCell>
             <TableCell>{m.desiredStatus}</TableCell>
             <TableCell>
-              <Badge appearance="tint" color={statusTone(m.runtimeStatus)} data-testid={`runtime-status-${m.name}`}>
-                {m.runtimeStatus}
-              </Badge>
+              <ModuleStatusBadge status={m.runtimeStatus} testId={`runtime-status-${m.name}`} />
             </TableCell>
             <TableCell>{m.exitCode ?? '—'}</TableCell>
             <TableCell data-testid={`restarts-${m.name}`}>{m.restartCount}</TableCell>
@@ -89,8 +84,14 @@ export function ModulesTable({ modules, onOpen }: { modules: readonly ModuleRow[
                 <Tooltip content="Logs" relationship="label">
                   <Button appearance="subtle" icon={<TextBulletListLtrRegular />} onClick={() => onOpen(m.name, 'logs')} data-testid={`logs-${m.name}`} />
                 </Tooltip>
-                <Tooltip content="Restart" relationship="label">
-                  <HostButton appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={() => restart.mutate(m.name)} disabled={!m.containerId} data-testid={`restart-${m.name}`} />
+                <Tooltip content={restartAvailability(m).tip} relationship="label">
+                  <HostButton
+                    appearance="subtle"
+                    icon={<ArrowClockwiseRegular />}
+                    onClick={() => onRestart(m.name)}
+                    disabledFocusable={!restartAvailability(m).enabled}
+                    data-testid={`restart-${m.name}`}
+                  />
                 </Tooltip>
                 <Menu>
                   <MenuTrigger disableButtonEnhancement>
@@ -99,12 +100,12 @@ export function ModulesTable({ modules, onOpen }: { modules: readonly ModuleRow[
                   <MenuPopover>
                     <MenuList>
                       {m.desiredStatus === 'running' ? (
-                        <MenuItem icon={<StopRegular />} disabled={!connected} onClick={() => setStatus.mutate({ name: m.name, status: 'stopped' })}>
-                          Stop (desired status: stopped)
+                        <MenuItem icon={<StopRegular />} disabled={!connected} onClick={() => onSetStatus({ module: m.name, status: 'stopped', version, restartPolicy: m.restartPolicy })}>
+                          Stop… (desired status stopped, v{version} → v{version + 1})
                         </MenuItem>
                       ) : (
-                        <MenuItem icon={<PlayRegular />} disabled={!connected} onClick={() => setStatus.mutate({ name: m.name, status: 'running' })}>
-                          Start (desired status: running)
+                        <MenuItem icon={<PlayRegular />} disabled={!connected} onClick={() => onSetStatus({ module: m.name, status: 'running', version, restartPolicy: m.restartPolicy })}>
+                          Start… (desired status running, v{version} → v{version + 1})
                         </MenuItem>
                       )}
                       <MenuItem onClick={() => onOpen(m.name, 'details')}>Details</MenuItem>

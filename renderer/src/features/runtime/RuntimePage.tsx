@@ -1,12 +1,38 @@
-import { Body1, Caption1, Card, CardHeader, Field, makeStyles, MessageBar, MessageBarBody, ProgressBar, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
+import {
+  Body1,
+  Caption1,
+  Card,
+  CardHeader,
+  Field,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  ProgressBar,
+  Spinner,
+  Subtitle2,
+  Text,
+  Title2,
+  Toast,
+  ToastBody,
+  Toaster,
+  ToastTitle,
+  tokens,
+  useId,
+  useToastController,
+} from '@fluentui/react-components';
 import { ArrowUploadRegular, BoxArrowUpRegular } from '@fluentui/react-icons';
 import { useRef, useState } from 'react';
+import type { ModuleRow } from '../../../../shared/ipc/runtime.contract';
 import { HostButton } from '../../app/HostButton';
+import { nextRetryText, pastText } from './format';
+import { ModuleStatusDialog, type StatusRequest } from './ModuleStatusDialog';
+import { useNow } from './use-now';
 import { ApplyDialog } from './ApplyDialog';
 import { useApplyStore } from './apply-store';
 import { ModuleDrawer, type DrawerTab } from './ModuleDrawer';
 import { ModulesTable } from './ModulesTable';
-import { useRuntimeSnapshot } from './queries';
+import { useRuntimeActions, useRuntimeSnapshot } from './queries';
 import { RuntimeStateBadge } from './RuntimeStateBadge';
 import { SideloadDialog } from './SideloadDialog';
 
@@ -17,7 +43,43 @@ const useStyles = makeStyles({
   facts: { display: 'flex', gap: tokens.spacingHorizontalXXL, flexWrap: 'wrap', color: tokens.colorNeutralForeground2 },
   plan: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
   empty: { padding: tokens.spacingVerticalXXL, textAlign: 'center', color: tokens.colorNeutralForeground2 },
+  summary: { color: tokens.colorNeutralForeground2, marginTop: `-${tokens.spacingVerticalS}` },
+  problems: { margin: 0, paddingLeft: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  when: { color: tokens.colorNeutralForeground2, display: 'block' },
+  detail: { whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, margin: `${tokens.spacingVerticalXS} 0 0` },
 });
+
+/** What failed, per module: a sentence, when (local time), when it is tried again, and the engine's words on demand. */
+function Problems({ modules }: { modules: readonly ModuleRow[] }) {
+  const styles = useStyles();
+  const now = useNow();
+  const failed = modules.filter((m) => m.problem);
+  if (!failed.length) return null;
+  return (
+    <MessageBar intent="error" layout="multiline" data-testid="runtime-problems">
+      <MessageBarBody>
+        <MessageBarTitle>{failed.length === 1 ? 'A step of the deployment failed' : `Steps of ${failed.length} modules failed`}</MessageBarTitle>
+        <ul className={styles.problems}>
+          {failed.map((m) => (
+            <li key={m.name} data-testid={`problem-${m.name}`}>
+              {m.problem?.summary}
+              <Caption1 className={styles.when}>
+                Failed at {pastText(m.problem?.at, now)}.{' '}
+                {m.problem?.gaveUp ? 'Gatehouse stopped retrying it: apply the deployment again (or sideload the image) to retry.' : m.nextRetryAt ? `Next attempt at ${nextRetryText(m.nextRetryAt, now)}.` : ''}
+              </Caption1>
+              {m.problem?.detail && (
+                <details>
+                  <summary>Details</summary>
+                  <pre className={styles.detail}>{m.problem.detail}</pre>
+                </details>
+              )}
+            </li>
+          ))}
+        </ul>
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
 
 export function RuntimePage() {
   const styles = useStyles();
@@ -26,7 +88,36 @@ export function RuntimePage() {
   const fileInput = useRef<HTMLInputElement>(null);
   const [sideloadOpen, setSideloadOpen] = useState(false);
   const [drawer, setDrawer] = useState<{ module: string; tab: DrawerTab }>();
+  const [statusRequest, setStatusRequest] = useState<StatusRequest>();
   const data = snapshot.data;
+  const now = useNow(30_000);
+  const { restart } = useRuntimeActions();
+  const toasterId = useId('runtime-actions');
+  const { dispatchToast } = useToastController(toasterId);
+
+  /** Restart, and say what happened: restarted, started (it was not running), or why not. */
+  const onRestart = (name: string) =>
+    restart.mutate(name, {
+      onSuccess: ({ outcome }) =>
+        dispatchToast(
+          <Toast data-testid="restart-toast">
+            <ToastTitle>{outcome === 'started' ? `Started ${name}` : `Restarted ${name}`}</ToastTitle>
+            <ToastBody>
+              {outcome === 'started' ? 'It was not running; its container was started now, without waiting for its backoff.' : 'Its container was stopped and started.'} At{' '}
+              {new Date().toLocaleTimeString()}.
+            </ToastBody>
+          </Toast>,
+          { intent: 'success' },
+        ),
+      onError: (error) =>
+        dispatchToast(
+          <Toast data-testid="restart-toast">
+            <ToastTitle>{name} was not restarted</ToastTitle>
+            <ToastBody>{error.message}</ToastBody>
+          </Toast>,
+          { intent: 'error' },
+        ),
+    });
 
   const pickFile = async (file: File | undefined) => {
     if (file) openApply(await file.text(), file.name);
@@ -47,6 +138,11 @@ export function RuntimePage() {
           Sideload image…
         </HostButton>
       </div>
+      {data && (
+        <Body1 className={styles.summary} data-testid="runtime-summary">
+          {data.state.summary}
+        </Body1>
+      )}
       {snapshot.isPending && <Spinner label="Asking the agent…" />}
       {data && (
         <div className={styles.facts}>
@@ -54,8 +150,7 @@ export function RuntimePage() {
             Engine: {data.engine.state === 'available' ? `Docker ${data.engine.version} (API ${data.engine.apiVersion})` : data.engine.state === 'unavailable' ? 'unavailable' : 'checking…'}
           </Text>
           <Text>Network: {data.network}</Text>
-          <Text>Deployment: {data.version ? `v${data.version}, applied ${new Date(data.appliedAt ?? '').toLocaleString()}` : 'none yet'}</Text>
-          {data.version > 0 && <Text>Last status: {data.lastDesiredStatus.code}</Text>}
+          <Text data-testid="runtime-deployment">Deployment: {data.version ? `v${data.version}, applied ${pastText(data.appliedAt, now)}` : 'none yet'}</Text>
         </div>
       )}
       {data?.agent.state === 'reconciling' && data.agent.total !== undefined && (
@@ -76,15 +171,16 @@ export function RuntimePage() {
           </MessageBarBody>
         </MessageBar>
       )}
-      {data?.agent.state === 'failing' && (
-        <MessageBar intent="warning">
+      {data && <Problems modules={data.modules} />}
+      {data?.agent.state === 'failing' && !data.modules.some((m) => m.problem) && (
+        <MessageBar intent="error">
           <MessageBarBody>{data.agent.reason}</MessageBarBody>
         </MessageBar>
       )}
       <Card>
         <CardHeader header={<Subtitle2 as="h2">Modules</Subtitle2>} description={<Caption1>Custom modules of the applied deployment, as the agent reconciles them on this machine's engine.</Caption1>} />
         {data && data.modules.length > 0 ? (
-          <ModulesTable modules={data.modules} onOpen={(module, tab) => setDrawer({ module, tab })} />
+          <ModulesTable modules={data.modules} version={data.version} onOpen={(module, tab) => setDrawer({ module, tab })} onRestart={onRestart} onSetStatus={setStatusRequest} />
         ) : (
           <Body1 className={styles.empty}>No deployment applied yet. Apply a deployment file, or open one in Manifests and apply it from there.</Body1>
         )}
@@ -116,7 +212,18 @@ export function RuntimePage() {
       )}
       <ApplyDialog />
       <SideloadDialog open={sideloadOpen} onClose={() => setSideloadOpen(false)} />
-      <ModuleDrawer module={drawer?.module} tab={drawer?.tab ?? 'details'} onTab={(tab) => drawer && setDrawer({ ...drawer, tab })} onClose={() => setDrawer(undefined)} />
+      <ModuleDrawer
+        module={drawer?.module}
+        row={data?.modules.find((m) => m.name === drawer?.module)}
+        version={data?.version ?? 0}
+        tab={drawer?.tab ?? 'details'}
+        onTab={(tab) => drawer && setDrawer({ ...drawer, tab })}
+        onClose={() => setDrawer(undefined)}
+        onRestart={onRestart}
+        onSetStatus={setStatusRequest}
+      />
+      <ModuleStatusDialog request={statusRequest} onClose={() => setStatusRequest(undefined)} />
+      <Toaster toasterId={toasterId} position="bottom-end" />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { Badge, type BadgeProps } from '@fluentui/react-components';
 import type { RuntimeState } from '../../../../shared/ipc/status.contract';
-import type { Tone } from '../../../../shared/runtime/runtime-state';
+import { moduleTone, type ModuleRuntimeStatus, type Tone } from '../../../../shared/runtime/runtime-state';
 
 /** The shared tones (shared/runtime/runtime-state.ts) as Fluent colours: every runtime and module badge uses this. */
 export const TONE_COLOR: Readonly<Record<Tone, NonNullable<BadgeProps['color']>>> = {
@@ -16,6 +16,15 @@ export function RuntimeStateBadge({ state, testId, appearance = 'filled' }: { st
   return (
     <Badge appearance={appearance} color={state ? TONE_COLOR[state.tone] : 'subtle'} data-testid={testId} data-tone={state?.tone} title={state?.summary}>
       {state?.state ?? '…'}
+    </Badge>
+  );
+}
+
+/** A module's IoT Edge status in the shared tones. */
+export function ModuleStatusBadge({ status, testId }: { status: ModuleRuntimeStatus; testId?: string }) {
+  return (
+    <Badge appearance="tint" color={TONE_COLOR[moduleTone(status)]} data-testid={testId}>
+      {status}
     </Badge>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSummary, shortTime, statusTone, uptime } from './format';
+import { bytesText, nextRetryText, planSummary, relativeTime, restartAvailability, shortTime, uptime } from './format';
 
 describe('runtime formatting', () => {
   const now = Date.parse('2026-11-27T12:00:00Z');
@@ -12,7 +12,27 @@ describe('runtime formatting', () => {
 
   it('has no uptime when not running', () => expect(uptime({ runtimeStatus: 'backoff', startedAt: '2026-11-27T11:00:00Z' }, now)).toBe('—'));
   it("shows IoT Edge's DateTime.MinValue as unknown", () => expect(shortTime('0001-01-01T00:00:00Z')).toBe('—'));
-  it('tones statuses', () => expect(['running', 'backoff', 'failed', 'stopped'].map((s) => statusTone(s as never))).toEqual(['success', 'warning', 'danger', 'subtle']));
+  it.each([
+    [35_000, 'in 35 s'],
+    [-12_000, '12 s ago'],
+    [4 * 60_000 + 10_000, 'in 4 min'],
+    [-3 * 3600_000, '3 h ago'],
+    [0, 'now'],
+  ])('says %i ms from now as %s', (delta, expected) => expect(relativeTime(now + delta, now)).toBe(expected));
+
+  it('gives the next retry in local time, relative, never as an ISO stamp', () => {
+    const text = nextRetryText(new Date(now + 35_000).toISOString(), now);
+    expect(text).toBe(`${new Date(now + 35_000).toLocaleTimeString()} (in 35 s)`);
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    expect(nextRetryText(new Date(now - 2000).toISOString(), now)).toMatch(/\(any moment now\)$/);
+    expect(nextRetryText(undefined, now)).toBe('—');
+  });
+
+  it.each([
+    [512, '512 B'],
+    [4_300_000, '4.3 MB'],
+    [123_456_789, '123 MB'],
+  ])('sizes %i bytes as %s', (bytes, expected) => expect(bytesText(bytes)).toBe(expected));
 
   it.each([
     [[], 'Everything already runs as this deployment says: nothing to do.'],
@@ -20,4 +40,15 @@ describe('runtime formatting', () => {
     [[{ destructive: true }, { destructive: false }], 'The agent will run 2 step(s), in this order: 1 of them is destructive (they stop or delete containers).'],
     [[{ destructive: true }, { destructive: true }, { destructive: false }], 'The agent will run 3 step(s), in this order: 2 of them are destructive (they stop or delete containers).'],
   ])('summarises a plan of %j', (steps, expected) => expect(planSummary(steps)).toBe(expected));
+
+  it.each([
+    [{ desiredStatus: 'stopped', runtimeStatus: 'stopped', containerId: 'c' }, false, /Stopped on purpose.*Use Start/],
+    [{ desiredStatus: 'running', runtimeStatus: 'unknown', containerId: undefined }, false, /No container yet/],
+    [{ desiredStatus: 'running', runtimeStatus: 'running', containerId: 'c' }, true, /stops and starts its container/],
+    [{ desiredStatus: 'running', runtimeStatus: 'backoff', containerId: 'c' }, true, /not running, so this starts its container now/],
+  ] as const)('Restart for %j: enabled %s', (row, enabled, tip) => {
+    const availability = restartAvailability(row);
+    expect(availability.enabled).toBe(enabled);
+    expect(availability.tip).toMatch(tip);
+  });
 });

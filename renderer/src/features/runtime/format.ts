@@ -21,23 +21,41 @@ export function shortTime(iso: string | undefined, now: number = Date.now()): st
   return today ? date.toLocaleTimeString() : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
 
-export type Tone = 'success' | 'warning' | 'danger' | 'informative' | 'subtle';
+/** "in 35 s", "in 4 min", "12 s ago", "3 h ago": how far a moment is from now. */
+export function relativeTime(at: number, now: number): string {
+  const seconds = Math.round((at - now) / 1000);
+  const size = Math.abs(seconds);
+  const amount = size < 60 ? `${size} s` : size < 3600 ? `${Math.round(size / 60)} min` : size < 48 * 3600 ? `${Math.round(size / 3600)} h` : `${Math.round(size / 86400)} d`;
+  if (size === 0) return 'now';
+  return seconds > 0 ? `in ${amount}` : `${amount} ago`;
+}
 
-export function statusTone(status: ModuleRow['runtimeStatus']): Tone {
-  switch (status) {
-    case 'running':
-      return 'success';
-    case 'backoff':
-    case 'unhealthy':
-      return 'warning';
-    case 'failed':
-    case 'dead':
-      return 'danger';
-    case 'stopped':
-      return 'subtle';
-    case 'unknown':
-      return 'informative';
+/** A moment in the reader's local time with how far it is: "14:03:12 (in 35 s)"; a past retry is "any moment now". */
+export function nextRetryText(iso: string | undefined, now: number): string {
+  if (!iso) return '—';
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '—';
+  return at <= now ? `${shortTime(iso, now)} (any moment now)` : `${shortTime(iso, now)} (${relativeTime(at, now)})`;
+}
+
+/** A past moment in local time with how long ago: "14:03:12 (2 min ago)". */
+export function pastText(iso: string | undefined, now: number): string {
+  if (!iso) return '—';
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? '—' : `${shortTime(iso, now)} (${relativeTime(at, now)})`;
+}
+
+/** "12.3 MB": an image size. */
+export function bytesText(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
   }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 /** The line above the plan preview: how many steps, and how many of them stop or delete containers. */
@@ -46,4 +64,20 @@ export function planSummary(steps: readonly Pick<PlanStep, 'destructive'>[]): st
   const destructive = steps.filter((s) => s.destructive).length;
   const warning = destructive ? ` ${destructive} of them ${destructive === 1 ? 'is' : 'are'} destructive (they stop or delete containers).` : '';
   return `The agent will run ${steps.length} step(s), in this order:${warning}`;
+}
+
+/**
+ * What Restart does for a module, said before it is pressed: disabled for a module stopped on purpose (the agent
+ * would stop it again; Start is the way) or without a container; for one that is not running it starts it now.
+ */
+export function restartAvailability(row: Pick<ModuleRow, 'desiredStatus' | 'runtimeStatus' | 'containerId'>): { enabled: boolean; tip: string } {
+  if (row.desiredStatus === 'stopped') {
+    return {
+      enabled: false,
+      tip: 'Stopped on purpose (desired status stopped): a restart would not last, the agent stops it again. Use Start, which sets its desired status to running (a new deployment version).',
+    };
+  }
+  if (!row.containerId) return { enabled: false, tip: 'No container yet: the agent creates it as the deployment is applied.' };
+  if (row.runtimeStatus === 'running') return { enabled: true, tip: 'Restart: stops and starts its container (as the RestartModule direct method). The deployment does not change.' };
+  return { enabled: true, tip: 'Restart: it is not running, so this starts its container now, without waiting for its backoff. The deployment does not change.' };
 }

@@ -1,6 +1,5 @@
 import {
   Body1,
-  Button,
   Caption1,
   Card,
   CardHeader,
@@ -19,7 +18,7 @@ import {
   Title2,
   tokens,
 } from '@fluentui/react-components';
-import { CopyRegular } from '@fluentui/react-icons';
+import { CopyButton } from './CopyButton';
 import { ThemePreference } from '../../../../shared/ipc/app.contract';
 import { useHostActionsEnabled } from '../../ipc/host';
 import { useAppInfo, useSettings, useUpdateSettings } from './queries';
@@ -67,9 +66,7 @@ export function SettingsPage() {
           <Field label="Path" className={styles.grow}>
             <Input readOnly value={info.data?.dataDir ?? ''} data-testid="data-dir" />
           </Field>
-          <Button icon={<CopyRegular />} onClick={() => info.data && void navigator.clipboard?.writeText(info.data.dataDir)}>
-            Copy
-          </Button>
+          <CopyButton text={info.data?.dataDir} testId="copy-data-dir" />
         </div>
       </Card>
 
