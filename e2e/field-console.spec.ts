@@ -114,6 +114,10 @@ test.describe('Field-ready editor and keyboard (served console)', () => {
       await expect(page.getByTestId('toggle-routes')).toBeVisible();
       await expect(page.getByTestId('toggle-modules')).toBeVisible();
       await expect(page.getByTestId('apply-local')).toBeVisible();
+      // The explorer badges the file's errors.
+      const errors = await page.getByTestId('problems-panel').locator('[data-testid="problem"][data-severity="error"]').count();
+      expect(errors).toBeGreaterThan(0);
+      await expect(page.getByTestId('file-tree').getByTestId(`tree-${file}`).getByTestId('tree-errors')).toHaveText(String(errors));
     }
     // Other JSON stays plain JSON: no verdict, no manifest tools.
     await page.getByTestId('file-tree').getByTestId('tree-package.json').click();

@@ -1,5 +1,5 @@
-import { makeStyles, NavDrawer, NavDrawerBody, NavDrawerHeader, NavItem, Text, tokens, Tooltip } from '@fluentui/react-components';
-import { Suspense, useEffect, useRef } from 'react';
+import { Hamburger, makeStyles, mergeClasses, NavDrawer, NavDrawerBody, NavDrawerHeader, NavItem, Text, tokens, Tooltip } from '@fluentui/react-components';
+import { Suspense, useEffect, useRef, useSyncExternalStore } from 'react';
 import { AREAS } from './areas';
 import { CommandPalette } from './CommandPalette';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -18,8 +18,13 @@ const useStyles = makeStyles({
   },
   banner: { gridColumn: '1 / 3' },
   nav: { gridRow: '2 / 3', height: '100%', width: '232px', backgroundColor: tokens.colorNeutralBackground2 },
+  // Small screens: icons only (names in tooltips and for screen readers), the area gets the room.
+  navNarrow: { width: '60px', minWidth: '60px' },
+  hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
   navItem: {
     backgroundColor: 'transparent',
+    // A click on the icon's drawing must reach the item (it did not select the area at all when icons only).
+    '& svg': { pointerEvents: 'none' },
     ':hover': { backgroundColor: tokens.colorSubtleBackgroundHover },
     ':active': { backgroundColor: tokens.colorSubtleBackgroundPressed },
   },
@@ -32,12 +37,26 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     borderTopLeftRadius: tokens.borderRadiusXLarge,
     boxShadow: tokens.shadow4,
+    '@media (max-width: 1279px)': { padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}` },
     // Focused by Alt+<digit> only to start from there: no ring around the whole area.
     ':focus': { outline: 'none' },
   },
   hint: { color: tokens.colorNeutralForeground3, padding: tokens.spacingHorizontalM },
   status: { gridColumn: '1 / 3' },
 });
+
+const NARROW = '(max-width: 1199px)';
+
+function useNarrowWindow(): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      const query = matchMedia(NARROW);
+      query.addEventListener('change', changed);
+      return () => query.removeEventListener('change', changed);
+    },
+    () => matchMedia(NARROW).matches,
+  );
+}
 
 export function Shell() {
   const styles = useStyles();
@@ -46,6 +65,9 @@ export function Shell() {
   const setPaletteOpen = useUi((s) => s.setPaletteOpen);
   const focusArea = useUi((s) => s.focusArea);
   const mainRef = useRef<HTMLElement>(null);
+  const narrow = useNarrowWindow();
+  const navCollapsed = useUi((s) => s.navCollapsed);
+  const collapsed = navCollapsed ?? narrow;
   const current = AREAS.find((a) => a.id === area) ?? AREAS[0];
   useGlobalCommands();
 
@@ -87,7 +109,7 @@ export function Shell() {
         <ConnectionBanner />
       </div>
       <NavDrawer
-        className={styles.nav}
+        className={mergeClasses(styles.nav, collapsed && styles.navNarrow)}
         open
         type="inline"
         selectedValue={area}
@@ -96,23 +118,38 @@ export function Shell() {
       >
         <NavDrawerHeader>
           <div className={styles.brand}>
-            <img src="./favicon.svg" alt="" className={styles.logo} />
-            <Text weight="semibold" size={500}>
-              Gatehouse
-            </Text>
+            {collapsed ? (
+              <Tooltip content="Show the area names" relationship="label" positioning="after">
+                <Hamburger onClick={() => useUi.getState().setNavCollapsed(false)} data-testid="nav-expand" />
+              </Tooltip>
+            ) : (
+              <>
+                <img src="./favicon.svg" alt="" className={styles.logo} />
+                <Text weight="semibold" size={500}>
+                  Gatehouse
+                </Text>
+                {narrow && (
+                  <Tooltip content="Icons only" relationship="label" positioning="after">
+                    <Hamburger onClick={() => useUi.getState().setNavCollapsed(null)} data-testid="nav-collapse" />
+                  </Tooltip>
+                )}
+              </>
+            )}
           </div>
         </NavDrawerHeader>
         <NavDrawerBody>
           {AREAS.map((a) => (
-            <Tooltip key={a.id} content={`${a.description} (Alt+${a.shortcut})`} relationship="description" positioning="after">
+            <Tooltip key={a.id} content={collapsed ? `${a.label}: ${a.description} (Alt+${a.shortcut})` : `${a.description} (Alt+${a.shortcut})`} relationship="description" positioning="after">
               <NavItem value={a.id} icon={a.icon} data-testid={`nav-${a.id}`} className={styles.navItem}>
-                {a.label}
+                <span className={collapsed ? styles.hidden : undefined}>{a.label}</span>
               </NavItem>
             </Tooltip>
           ))}
-          <Text size={200} className={styles.hint}>
-            Ctrl+K: command palette
-          </Text>
+          {!collapsed && (
+            <Text size={200} className={styles.hint}>
+              Ctrl+K: command palette
+            </Text>
+          )}
         </NavDrawerBody>
       </NavDrawer>
       <main ref={mainRef} tabIndex={-1} className={styles.main} aria-label={current.label} data-testid={`area-${current.id}`}>

@@ -9,7 +9,10 @@ interface UiState {
   readonly paletteReturnFocus: HTMLElement | null;
   /** Bumped when the focus should go into the area (Alt+<digit>, the palette's "Go to"). */
   readonly focusArea: number;
+  /** The area list shows icons only (null: decided by the window's width). */
+  readonly navCollapsed: boolean | null;
   navigate(area: AreaId, options?: { readonly focus?: boolean }): void;
+  setNavCollapsed(collapsed: boolean | null): void;
   setPaletteOpen(open: boolean): void;
 }
 
@@ -26,6 +29,8 @@ export const useUi = create<UiState>((set) => ({
   paletteOpen: false,
   paletteReturnFocus: null,
   focusArea: 0,
+  navCollapsed: null,
+  setNavCollapsed: (navCollapsed) => set({ navCollapsed }),
   navigate: (area, options) => {
     if (location.hash !== `#/${area}`) history.pushState(null, '', `#/${area}`);
     set((s) => ({ area, ...(options?.focus ? { focusArea: s.focusArea + 1 } : {}) }));

@@ -1,5 +1,5 @@
-import { Caption1, Caption1Strong, makeStyles, mergeClasses, Spinner, Text, tokens, Tooltip, Tree, TreeItem, TreeItemLayout, type TreeItemValue } from '@fluentui/react-components';
-import { ArrowSyncRegular, BoxRegular, BracesRegular, CircleFilled, CodeRegular, DocumentRegular, FolderOpenRegular, FolderRegular, KeyRegular, RocketRegular } from '@fluentui/react-icons';
+import { Button, Caption1, Caption1Strong, CounterBadge, makeStyles, mergeClasses, Spinner, Text, tokens, Tooltip, Tree, TreeItem, TreeItemLayout, type TreeItemValue } from '@fluentui/react-components';
+import { ArrowSyncRegular, BoxRegular, BracesRegular, CircleFilled, CodeRegular, DocumentRegular, FolderOpenRegular, FolderRegular, KeyRegular, PanelLeftContractRegular, RocketRegular } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import type { WorkspaceInfo } from '../../../../shared/ipc/workspace.contract';
@@ -27,6 +27,10 @@ const useStyles = makeStyles({
   },
   manifestIcon: { color: tokens.colorBrandForeground1 },
   dirty: { color: tokens.colorNeutralForeground2, fontSize: '8px' },
+  // One line per file: a long name ends in an ellipsis (the full path is its tooltip).
+  name: { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 },
+  main: { minWidth: 0, overflow: 'hidden' },
+  aside: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
   note: { padding: tokens.spacingHorizontalM, color: tokens.colorNeutralForeground3 },
 });
 
@@ -48,6 +52,7 @@ export function Explorer({ workspace }: { workspace: WorkspaceInfo }) {
   const active = useManifests((s) => s.active);
   const buffers = useManifests((s) => s.buffers);
   const kinds = useManifests((s) => s.kinds);
+  const counts = useManifests((s) => s.counts);
   const openFile = useManifests((s) => s.openFile);
   const [open, setOpen] = useState<Set<TreeItemValue>>(new Set());
   const [seeded, setSeeded] = useState(false);
@@ -61,6 +66,23 @@ export function Explorer({ workspace }: { workspace: WorkspaceInfo }) {
   useEffect(() => {
     if (active) setOpen((current) => (ancestorsOf(active).every((a) => current.has(a)) ? current : new Set([...current, ...ancestorsOf(active)])));
   }, [active]);
+
+  // An open file's errors (or warnings) as a badge, its unsaved edits as a dot.
+  const aside = (path: string): ReactElement | undefined => {
+    const found = counts[path];
+    const dirty = buffers[path]?.dirty;
+    if (!dirty && !found?.errors && !found?.warnings) return undefined;
+    return (
+      <span className={styles.aside}>
+        {found && found.errors > 0 ? (
+          <CounterBadge size="small" color="danger" count={found.errors} aria-label={`${found.errors} error${found.errors === 1 ? '' : 's'}`} data-testid="tree-errors" />
+        ) : found && found.warnings > 0 ? (
+          <CounterBadge size="small" color="important" appearance="ghost" count={found.warnings} aria-label={`${found.warnings} warning${found.warnings === 1 ? '' : 's'}`} data-testid="tree-warnings" />
+        ) : null}
+        {dirty && <CircleFilled className={styles.dirty} aria-label="unsaved changes" />}
+      </span>
+    );
+  };
 
   const render = (node: TreeNode): ReactElement => {
     if (node.kind === 'directory') {
@@ -81,9 +103,12 @@ export function Explorer({ workspace }: { workspace: WorkspaceInfo }) {
         <TreeItemLayout
           className={mergeClasses(styles.item, active === node.path && styles.active)}
           iconBefore={<span className={kind === 'manifest' ? styles.manifestIcon : undefined}>{ICONS[kind]}</span>}
-          aside={buffers[node.path]?.dirty ? <CircleFilled className={styles.dirty} aria-label="unsaved changes" /> : undefined}
+          aside={aside(node.path)}
+          main={{ className: styles.main }}
         >
-          {node.name}
+          <span className={styles.name} title={node.path}>
+            {node.name}
+          </span>
         </TreeItemLayout>
       </TreeItem>
     );
@@ -97,6 +122,9 @@ export function Explorer({ workspace }: { workspace: WorkspaceInfo }) {
         </Caption1Strong>
         <Tooltip content="Refresh" relationship="label">
           <HostButton appearance="subtle" size="small" icon={<ArrowSyncRegular />} onClick={() => void queryClient.invalidateQueries({ queryKey: workspaceKeys.tree(workspace.root) })} />
+        </Tooltip>
+        <Tooltip content="Hide the explorer (more room for the text)" relationship="label">
+          <Button appearance="subtle" size="small" icon={<PanelLeftContractRegular />} onClick={() => useManifests.getState().setExplorerOpen(false)} data-testid="explorer-hide" />
         </Tooltip>
       </div>
       <div className={styles.scroll}>

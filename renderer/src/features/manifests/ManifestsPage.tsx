@@ -1,5 +1,5 @@
-import { Body1, Button, Caption1, Card, CardHeader, makeStyles, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
-import { AddRegular, DocumentBulletListRegular, FolderOpenRegular } from '@fluentui/react-icons';
+import { Body1, Button, Caption1, Card, CardHeader, makeStyles, mergeClasses, Spinner, Subtitle2, Text, Title2, tokens, Tooltip } from '@fluentui/react-components';
+import { AddRegular, DocumentBulletListRegular, FolderOpenRegular, PanelLeftExpandRegular } from '@fluentui/react-icons';
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import type { WorkspaceInfo } from '../../../../shared/ipc/workspace.contract';
 import { useDraftStore } from './drafts/drafts-context';
@@ -18,13 +18,17 @@ const useStyles = makeStyles({
   body: {
     display: 'grid',
     gridTemplateColumns: '260px minmax(0, 1fr)',
+    '@media (max-width: 1279px)': { gridTemplateColumns: '220px minmax(0, 1fr)' },
     minHeight: 0,
     border: `1px solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusLarge,
     overflow: 'hidden',
     backgroundColor: tokens.colorNeutralBackground1,
   },
-  explorer: { borderRight: `1px solid ${tokens.colorNeutralStroke2}`, minHeight: 0 },
+  // The explorer folded away: a rail with the button that brings it back.
+  bodyFolded: { gridTemplateColumns: '40px minmax(0, 1fr)', '@media (max-width: 1279px)': { gridTemplateColumns: '40px minmax(0, 1fr)' } },
+  explorer: { borderRight: `1px solid ${tokens.colorNeutralStroke2}`, minHeight: 0, minWidth: 0 },
+  rail: { display: 'flex', flexDirection: 'column', alignItems: 'center', paddingTop: tokens.spacingVerticalXS, backgroundColor: tokens.colorNeutralBackground2 },
   landing: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXL, maxWidth: '1080px' },
   intro: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, maxWidth: '760px' },
   muted: { color: tokens.colorNeutralForeground3, margin: 0 },
@@ -67,6 +71,7 @@ function WorkspaceBody({ workspace }: { workspace: WorkspaceInfo }) {
   const setRoot = useManifests((s) => s.setRoot);
   const root = useManifests((s) => s.root);
   const hasTabs = useManifests((s) => s.tabs.length > 0);
+  const explorerOpen = useManifests((s) => s.explorerOpen);
   const drafts = useDraftStore();
   useEffect(() => setRoot(workspace.root), [setRoot, workspace.root]);
   // Unsaved edits left by a reload, a crash or a restart come back: their files open (the editor restores them).
@@ -79,9 +84,15 @@ function WorkspaceBody({ workspace }: { workspace: WorkspaceInfo }) {
   useEffect(() => void loadWorkbench(), []);
   if (root !== workspace.root) return null;
   return (
-    <div className={styles.body}>
-      <div className={styles.explorer}>
-        <Explorer workspace={workspace} />
+    <div className={mergeClasses(styles.body, !explorerOpen && styles.bodyFolded)}>
+      <div className={mergeClasses(styles.explorer, !explorerOpen && styles.rail)}>
+        {explorerOpen ? (
+          <Explorer workspace={workspace} />
+        ) : (
+          <Tooltip content="Show the explorer" relationship="label" positioning="after">
+            <Button appearance="subtle" icon={<PanelLeftExpandRegular />} onClick={() => useManifests.getState().setExplorerOpen(true)} data-testid="explorer-show" />
+          </Tooltip>
+        )}
       </div>
       {hasTabs ? (
         <Suspense fallback={<Spinner className={styles.center} label="Loading the editor…" />}>

@@ -57,6 +57,12 @@ interface ManifestsState {
   readonly reveal: RevealRequest | null;
   /** A short note shown above the editor (e.g. "Reloaded: changed on disk"). */
   readonly notice: { readonly path: string; readonly text: string; readonly intent: NoticeIntent; readonly seq: number } | null;
+  /** Errors and warnings of each open file, as its Problems panel lists them (the explorer badges them). */
+  readonly counts: Readonly<Record<string, { readonly errors: number; readonly warnings: number }>>;
+  /** Sizes the user dragged the panels to (px): each side panel's width, the Problems list's height. */
+  readonly sizes: { readonly history: number; readonly modules: number; readonly problems: number };
+  /** The explorer beside the editor (collapsed to give the text room on small screens). */
+  readonly explorerOpen: boolean;
   /** The palette asked for a folder action: the header opens its form (or the landing focuses it). */
   readonly folderAction: { readonly action: FolderAction; readonly seq: number } | null;
 
@@ -83,10 +89,16 @@ interface ManifestsState {
   notify(path: string, text: string, intent?: NoticeIntent): void;
   dismissNotice(): void;
   requestFolderAction(action: FolderAction): void;
+  setCounts(path: string, counts: { errors: number; warnings: number }): void;
+  setSize(panel: 'history' | 'modules' | 'problems', size: number): void;
+  setExplorerOpen(open: boolean): void;
   consumeFolderAction(): void;
 }
 
 export type FolderAction = 'open-folder' | 'new-solution';
+
+/** Window width below which opening a side panel folds the explorer away. */
+export const FOLD_EXPLORER_BELOW = 1200;
 
 function patch(state: ManifestsState, path: string, change: Partial<BufferState>): Partial<ManifestsState> {
   const buffer = state.buffers[path];
@@ -106,8 +118,11 @@ export const useManifests = create<ManifestsState>((set) => ({
   reveal: null,
   notice: null,
   folderAction: null,
+  counts: {},
+  sizes: { history: 300, modules: 400, problems: 168 },
+  explorerOpen: true,
 
-  setRoot: (root) => set((s) => (root === null || s.root === root ? {} : { root, tabs: [], active: null, buffers: {}, kinds: {}, compare: null, reveal: null, notice: null })),
+  setRoot: (root) => set((s) => (root === null || s.root === root ? {} : { root, tabs: [], active: null, buffers: {}, kinds: {}, counts: {}, compare: null, reveal: null, notice: null })),
   openFile: (path) => set((s) => ({ tabs: s.tabs.includes(path) ? s.tabs : [...s.tabs, path], active: path, compare: s.compare?.path === path ? s.compare : null })),
   closeFile: (path) =>
     set((s) => {
@@ -115,8 +130,9 @@ export const useManifests = create<ManifestsState>((set) => ({
       const tabs = s.tabs.filter((t) => t !== path);
       const { [path]: _closed, ...buffers } = s.buffers;
       const { [path]: _kind, ...kinds } = s.kinds;
+      const { [path]: _counts, ...counts } = s.counts;
       const active = s.active === path ? (tabs[Math.min(index, tabs.length - 1)] ?? null) : s.active;
-      return { tabs, buffers, kinds, active, compare: s.compare?.path === path ? null : s.compare };
+      return { tabs, buffers, kinds, counts, active, compare: s.compare?.path === path ? null : s.compare };
     }),
   setBuffer: (path, buffer) => set((s) => ({ buffers: { ...s.buffers, [path]: buffer } })),
   setDirty: (path, dirty) => set((s) => (s.buffers[path]?.dirty === dirty ? {} : patch(s, path, { dirty }))),
@@ -128,8 +144,10 @@ export const useManifests = create<ManifestsState>((set) => ({
   togglePanel: (panel, open) =>
     set((s) => {
       const next = (open ?? s.panel !== panel) ? panel : s.panel === panel ? null : s.panel;
-      // A comparison belongs to the History panel: it ends when History closes.
-      return { panel: next, compare: next === 'history' ? s.compare : null };
+      // A comparison belongs to the History panel: it ends when History closes. On a small screen the explorer folds
+      // away when a side panel opens: the text needs the room more (the rail brings it back).
+      const fold = next !== null && next !== s.panel && typeof window !== 'undefined' && window.innerWidth < FOLD_EXPLORER_BELOW;
+      return { panel: next, compare: next === 'history' ? s.compare : null, ...(fold ? { explorerOpen: false } : {}) };
     }),
   toggleRoutes: (open) => set((s) => ({ routesOpen: open ?? !s.routesOpen })),
   setKind: (path, kind) =>
@@ -147,4 +165,11 @@ export const useManifests = create<ManifestsState>((set) => ({
   dismissNotice: () => set({ notice: null }),
   requestFolderAction: (action) => set((s) => ({ folderAction: { action, seq: (s.folderAction?.seq ?? 0) + 1 } })),
   consumeFolderAction: () => set({ folderAction: null }),
+  setCounts: (path, counts) =>
+    set((s) => {
+      const old = s.counts[path];
+      return old?.errors === counts.errors && old.warnings === counts.warnings ? {} : { counts: { ...s.counts, [path]: counts } };
+    }),
+  setSize: (panel, size) => set((s) => (s.sizes[panel] === size ? {} : { sizes: { ...s.sizes, [panel]: size } })),
+  setExplorerOpen: (explorerOpen) => set({ explorerOpen }),
 }));

@@ -20,7 +20,9 @@ import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
 import { EditorToolbar } from './EditorToolbar';
 import { disposeModelsExcept } from './models';
+import { COMPACT_TOOLBAR_BELOW } from './panel-sizes';
 import { useEditorActions } from './use-editor-actions';
+import { useElementWidth } from './use-element-size';
 
 const useStyles = makeStyles({
   bar: {
@@ -30,7 +32,7 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
   },
-  tabs: { display: 'flex', flex: 1, minWidth: 0, overflowX: 'auto', scrollbarWidth: 'none' },
+  tabs: { display: 'flex', flex: 1, minWidth: '120px', overflowX: 'auto', scrollbarWidth: 'thin' },
   tab: {
     display: 'flex',
     alignItems: 'center',
@@ -82,6 +84,9 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
   };
   const requestClose = (path: string) => (buffers[path]?.dirty ? setConfirm(path) : close(path));
 
+  // A narrow bar: the toolbar drops its labels so the tabs keep room (README: Layout).
+  const bar = useRef<HTMLDivElement>(null);
+  const barWidth = useElementWidth(bar);
   // The active tab is always in view (opened from the explorer, the palette, a problem, after a close).
   const strip = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -101,7 +106,7 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
   };
 
   return (
-    <div className={styles.bar}>
+    <div className={styles.bar} ref={bar}>
       <div className={styles.tabs} role="tablist" aria-label="Open files" ref={strip} onKeyDown={onStripKey}>
         {tabs.map((path) => (
           // The close button sits beside the tab, not inside it (a tab holds no other control).
@@ -142,7 +147,7 @@ export function EditorTabs({ workspace }: { workspace: WorkspaceInfo }) {
           </div>
         ))}
       </div>
-      <EditorToolbar actions={actions} />
+      <EditorToolbar actions={actions} compact={barWidth > 0 && barWidth < COMPACT_TOOLBAR_BELOW} />
 
       <Dialog open={confirm !== null} onOpenChange={(_e, data) => !data.open && setConfirm(null)}>
         <DialogSurface>

@@ -42,7 +42,7 @@ function toggle(id: PanelId): void {
 }
 
 /** Save, the panels around the editor (History, Routes, Modules) and Apply to local runtime, for the active file. */
-export function EditorToolbar({ actions }: { actions: ReturnType<typeof useEditorActions> }) {
+export function EditorToolbar({ actions, compact = false }: { actions: ReturnType<typeof useEditorActions>; compact?: boolean }) {
   const styles = useStyles();
   const active = useManifests((s) => s.active);
   const panel = useManifests((s) => s.panel);
@@ -57,14 +57,14 @@ export function EditorToolbar({ actions }: { actions: ReturnType<typeof useEdito
     <div className={styles.actions}>
       <Tooltip content="Save (Ctrl+S)" relationship="label">
         <HostButton appearance="subtle" size="small" icon={<SaveRegular />} disabled={!active || !dirty || actions.saving} onClick={() => active && void actions.save(active)} data-testid="save-file">
-          Save
+          {compact ? undefined : 'Save'}
         </HostButton>
       </Tooltip>
       <span className={styles.divider} />
       {PANELS.filter((p) => manifest || !p.manifestOnly).map((p) => (
-        <Tooltip key={p.id} content={p.hint} relationship="description">
-          <ToggleButton appearance="subtle" size="small" icon={p.icon} checked={p.id === 'routes' ? routesOpen : panel === p.id} onClick={() => toggle(p.id)} data-testid={`toggle-${p.id}`}>
-            {p.label}
+        <Tooltip key={p.id} content={compact ? `${p.label}: ${p.hint}` : p.hint} relationship="description">
+          <ToggleButton appearance="subtle" size="small" icon={p.icon} aria-label={p.label} checked={p.id === 'routes' ? routesOpen : panel === p.id} onClick={() => toggle(p.id)} data-testid={`toggle-${p.id}`}>
+            {compact ? undefined : p.label}
           </ToggleButton>
         </Tooltip>
       ))}
@@ -80,7 +80,7 @@ export function EditorToolbar({ actions }: { actions: ReturnType<typeof useEdito
               onClick={() => active && actions.apply(active)}
               data-testid="apply-local"
             >
-              {actions.applying ? 'Expanding…' : 'Apply to local runtime'}
+              {actions.applying ? 'Expanding…' : compact ? 'Apply' : 'Apply to local runtime'}
             </HostButton>
           </Tooltip>
         </>

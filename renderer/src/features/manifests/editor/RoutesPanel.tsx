@@ -1,6 +1,6 @@
 import { Button, Caption1, Caption1Strong, makeStyles, Spinner, tokens, Tooltip } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
-import { lazy, Suspense, useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
 import type { WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { useManifests } from '../manifests-store';
 import { getModel } from './models';
@@ -74,6 +74,12 @@ export function RoutesPanel({ workspace, path }: { workspace: WorkspaceInfo; pat
   const { text } = useModelText(model);
   const [height, setHeight] = useState(300);
   const box = useRef<HTMLDivElement>(null);
+  const section = useRef<HTMLElement>(null);
+  // On a short window the graph starts smaller: under half the column, so the text and Problems keep their room.
+  useLayoutEffect(() => {
+    const room = section.current?.parentElement?.clientHeight;
+    if (room) setHeight((h) => Math.min(h, Math.max(MIN_HEIGHT, Math.round(room * 0.42))));
+  }, []);
   const refit = useRefitKey(box);
   const { root } = workspace;
 
@@ -117,7 +123,7 @@ export function RoutesPanel({ workspace, path }: { workspace: WorkspaceInfo; pat
   };
 
   return (
-    <section className={styles.panel} style={{ height }} aria-label="Routes" data-testid="routes-panel">
+    <section ref={section} className={styles.panel} style={{ height }} aria-label="Routes" data-testid="routes-panel">
       <div className={styles.grip} role="separator" aria-orientation="horizontal" aria-label="Resize the route graph" aria-valuenow={height} tabIndex={0} onPointerDown={onPointerDown} onKeyDown={onKeyDown} />
       <div className={styles.header}>
         <Caption1Strong className={styles.title}>Routes</Caption1Strong>

@@ -1,4 +1,4 @@
-import { makeStyles, mergeClasses, Spinner, Text, tokens } from '@fluentui/react-components';
+import { makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
 import { ErrorCircleRegular } from '@fluentui/react-icons';
 import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { ContributedCommand } from '../../../app/commands';
@@ -22,16 +22,17 @@ import { useDraftStore } from '../drafts/drafts-context';
 import { useDraftKeeper } from './use-draft-keeper';
 import { useEditorActions } from './use-editor-actions';
 import { useFileModel } from './use-file-model';
+import { sidePanelBounds, sidePanelWidth } from './panel-sizes';
+import { ResizeGrip } from './ResizeGrip';
+import { useElementWidth } from './use-element-size';
 import { useProblems, type ExpandCheck } from './use-problems';
 
 const useStyles = makeStyles({
   // The toolbar spans the editor and the side panel, so its buttons keep their room when a panel opens.
   root: { display: 'grid', gridTemplateRows: 'auto minmax(0, 1fr)', gridTemplateColumns: 'minmax(0, 1fr)', minHeight: 0, minWidth: 0 },
-  withHistory: { gridTemplateColumns: 'minmax(0, 1fr) 300px' },
-  withModules: { gridTemplateColumns: 'minmax(0, 1fr) 400px' },
   toolbar: { gridColumn: '1 / -1' },
   column: { display: 'flex', flexDirection: 'column', minHeight: 0, minWidth: 0, overflow: 'hidden' },
-  side: { minHeight: 0, minWidth: 0, display: 'grid' },
+  side: { position: 'relative', minHeight: 0, minWidth: 0, display: 'grid' },
   editor: { flex: 1, minHeight: 0, minWidth: 0, position: 'relative', overflow: 'hidden' },
   message: { display: 'flex', alignItems: 'center', justifyContent: 'center', gap: tokens.spacingHorizontalS, height: '100%', color: tokens.colorNeutralForeground3 },
 });
@@ -60,6 +61,11 @@ export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
 
   useEffect(() => disposeModelsExcept(workspace.root, tabs), [workspace.root, tabs]);
   useEditorCommands(workspace, active, kind, actions);
+  // The side panel gives way to the text (README: Layout): its chosen width, as far as the text keeps 400 px.
+  const rootRef = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(rootRef);
+  const chosen = useManifests((s) => (side ? s.sizes[side] : 0));
+  const sideWidth = side ? sidePanelWidth(chosen, width || 1440) : 0;
 
   // Ctrl/Cmd+S outside the editor (tree, panels) saves too, instead of the browser's "Save page".
   useEffect(() => {
@@ -75,7 +81,7 @@ export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
 
   if (!active) return null;
   return (
-    <div className={mergeClasses(styles.root, side === 'history' && styles.withHistory, side === 'modules' && styles.withModules)}>
+    <div ref={rootRef} className={styles.root} style={side ? { gridTemplateColumns: `minmax(0, 1fr) ${sideWidth}px` } : undefined} data-testid="workbench">
       <div className={styles.toolbar}>
         <EditorTabs workspace={workspace} />
       </div>
@@ -100,6 +106,7 @@ export default function Workbench({ workspace }: { workspace: WorkspaceInfo }) {
       </div>
       {side && (
         <div className={styles.side}>
+          <ResizeGrip edge="left" size={sideWidth} bounds={() => sidePanelBounds(width)} onSize={(size) => useManifests.getState().setSize(side, size)} label={`Resize the ${side === 'history' ? 'history' : 'modules'} panel`} testId="side-panel-grip" />
           {side === 'history' && <HistoryPanel workspace={workspace} path={active} onRestore={(version, label) => actions.restore({ path: active, id: version.id, label })} />}
           {side === 'modules' && <ModulesPanel key={active} workspace={workspace} path={active} />}
         </div>

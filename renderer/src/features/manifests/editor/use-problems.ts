@@ -136,6 +136,7 @@ export function useProblems(model: monaco.editor.ITextModel | null, path: string
         })
         .sort((a, b) => a.line - b.line || a.column - b.column);
       setProblems(list);
+      useManifests.getState().setCounts(path, { errors: list.filter((p) => p.severity === 'error').length, warnings: list.filter((p) => p.severity === 'warning').length });
     };
     // Every JSON file is judged by its content (as the CLI judges it): a manifest whatever its name is checked.
     const validate = () => {

@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { expect, SCREENSHOTS, test, type ServedConsole } from './support/served-console';
+
+/**
+ * Issue 10, small screens: at 1024×700 the Manifests area with the Modules and Routes panels open keeps a usable
+ * editor, its tab strip and an unclipped Apply button; panels give way and resize. Screenshots at 1440×900 and
+ * 1024×700, light and dark.
+ */
+const parent = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-layout-'));
+const FILE = 'deployment.template.json';
+
+test.afterAll(async ({ served }) => {
+  await rpc(served, 'workspace.close', {});
+  rmSync(parent, { recursive: true, force: true });
+});
+
+async function rpc(served: ServedConsole, method: string, params: object): Promise<{ ok: boolean }> {
+  const res = await fetch(`${served.origin}/api/rpc`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: JSON.stringify({ method, params }) });
+  return (await res.json()) as { ok: boolean };
+}
+
+async function box(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  const found = await locator.boundingBox();
+  expect(found).not.toBeNull();
+  return found!;
+}
+
+/** True when the element shows all its content (nothing cut by its own overflow). */
+async function unclipped(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1);
+}
+
+async function calm(page: Page): Promise<void> {
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.waitForTimeout(400);
+}
+
+async function openWithPanels(page: Page, served: ServedConsole, width: number, height: number, dark: boolean): Promise<void> {
+  await page.setViewportSize({ width, height });
+  await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+  await page.goto(served.url);
+  await page.getByTestId('nav-manifests').click();
+  const tree = page.getByTestId('file-tree');
+  // Folded by an earlier test (the store lives on in the page only, so a fresh page has it open).
+  await tree.getByTestId(`tree-${FILE}`).click();
+  await expect(page.getByTestId('code-editor').locator('.view-lines')).toContainText('"$schema-template"');
+  await page.getByTestId('toggle-modules').click();
+  await page.getByTestId('toggle-routes').click();
+  await expect(page.getByTestId('routes-panel').getByTestId('route-graph-summary')).toBeVisible();
+}
+
+test.describe('Manifests at small and large sizes (served console)', () => {
+  test.describe.configure({ mode: 'serial' });
+
+  test.beforeAll(async ({ served }) => {
+    expect(await rpc(served, 'workspace.createFromTemplate', { template: 'sensor-filter-upstream', parent, name: 'layout-solution' })).toMatchObject({ ok: true });
+  });
+
+  test('at 1024×700 with Modules and Routes open the editor keeps a usable width, the tabs and Apply', async ({ page, served }) => {
+    await openWithPanels(page, served, 1024, 700, false);
+    // Opening a side panel on a small screen folds the explorer away: the text needs the room more.
+    await expect(page.getByTestId('explorer-show')).toBeVisible();
+    const editor = await box(page.getByTestId('code-editor'));
+    expect(editor.width).toBeGreaterThanOrEqual(400);
+    expect(editor.height).toBeGreaterThanOrEqual(140);
+
+    const tab = page.getByTestId(`tab-${FILE}`);
+    await expect(tab).toBeVisible();
+    const tabBox = await box(tab);
+    expect(tabBox.width).toBeGreaterThan(60);
+    expect(tabBox.x + tabBox.width).toBeLessThanOrEqual(1024);
+
+    const apply = page.getByTestId('apply-local');
+    await expect(apply).toBeVisible();
+    const applyBox = await box(apply);
+    expect(applyBox.x + applyBox.width).toBeLessThanOrEqual(1024);
+    expect(await unclipped(apply)).toBe(true);
+
+    // The modules form is beside the text, not over it, and the graph under it.
+    const side = await box(page.getByTestId('modules-panel'));
+    expect(side.x).toBeGreaterThanOrEqual(editor.x + editor.width - 1);
+    // A problem's message reads as a line, not a word per line.
+    await calm(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'manifests-small-panels-light.png') });
+
+    // The side panel gives way to the text: dragging it wider stops where the text keeps 400 px.
+    const grip = page.getByTestId('side-panel-grip');
+    await grip.focus();
+    for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowLeft');
+    expect((await box(page.getByTestId('code-editor'))).width).toBeGreaterThanOrEqual(399);
+    // Problems is resizable too.
+    const problemsGrip = page.getByTestId('problems-grip');
+    await expect(problemsGrip).toBeAttached();
+  });
+
+  test('at 1024×700 in dark mode, and the explorer folded', async ({ page, served }) => {
+    await openWithPanels(page, served, 1024, 700, true);
+    await expect(page.getByTestId('explorer-show')).toBeVisible();
+    expect((await box(page.getByTestId('code-editor'))).width).toBeGreaterThanOrEqual(400);
+    await calm(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'manifests-small-panels-dark.png') });
+  });
+
+  test('at 1440×900, light and dark', async ({ page, served }) => {
+    await openWithPanels(page, served, 1440, 900, false);
+    expect((await box(page.getByTestId('code-editor'))).width).toBeGreaterThanOrEqual(400);
+    await calm(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'manifests-large-panels-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await calm(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'manifests-large-panels-dark.png') });
+  });
+});
