@@ -30,10 +30,12 @@ const useStyles = makeStyles({
   steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   badge: { marginRight: tokens.spacingHorizontalS, fontFamily: tokens.fontFamilyBase },
   problems: { margin: 0, paddingLeft: tokens.spacingHorizontalL, fontSize: tokens.fontSizeBase200 },
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  missing: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: 0, listStyle: 'none', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  missingRow: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
-  image: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
+  // Children keep their height: the content scrolls instead of squeezing a message bar over the next one.
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, '& > *': { flexShrink: 0 } },
+  missing: { margin: `${tokens.spacingVerticalS} 0 0`, paddingLeft: 0, listStyle: 'none', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  missingRow: { display: 'grid', gridTemplateColumns: '1fr auto', columnGap: tokens.spacingHorizontalM, alignItems: 'center' },
+  missingText: { display: 'flex', flexDirection: 'column', minWidth: 0 },
+  image: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
 });
 
 interface Diagnostic {
@@ -117,11 +119,13 @@ export function ApplyDialog() {
                       <ul className={styles.missing}>
                         {missingImages.map((i) => (
                           <li key={i.image} className={styles.missingRow} data-testid="missing-image">
-                            <span className={styles.image}>{i.image}</span>
-                            <Text size={200}>
-                              for {i.modules.join(', ')}
-                              {i.pullPolicy === 'never' ? ' (imagePullPolicy never: it is not pulled at all)' : `, from ${i.registry}`}
-                            </Text>
+                            <span className={styles.missingText}>
+                              <span className={styles.image}>{i.image}</span>
+                              <Text size={200}>
+                                for {i.modules.join(', ')}
+                                {i.pullPolicy === 'never' ? ' (imagePullPolicy never: it is not pulled at all)' : `; apply would pull it from ${i.registry}`}
+                              </Text>
+                            </span>
                             <Button size="small" icon={<BoxArrowUpRegular />} onClick={() => setSideloadImage(i.image)} data-testid="missing-image-sideload">
                               Sideload…
                             </Button>

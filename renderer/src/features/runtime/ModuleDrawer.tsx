@@ -22,12 +22,12 @@ import {
   Tooltip,
 } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, DismissRegular, LockClosedRegular, PlayRegular, StopRegular } from '@fluentui/react-icons';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ModuleRow } from '../../../../shared/ipc/runtime.contract';
 import { HostButton } from '../../app/HostButton';
 import { nextRetryText, pastText, restartAvailability } from './format';
 import { LogViewer } from './LogViewer';
-import type { StatusRequest } from './ModuleStatusDialog';
+import { ModuleStatusDialog, type StatusRequest } from './ModuleStatusDialog';
 import { useModuleDetails } from './queries';
 import { ModuleStatusBadge } from './RuntimeStateBadge';
 import { useNow } from './use-now';
@@ -46,6 +46,7 @@ const useStyles = makeStyles({
   },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
   logs: { flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' },
+  heading: { margin: `${tokens.spacingVerticalS} 0 0` },
   facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
   term: { color: tokens.colorNeutralForeground3 },
   value: { margin: 0 },
@@ -128,11 +129,13 @@ export function ModuleDrawer(props: {
   onTab: (t: DrawerTab) => void;
   onClose: () => void;
   onRestart: (name: string) => void;
-  onSetStatus: (request: StatusRequest) => void;
 }) {
   const { module, row, tab, onTab, onClose } = props;
   const styles = useStyles();
   const details = useModuleDetails(module);
+  // Its own confirmation, nested in the drawer: a dialog beside a modal drawer would leave the drawer hidden from
+  // assistive technology (aria-hidden) after it closes.
+  const [statusRequest, setStatusRequest] = useState<StatusRequest>();
   return (
     <OverlayDrawer open={module !== undefined} position="end" size="large" onOpenChange={(_e, d) => !d.open && onClose()} data-testid="module-drawer">
       <DrawerHeader>
@@ -148,17 +151,17 @@ export function ModuleDrawer(props: {
             <LogViewer module={module} />
           </div>
         )}
-        {tab === 'details' && row && <ModuleStatus row={row} version={props.version} onRestart={props.onRestart} onSetStatus={props.onSetStatus} />}
+        {tab === 'details' && row && <ModuleStatus row={row} version={props.version} onRestart={props.onRestart} onSetStatus={setStatusRequest} />}
         {tab === 'details' && details.isPending && <Spinner size="small" />}
         {tab === 'details' && details.isError && <Text>{details.error.message}</Text>}
         {tab === 'details' && details.data && (
           <>
-            <Subtitle2 as="h3">Container</Subtitle2>
+            <Subtitle2 as="h3" className={styles.heading}>Container</Subtitle2>
             <Text className={styles.mono}>
               {details.data.image}
               {details.data.containerId ? ` · container ${details.data.containerId.slice(0, 12)}` : ' · no container yet'}
             </Text>
-            <Subtitle2 as="h3">Environment</Subtitle2>
+            <Subtitle2 as="h3" className={styles.heading}>Environment</Subtitle2>
             <Table size="extra-small" aria-label="Environment" data-testid="module-env">
               <TableBody>
                 {details.data.env.map((e) => (
@@ -171,12 +174,13 @@ export function ModuleDrawer(props: {
                 ))}
               </TableBody>
             </Table>
-            <Subtitle2 as="h3">Effective createOptions</Subtitle2>
+            <Subtitle2 as="h3" className={styles.heading}>Effective createOptions</Subtitle2>
             <pre className={styles.code} data-testid="module-create-options">
               {JSON.stringify({ ...details.data.createOptions, Labels: details.data.labels }, null, 2)}
             </pre>
           </>
         )}
+        <ModuleStatusDialog request={statusRequest} onClose={() => setStatusRequest(undefined)} />
       </DrawerBody>
     </OverlayDrawer>
   );

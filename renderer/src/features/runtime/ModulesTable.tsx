@@ -27,10 +27,19 @@ import { ModuleStatusBadge } from './RuntimeStateBadge';
 import { useNow } from './use-now';
 
 const useStyles = makeStyles({
-  mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
-  name: { fontWeight: tokens.fontWeightSemibold, textAlign: 'left', wordBreak: 'break-all' },
-  wide: { width: '22%' },
-  actionsCell: { width: '120px' },
+  // Long names break where they must, preferably at '-' and '/'.
+  mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere', color: tokens.colorNeutralForeground2 },
+  name: { fontWeight: tokens.fontWeightSemibold, textAlign: 'left', overflowWrap: 'anywhere' },
+  wide: { width: 'auto' },
+  module: { display: 'flex', flexDirection: 'column', padding: `${tokens.spacingVerticalXS} 0`, minWidth: 0 },
+  // Fixed widths for the short columns, so that at 1024 px their headers and badges never run into each other.
+  desired: { width: '80px', whiteSpace: 'nowrap' },
+  status: { width: '92px', whiteSpace: 'nowrap' },
+  exit: { width: '48px', whiteSpace: 'nowrap' },
+  restarts: { width: '72px', whiteSpace: 'nowrap' },
+  uptime: { width: '76px', whiteSpace: 'nowrap' },
+  started: { width: '100px', whiteSpace: 'nowrap' },
+  actionsCell: { width: '116px' },
   actions: { display: 'flex', gap: tokens.spacingHorizontalXS, justifyContent: 'flex-end' },
 });
 
@@ -49,14 +58,13 @@ export function ModulesTable(props: {
     <Table aria-label="Modules" data-testid="modules-table" size="medium">
       <TableHeader>
         <TableRow>
-          <TableHeaderCell className={styles.wide}>Module</TableHeaderCell>
-          <TableHeaderCell className={styles.wide}>Image</TableHeaderCell>
-          <TableHeaderCell>Desired</TableHeaderCell>
-          <TableHeaderCell>Runtime</TableHeaderCell>
-          <TableHeaderCell>Exit</TableHeaderCell>
-          <TableHeaderCell>Restarts</TableHeaderCell>
-          <TableHeaderCell>Uptime</TableHeaderCell>
-          <TableHeaderCell>Last start</TableHeaderCell>
+          <TableHeaderCell className={styles.wide}>Module and image</TableHeaderCell>
+          <TableHeaderCell className={styles.desired}>Desired</TableHeaderCell>
+          <TableHeaderCell className={styles.status}>Runtime</TableHeaderCell>
+          <TableHeaderCell className={styles.exit}>Exit</TableHeaderCell>
+          <TableHeaderCell className={styles.restarts}>Restarts</TableHeaderCell>
+          <TableHeaderCell className={styles.uptime}>Uptime</TableHeaderCell>
+          <TableHeaderCell className={styles.started}>Last start</TableHeaderCell>
           <TableHeaderCell aria-label="Actions" className={styles.actionsCell} />
         </TableRow>
       </TableHeader>
@@ -64,12 +72,12 @@ export function ModulesTable(props: {
         {modules.map((m) => (
           <TableRow key={m.name} data-testid={`module-row-${m.name}`}>
             <TableCell>
-              <Link as="button" className={styles.name} onClick={() => onOpen(m.name, 'details')}>
-                {m.name}
-              </Link>
-            </TableCell>
-            <TableCell>
-              <Text className={styles.mono}>{m.image}</Text>
+              <div className={styles.module}>
+                <Link as="button" className={styles.name} onClick={() => onOpen(m.name, 'details')}>
+                  {m.name}
+                </Link>
+                <Text className={styles.mono}>{m.image}</Text>
+              </div>
             </TableCell>
             <TableCell>{m.desiredStatus}</TableCell>
             <TableCell>
@@ -77,15 +85,16 @@ export function ModulesTable(props: {
             </TableCell>
             <TableCell>{m.exitCode ?? '—'}</TableCell>
             <TableCell data-testid={`restarts-${m.name}`}>{m.restartCount}</TableCell>
-            <TableCell>{uptime(m, now)}</TableCell>
-            <TableCell>{shortTime(m.startedAt, now)}</TableCell>
+            <TableCell className={styles.uptime}>{uptime(m, now)}</TableCell>
+            <TableCell className={styles.started}>{shortTime(m.startedAt, now)}</TableCell>
             <TableCell>
               <div className={styles.actions}>
                 <Tooltip content="Logs" relationship="label">
                   <Button appearance="subtle" icon={<TextBulletListLtrRegular />} onClick={() => onOpen(m.name, 'logs')} data-testid={`logs-${m.name}`} />
                 </Tooltip>
-                <Tooltip content={restartAvailability(m).tip} relationship="label">
+                <Tooltip content={restartAvailability(m).tip} relationship="description">
                   <HostButton
+                    aria-label={`Restart ${m.name}`}
                     appearance="subtle"
                     icon={<ArrowClockwiseRegular />}
                     onClick={() => onRestart(m.name)}

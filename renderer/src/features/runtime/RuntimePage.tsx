@@ -90,7 +90,7 @@ export function RuntimePage() {
   const [drawer, setDrawer] = useState<{ module: string; tab: DrawerTab }>();
   const [statusRequest, setStatusRequest] = useState<StatusRequest>();
   const data = snapshot.data;
-  const now = useNow(30_000);
+  const now = useNow();
   const { restart } = useRuntimeActions();
   const toasterId = useId('runtime-actions');
   const { dispatchToast } = useToastController(toasterId);
@@ -220,7 +220,6 @@ export function RuntimePage() {
         onTab={(tab) => drawer && setDrawer({ ...drawer, tab })}
         onClose={() => setDrawer(undefined)}
         onRestart={onRestart}
-        onSetStatus={setStatusRequest}
       />
       <ModuleStatusDialog request={statusRequest} onClose={() => setStatusRequest(undefined)} />
       <Toaster toasterId={toasterId} position="bottom-end" />

@@ -36,11 +36,12 @@ import { useEngineImages, useRuntimeActions } from './queries';
 
 const useStyles = makeStyles({
   surface: { width: '720px', maxWidth: '92vw' },
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, '& > *': { flexShrink: 0 } },
   pick: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
   images: { maxHeight: '220px', overflowY: 'auto', border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
   muted: { color: tokens.colorNeutralForeground3 },
+  heading: { margin: `${tokens.spacingVerticalS} 0 0` },
 });
 
 /**
@@ -161,7 +162,9 @@ export function SideloadDialog({ open, onClose, image, onLoaded }: { open: boole
                 <MessageBarBody>{error.message}</MessageBarBody>
               </MessageBar>
             )}
-            <Subtitle2 as="h3">On this engine{images.data ? ` (${images.data.images.length})` : ''}</Subtitle2>
+            <Subtitle2 as="h3" className={styles.heading}>
+              On this engine{images.data ? ` (${images.data.images.length})` : ''}
+            </Subtitle2>
             {images.isPending && <Spinner size="tiny" label="Listing images…" />}
             {images.isError && <Caption1>Could not list the engine&apos;s images: {images.error.message}</Caption1>}
             {images.data && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesText, nextRetryText, planSummary, relativeTime, restartAvailability, shortTime, uptime } from './format';
+import { bytesText, nextRetryText, pastText, planSummary, relativeTime, restartAvailability, shortTime, uptime } from './format';
 
 describe('runtime formatting', () => {
   const now = Date.parse('2026-11-27T12:00:00Z');
@@ -26,6 +26,11 @@ describe('runtime formatting', () => {
     expect(text).not.toMatch(/\d{4}-\d\d-\d\dT/);
     expect(nextRetryText(new Date(now - 2000).toISOString(), now)).toMatch(/\(any moment now\)$/);
     expect(nextRetryText(undefined, now)).toBe('—');
+  });
+
+  it('never says a past moment is in the future', () => {
+    expect(pastText(new Date(now + 3000).toISOString(), now)).toMatch(/\(just now\)$/);
+    expect(pastText(new Date(now - 120_000).toISOString(), now)).toMatch(/\(2 min ago\)$/);
   });
 
   it.each([

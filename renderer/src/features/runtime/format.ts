@@ -38,11 +38,15 @@ export function nextRetryText(iso: string | undefined, now: number): string {
   return at <= now ? `${shortTime(iso, now)} (any moment now)` : `${shortTime(iso, now)} (${relativeTime(at, now)})`;
 }
 
-/** A past moment in local time with how long ago: "14:03:12 (2 min ago)". */
+/**
+ * A past moment in local time with how long ago: "14:03:12 (2 min ago)". A moment a little ahead of this page's
+ * clock (a clock tick behind, or the host's clock ahead) is "just now", never "in 3 s".
+ */
 export function pastText(iso: string | undefined, now: number): string {
   if (!iso) return '—';
   const at = Date.parse(iso);
-  return Number.isNaN(at) ? '—' : `${shortTime(iso, now)} (${relativeTime(at, now)})`;
+  if (Number.isNaN(at)) return '—';
+  return `${shortTime(iso, now)} (${at > now - 1000 ? 'just now' : relativeTime(at, now)})`;
 }
 
 /** "12.3 MB": an image size. */
