@@ -143,7 +143,7 @@ describe('Runtime and status services (real engine)', () => {
     const work = mkdtempSync(join(tmpdir(), 'gh-sideload-'));
     cleanups.push(() => rmSync(work, { recursive: true, force: true }));
     const tag = `gatehouse/sideloaded-${runId}:1`;
-    await docker.getImage(BUSYBOX_IMAGE).tag({ repo: tag.split(':')[0], tag: '1' });
+    await docker.getImage(BUSYBOX_IMAGE).tag({ repo: `gatehouse/sideloaded-${runId}`, tag: '1' });
     unwrap(await saveImages(docker, [tag], join(work, 'images.tar')));
     await docker.getImage(tag).remove({ noprune: true });
     cleanups.push(async () => void (await docker.getImage(tag).remove({ noprune: true }).catch(() => undefined)));
