@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -53,11 +53,47 @@ async function openWithPanels(page: Page, served: ServedConsole, width: number, 
   await expect(page.getByTestId('routes-panel').getByTestId('route-graph-summary')).toBeVisible();
 }
 
+/** A deployment with `modules` modules and `routes` routes, every seventh one broken. */
+function bigManifest(moduleCount: number, routeCount: number): string {
+  const names = Array.from({ length: moduleCount }, (_, i) => `sensorGatewayModule${String(i + 1).padStart(2, '0')}`);
+  const modules = Object.fromEntries(names.map((name) => [name, { version: '1.0', type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: `localhost:5000/${name.toLowerCase()}:1.0` } }]));
+  const routes: Record<string, string> = {};
+  for (let i = 0; i < routeCount; i++) {
+    const from = names[i % moduleCount]!;
+    const to = names[(i * 7 + 3) % moduleCount]!;
+    const name = `route${String(i + 1).padStart(3, '0')}${from === to ? 'Loop' : ''}`;
+    if (i % 7 === 6) routes[name] = `FROM /messages/modules/${from}/outputs/out${i % 3} WHERE temperature >> 30 INTO BrokeredEndpoint("/modules/${to}/inputs/in1")`;
+    else if (i % 5 === 0) routes[name] = `FROM /messages/modules/${from}/outputs/* INTO $upstream`;
+    else routes[name] = `FROM /messages/modules/${from}/outputs/out${i % 3} WHERE as_number(temperature) > ${i} INTO BrokeredEndpoint("/modules/${to}/inputs/in${i % 2}")`;
+  }
+  return JSON.stringify(
+    {
+      modulesContent: {
+        $edgeAgent: {
+          'properties.desired': {
+            schemaVersion: '1.1',
+            runtime: { type: 'docker', settings: {} },
+            systemModules: {
+              edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' } },
+              edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' } },
+            },
+            modules,
+          },
+        },
+        $edgeHub: { 'properties.desired': { schemaVersion: '1.1', routes, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } } },
+      },
+    },
+    null,
+    2,
+  );
+}
+
 test.describe('Manifests at small and large sizes (served console)', () => {
   test.describe.configure({ mode: 'serial' });
 
   test.beforeAll(async ({ served }) => {
     expect(await rpc(served, 'workspace.createFromTemplate', { template: 'sensor-filter-upstream', parent, name: 'layout-solution' })).toMatchObject({ ok: true });
+    writeFileSync(join(parent, 'layout-solution', 'deployment.big.json'), bigManifest(60, 100));
   });
 
   test('at 1024×700 with Modules and Routes open the editor keeps a usable width, the tabs and Apply', async ({ page, served }) => {
@@ -113,5 +149,41 @@ test.describe('Manifests at small and large sizes (served console)', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await calm(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'manifests-large-panels-dark.png') });
+  });
+
+  test('the route graph at 60 modules and 100 routes: route names on edges, a search that narrows it', async ({ page, served }) => {
+    for (const [width, height, dark] of [
+      [1440, 900, false],
+      [1024, 700, true],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+      await page.goto(served.url);
+      await page.getByTestId('nav-manifests').click();
+      await page.getByTestId('file-tree').getByTestId('tree-deployment.big.json').click();
+      await expect(page.getByTestId('code-editor').locator('.view-lines')).toContainText('modulesContent');
+      await page.getByTestId('toggle-routes').click();
+      const panel = page.getByTestId('routes-panel');
+      const summary = panel.getByTestId('route-graph-summary');
+      await expect(summary).toContainText('60 modules · 100 routes');
+      await expect(summary).toContainText('broken');
+      // Every edge says which route it is; long names are not cut to nothing.
+      await expect(panel.locator('[data-testid="route-graph-edge-label"][data-route="route002"]')).toContainText('route002');
+      await calm(page);
+      await page.screenshot({ path: join(SCREENSHOTS, `route-graph-big-${width}-${dark ? 'dark' : 'light'}.png`) });
+
+      // A module's name narrows the graph to its routes.
+      await panel.getByTestId('route-graph-search').fill('sensorGatewayModule07');
+      await expect(summary).toContainText(/of 100 routes/);
+      const shown = await panel.locator('[data-testid="route-graph-edge-label"]').count();
+      expect(shown).toBeGreaterThan(0);
+      expect(shown).toBeLessThan(20);
+      await calm(page);
+      await page.screenshot({ path: join(SCREENSHOTS, `route-graph-big-filtered-${width}-${dark ? 'dark' : 'light'}.png`) });
+      await panel.getByTestId('route-graph-search').fill('');
+      await expect(summary).toContainText('60 modules · 100 routes');
+      // Routes off until the next page.
+      await page.getByTestId('toggle-routes').click();
+    }
   });
 });

@@ -5,7 +5,7 @@
  * select it. Colours are Fluent tokens (React Flow's CSS variables are set from them), so light and dark
  * themes both work; `colorMode` follows the app's `data-theme` unless given.
  */
-import { makeStyles, tokens } from '@fluentui/react-components';
+import { makeStyles, SearchBox, tokens } from '@fluentui/react-components';
 import {
   Background,
   BackgroundVariant,
@@ -20,6 +20,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type CSSProperties } from 'react';
+import { filterRouteGraph } from './route-graph.filter';
 import { buildRouteGraph } from './route-graph.model';
 import { layoutRouteGraph, type RouteGraphLayout } from './route-graph.layout';
 import type { RouteGraph as RouteGraphData, RouteGraphEdge } from './route-graph.types';
@@ -59,6 +60,8 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
+  tools: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS, maxWidth: 'calc(100% - 140px)' },
+  search: { width: '220px', maxWidth: '100%' },
   danger: { color: tokens.colorStatusDangerForeground1, fontWeight: tokens.fontWeightSemibold },
   empty: { display: 'grid', placeItems: 'center', height: '100%', color: tokens.colorNeutralForeground3, fontFamily: tokens.fontFamilyBase, fontSize: tokens.fontSizeBase300 },
 });
@@ -125,29 +128,46 @@ function toFlow(graph: RouteGraphData, layout: RouteGraphLayout, selected: strin
   return { nodes, edges };
 }
 
-function Summary({ graph }: { graph: RouteGraphData }) {
+function Summary({ graph, total }: { graph: RouteGraphData; total: RouteGraphData }) {
   const styles = useStyles();
   const modules = graph.nodes.filter((n) => n.kind === 'module').length;
   const broken = graph.edges.filter((e) => e.broken).length;
+  const filtered = graph !== total;
   return (
     <div className={styles.panel} data-testid="route-graph-summary">
-      <span>{`${modules} module${modules === 1 ? '' : 's'} · ${graph.edges.length} route${graph.edges.length === 1 ? '' : 's'}`}</span>
+      <span>
+        {filtered
+          ? `${graph.edges.length} of ${total.edges.length} route${total.edges.length === 1 ? '' : 's'} · ${modules} module${modules === 1 ? '' : 's'}`
+          : `${modules} module${modules === 1 ? '' : 's'} · ${graph.edges.length} route${graph.edges.length === 1 ? '' : 's'}`}
+      </span>
       {broken > 0 && <span className={styles.danger}>{`${broken} broken`}</span>}
       {graph.skipped.length > 0 && <span>{`${graph.skipped.length} skipped (blank)`}</span>}
     </div>
   );
 }
 
-function Canvas({ graph, onSelectRoute, colorMode }: { graph: RouteGraphData; onSelectRoute?: (range: RouteRange) => void; colorMode: 'light' | 'dark' }) {
+/** Past this many nodes the first view is not fitted below READABLE_ZOOM. */
+const BIG_GRAPH = 24;
+const READABLE_ZOOM = 0.7;
+
+/** Above this many routes the graph offers its search box (a handful of routes reads at a glance). */
+const SEARCH_FROM = 6;
+
+function Canvas({ graph: total, onSelectRoute, colorMode }: { graph: RouteGraphData; onSelectRoute?: (range: RouteRange) => void; colorMode: 'light' | 'dark' }) {
   const styles = useStyles();
+  const [query, setQuery] = useState('');
+  const graph = useMemo(() => filterRouteGraph(total, query), [total, query]);
   const layout = useMemo(() => layoutRouteGraph(graph), [graph]);
   const [selected, setSelected] = useState<string>();
   const { nodes, edges } = useMemo(() => toFlow(graph, layout, selected), [graph, layout, selected]);
   const { fitView } = useReactFlow();
   // Refit when nodes come or go, not when a condition is edited (that would undo the user's zoom while typing).
   const shape = useMemo(() => layout.nodes.map((n) => n.node.id).join('\n'), [layout]);
+  // A big graph is not shrunk to a thumbnail: it is fitted no smaller than readable (the rest is a pan or a search away).
+  const fit = layout.nodes.length > BIG_GRAPH ? { ...FIT_VIEW, minZoom: READABLE_ZOOM } : FIT_VIEW;
   useEffect(() => {
-    void fitView(FIT_VIEW);
+    void fitView(fit);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- refit on shape only (fit follows from it)
   }, [shape, fitView]);
   const select = useCallback(
     (edge: RouteGraphEdge) => {
@@ -157,7 +177,7 @@ function Canvas({ graph, onSelectRoute, colorMode }: { graph: RouteGraphData; on
     [onSelectRoute],
   );
   const onEdgeClick = useCallback<EdgeMouseHandler<RouteFlowEdge>>((_event, edge) => edge.data && select(edge.data.placed.edge), [select]);
-  if (graph.nodes.length === 0) return <div className={styles.empty}>{graph.notice ?? 'No routes.'}</div>;
+  if (total.nodes.length === 0) return <div className={styles.empty}>{total.notice ?? 'No routes.'}</div>;
   return (
     <RouteSelectContext.Provider value={select}>
       <ReactFlow
@@ -175,14 +195,26 @@ function Canvas({ graph, onSelectRoute, colorMode }: { graph: RouteGraphData; on
         deleteKeyCode={null}
         elementsSelectable={false}
         fitView
-        fitViewOptions={FIT_VIEW}
+        fitViewOptions={fit}
         minZoom={0.15}
         maxZoom={2}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <Controls showInteractive={false} position="top-right" orientation="horizontal" />
-        <Panel position="top-left">
-          <Summary graph={graph} />
+        <Panel position="top-left" className={styles.tools}>
+          <Summary graph={graph} total={total} />
+          {(total.edges.length >= SEARCH_FROM || query !== '') && (
+            <SearchBox
+              size="small"
+              className={`${styles.search} nokey`}
+              placeholder="Find routes or modules"
+              aria-label="Find routes or modules in the graph"
+              value={query}
+              onChange={(_e, data) => setQuery(data.value)}
+              data-testid="route-graph-search"
+            />
+          )}
+          {graph.nodes.length === 0 && <div className={styles.panel}>{`No route or module matches “${query}”.`}</div>}
         </Panel>
       </ReactFlow>
     </RouteSelectContext.Provider>

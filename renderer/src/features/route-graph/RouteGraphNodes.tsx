@@ -6,7 +6,8 @@
 import { makeStyles, mergeClasses, tokens, Tooltip } from '@fluentui/react-components';
 import { ArrowRoutingRegular, CloudArrowUpRegular, CubeRegular, ErrorCircleRegular } from '@fluentui/react-icons';
 import { Handle, Position, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
-import { handleTop, type PositionedNode } from './route-graph.layout';
+import { middleShorten } from './route-graph.filter';
+import { handleTop, MODULE_NAME_MAX, type PositionedNode } from './route-graph.layout';
 import { ALL_OUTPUTS, inputHandle, outputHandle } from './route-graph.types';
 
 export type RouteNodeData = { readonly placed: PositionedNode; readonly layered: boolean };
@@ -126,7 +127,7 @@ function ModuleNode({ data }: NodeProps<RouteFlowNode>) {
         <CubeRegular className={styles.icon} aria-hidden />
         <div className={styles.titles}>
           <span className={styles.name} title={name}>
-            {name}
+            {middleShorten(name, MODULE_NAME_MAX)}
           </span>
           {!deployed && <span className={styles.note}>{missing}</span>}
         </div>

@@ -7,6 +7,7 @@
  * Modules that no route touches are set in a grid below the routed graph.
  */
 import { graphlib, layout, type GraphLabel } from '@dagrejs/dagre';
+import { middleShorten } from './route-graph.filter';
 import { edgeCaption, ERROR_ID, UPSTREAM_ID, type RouteGraph, type RouteGraphEdge, type RouteGraphNode } from './route-graph.types';
 
 export interface Point {
@@ -40,6 +41,9 @@ export interface RouteGraphLayout {
 }
 
 export const MODULE_HEADER = 40;
+/** Module names past this are shortened in the middle (both ends stay readable); the node's tooltip has it all. */
+export const MODULE_NAME_MAX = 36;
+const MODULE_MAX_WIDTH = 420;
 export const HANDLE_ROW = 24;
 const BODY_PADDING = 6;
 const CHAR = 7.2; // average advance of the 12px UI font, a little generous
@@ -51,11 +55,18 @@ export function handleTop(index: number): number {
   return MODULE_HEADER + BODY_PADDING + index * HANDLE_ROW + HANDLE_ROW / 2;
 }
 
-/** The text shown on an edge: the caption, marked when the route is broken. */
+/** Route names on edges are shortened in the middle past this many characters (the tooltip has the full name). */
+export const ROUTE_NAME_MAX = 28;
+
+/**
+ * The text shown on an edge: the route's name (which the reader looks for in the text and in Problems), then its
+ * caption (condition, priority, TTL), marked when the route is broken.
+ */
 export function edgeLabelText(edge: RouteGraphEdge): string {
+  const name = middleShorten(edge.id, ROUTE_NAME_MAX);
   const caption = edgeCaption(edge);
-  if (!edge.broken) return caption;
-  return caption === '' ? '✕ error' : `✕ ${caption}`;
+  const text = caption === '' ? name : `${name} · ${caption}`;
+  return edge.broken ? `✕ ${text}` : text;
 }
 
 export function nodeSize(node: RouteGraphNode): { width: number; height: number } {
@@ -64,8 +75,8 @@ export function nodeSize(node: RouteGraphNode): { width: number; height: number 
       const rows = Math.max(1, node.inputs.length, node.outputs.length);
       const longest = (names: readonly string[]) => Math.max(0, ...names.map((n) => n.length));
       const ports = (longest(node.inputs) + longest(node.outputs)) * CHAR + 56;
-      const title = node.name.length * 8.6 + 56; // 14px semibold, after the icon
-      return { width: Math.round(Math.min(340, Math.max(180, ports, title))), height: handleTop(rows - 1) + HANDLE_ROW / 2 + BODY_PADDING };
+      const title = Math.min(node.name.length, MODULE_NAME_MAX) * 9.6 + 64; // 14px semibold, after the icon and the badge room
+      return { width: Math.round(Math.min(MODULE_MAX_WIDTH, Math.max(180, ports, title))), height: handleTop(rows - 1) + HANDLE_ROW / 2 + BODY_PADDING };
     }
     case 'upstream':
       return { width: 150, height: 56 };
