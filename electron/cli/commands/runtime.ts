@@ -58,14 +58,36 @@ export function formatStep(step: PlanStep, index: number): string {
   return `${index + 1}. ${step.destructive ? '[destructive] ' : ''}${step.description}`;
 }
 
-export function formatModules(snapshot: RuntimeSnapshot): string {
-  const rows = snapshot.modules.map((m) => [m.name, m.image, m.desiredStatus, m.runtimeStatus, String(m.exitCode ?? ''), String(m.restartCount), m.startedAt ?? '']);
+/** A moment in this terminal's local time (the JSON keeps ISO times): "14:03:12", or with the date when not today. */
+export function localMoment(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 2) return '';
+  const time = date.toLocaleTimeString(undefined, { hour12: false });
+  return date.toDateString() === new Date(now).toDateString() ? time : `${date.toLocaleDateString()} ${time}`;
+}
+
+export function formatModules(snapshot: RuntimeSnapshot, now = Date.now()): string {
+  const rows = snapshot.modules.map((m) => [
+    m.name,
+    m.image,
+    m.desiredStatus,
+    m.runtimeStatus,
+    String(m.exitCode ?? ''),
+    String(m.restartCount),
+    localMoment(m.startedAt, now),
+    localMoment(m.nextRetryAt, now),
+  ]);
+  const problems = snapshot.modules.flatMap((m) =>
+    m.problem ? [`  ${m.name}: ${m.problem.summary}${m.problem.gaveUp ? ' (not retried before the next apply)' : m.nextRetryAt ? ` Next attempt at ${localMoment(m.nextRetryAt, now)}.` : ''}`] : [],
+  );
   const engine = snapshot.engine.state === 'available' ? `Docker ${snapshot.engine.version}` : snapshot.engine.state === 'unavailable' ? `unavailable — ${snapshot.engine.reason}` : 'checking';
   return [
     `Engine:  ${engine}`,
     `Runtime: ${snapshot.state.state} — ${snapshot.state.summary}`,
     '',
-    ...table(['NAME', 'IMAGE', 'DESIRED', 'RUNTIME', 'EXIT', 'RESTARTS', 'STARTED'], rows),
+    ...table(['NAME', 'IMAGE', 'DESIRED', 'RUNTIME', 'EXIT', 'RESTARTS', 'STARTED', 'NEXT RETRY'], rows),
+    ...(problems.length ? ['', 'Failed steps (details: --json, problem.detail):', ...problems] : []),
     ...formatNotManaged(snapshot.notManaged),
     ...formatForeignRuntime(snapshot.foreignRuntime),
   ].join('\n');

@@ -1,6 +1,7 @@
 import { Badge, Button, makeStyles, mergeClasses, SearchBox, Switch, Text, tokens } from '@fluentui/react-components';
 import { ArrowDownloadRegular } from '@fluentui/react-icons';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { logTime } from './format';
 import { useLogStream } from './use-log-stream';
 
 const ROW = 20;
@@ -103,7 +104,7 @@ export function LogViewer({ module }: { module: string }) {
         <div style={{ height: visible.length * ROW }}>
           {visible.slice(first, last).map((line, i) => (
             <div key={first + i} className={mergeClasses(styles.row, line.stream === 'stderr' && styles.stderr)} style={{ top: (first + i) * ROW }}>
-              {line.timestamp && <span className={styles.time}>{line.timestamp.slice(11, 23)}</span>}
+              {line.timestamp && <span className={styles.time}>{logTime(line.timestamp)}</span>}
               {line.line}
             </div>
           ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesText, nextRetryText, pastText, planSummary, relativeTime, restartAvailability, shortTime, uptime } from './format';
+import { bytesText, logTime, nextRetryText, pastText, planSummary, relativeTime, restartAvailability, shortTime, uptime } from './format';
 
 describe('runtime formatting', () => {
   const now = Date.parse('2026-11-27T12:00:00Z');
@@ -55,5 +55,12 @@ describe('runtime formatting', () => {
     const availability = restartAvailability(row);
     expect(availability.enabled).toBe(enabled);
     expect(availability.tip).toMatch(tip);
+  });
+
+  it('shows a log line time in local time, not the UTC digits of its stamp', () => {
+    const stamp = '2026-11-27T11:59:15.123456789Z';
+    const local = new Date(Date.parse(stamp));
+    expect(logTime(stamp)).toBe(`${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}:15.123`);
+    expect(logTime('nonsense')).toBe('');
   });
 });

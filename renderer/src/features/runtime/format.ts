@@ -85,3 +85,12 @@ export function restartAvailability(row: Pick<ModuleRow, 'desiredStatus' | 'runt
   if (row.runtimeStatus === 'running') return { enabled: true, tip: 'Restart: stops and starts its container (as the RestartModule direct method). The deployment does not change.' };
   return { enabled: true, tip: 'Restart: it is not running, so this starts its container now, without waiting for its backoff. The deployment does not change.' };
 }
+
+/** A log line's engine timestamp (RFC 3339, UTC, nanoseconds) as local time of day with milliseconds. */
+export function logTime(timestamp: string): string {
+  const at = Date.parse(timestamp);
+  if (Number.isNaN(at)) return '';
+  const date = new Date(at);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
