@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { runtimeContract } from '../../../../shared/ipc';
-import { SIDELOAD_CHUNK_BYTES } from '../../../../shared/ipc/runtime.contract';
 import { createClient, subscribeEvent, unwrap } from '../../ipc/client';
 import { useHost } from '../../ipc/host';
+import { uploadTarball } from './upload-tarball';
 
 export const runtimeKeys = {
   all: ['runtime'] as const,
@@ -57,30 +57,4 @@ export function useRuntimeActions() {
     sideload: useMutation({ mutationFn: (path: string) => unwrap(runtime.sideload({ path })), onSuccess: refresh }),
     upload: useMutation({ mutationFn: (input: { file: File; signal?: AbortSignal }) => uploadTarball(runtime, input.file, input.signal), onSuccess: refresh }),
   };
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-/**
- * Sends a tarball picked in the page to the host in order, a chunk at a time (each fits one transport message);
- * the host streams it into the engine. Progress arrives as `runtime.sideloadProgress` events.
- */
-async function uploadTarball(runtime: ReturnType<typeof useRuntimeClient>, file: File, signal?: AbortSignal): Promise<{ loaded: string[] }> {
-  const { uploadId } = await unwrap(runtime.sideloadBegin({ fileName: file.name, size: file.size }));
-  try {
-    for (let offset = 0; offset < file.size; offset += SIDELOAD_CHUNK_BYTES) {
-      if (signal?.aborted) throw new Error('Sideload cancelled');
-      const bytes = new Uint8Array(await file.slice(offset, offset + SIDELOAD_CHUNK_BYTES).arrayBuffer());
-      const sent = await unwrap(runtime.sideloadChunk({ uploadId, offset, data: toBase64(bytes) }));
-      if (sent.loaded) return { loaded: sent.loaded };
-    }
-    throw new Error(`The engine did not confirm ${file.name}`);
-  } catch (error) {
-    void runtime.sideloadCancel({ uploadId });
-    throw error;
-  }
 }
