@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runtimeContract } from '../../../shared/ipc';
 import type { AppError } from '../../../shared/errors';
 import type { ImageNeed, LogLine, NotManagedRow, PlanStep, RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
+import { readInput } from '../read-input';
 import type { CliCommand, CliIo } from '../command';
 import { connectHost, contractClient, type HostConnection } from '../host-client';
 
@@ -96,7 +96,7 @@ export function formatModules(snapshot: RuntimeSnapshot, now = Date.now()): stri
 export const runtimeApplyCommand: CliCommand = {
   path: ['runtime', 'apply'],
   summary: 'Validate a deployment manifest and run it on the local runtime (an invalid one changes nothing)',
-  usage: '<deployment.json> [--dry-run] [--override-foreign-runtime] [--json]',
+  usage: '<deployment.json | -> [--dry-run] [--override-foreign-runtime] [--json]',
   options: {
     'dry-run': { type: 'boolean', description: 'show the plan without applying (destructive steps are marked)' },
     'override-foreign-runtime': { type: 'boolean', description: 'apply even though a real IoT Edge runtime uses this engine (its containers are never touched)' },
@@ -106,7 +106,7 @@ export const runtimeApplyCommand: CliCommand = {
     if (!file) return (io.stderr('gatehouse runtime apply: name a deployment file'), 2);
     let text: string;
     try {
-      text = await readFile(resolve(io.cwd, file), 'utf8');
+      text = await readInput(file, io);
     } catch (error) {
       return report(io, values.json === true, 'runtime apply', { code: 'NOT_FOUND', message: `Cannot read ${file}: ${(error as Error).message}` });
     }

@@ -148,6 +148,14 @@ describe('- is standard input', () => {
     expect(verdicts[1]?.diagnostics.find((d) => d.code === 'GH4001')).toMatchObject({ line: lineOf(text, '"r": ') });
   });
 
+  it('runtime apply - reads the deployment from standard input (an invalid one is refused with its line)', async () => {
+    const text = deployment({ routes: { r: 'FROM nowhere INTO $upstream' } });
+    const { code, stdout } = await cli(['runtime', 'apply', '-', '--dry-run', '--json'], text);
+    expect(code).toBe(1);
+    expect(stdout).not.toContain('Cannot read');
+    expect(stdout).toContain('GH4001');
+  });
+
   it('validate - without a standard input to read says so in the verdict', async () => {
     const { code, stdout } = await cli(['validate', '-', '--json']);
     expect(code).toBe(1);
