@@ -42,6 +42,14 @@ describe('gatehouse CLI', () => {
     const status = JSON.parse(stdout);
     expect(status).toMatchObject({ host: 'in-process', dataDir: home, version: GATEHOUSE_VERSION, runtime: { state: 'idle' }, hub: { state: 'local' } });
     expect(['available', 'unavailable']).toContain(status.engine.state);
+    // No deployment applied: nothing needs the network, and the hub is the local one.
+    expect(status.connectivity).toMatchObject({ state: 'not-needed', targets: [{ kind: 'hub', state: 'not-needed' }] });
+  });
+
+  it('status says in words whether the network is needed', async () => {
+    const { code, stdout } = await cli('status');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Network:  not needed — No deployment is applied: nothing needs the network.');
   });
 
   it('serve refuses a bad port', async () => {

@@ -13,7 +13,8 @@ import { DockerDriver } from '../runtime/drivers/docker/docker-driver';
 import { nextEvent } from '../runtime/drivers/event';
 import { RuntimeService } from '../services/runtime.service';
 import { SettingsService } from '../services/settings.service';
-import { StatusService } from '../services/status.service';
+import { ConnectivityService } from '../services/connectivity.service';
+import { LOCAL_HUB, StatusService } from '../services/status.service';
 import { WorkspaceService } from '../services/workspace.service';
 import { defaultTemplatesDir } from '../services/workspace-templates';
 import { Dispatcher } from './dispatcher';
@@ -86,7 +87,14 @@ export function createHost(options: HostOptions): Host {
     driver.state.state === 'connecting' ? engineVerdict : undefined,
   ]).then(() => undefined);
   const runtimeService = new RuntimeService(agent, driver, runtime, events);
-  const status = new StatusService(driver, agent, events);
+  const connectivity = new ConnectivityService({
+    deployment: () => agent.desiredDeployment,
+    onDeploymentChange: agent.onDidChange,
+    imagePresent: async (image) => (await driver.inspectImage(image)).ok,
+    hub: () => LOCAL_HUB,
+    scope: env.GATEHOUSE_PROBE_SCOPE === 'loopback' ? 'loopback' : 'all',
+  });
+  const status = new StatusService(driver, agent, events, connectivity);
   const workspace = new WorkspaceService({ dataDir: options.dataDir, events, templatesDir: defaultTemplatesDir() });
 
   const info: AppInfo = {
@@ -140,6 +148,7 @@ export function createHost(options: HostOptions): Host {
     },
     dispose: () => {
       status.dispose();
+      connectivity.dispose();
       workspace.dispose();
       runtimeService.dispose();
       agent.dispose();

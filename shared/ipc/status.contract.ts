@@ -29,14 +29,51 @@ export const HubStatus = z.discriminatedUnion('state', [
 ]);
 export type HubStatus = z.infer<typeof HubStatus>;
 
-export const HostStatus = z.object({ engine: EngineStatus, runtime: RuntimeState, hub: HubStatus });
+/**
+ * One network target the applied deployment needs: a container registry (probed with `GET /v2/`) or the IoT hub
+ * upstream. A target's state:
+ *   checking --> reachable <--> unreachable      (a new probe every minute and on status.refresh)
+ *   not-checked: this host does not probe it (GATEHOUSE_PROBE_SCOPE=loopback limits probes to this machine)
+ *   not-needed: the hub when it is the bundled local one (nothing upstream to reach)
+ */
+export const TARGET_STATES = ['checking', 'reachable', 'unreachable', 'not-checked', 'not-needed'] as const;
+export const ConnectivityTarget = z.object({
+  kind: z.enum(['registry', 'hub']),
+  /** Registry host[:port] as probed (Docker Hub is registry-1.docker.io), or the hub's name. */
+  address: z.string(),
+  state: z.enum(TARGET_STATES),
+  /** Why, in words: the failure ("connection refused"), or what answered ("HTTPS 401"). */
+  reason: z.string().optional(),
+  /** Whether the deployment needs it now (a registry: an image of it is not on this machine yet). */
+  needed: z.boolean(),
+  /** Modules whose images come from this registry. */
+  modules: z.array(z.string()),
+  /** When the last probe finished (ISO 8601, UTC). */
+  checkedAt: z.string().optional(),
+});
+export type ConnectivityTarget = z.infer<typeof ConnectivityTarget>;
+
+/**
+ * Whether the host can reach what the applied deployment needs, in one word (the status bar's "Network" item):
+ * not-needed (nothing to fetch: no deployment, or every image is on this machine), checking, online (every needed
+ * target answered), partial (some did), offline (none did), unknown (a needed target is not probed from this host).
+ */
+export const CONNECTIVITY_STATES = ['not-needed', 'checking', 'online', 'partial', 'offline', 'unknown'] as const;
+export const Connectivity = z.object({
+  state: z.enum(CONNECTIVITY_STATES),
+  summary: z.string(),
+  targets: z.array(ConnectivityTarget),
+});
+export type Connectivity = z.infer<typeof Connectivity>;
+
+export const HostStatus = z.object({ engine: EngineStatus, runtime: RuntimeState, hub: HubStatus, connectivity: Connectivity });
 export type HostStatus = z.infer<typeof HostStatus>;
 
 export const statusContract = defineContract({
   name: 'status',
   methods: {
     get: { input: z.object({}).strict(), output: HostStatus, summary: 'Engine, runtime and hub status.' },
-    refresh: { input: z.object({}).strict(), output: HostStatus, summary: 'Check the engine now and return the status.' },
+    refresh: { input: z.object({}).strict(), output: HostStatus, summary: 'Check the engine and the network targets now and return the status.' },
   },
   events: {
     changed: HostStatus,

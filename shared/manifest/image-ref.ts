@@ -81,3 +81,17 @@ export function dockerProblem(reference: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The registry an image is pulled from, as Docker reads a valid reference: its first path component when that is a
+ * host (has '.' or ':', is `localhost`, or has upper case), else Docker Hub (`docker.io`). Lower-cased. Undefined
+ * for a reference edgeAgent or Docker refuses, and for the nested-edge `$upstream` form (the parent gateway).
+ */
+export function imageRegistry(image: string): string | undefined {
+  const trimmed = image.trim();
+  if (trimmed.startsWith('$') || !checkImage(trimmed).ok) return undefined;
+  const parts = trimmed.split('@')[0]?.split('/') ?? [];
+  const first = parts[0] ?? '';
+  const hasDomain = parts.length > 1 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first);
+  return hasDomain ? first.toLowerCase() : 'docker.io';
+}

@@ -1,11 +1,11 @@
 import { appContract, statusContract } from '../../../shared/ipc';
-import type { HostStatus } from '../../../shared/ipc/status.contract';
+import type { Connectivity, ConnectivityTarget, HostStatus } from '../../../shared/ipc/status.contract';
 import type { CliCommand } from '../command';
 import { connectHost, contractClient } from '../host-client';
 
 export const statusCommand: CliCommand = {
   path: ['status'],
-  summary: 'Show the container engine, runtime and hub status',
+  summary: 'Show the container engine, runtime, hub and network status',
   usage: '[--json]',
   options: {},
   async run({ values, io }) {
@@ -41,7 +41,28 @@ function formatStatus(status: HostStatus, mode: string, dataDir: string): string
     `Engine:   ${engine}`,
     `Runtime:  ${status.runtime.state} — ${status.runtime.summary}`,
     `Hub:      ${status.hub.state}`,
+    `Network:  ${networkLine(status.connectivity)}`,
+    ...status.connectivity.targets.filter((t) => t.kind === 'registry').map((t) => `          ${targetLine(t)}`),
     `Data:     ${dataDir}`,
     `Host:     ${mode === 'remote' ? 'running console' : 'in this process'}`,
   ].join('\n');
+}
+
+/** The status bar's network word, with the host's sentence. */
+export function networkLine(connectivity: Connectivity): string {
+  const word: Record<Connectivity['state'], string> = {
+    'not-needed': 'not needed',
+    checking: 'checking',
+    online: 'online',
+    partial: 'partly offline',
+    offline: 'offline',
+    unknown: 'unknown',
+  };
+  return `${word[connectivity.state]} — ${connectivity.summary}`;
+}
+
+function targetLine(target: ConnectivityTarget): string {
+  const checked = target.checkedAt ? `, checked ${new Date(target.checkedAt).toLocaleTimeString()}` : '';
+  const why = target.reason ? ` (${target.reason}${checked})` : checked ? ` (${checked.slice(2)})` : '';
+  return `${target.address}: ${target.state}${target.needed ? '' : ', not needed now'}${why}`;
 }
