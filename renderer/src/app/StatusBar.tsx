@@ -1,10 +1,11 @@
 import { makeStyles, mergeClasses, Text, tokens, Tooltip } from '@fluentui/react-components';
 import { CircleFilled } from '@fluentui/react-icons';
-import { useSyncExternalStore, type ReactNode } from 'react';
+import { useSyncExternalStore, type ReactElement, type ReactNode } from 'react';
 import type { RuntimeState } from '../../../shared/ipc/status.contract';
 import { useHostStatus } from '../features/overview';
 import { useConnectionState, useHost } from '../ipc/host';
 import type { ConnectionState } from '../ipc/transport';
+import { networkItem } from './network-status';
 
 const useStyles = makeStyles({
   bar: {
@@ -19,6 +20,7 @@ const useStyles = makeStyles({
   },
   item: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
   spacer: { flex: 1 },
+  tipLines: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
   ok: { color: tokens.colorPaletteGreenForeground1 },
   warn: { color: tokens.colorPaletteMarigoldForeground1 },
   bad: { color: tokens.colorPaletteRedForeground1 },
@@ -39,7 +41,7 @@ const CONNECTION: Record<ConnectionState, { readonly tone: Tone; readonly label:
   unauthorized: { tone: 'bad', label: 'Not authorized' },
 };
 
-function Item({ tone, label, tip, testId }: { tone: Tone; label: ReactNode; tip: string; testId: string }) {
+function Item({ tone, label, tip, testId }: { tone: Tone; label: ReactNode; tip: string | ReactElement; testId: string }) {
   const styles = useStyles();
   return (
     <Tooltip content={tip} relationship="description">
@@ -71,6 +73,7 @@ export function StatusBar() {
   const engine = status?.engine;
   const runtime = status?.runtime;
   const hub = status?.hub;
+  const network = networkItem(status?.connectivity, Date.now());
   return (
     <footer className={styles.bar} role="contentinfo" aria-label="Status">
       <Item
@@ -100,7 +103,18 @@ export function StatusBar() {
           tip="Connection of this page to the Gatehouse host"
         />
       )}
-      <Item testId="status-network" tone={online ? 'ok' : 'idle'} label={online ? 'Online' : 'Offline'} tip="This computer's network connection (Gatehouse works offline)" />
+      <Item
+        testId="status-network"
+        tone={network.tone}
+        label={network.label}
+        tip={
+          <span className={styles.tipLines} data-testid="status-network-tip">
+            {[...network.lines, `This browser reports it is ${online ? 'online' : 'offline'} (a hint only: the host's answer is what counts).`].map((line) => (
+              <span key={line}>{line}</span>
+            ))}
+          </span>
+        }
+      />
     </footer>
   );
 }

@@ -1,0 +1,56 @@
+import type { Connectivity, ConnectivityTarget } from '../../../shared/ipc/status.contract';
+import { localTime } from './format-time';
+
+export type NetworkTone = 'ok' | 'warn' | 'bad' | 'idle' | 'busy';
+
+/** The status bar's network item: the host's answer (can it reach what the deployment needs), never the browser's. */
+export interface NetworkItem {
+  readonly tone: NetworkTone;
+  readonly label: string;
+  /** The host's sentence, then one line per target (address, state, reason, local check time). */
+  readonly lines: readonly string[];
+}
+
+const TARGET_WORD: Record<ConnectivityTarget['state'], string> = {
+  checking: 'checking…',
+  reachable: 'reachable',
+  unreachable: 'unreachable',
+  'not-checked': 'not checked',
+  'not-needed': 'not needed',
+};
+
+/** `cannot reach a.example` or `cannot reach a.example +2`: the first needed target that did not answer. */
+function cannotReach(connectivity: Connectivity): string {
+  const down = connectivity.targets.filter((t) => t.needed && t.state === 'unreachable');
+  return `cannot reach ${down[0]?.address ?? 'a registry'}${down.length > 1 ? ` +${down.length - 1}` : ''}`;
+}
+
+export function targetLine(target: ConnectivityTarget, now: number): string {
+  const kind = target.kind === 'hub' ? (target.address === 'local' ? 'IoT hub' : `IoT hub ${target.address}`) : `Registry ${target.address}`;
+  const parts = [TARGET_WORD[target.state], ...(target.needed || target.kind === 'hub' ? [] : ['images already here']), ...(target.reason ? [target.reason] : [])];
+  const checked = target.checkedAt ? ` — checked ${localTime(Date.parse(target.checkedAt), now)}` : '';
+  return `${kind}: ${parts.join('; ')}${checked}`;
+}
+
+export function networkItem(connectivity: Connectivity | undefined, now: number): NetworkItem {
+  if (!connectivity) return { tone: 'idle', label: 'Network…', lines: ['Waiting for the host.'] };
+  const lines = [connectivity.summary, ...connectivity.targets.map((t) => targetLine(t, now))];
+  switch (connectivity.state) {
+    case 'not-needed':
+      return { tone: 'idle', label: 'No network needed', lines };
+    case 'checking':
+      return { tone: 'busy', label: 'Checking network…', lines };
+    case 'online':
+      return { tone: 'ok', label: 'Online', lines };
+    case 'partial':
+      return { tone: 'warn', label: `Partly offline: ${cannotReach(connectivity)}`, lines };
+    case 'offline':
+      return { tone: 'bad', label: `Offline: ${cannotReach(connectivity)}`, lines };
+    case 'unknown':
+      return { tone: 'idle', label: 'Network not checked', lines };
+    default: {
+      const never: never = connectivity.state;
+      return never;
+    }
+  }
+}
