@@ -219,6 +219,38 @@ test.describe('Field-ready editor and keyboard (served console)', () => {
     await expect(page.getByTestId('area-runtime')).toBeVisible();
   });
 
+  test('Compare opens on the first difference, says when it is inline, and survives opening another folder', async ({ page, served }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const long = Array.from({ length: 120 }, (_, i) => `  "key${i + 1}": ${i + 1}`).join(',\n');
+    writeFileSync(join(odd, 'long.json'), `{\n${long}\n}\n`);
+    await openFile(page, served, odd, 'long.json');
+    // Saved once (a version in History), then line 101 (key100) changed in the editor, unsaved.
+    await page.getByTestId('code-editor').locator('.view-lines').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' ');
+    await page.keyboard.press('Control+s');
+    await expect(page.getByTestId('tab-long.json')).toHaveAttribute('data-dirty', 'false');
+    await page.keyboard.press('Control+g');
+    await page.keyboard.type('101');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' "changed": 9999,');
+    await page.getByTestId('toggle-history').click();
+    await page.getByTestId('history-panel').getByTestId('compare-version').first().click();
+    const compare = page.getByTestId('compare-view');
+    await expect(compare.locator('.monaco-diff-editor .editor.modified')).toContainText('"changed": 9999');
+    await expect(compare.getByTestId('compare-legend')).toHaveText(/Left: this version|Inline/);
+    const inline = (await compare.getAttribute('data-inline')) === 'true';
+    await expect(compare.getByTestId('compare-legend')).toContainText(inline ? 'Inline' : 'Left: this version');
+
+    // Another folder while comparing: no uncaught error from the diff editor.
+    expect(await rpc(served, 'workspace.open', { path: solution })).toMatchObject({ ok: true });
+    await expect(page.getByTestId('workspace-name')).toHaveText('field-solution');
+    await page.waitForTimeout(500);
+    expect(errors).toEqual([]);
+  });
+
   test('Alt+<digit> moves the focus into the area', async ({ page, served }) => {
     await openFile(page, served, odd, 'site-a.manifest.json');
     await page.getByTestId('code-editor').locator('.view-lines').click();

@@ -178,6 +178,9 @@ test.describe('Manifests tools: routes, modules form, apply (served console)', (
     await page.screenshot({ path: join(SCREENSHOTS, 'manifests-apply-light.png'), animations: 'disabled' });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();
+    // Cancel brings you back to the editor you came from.
+    await expect(page.getByTestId('area-manifests')).toBeVisible();
+    await expect(page.getByTestId('code-editor')).toBeVisible();
     expect(readFileSync(manifest, 'utf8')).toContain('azureiotedge-simulated-temperature-sensor:1.5'); // nothing was saved
   });
 

@@ -1,13 +1,15 @@
 import { Button, Caption1, makeStyles, mergeClasses, Spinner, Text, tokens } from '@fluentui/react-components';
 import { ArrowCounterclockwiseRegular, ArrowRightRegular, BranchCompareRegular, DismissRegular } from '@fluentui/react-icons';
 import { DiffEditor } from '@monaco-editor/react';
+import { useEffect, useRef } from 'react';
 import { HostButton } from '../../../app/HostButton';
 import type { HistoryVersion, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { languageOf } from '../file-kinds';
 import { useManifests } from '../manifests-store';
 import { useFile, useVersions, useVersionText } from '../queries';
 import { fileUri } from './models';
-import { BASE_OPTIONS } from './monaco-setup';
+import { BASE_OPTIONS, monaco } from './monaco-setup';
+import { useElementWidth } from './use-element-size';
 import { useThemeMode } from './use-theme-mode';
 import { describeVersion } from './version-labels';
 
@@ -31,6 +33,9 @@ const useStyles = makeStyles({
   button: { whiteSpace: 'nowrap', flexShrink: 0 },
 });
 
+/** Below this width of the comparison, the two texts are shown inline (one column). */
+const INLINE_BELOW = 900;
+
 /** The id of the pseudo-version "what is on disk now" (compared when the disk changed under a dirty buffer). */
 export const DISK = 'disk';
 
@@ -40,6 +45,17 @@ export const DISK = 'disk';
  */
 export function CompareView({ workspace, path, versionId, onRestore }: { workspace: WorkspaceInfo; path: string; versionId: string; onRestore: (version: HistoryVersion, label: string) => void }) {
   const styles = useStyles();
+  const root = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(root);
+  // Monaco shows the two versions inline below this width: the legend must say so.
+  const inline = width > 0 && width < INLINE_BELOW;
+  const originalPath = `gatehouse-version:/${versionId}/${path}`;
+  useEffect(
+    () => () => {
+      setTimeout(() => monaco.editor.getModel(monaco.Uri.parse(originalPath))?.dispose(), 0);
+    },
+    [originalPath],
+  );
   const mode = useThemeMode();
   const versions = useVersions(workspace.root, path);
   const disk = useFile(workspace.root, path);
@@ -50,7 +66,7 @@ export function CompareView({ workspace, path, versionId, onRestore }: { workspa
 
   return (
     // `nokey`: see CodeEditor (the route graph must not take Space and Backspace from the diff editor).
-    <div className={mergeClasses(styles.root, 'nokey')} data-testid="compare-view">
+    <div ref={root} className={mergeClasses(styles.root, 'nokey')} data-testid="compare-view" data-inline={inline ? 'true' : 'false'}>
       <div className={styles.bar}>
         <span className={styles.icon}>
           <BranchCompareRegular />
@@ -63,7 +79,9 @@ export function CompareView({ workspace, path, versionId, onRestore }: { workspa
             <ArrowRightRegular className={styles.arrow} />
             <Text weight="semibold">Editor</Text>
           </span>
-          <Caption1 className={styles.muted}>Left: this version, read-only · Right: your editor</Caption1>
+          <Caption1 className={styles.muted} data-testid="compare-legend">
+            {inline ? 'Inline (the window is narrow): removed lines are this version, added lines your editor' : 'Left: this version, read-only · Right: your editor'}
+          </Caption1>
         </span>
         {version && (
           <HostButton size="small" appearance="primary" className={styles.button} icon={<ArrowCounterclockwiseRegular />} onClick={() => onRestore(version, describeVersion(version).when)} data-testid="compare-restore">
@@ -80,13 +98,26 @@ export function CompareView({ workspace, path, versionId, onRestore }: { workspa
         <DiffEditor
           key={versionId}
           original={original}
-          originalModelPath={`gatehouse-version:/${versionId}/${path}`}
+          originalModelPath={originalPath}
           modifiedModelPath={fileUri(workspace.root, path).toString()}
           keepCurrentModifiedModel
+          // Kept, then disposed once the diff editor is gone (see below): disposed first, Monaco throws.
+          keepCurrentOriginalModel
           language={languageOf(path)}
           theme={mode === 'dark' ? 'gatehouse-dark' : 'gatehouse-light'}
-          options={{ ...BASE_OPTIONS, renderSideBySide: true, originalEditable: false, readOnly: false, renderOverviewRuler: false, ignoreTrimWhitespace: false }}
+          options={{ ...BASE_OPTIONS, renderSideBySide: true, renderSideBySideInlineBreakpoint: INLINE_BELOW, useInlineViewWhenSpaceIsLimited: true, originalEditable: false, readOnly: false, renderOverviewRuler: false, ignoreTrimWhitespace: false }}
           loading={<Spinner size="small" />}
+          onMount={(editor) => {
+            // Open on the first difference, not on line 1 of two identical-looking texts.
+            const once = editor.onDidUpdateDiff(() => {
+              const first = editor.getLineChanges()?.[0];
+              if (!first) return;
+              once.dispose();
+              const line = Math.max(1, first.modifiedStartLineNumber || first.originalStartLineNumber);
+              editor.getModifiedEditor().revealLineInCenter(line);
+              editor.getModifiedEditor().setPosition({ lineNumber: line, column: 1 });
+            });
+          }}
         />
       )}
     </div>

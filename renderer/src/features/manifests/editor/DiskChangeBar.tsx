@@ -33,7 +33,7 @@ export function DiskChangeBar({ path, onReload, onKeepMine, onClose }: { path: s
         <MessageBarBody>
           <MessageBarTitle>{restored === undefined ? `${name} changed on disk` : `Restored unsaved changes from ${when}, but ${name} changed on disk since`}</MessageBarTitle>
           {restored === undefined
-            ? 'Another program changed this file while you have unsaved edits here.'
+            ? 'It was saved from somewhere else (another Gatehouse window or tab, or another program) while you have unsaved edits here.'
             : 'The file is no longer the version these edits started from.'}{' '}
           <Link as="button" onClick={() => setCompare({ path, versionId: DISK })} data-testid="compare-disk">
             Compare

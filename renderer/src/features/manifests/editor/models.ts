@@ -70,7 +70,13 @@ export function applyJsonEdits(model: monaco.editor.ITextModel, edits: readonly 
 /** Disposes the models of this folder's files that are no longer open (and every model of other folders). */
 export function disposeModelsExcept(root: string, openPaths: readonly string[]): void {
   const keep = new Set(openPaths.map((p) => fileUri(root, p).toString()));
-  for (const model of monaco.editor.getModels()) {
-    if (model.uri.scheme === 'file' && !keep.has(model.uri.toString())) model.dispose();
+  const going = monaco.editor.getModels().filter((model) => model.uri.scheme === 'file' && !keep.has(model.uri.toString()));
+  if (going.length === 0) return;
+  // A comparison still showing one of them (another folder opened while comparing) lets go of it first: Monaco
+  // throws when a diff editor's model is disposed under it.
+  for (const diff of monaco.editor.getDiffEditors()) {
+    const models = diff.getModel();
+    if (models && (going.includes(models.modified) || going.includes(models.original))) diff.setModel(null);
   }
+  for (const model of going) model.dispose();
 }

@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { RuntimeSnapshot } from '../../../../../shared/ipc/runtime.contract';
 import type { QuickFix } from '../../../../../shared/manifest';
 import type { ExpandDiagnostic, FileContent, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { useUi } from '../../../app/ui-store';
-import { useApplyStore } from '../../runtime';
+import { runtimeKeys, useApplyStore } from '../../runtime';
 import { errorCode, errorMessage } from '../errors';
 import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
@@ -106,9 +107,9 @@ export function useEditorActions(workspace: WorkspaceInfo) {
       const kind = store.kinds[path];
       if (!model || (kind !== 'deployment' && kind !== 'template')) return;
       const text = model.getValue();
-      if (kind === 'deployment') return openApply(text, baseName(path));
+      if (kind === 'deployment') return openApply(text, baseName(path), queryClient);
       const result = await client.expandTemplate({ path, text }).catch((error: unknown) => ({ ok: false as const, error: { code: 'DISCONNECTED' as const, message: errorMessage(error) } }));
-      if (result.ok) return openApply(result.value.text, result.value.outputName);
+      if (result.ok) return openApply(result.value.text, result.value.outputName, queryClient);
       store.notify(path, `Not applied: ${result.error.message}`, 'error');
       const details = result.error.code === 'INVALID_MANIFEST' ? (result.error.details as { diagnostics?: ExpandDiagnostic[] } | undefined) : undefined;
       const first = details?.diagnostics?.[0];
@@ -129,7 +130,20 @@ export function useEditorActions(workspace: WorkspaceInfo) {
   };
 }
 
-function openApply(text: string, fileName: string): void {
+/**
+ * The plan preview and apply dialog live in the Runtime area. Cancelled (the runtime's deployment version did not
+ * move), the dialog brings the user back to the editor they came from; applied, they stay to watch it run.
+ */
+function openApply(text: string, fileName: string, queryClient: QueryClient): void {
+  const version = () => queryClient.getQueryData<RuntimeSnapshot>(runtimeKeys.snapshot())?.version;
+  const before = version();
   useApplyStore.getState().open(text, fileName);
   useUi.getState().navigate('runtime');
+  const unsubscribe = useApplyStore.subscribe((state) => {
+    if (state.pending !== undefined) return;
+    unsubscribe();
+    if (version() !== before || useUi.getState().area !== 'runtime') return;
+    if (location.hash === '#/runtime') history.back();
+    else useUi.getState().navigate('manifests');
+  });
 }

@@ -76,9 +76,9 @@ function EnvRow({ module, index, variable, disabled, focus, onPatch, onFocused }
   const id = `module-${module}-env-${index}`;
   return (
     <div className={styles.row}>
-      <Input size="small" className={styles.fill} input={{ ref: keyInput, className: styles.key, spellCheck: false }} aria-label="Variable name" disabled={disabled} {...name.props} data-testid={`${id}-key`} />
-      <Input size="small" className={styles.fill} input={{ className: styles.fill }} aria-label={`Value of ${variable.key}`} disabled={disabled} {...value.props} data-testid={`${id}-value`} />
-      <Tooltip content={`Remove ${variable.key}`} relationship="label">
+      <Input size="small" className={styles.fill} input={{ ref: keyInput, className: styles.key, spellCheck: false }} aria-label={`Name of variable ${index + 1} of ${module}`} disabled={disabled} {...name.props} data-testid={`${id}-key`} />
+      <Input size="small" className={styles.fill} input={{ className: styles.fill }} aria-label={`Value of ${variable.key} in ${module}`} disabled={disabled} {...value.props} data-testid={`${id}-value`} />
+      <Tooltip content={`Remove ${variable.key} from ${module}`} relationship="label">
         <Button size="small" appearance="subtle" icon={<DeleteRegular />} disabled={disabled} onClick={() => onPatch({ env: [{ op: 'remove', key: variable.key }] })} data-testid={`${id}-remove`} />
       </Tooltip>
     </div>
