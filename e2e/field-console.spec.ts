@@ -251,6 +251,27 @@ test.describe('Field-ready editor and keyboard (served console)', () => {
     expect(errors).toEqual([]);
   });
 
+  test('Back with the palette (or a drawer) open closes it and stays in the area', async ({ page, served }) => {
+    await openFile(page, served, odd, 'site-a.manifest.json');
+    await page.getByTestId('nav-runtime').click();
+    await page.getByTestId('nav-manifests').click();
+    await expect(page.getByTestId('area-manifests')).toBeVisible();
+    await page.keyboard.press('Control+k');
+    await expect(page.getByTestId('command-palette')).toBeVisible();
+    await page.goBack();
+    await expect(page.getByTestId('command-palette')).toBeHidden();
+    await expect(page.getByTestId('area-manifests')).toBeVisible();
+    // A dialog of the area (New solution) too.
+    await page.getByTestId('new-solution-menu').click();
+    await expect(page.getByTestId('new-solution-form')).toBeVisible();
+    await page.goBack();
+    await expect(page.getByTestId('new-solution-form')).toBeHidden();
+    await expect(page.getByTestId('area-manifests')).toBeVisible();
+    // Without an overlay, Back goes back.
+    await page.goBack();
+    await expect(page.getByTestId('area-runtime')).toBeVisible();
+  });
+
   test('Alt+<digit> moves the focus into the area', async ({ page, served }) => {
     await openFile(page, served, odd, 'site-a.manifest.json');
     await page.getByTestId('code-editor').locator('.view-lines').click();

@@ -43,4 +43,26 @@ export const useUi = create<UiState>((set) => ({
     }),
 }));
 
-window.addEventListener('popstate', () => useUi.setState({ area: areaFromHash() }));
+/** A drawer or dialog over the page (Fluent's overlay surfaces; the palette is one). */
+function openOverlay(): HTMLElement | null {
+  return document.querySelector<HTMLElement>('.fui-OverlayDrawer, .fui-DialogSurface');
+}
+
+// Back closes a drawer or dialog that is open instead of leaving the area under it (as on a phone): the history
+// step is put back and the overlay gets the Escape it closes on.
+window.addEventListener('popstate', () => {
+  const overlay = openOverlay();
+  const { area, paletteOpen } = useUi.getState();
+  if ((overlay || paletteOpen) && areaFromHash() !== area) {
+    history.pushState(null, '', `#/${area}`);
+    if (paletteOpen) {
+      useUi.getState().setPaletteOpen(false);
+      return;
+    }
+    if (!overlay) return;
+    // On the surface itself: a field inside may take Escape for its own use (a search box clears on it).
+    overlay.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', code: 'Escape', bubbles: true, cancelable: true }));
+    return;
+  }
+  useUi.setState({ area: areaFromHash() });
+});
