@@ -60,12 +60,19 @@ describe('ConnectivityService', () => {
     expect(await s.refresh()).toMatchObject({ state: 'partial', summary: 'Cannot reach b.example (connection refused).' });
   });
 
-  it('images already on this machine need no registry: not-needed, though the registry is still listed and probed', async () => {
-    const probe = async (): Promise<ProbeResult> => ({ reachable: false, reason: 'connection refused' });
-    const { service: s } = service(deployment('a.example/x:1'), { probe, imagePresent: async () => true });
+  it('images already on this machine need no registry: listed as not needed and not probed at all', async () => {
+    const probed: string[] = [];
+    const probe = async (address: string): Promise<ProbeResult> => (probed.push(address), { reachable: false, reason: 'connection refused' });
+    const { service: s } = service(deployment('a.example/x:1', 'b.example/y:1'), { probe, imagePresent: async (image) => image.startsWith('a.') });
     const result = await s.refresh();
-    expect(result.state).toBe('not-needed');
-    expect(result.targets[0]).toMatchObject({ address: 'a.example', needed: false, state: 'unreachable' });
+    expect(result.state).toBe('offline');
+    expect(result.targets[0]).toMatchObject({ address: 'a.example', needed: false, state: 'not-needed', reason: 'Its images are already on this machine.' });
+    expect(probed).toEqual(['b.example']);
+  });
+
+  it('a deployment whose images are all here needs no network', async () => {
+    const { service: s } = service(deployment('a.example/x:1'), { imagePresent: async () => true });
+    expect(await s.refresh()).toMatchObject({ state: 'not-needed', summary: 'Every image the deployment needs is on this machine: nothing needs the network.' });
   });
 
   it('never runs two probes of one registry at once', async () => {

@@ -33,8 +33,8 @@ interface Tracked {
 }
 
 /**
- * Can the host reach what the applied deployment needs: each registry its modules are pulled from (HTTPS `GET /v2/`,
- * any HTTP answer is reachable) and the IoT hub upstream. Probes every `periodMs`, on `refresh`, and when the
+ * Can the host reach what the applied deployment needs: each registry it still has to pull an image from (HTTPS
+ * `GET /v2/`, any HTTP answer is reachable) and the IoT hub upstream. Probes every `periodMs`, on `refresh`, and when the
  * deployment's registries change; never more than one probe per registry at a time.
  *
  *   (no deployment) not-needed
@@ -83,6 +83,9 @@ export class ConnectivityService implements Disposable {
 
   private target(need: RegistryNeed, needed: boolean): ConnectivityTarget {
     const base = { kind: 'registry' as const, address: need.address, needed, modules: [...need.modules] };
+    if (!needed) {
+      return { ...base, state: 'not-needed', reason: need.images.length > 0 ? 'Its images are already on this machine.' : 'No module image comes from it (a registryCredentials address).' };
+    }
     if (this.options.scope === 'loopback' && !isLoopbackRegistry(need.address)) {
       return { ...base, state: 'not-checked', reason: 'Not probed: this host probes only registries on this machine (GATEHOUSE_PROBE_SCOPE=loopback).' };
     }
@@ -103,8 +106,9 @@ export class ConnectivityService implements Disposable {
     if (this.disposed || JSON.stringify(needs) !== this.needsKey) return;
     this.tracked = tracked;
     this.push();
-    const probed = needs.filter((n) => this.options.scope !== 'loopback' || isLoopbackRegistry(n.address));
-    await Promise.all(probed.map((n) => this.probeOnce(n.address)));
+    // Only what the deployment needs now is probed: a registry whose images are all here is not asked at all.
+    const probed = tracked.filter((t) => t.needed && (this.options.scope !== 'loopback' || isLoopbackRegistry(t.need.address)));
+    await Promise.all(probed.map((t) => this.probeOnce(t.need.address)));
   }
 
   /** One probe per address at a time: a caller while one runs waits for that one. */

@@ -34,7 +34,7 @@ export type HubStatus = z.infer<typeof HubStatus>;
  * upstream. A target's state:
  *   checking --> reachable <--> unreachable      (a new probe every minute and on status.refresh)
  *   not-checked: this host does not probe it (GATEHOUSE_PROBE_SCOPE=loopback limits probes to this machine)
- *   not-needed: the hub when it is the bundled local one (nothing upstream to reach)
+ *   not-needed: not probed, nothing to fetch from it (its images are on this machine; the hub is the local one)
  */
 export const TARGET_STATES = ['checking', 'reachable', 'unreachable', 'not-checked', 'not-needed'] as const;
 export const ConnectivityTarget = z.object({

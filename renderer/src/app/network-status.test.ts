@@ -32,10 +32,10 @@ describe('networkItem (the status bar word is the host’s, not navigator.onLine
   });
 
   it('the tooltip lists each target with its reason and when it was checked', () => {
-    const item = networkItem(connectivity('offline', [registry('127.0.0.1:9', 'unreachable', 'connection refused'), registry('a.example', 'reachable', 'HTTPS 401 from /v2/', false)]), Date.parse('2026-01-01T10:05:00.000Z'));
+    const item = networkItem(connectivity('offline', [registry('127.0.0.1:9', 'unreachable', 'connection refused'), registry('a.example', 'not-needed', 'Its images are already on this machine.', false)]), Date.parse('2026-01-01T10:05:00.000Z'));
     expect(item.lines[0]).toBe('summary offline');
     expect(item.lines[1]).toMatch(/^Registry 127\.0\.0\.1:9: unreachable; connection refused — checked \S/);
-    expect(item.lines[2]).toMatch(/^Registry a\.example: reachable; images already here; HTTPS 401 from \/v2\/ — checked/);
+    expect(item.lines[2]).toMatch(/^Registry a\.example: not needed; Its images are already on this machine\. — checked/);
     expect(item.lines[3]).toBe('IoT hub: not needed; Local hub (no cloud account): nothing upstream to reach.');
   });
 });

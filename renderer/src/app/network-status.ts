@@ -27,7 +27,7 @@ function cannotReach(connectivity: Connectivity): string {
 
 export function targetLine(target: ConnectivityTarget, now: number): string {
   const kind = target.kind === 'hub' ? (target.address === 'local' ? 'IoT hub' : `IoT hub ${target.address}`) : `Registry ${target.address}`;
-  const parts = [TARGET_WORD[target.state], ...(target.needed || target.kind === 'hub' ? [] : ['images already here']), ...(target.reason ? [target.reason] : [])];
+  const parts = [TARGET_WORD[target.state], ...(target.reason ? [target.reason] : [])];
   const checked = target.checkedAt ? ` — checked ${localTime(Date.parse(target.checkedAt), now)}` : '';
   return `${kind}: ${parts.join('; ')}${checked}`;
 }
