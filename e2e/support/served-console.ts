@@ -27,7 +27,8 @@ export interface ServeOptions {
 export async function startServedConsole(env: NodeJS.ProcessEnv = {}, options: ServeOptions = {}): Promise<ServedConsole> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/cli.mjs'), 'serve', '--port', String(options.port ?? 0), '--json'], {
-    env: { ...process.env, ...env, GATEHOUSE_HOME: dataDir },
+    // Probes of registries stay on this machine (a deployment naming mcr.microsoft.com is "not checked", not probed).
+    env: { ...process.env, GATEHOUSE_PROBE_SCOPE: 'loopback', ...env, GATEHOUSE_HOME: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
