@@ -15,7 +15,7 @@ export interface ConnectivityOptions {
   readonly hub: () => HubStatus;
   /** `loopback`: probe only registries on this machine; others are reported not checked (tests, air-gapped labs). */
   readonly scope?: 'all' | 'loopback';
-  readonly probe?: (address: string) => Promise<ProbeResult>;
+  readonly probe?: (address: string, signal: AbortSignal) => Promise<ProbeResult>;
   /** Default 60 s. */
   readonly periodMs?: number;
   readonly now?: () => number;
@@ -50,6 +50,8 @@ export class ConnectivityService implements Disposable {
   private last = '';
   private needsKey = '';
   private disposed = false;
+  /** Cancels probes in flight on dispose, so a short-lived host (a CLI command) exits at once. */
+  private readonly abort = new AbortController();
   private readonly subscriptions: Disposable[];
 
   constructor(private readonly options: ConnectivityOptions) {
@@ -115,10 +117,11 @@ export class ConnectivityService implements Disposable {
   private probeOnce(address: string): Promise<void> {
     const running = this.inFlight.get(address);
     if (running) return running;
-    const probe = this.options.probe ?? ((a: string) => probeRegistry(a));
-    const run = probe(address)
+    const probe = this.options.probe ?? ((a: string, signal: AbortSignal) => probeRegistry(a, undefined, signal));
+    const run = probe(address, this.abort.signal)
       .catch((error: unknown): ProbeResult => ({ reachable: false, reason: (error as Error).message }))
       .then((result) => {
+        if (this.disposed) return;
         const now = this.options.now?.() ?? Date.now();
         this.verdicts.set(address, { state: result.reachable ? 'reachable' : 'unreachable', reason: result.reason, checkedAt: new Date(now).toISOString() });
         this.push();
@@ -139,6 +142,7 @@ export class ConnectivityService implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.abort.abort();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

@@ -43,6 +43,17 @@ describe('probeRegistry (real loopback sockets)', () => {
   });
 });
 
+describe('probeRegistry cancelled', () => {
+  it('a probe of a silent port ends as soon as its signal aborts (a host that is disposed does not wait 3 s)', async () => {
+    const port = await listen(createTcpServer((socket) => sockets.push(socket)));
+    const controller = new AbortController();
+    const probe = probeRegistry(`127.0.0.1:${port}`, 60_000, controller.signal);
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    expect(await probe).toEqual({ reachable: false, reason: 'the check was cancelled' });
+  });
+});
+
 describe('isLoopbackRegistry', () => {
   it.each([
     ['localhost:5000', true],

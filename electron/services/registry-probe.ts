@@ -31,24 +31,30 @@ function hostOf(address: string): string {
 
 /**
  * Asks a registry `GET /v2/` the way Docker reaches it: over HTTPS; a loopback registry, when HTTPS fails, over
- * plain HTTP as well. `timeoutMs` bounds each attempt (DNS, connect and the answer's headers).
+ * plain HTTP as well. `timeoutMs` bounds each attempt (DNS, connect and the answer's headers); `signal` cancels.
  */
-export async function probeRegistry(address: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
+export async function probeRegistry(address: string, timeoutMs = PROBE_TIMEOUT_MS, signal?: AbortSignal): Promise<ProbeResult> {
   const loopback = isLoopbackRegistry(address);
-  const secure = await getV2('https', address, timeoutMs, loopback);
-  if (secure.reachable || !loopback) return secure;
-  const plain = await getV2('http', address, timeoutMs, true);
+  const secure = await getV2('https', address, timeoutMs, loopback, signal);
+  if (secure.reachable || !loopback || signal?.aborted) return secure;
+  const plain = await getV2('http', address, timeoutMs, true, signal);
   return plain.reachable ? plain : { reachable: false, reason: `HTTPS: ${secure.reason}; HTTP: ${plain.reason}` };
 }
 
-function getV2(scheme: 'http' | 'https', address: string, timeoutMs: number, insecure: boolean): Promise<ProbeResult> {
+function getV2(scheme: 'http' | 'https', address: string, timeoutMs: number, insecure: boolean, signal?: AbortSignal): Promise<ProbeResult> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve({ reachable: false, reason: 'the check was cancelled' });
     let settled = false;
     const settle = (result: ProbeResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       resolve(result);
+    };
+    const onAbort = () => {
+      settle({ reachable: false, reason: 'the check was cancelled' });
+      req.destroy();
     };
     const url = `${scheme}://${address}/v2/`;
     const onResponse = (response: IncomingMessage) => {
@@ -64,6 +70,7 @@ function getV2(scheme: 'http' | 'https', address: string, timeoutMs: number, ins
       settle({ reachable: false, reason: `no answer within ${Math.round(timeoutMs / 100) / 10} s` });
       req.destroy();
     }, timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (error: NodeJS.ErrnoException) => settle({ reachable: false, reason: failureWords(error, address) }));
     req.end();
   });
