@@ -152,8 +152,12 @@ test.describe('Manifests at small and large sizes (served console)', () => {
   });
 
   test('the route graph at 60 modules and 100 routes: route names on edges, a search that narrows it', async ({ page, served }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
     for (const [width, height, dark] of [
       [1440, 900, false],
+      [1440, 900, true],
+      [1024, 700, false],
       [1024, 700, true],
     ] as const) {
       await page.setViewportSize({ width, height });
@@ -184,6 +188,34 @@ test.describe('Manifests at small and large sizes (served console)', () => {
       await expect(summary).toContainText('60 modules · 100 routes');
       // Routes off until the next page.
       await page.getByTestId('toggle-routes').click();
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test('screens changed by issue 10 at both sizes, light and dark: the palette over the editor, the shell', async ({ page, served }) => {
+    for (const [width, height, dark] of [
+      [1440, 900, false],
+      [1440, 900, true],
+      [1024, 700, false],
+      [1024, 700, true],
+    ] as const) {
+      const suffix = `${width}-${dark ? 'dark' : 'light'}`;
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+      await page.goto(served.url);
+      await calm(page);
+      await page.screenshot({ path: join(SCREENSHOTS, `shell-overview-${suffix}.png`) });
+      await page.getByTestId('nav-manifests').click();
+      await page.getByTestId('file-tree').getByTestId(`tree-${FILE}`).click();
+      await page.getByTestId('code-editor').locator('.view-lines').click();
+      await page.keyboard.press('Control+k');
+      const palette = page.getByTestId('command-palette');
+      await expect(palette.getByRole('option').first()).toContainText(`Apply ${FILE} to the local runtime`);
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SCREENSHOTS, `palette-actions-${suffix}.png`) });
+      await page.keyboard.press('Escape');
+      await expect(palette).toBeHidden();
     }
   });
 });
