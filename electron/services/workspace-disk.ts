@@ -11,7 +11,7 @@ import { contentVersion } from './workspace-history.store';
  */
 export type DiskState =
   | { readonly kind: 'absent' }
-  | { readonly kind: 'file'; readonly text: string; readonly version: string; readonly size: number; readonly mode: number }
+  | { readonly kind: 'file'; readonly text: string; readonly version: string; readonly size: number; readonly mode: number; readonly modifiedAt: Date }
   | { readonly kind: 'error'; readonly error: Result<never> };
 
 export async function readDiskState(abs: string): Promise<DiskState> {
@@ -23,7 +23,7 @@ export async function readDiskState(abs: string): Promise<DiskState> {
     }
     const bytes = await readFile(abs);
     if (bytes.includes(0)) return { kind: 'error', error: fail('BAD_REQUEST', `${abs} is a binary file.`, { reason: 'BINARY' }) };
-    return { kind: 'file', text: bytes.toString('utf8'), version: contentVersion(bytes), size: bytes.length, mode: info.mode & 0o777 };
+    return { kind: 'file', text: bytes.toString('utf8'), version: contentVersion(bytes), size: bytes.length, mode: info.mode & 0o777, modifiedAt: info.mtime };
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'absent' };

@@ -61,13 +61,14 @@ export class WorkspaceHistoryStore {
   }
 
   /** Keeps `text` as a new version unless it is the latest one already; returns the entry that holds it. */
-  record(path: string, text: string, reason: VersionReason, restoredFrom?: string): Promise<HistoryVersion> {
+  /** `at`: when this text came to be (a version found on disk is dated by the file's modification time). */
+  record(path: string, text: string, reason: VersionReason, restoredFrom?: string, at?: Date): Promise<HistoryVersion> {
     return this.serialize(path, async () => {
       const index = await this.readIndex(path);
       const version = contentVersion(text);
       const latest = index.versions.at(-1);
       if (latest && latest.version === version) return latest;
-      const savedAt = this.now();
+      const savedAt = at ?? this.now();
       const entry: HistoryVersion = {
         id: this.nextId(savedAt),
         savedAt: savedAt.toISOString(),

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { workspaceContract } from '../../shared/ipc';
@@ -94,6 +94,18 @@ describe('WorkspaceService', () => {
       expect(await call('writeFile', { path, text: 'x' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { reason: 'OUTSIDE_WORKSPACE' } } });
     }
     expect(readFileSync(join(outside, 'secret.json'), 'utf8')).toBe('{"secret":true}');
+  });
+
+  it('dates a version found on disk by the file, not by the save that found it', async () => {
+    const { root, call } = setup({ 'deployment.json': 'from another editor' });
+    const written = new Date('2026-01-02T03:04:05.000Z');
+    utimesSync(join(root, 'deployment.json'), written, written);
+    await call('open', { path: root });
+    await call('writeFile', { path: 'deployment.json', text: 'saved here' });
+    const versions = await call('listVersions', { path: 'deployment.json' });
+    const list = versions.ok ? (versions.value as { reason: string; savedAt: string }[]) : [];
+    expect(list.find((v) => v.reason === 'disk')?.savedAt).toBe(written.toISOString());
+    expect(list.find((v) => v.reason === 'save')?.savedAt).not.toBe(written.toISOString());
   });
 
   it('saves atomically, keeps the file mode, keeps the original and every save in history', async () => {

@@ -197,7 +197,7 @@ export class WorkspaceService implements Impl, Disposable {
     const version = contentVersion(bytes);
     try {
       if (before.kind === 'file' && before.version !== version && (await ws.history.latest(target.rel))?.version !== before.version) {
-        await ws.history.record(target.rel, before.text, 'disk');
+        await ws.history.record(target.rel, before.text, 'disk', undefined, before.modifiedAt);
       }
       ws.known.set(target.rel, version);
       await writeWorkspaceFile(target.abs, bytes, before.kind === 'file' ? before.mode : undefined);
