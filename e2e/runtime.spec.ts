@@ -99,6 +99,10 @@ test.describe('Runtime area (served console, real Docker engine)', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'runtime-logs.png'), animations: 'disabled' });
     await page.keyboard.press('Escape');
 
+    // Row buttons say which module they act on (screen readers hear the name, not just "Logs").
+    await expect(page.getByRole('button', { name: `Logs of ${ticker}` })).toBeVisible();
+    await expect(page.getByRole('button', { name: `Restart ${ticker}` })).toBeVisible();
+    await expect(page.getByRole('button', { name: `More actions for ${ticker}` })).toBeVisible();
     const before = (await docker.getContainer(ticker).inspect()).State.StartedAt;
     await page.getByTestId(`restart-${ticker}`).click();
     await expect.poll(async () => (await docker.getContainer(ticker).inspect()).State.StartedAt, { timeout: 20_000 }).not.toBe(before);

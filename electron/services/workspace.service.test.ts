@@ -194,6 +194,14 @@ describe('WorkspaceService', () => {
     expect(await call('createFromTemplate', { template: 'empty', parent, name: 'edge-solution' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await call('createFromTemplate', { template: 'nope', parent, name: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await call('createFromTemplate', { template: 'empty', parent, name: '../escape' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await call('createFromTemplate', { template: 'empty', parent: join(parent, 'missing'), name: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call('createFromTemplate', { template: 'empty', parent: join(parent, 'missing'), name: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', details: { reason: 'NO_PARENT' } } });
+  });
+
+  it('creates a missing parent folder when asked to', async () => {
+    const { call } = setup();
+    const parent = join(tempDir('gh-ws-parent-'), 'site', 'gateways');
+    const created = await call('createFromTemplate', { template: 'empty', parent, name: 'edge-solution', createParent: true });
+    expect(created).toEqual({ ok: true, value: { root: join(parent, 'edge-solution'), name: 'edge-solution' } });
+    expect(readdirSync(join(parent, 'edge-solution'))).toContain('deployment.template.json');
   });
 });

@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, ok, type Result } from '../../shared/errors';
 import type { ContractImpl } from '../../shared/ipc';
@@ -114,13 +114,18 @@ export class WorkspaceService implements Impl, Disposable {
     return ok(await listTemplates(this.options.templatesDir));
   }
 
-  async createFromTemplate(input: { template: string; parent: string; name: string }): Promise<Result<WorkspaceInfo>> {
+  async createFromTemplate(input: { template: string; parent: string; name: string; createParent?: boolean }): Promise<Result<WorkspaceInfo>> {
     const parent = expandFolder(input.parent);
     if (!parent.ok) return parent;
-    try {
-      if (!(await stat(parent.value)).isDirectory()) return fail('BAD_REQUEST', `${parent.value} is a file, not a folder.`, { reason: 'NOT_A_FOLDER' });
-    } catch {
-      return fail('NOT_FOUND', `There is no folder ${parent.value}; create it first or choose another.`);
+    const info = await stat(parent.value).catch(() => undefined);
+    if (info && !info.isDirectory()) return fail('BAD_REQUEST', `${parent.value} is a file, not a folder.`, { reason: 'NOT_A_FOLDER' });
+    if (!info && !input.createParent) return fail('NOT_FOUND', `There is no folder ${parent.value}.`, { reason: 'NO_PARENT' });
+    if (!info) {
+      try {
+        await mkdir(parent.value, { recursive: true });
+      } catch (cause) {
+        return fail('IO', `Could not create ${parent.value}: ${(cause as Error).message}`);
+      }
     }
     const target = join(parent.value, input.name.trim());
     const copied = await copyTemplate(this.options.templatesDir, input.template, target);

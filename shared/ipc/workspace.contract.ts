@@ -165,6 +165,8 @@ export const workspaceContract = defineContract({
           parent: FolderPath,
           /** Name of the new solution folder. */
           name: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/, 'letters, digits, dot, dash, underscore or space'),
+          /** Create the parent folder (and its parents) when it does not exist; otherwise that is NOT_FOUND. */
+          createParent: z.boolean().optional(),
         })
         .strict(),
       output: WorkspaceInfo,

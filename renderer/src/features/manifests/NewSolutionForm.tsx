@@ -1,9 +1,9 @@
 import { Caption1, Field, Input, makeStyles, mergeClasses, Radio, RadioGroup, Spinner, Text, tokens } from '@fluentui/react-components';
-import { AddRegular, FolderRegular } from '@fluentui/react-icons';
+import { AddRegular, FolderAddRegular, FolderRegular } from '@fluentui/react-icons';
 import { useState, type FormEvent } from 'react';
 import { HostButton } from '../../app/HostButton';
 import { useSettings } from '../settings';
-import { errorCode, errorMessage } from './errors';
+import { errorCode, errorMessage, errorReason } from './errors';
 import { useCreateSolution, useTemplates } from './queries';
 
 const useStyles = makeStyles({
@@ -23,6 +23,7 @@ const useStyles = makeStyles({
   footer: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, justifyContent: 'space-between' },
   target: { color: tokens.colorNeutralForeground3, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0, flex: 1 },
   submit: { whiteSpace: 'nowrap', flexShrink: 0 },
+  missing: { marginTop: `-${tokens.spacingVerticalS}` },
 });
 
 function parentOf(path: string): string {
@@ -45,13 +46,17 @@ export function NewSolutionForm({ onCreated }: { onCreated?: () => void }) {
   const parentValue = parent ?? (recent[0] ? parentOf(recent[0]) : '~');
   const failure = create.isError ? create.error : undefined;
   const nameProblem = failure && errorCode(failure) === 'CONFLICT' ? 'A folder with this name already exists there and is not empty.' : undefined;
+  const missingParent = failure !== undefined && errorReason(failure) === 'NO_PARENT';
   const parentProblem = failure && errorCode(failure) === 'NOT_FOUND' ? errorMessage(failure) : undefined;
   const otherProblem = failure && !nameProblem && !parentProblem ? errorMessage(failure) : undefined;
 
+  const createIn = (createParent: boolean) => {
+    if (!chosen) return;
+    create.mutate({ template: chosen, parent: parentValue.trim(), name: name.trim(), ...(createParent ? { createParent } : {}) }, { onSuccess: () => onCreated?.() });
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!chosen) return;
-    create.mutate({ template: chosen, parent: parentValue.trim(), name: name.trim() }, { onSuccess: () => onCreated?.() });
+    createIn(false);
   };
 
   if (templates.isPending) return <Spinner size="small" label="Loading templates…" />;
@@ -83,6 +88,13 @@ export function NewSolutionForm({ onCreated }: { onCreated?: () => void }) {
           <Input value={name} onChange={(_e, data) => setName(data.value)} data-testid="solution-name" />
         </Field>
       </div>
+      {missingParent && (
+        <div className={styles.missing}>
+          <HostButton appearance="secondary" size="small" icon={<FolderAddRegular />} onClick={() => createIn(true)} disabled={create.isPending} data-testid="create-parent">
+            Create this folder and the solution in it
+          </HostButton>
+        </div>
+      )}
       {otherProblem && (
         <Text role="alert" className={styles.muted}>
           {otherProblem}

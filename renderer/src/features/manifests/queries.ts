@@ -85,7 +85,7 @@ export function useCreateSolution() {
   const workspace = useWorkspaceClient();
   const afterOpen = useAfterOpen();
   return useMutation({
-    mutationFn: (input: { template: string; parent: string; name: string }) => unwrap(workspace.createFromTemplate(input)),
+    mutationFn: (input: { template: string; parent: string; name: string; createParent?: boolean }) => unwrap(workspace.createFromTemplate(input)),
     onSuccess: afterOpen,
   });
 }

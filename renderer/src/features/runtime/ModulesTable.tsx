@@ -89,7 +89,7 @@ export function ModulesTable(props: {
             <TableCell className={styles.started}>{shortTime(m.startedAt, now)}</TableCell>
             <TableCell>
               <div className={styles.actions}>
-                <Tooltip content="Logs" relationship="label">
+                <Tooltip content={`Logs of ${m.name}`} relationship="label">
                   <Button appearance="subtle" icon={<TextBulletListLtrRegular />} onClick={() => onOpen(m.name, 'logs')} data-testid={`logs-${m.name}`} />
                 </Tooltip>
                 <Tooltip content={restartAvailability(m).tip} relationship="description">
