@@ -40,6 +40,29 @@ test.afterAll(async () => {
 test.describe('Runtime area (served console, real Docker engine)', () => {
   test.describe.configure({ mode: 'serial' });
 
+  test('a long plan numbers steps 10 and up without clipping them', async ({ page }) => {
+    await page.goto(served.url);
+    await page.getByTestId('nav-runtime').click();
+    const many = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`many${i}-${runId}`, { cmd: ['run'], startupOrder: i }]));
+    await page.getByTestId('apply-file').setInputFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(testDeployment(runId, many)) });
+    const dialog = page.getByRole('dialog');
+    const steps = dialog.getByTestId('plan-steps');
+    await expect(steps.locator('li').nth(9)).toBeAttached();
+    // List markers sit in the list's left padding: it must hold "100. " in the list's own font.
+    const room = await steps.evaluate((ol) => {
+      const style = getComputedStyle(ol);
+      const context = document.createElement('canvas').getContext('2d');
+      if (!context) return { padding: 0, marker: Infinity };
+      context.font = `${style.fontSize} ${style.fontFamily}`;
+      return { padding: parseFloat(style.paddingLeft), marker: context.measureText('100. ').width };
+    });
+    expect(room.padding).toBeGreaterThanOrEqual(room.marker);
+    await steps.locator('li').nth(9).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'runtime-apply-long-plan.png'), animations: 'disabled' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+  });
+
   test('previews the plan, applies a deployment file and shows the modules running', async ({ page }) => {
     await page.goto(served.url);
     await page.getByTestId('nav-runtime').click();

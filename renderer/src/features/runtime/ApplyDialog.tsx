@@ -27,7 +27,8 @@ import { SideloadDialog } from './SideloadDialog';
 
 const useStyles = makeStyles({
   surface: { width: '720px', maxWidth: '92vw' },
-  steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+  // Room for the marker of step 100 in the list's monospace font: numbers 10+ are never clipped.
+  steps: { margin: 0, paddingLeft: '6ch', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   badge: { marginRight: tokens.spacingHorizontalS, fontFamily: tokens.fontFamilyBase },
   problems: { margin: 0, paddingLeft: tokens.spacingHorizontalL, fontSize: tokens.fontSizeBase200 },
   // Children keep their height: the content scrolls instead of squeezing a message bar over the next one.

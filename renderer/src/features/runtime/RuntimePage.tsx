@@ -41,7 +41,8 @@ const useStyles = makeStyles({
   header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   grow: { flex: 1 },
   facts: { display: 'flex', gap: tokens.spacingHorizontalXXL, flexWrap: 'wrap', color: tokens.colorNeutralForeground2 },
-  plan: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
+  // Room for three-digit step numbers in the monospace font: steps 10+ are never clipped.
+  plan: { margin: 0, paddingLeft: '6ch', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
   empty: { padding: tokens.spacingVerticalXXL, textAlign: 'center', color: tokens.colorNeutralForeground2 },
   summary: { color: tokens.colorNeutralForeground2, marginTop: `-${tokens.spacingVerticalS}` },
   problems: { margin: 0, paddingLeft: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
