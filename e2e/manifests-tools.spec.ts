@@ -109,6 +109,8 @@ test.describe('Manifests tools: routes, modules form, apply (served console)', (
     await page.getByTestId('toggle-modules').click();
     const panel = page.getByTestId('modules-panel');
     await expect(panel.getByTestId('module-edgeHub')).toContainText('system');
+    // The file's desired status, not a live-looking badge: what runs is the Runtime area's to say.
+    await expect(panel.getByTestId('desired-status-SimulatedTemperatureSensor')).toHaveText('desired: running');
     // The first custom module opens by default; look at the other one.
     await panel.getByTestId('module-SimulatedTemperatureSensor').getByRole('button', { name: /^SimulatedTemperatureSensor/ }).click();
     await panel.getByTestId('module-filtermodule').getByRole('button', { name: /^filtermodule/ }).click();

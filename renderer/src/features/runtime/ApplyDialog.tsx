@@ -76,7 +76,7 @@ export function ApplyDialog() {
   const blockedByForeignRuntime = foreignRuntime.length > 0 && !override;
   const missingImages = (preview.data?.images ?? []).filter((i) => !i.present);
   return (
-    <Dialog open={pending !== undefined} onOpenChange={(_e, d) => !d.open && close()}>
+    <Dialog open={pending !== undefined} onOpenChange={(_e, d) => !d.open && close(apply.isSuccess)}>
       <DialogSurface className={styles.surface} data-testid="apply-dialog">
         <DialogBody>
           <DialogTitle>Apply {pending?.fileName}</DialogTitle>
@@ -186,7 +186,7 @@ export function ApplyDialog() {
             {apply.isPending && <Text>Applying…</Text>}
           </DialogContent>
           <DialogActions>
-            <Button onClick={close}>{apply.isSuccess ? 'Close' : 'Cancel'}</Button>
+            <Button onClick={() => close(apply.isSuccess)}>{apply.isSuccess ? 'Close' : 'Cancel'}</Button>
             {!apply.isSuccess && (
               <HostButton
                 appearance="primary"

@@ -1,9 +1,8 @@
-import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { RuntimeSnapshot } from '../../../../../shared/ipc/runtime.contract';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { QuickFix } from '../../../../../shared/manifest';
 import type { ExpandDiagnostic, FileContent, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { useUi } from '../../../app/ui-store';
-import { runtimeKeys, useApplyStore } from '../../runtime';
+import { useApplyStore } from '../../runtime';
 import { errorCode, errorMessage } from '../errors';
 import { baseName } from '../file-kinds';
 import { useManifests } from '../manifests-store';
@@ -107,9 +106,9 @@ export function useEditorActions(workspace: WorkspaceInfo) {
       const kind = store.kinds[path];
       if (!model || (kind !== 'deployment' && kind !== 'template')) return;
       const text = model.getValue();
-      if (kind === 'deployment') return openApply(text, baseName(path), queryClient);
+      if (kind === 'deployment') return openApply(text, baseName(path));
       const result = await client.expandTemplate({ path, text }).catch((error: unknown) => ({ ok: false as const, error: { code: 'DISCONNECTED' as const, message: errorMessage(error) } }));
-      if (result.ok) return openApply(result.value.text, result.value.outputName, queryClient);
+      if (result.ok) return openApply(result.value.text, result.value.outputName);
       store.notify(path, `Not applied: ${result.error.message}`, 'error');
       const details = result.error.code === 'INVALID_MANIFEST' ? (result.error.details as { diagnostics?: ExpandDiagnostic[] } | undefined) : undefined;
       const first = details?.diagnostics?.[0];
@@ -131,19 +130,19 @@ export function useEditorActions(workspace: WorkspaceInfo) {
 }
 
 /**
- * The plan preview and apply dialog live in the Runtime area. Cancelled (the runtime's deployment version did not
- * move), the dialog brings the user back to the editor they came from; applied, they stay to watch it run.
+ * The plan preview and apply dialog live in the Runtime area. Cancelled, the dialog brings the user back to the
+ * editor they came from; applied, they stay to watch it run. (The dialog says which: the runtime's version is not
+ * a reliable sign, since it may not have been loaded before the dialog opened.)
  */
-function openApply(text: string, fileName: string, queryClient: QueryClient): void {
-  const version = () => queryClient.getQueryData<RuntimeSnapshot>(runtimeKeys.snapshot())?.version;
-  const before = version();
+function openApply(text: string, fileName: string): void {
   useApplyStore.getState().open(text, fileName);
   useUi.getState().navigate('runtime');
   const unsubscribe = useApplyStore.subscribe((state) => {
     if (state.pending !== undefined) return;
     unsubscribe();
-    if (version() !== before || useUi.getState().area !== 'runtime') return;
-    if (location.hash === '#/runtime') history.back();
-    else useUi.getState().navigate('manifests');
+    if (state.outcome === 'applied' || useUi.getState().area !== 'runtime') return;
+    // Forward to the editor, not history.back(): the dialog's surface is still on screen while it closes, and Back
+    // with an overlay open is taken as "close the overlay" (ui-store), which would keep the user in Runtime.
+    useUi.getState().navigate('manifests');
   });
 }

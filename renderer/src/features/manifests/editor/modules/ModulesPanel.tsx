@@ -14,6 +14,7 @@ import { readModules, type ModuleEntry, type ModulesReading } from './module-ent
 import { ModuleFields } from './ModuleFields';
 
 const useStyles = makeStyles({
+  desired: { color: tokens.colorNeutralForeground3, whiteSpace: 'nowrap', flexShrink: 0 },
   body: { flex: 1, minHeight: 0, overflowY: 'auto', display: 'flex', flexDirection: 'column' },
   note: { margin: tokens.spacingHorizontalS },
   list: { padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalXS}` },
@@ -28,13 +29,13 @@ const useStyles = makeStyles({
 
 type Readable = Extract<ModulesReading, { ok: true }>;
 
-function statusBadge(module: ModuleEntry) {
+function statusBadge(module: ModuleEntry, styles: ReturnType<typeof useStyles>) {
   if (module.system) return <Badge size="small" appearance="tint" color="informative">system</Badge>;
-  const running = module.status === 'running';
+  // What the file asks for, not what runs: plain muted text, never a badge in the live colours of the Runtime area.
   return (
-    <Badge size="small" appearance="tint" color={running ? 'success' : 'subtle'}>
-      {module.status ?? 'no status'}
-    </Badge>
+    <Caption1 className={styles.desired} title="The status this file asks for; the Runtime area shows what runs" data-testid={`desired-status-${module.name}`}>
+      {module.status ? `desired: ${module.status}` : 'no status'}
+    </Caption1>
   );
 }
 
@@ -113,7 +114,7 @@ export function ModulesPanel({ workspace, path }: { workspace: WorkspaceInfo; pa
                 <span className={styles.header}>
                   <span className={styles.headline}>
                     <Text weight="semibold">{module.name}</Text>
-                    {statusBadge(module)}
+                    {statusBadge(module, styles)}
                   </span>
                   <Caption1 className={styles.image} title={module.image}>
                     {module.image || 'no image'}
