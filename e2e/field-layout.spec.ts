@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { manifest } from '../shared/manifest/manifest.test-util';
 import { expect, SCREENSHOTS, test, type ServedConsole } from './support/served-console';
 
 /**
@@ -66,26 +67,7 @@ function bigManifest(moduleCount: number, routeCount: number): string {
     else if (i % 5 === 0) routes[name] = `FROM /messages/modules/${from}/outputs/* INTO $upstream`;
     else routes[name] = `FROM /messages/modules/${from}/outputs/out${i % 3} WHERE as_number(temperature) > ${i} INTO BrokeredEndpoint("/modules/${to}/inputs/in${i % 2}")`;
   }
-  return JSON.stringify(
-    {
-      modulesContent: {
-        $edgeAgent: {
-          'properties.desired': {
-            schemaVersion: '1.1',
-            runtime: { type: 'docker', settings: {} },
-            systemModules: {
-              edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' } },
-              edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' } },
-            },
-            modules,
-          },
-        },
-        $edgeHub: { 'properties.desired': { schemaVersion: '1.1', routes, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } } },
-      },
-    },
-    null,
-    2,
-  );
+  return JSON.stringify(manifest({ modules, routes }), null, 2);
 }
 
 test.describe('Manifests at small and large sizes (served console)', () => {

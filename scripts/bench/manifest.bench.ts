@@ -1,4 +1,5 @@
 import { validateManifest } from '../../shared/manifest';
+import { manifest } from '../../shared/manifest/manifest.test-util';
 import type { Figure } from './bench';
 
 /**
@@ -10,22 +11,7 @@ import type { Figure } from './bench';
 function undeployedRoutesManifest(count: number): string {
   const routes: Record<string, string> = {};
   for (let i = 0; i < count; i++) routes[`r${i}`] = `FROM /messages/modules/ghost${i}/outputs/* INTO BrokeredEndpoint("/modules/phantom${i}/inputs/in")`;
-  return JSON.stringify({
-    modulesContent: {
-      $edgeAgent: {
-        'properties.desired': {
-          schemaVersion: '1.1',
-          runtime: { type: 'docker', settings: {} },
-          systemModules: {
-            edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' } },
-            edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' } },
-          },
-          modules: {},
-        },
-      },
-      $edgeHub: { 'properties.desired': { schemaVersion: '1.1', routes, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } } },
-    },
-  }, null, 2);
+  return JSON.stringify(manifest({ modules: {}, routes }), null, 2);
 }
 
 function medianMs(text: string, runs: number): number {

@@ -8,6 +8,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { manifest, type Json } from '../../../shared/manifest/manifest.test-util';
 import { runCli } from '../main';
 
 // A stand-in for a bug in the core: the real validator, except on a file that holds the marker.
@@ -43,23 +44,9 @@ async function cli(argv: string[], stdin?: string) {
 
 type Verdict = { file: string; ok: boolean; kind: string; diagnostics: { code: string; severity: string; line: number; column: number; message: string }[] };
 
-function deployment(extra: { modules?: unknown; routes?: Record<string, string> } = {}): string {
-  return JSON.stringify({
-    modulesContent: {
-      $edgeAgent: {
-        'properties.desired': {
-          schemaVersion: '1.1',
-          runtime: { type: 'docker', settings: {} },
-          systemModules: {
-            edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' } },
-            edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' } },
-          },
-          modules: extra.modules ?? {},
-        },
-      },
-      $edgeHub: { 'properties.desired': { schemaVersion: '1.1', routes: extra.routes ?? {}, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } } },
-    },
-  }, null, 2);
+/** The manifest core's valid skeleton with no modules (tests splice hostile shapes in at `"modules": {}`). */
+function deployment(extra: { modules?: Json; routes?: Record<string, string> } = {}): string {
+  return JSON.stringify(manifest({ modules: extra.modules ?? {}, routes: extra.routes ?? {} }), null, 2);
 }
 
 function undeployedRoutes(count: number): Record<string, string> {
