@@ -1,10 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, SCREENSHOTS, test } from './support/served-console';
+import { expect, SCREENSHOTS, startServedConsole, test } from './support/served-console';
 
 test.describe('new solution (served console)', () => {
-  test('offers to create a missing folder, then creates the solution in it', async ({ page, served }) => {
+  test('offers to create a missing folder, then creates the solution in it', async ({ page }) => {
+    // Its own console: the worker's shared one may have a folder open from other specs (no landing page then).
+    const served = await startServedConsole();
     const base = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-new-'));
     const parent = join(base, 'site', 'gateways');
     try {
@@ -23,6 +25,7 @@ test.describe('new solution (served console)', () => {
       await expect(page.getByTestId('workspace-name')).toHaveText('line-3');
       expect(readdirSync(join(parent, 'line-3'))).toContain('deployment.template.json');
     } finally {
+      await served.stop();
       rmSync(base, { recursive: true, force: true });
     }
   });
