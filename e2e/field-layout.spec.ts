@@ -113,6 +113,16 @@ test.describe('Manifests at small and large sizes (served console)', () => {
     // Problems is resizable too.
     const problemsGrip = page.getByTestId('problems-grip');
     await expect(problemsGrip).toBeAttached();
+    // The route graph grows from the keyboard (End: as tall as the column allows) and the text keeps its minimum.
+    const routes = page.getByTestId('routes-panel');
+    const before = (await box(routes)).height;
+    await page.getByTestId('routes-grip').focus();
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(async () => (await box(routes)).height).toBeGreaterThan(before);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    // Home: the smallest graph, 160 px (plus the panel's 1 px top border).
+    await expect.poll(async () => Math.round((await box(routes)).height)).toBe(161);
   });
 
   test('at 1024×700 in dark mode, and the explorer folded', async ({ page, served }) => {

@@ -1,9 +1,10 @@
 import { Button, Caption1, Caption1Strong, makeStyles, Spinner, tokens, Tooltip } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { useManifests } from '../manifests-store';
 import { getModel } from './models';
+import { ResizeGrip } from './ResizeGrip';
 import { useModelText, useOpenModel } from './use-model-text';
 
 /** React Flow and dagre load with the first graph, not with the editor. */
@@ -12,21 +13,9 @@ const RouteGraph = lazy(() => import('../../route-graph'));
 const MIN_HEIGHT = 160;
 /** The editor keeps at least this much when the panel is dragged up. */
 const EDITOR_MIN = 140;
-const STEP = 24;
 
 const useStyles = makeStyles({
   panel: { position: 'relative', display: 'flex', flexDirection: 'column', flexShrink: 0, minHeight: 0, maxHeight: `calc(100% - ${EDITOR_MIN}px)`, borderTop: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground1 },
-  grip: {
-    position: 'absolute',
-    top: '-4px',
-    left: 0,
-    right: 0,
-    height: '7px',
-    cursor: 'row-resize',
-    zIndex: 1,
-    ':hover': { backgroundColor: tokens.colorBrandStroke2 },
-    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}` },
-  },
   header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, height: '34px', padding: `0 ${tokens.spacingHorizontalS} 0 ${tokens.spacingHorizontalM}`, flexShrink: 0 },
   title: { textTransform: 'uppercase', letterSpacing: '0.04em', color: tokens.colorNeutralForeground2 },
   hint: { flex: 1, minWidth: 0, color: tokens.colorNeutralForeground3, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
@@ -94,37 +83,12 @@ export function RoutesPanel({ workspace, path }: { workspace: WorkspaceInfo; pat
     [root, path],
   );
 
-  const clamp = (element: HTMLElement, next: number) => {
-    const room = (element.parentElement?.clientHeight ?? next + EDITOR_MIN) - EDITOR_MIN;
-    return Math.round(Math.max(MIN_HEIGHT, Math.min(next, room)));
-  };
-  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
-    const grip = event.currentTarget;
-    const panel = grip.parentElement;
-    if (!panel) return;
-    grip.setPointerCapture(event.pointerId);
-    const startY = event.clientY;
-    const startHeight = panel.getBoundingClientRect().height;
-    const move = (e: globalThis.PointerEvent) => setHeight(clamp(panel, startHeight + startY - e.clientY));
-    const up = () => {
-      grip.removeEventListener('pointermove', move);
-      grip.removeEventListener('pointerup', up);
-      grip.removeEventListener('pointercancel', up);
-    };
-    grip.addEventListener('pointermove', move);
-    grip.addEventListener('pointerup', up);
-    grip.addEventListener('pointercancel', up);
-  };
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const panel = event.currentTarget.parentElement;
-    if (!panel || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
-    event.preventDefault();
-    setHeight((h) => clamp(panel, h + (event.key === 'ArrowUp' ? STEP : -STEP)));
-  };
+  // Up to what the column has left once the editor keeps its minimum.
+  const bounds = () => ({ min: MIN_HEIGHT, max: Math.max(MIN_HEIGHT, (section.current?.parentElement?.clientHeight ?? height + EDITOR_MIN) - EDITOR_MIN) });
 
   return (
     <section ref={section} className={styles.panel} style={{ height }} aria-label="Routes" data-testid="routes-panel">
-      <div className={styles.grip} role="separator" aria-orientation="horizontal" aria-label="Resize the route graph" aria-valuenow={height} tabIndex={0} onPointerDown={onPointerDown} onKeyDown={onKeyDown} />
+      <ResizeGrip edge="top" size={height} bounds={bounds} onSize={setHeight} label="Resize the route graph" testId="routes-grip" />
       <div className={styles.header}>
         <Caption1Strong className={styles.title}>Routes</Caption1Strong>
         <Caption1 className={styles.hint}>Click a route to select it in the text; the graph follows your typing.</Caption1>
