@@ -114,7 +114,9 @@ export function CompareView({ workspace, path, versionId, onRestore }: { workspa
               if (!first) return;
               once.dispose();
               const line = Math.max(1, first.modifiedStartLineNumber || first.originalStartLineNumber);
-              editor.getModifiedEditor().revealLineInCenter(line);
+              // Near the top, with two lines of context: still in view when the editor grows after this first
+              // diff (centring in a viewport that is not laid out yet scrolled the change out of sight).
+              editor.getModifiedEditor().revealLineNearTop(Math.max(1, line - 2));
               editor.getModifiedEditor().setPosition({ lineNumber: line, column: 1 });
             });
           }}
