@@ -41,6 +41,7 @@ export default tseslint.config(
       'boundaries/elements': [
         zone('shared', 'shared/**'),
         zone('renderer', 'renderer/**'),
+        zone('protocol', 'electron/protocol/**'),
         zone('runtime', 'electron/runtime/**'),
         zone('cloud', 'electron/cloud/**'),
         zone('preload', 'electron/preload/**'),
@@ -58,13 +59,15 @@ export default tseslint.config(
           default: 'allow',
           policies: [
             // Zones: imports only point downwards.
-            { from: { element: { type: 'shared' } }, disallow: { to: { element: { types: { anyOf: ['renderer', 'runtime', 'cloud', 'preload', 'main', 'host', 'services', 'cli'] } } } } },
-            { from: { element: { type: 'renderer' } }, disallow: { to: { element: { types: { anyOf: ['runtime', 'cloud', 'preload', 'main', 'host', 'services', 'cli'] } } } } },
+            { from: { element: { type: 'shared' } }, disallow: { to: { element: { types: { anyOf: ['renderer', 'protocol', 'runtime', 'cloud', 'preload', 'main', 'host', 'services', 'cli'] } } } } },
+            { from: { element: { type: 'renderer' } }, disallow: { to: { element: { types: { anyOf: ['protocol', 'runtime', 'cloud', 'preload', 'main', 'host', 'services', 'cli'] } } } } },
             { from: { element: { types: { anyOf: ['runtime', 'cloud'] } } }, disallow: to('renderer', 'preload', 'main', 'host', 'services', 'cli') },
+            // IoT Hub's device-facing conventions, written once below both hubs (the edge hub and the local hub).
+            { from: { element: { type: 'protocol' } }, disallow: to('renderer', 'runtime', 'cloud', 'preload', 'main', 'host', 'services', 'cli') },
             { from: { element: { type: 'services' } }, disallow: to('renderer', 'preload', 'main', 'cli') },
             { from: { element: { type: 'host' } }, disallow: to('renderer', 'preload', 'main', 'cli') },
             { from: { element: { type: 'cli' } }, disallow: to('renderer', 'preload', 'main') },
-            { from: { element: { type: 'preload' } }, disallow: to('renderer', 'runtime', 'cloud', 'main', 'host', 'services', 'cli') },
+            { from: { element: { type: 'preload' } }, disallow: to('renderer', 'protocol', 'runtime', 'cloud', 'main', 'host', 'services', 'cli') },
             { from: { element: { type: 'main' } }, disallow: to('renderer', 'preload', 'cli') },
           ],
         },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerDriver } from '../drivers/docker/docker-driver';
 import { NODE_BASE_IMAGE, newRunId, removeTestResources, requireEngine, requireTestImages, unwrap, waitFor } from '../drivers/test-engine.test-util';
 import { EdgeSecurity } from '../workload/edge-security';
-import { verifySasToken } from '../workload/sas-token';
+import { verifySasToken } from '../../protocol/sas-token';
 import { Agent } from './agent';
 import { BESIDE_TEST_LOOKALIKES, testDeployment, TEST_RUNTIME } from './agent.test-util';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { appError, assertNever, err, ok, type Result } from '../../../shared/errors';
 import type { CertificateIssuer } from './edge-ca';
 import type { IdentityProvider } from './identity-provider';
-import { hmacSha256Base64 } from './sas-token';
+import { hmacSha256Base64 } from '../../protocol/sas-token';
 import { routeRequest, type WorkloadRoute } from './workload-routes';
 
 /**

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ModuleClient as ModuleClientType } from 'azure-iot-device';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verifySasToken } from './sas-token';
+import { verifySasToken } from '../../protocol/sas-token';
 import { startWorkloadFixture, tlsHandshake, type WorkloadFixture } from './workload.test-util';
 
 /**

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { AppError, Result } from '../../../shared/errors';
+import type { AppError, Result } from '../../shared/errors';
 
 /**
  * Shared access signatures exactly as the Node SDK builds them (HUB-CONTRACTS.md §1.3; azure-iot-common
