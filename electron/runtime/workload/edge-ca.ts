@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { appError, err, ok, type Result } from '../../../shared/errors';
 import { writeFileAtomic } from '../atomic-file';
 import { SecretBox } from '../secrets/secret-box';
-import { createIntermediateCa, createRootCa, createServerCertificate, type PemPair } from './certificate-factory';
-import { importPrivateKeyPem, type CryptoKey } from './x509-runtime';
+import { createIntermediateCa, createRootCa, createServerCertificate, type PemPair } from '../../protocol/certificate-factory';
+import { importPrivateKeyPem, type CryptoKey } from '../../protocol/x509-runtime';
 
 /**
  * The local edge CA, shaped like an IoT Edge device's: a root ("Gatehouse Local Edge CA <device>", the trust
