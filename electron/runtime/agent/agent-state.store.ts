@@ -8,7 +8,8 @@ import type { AgentMemory } from './model';
 
 /**
  * The agent's persisted state in `<dataDir>/runtime/`: the accepted deployment (exactly as applied, so a
- * restarted agent reconciles towards the same target) and the restart statistics. Written atomically.
+ * restarted agent reconciles towards the same target), the restart statistics and how the last pass ended.
+ * Written atomically.
  */
 const Persisted = z.object({
   version: z.number().int().nonnegative(),
@@ -25,6 +26,13 @@ export type PersistedDeployment = z.infer<typeof Persisted>;
 /** This data folder's Gatehouse instance: generated once, the value of the ownership label on its containers. */
 const Instance = z.object({ id: z.string().min(1), createdAt: z.string() });
 export type InstanceInfo = z.infer<typeof Instance>;
+
+/**
+ * How the agent's last finished reconcile pass ended: which deployment version, and its `lastDesiredStatus`. A
+ * restarted console reads it so that a deployment applied before the restart is not "applying" again for a pass.
+ */
+const LastPass = z.object({ version: z.number().int().nonnegative(), code: z.number().int(), description: z.string() });
+export type LastPass = z.infer<typeof LastPass>;
 
 const Memory = z.record(z.string(), z.object({ restartCount: z.number().int().nonnegative(), lastRestartTime: z.string().optional() }));
 
@@ -65,6 +73,14 @@ export class AgentStateStore {
 
   async saveMemory(memory: AgentMemory): Promise<void> {
     await this.write('restarts.json', memory);
+  }
+
+  async loadLastPass(): Promise<LastPass | undefined> {
+    return this.read('last-pass.json', LastPass);
+  }
+
+  async saveLastPass(value: LastPass): Promise<void> {
+    await this.write('last-pass.json', value);
   }
 
   private async read<T>(file: string, schema: z.ZodType<T>): Promise<T | undefined> {

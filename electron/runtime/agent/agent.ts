@@ -6,7 +6,7 @@ import { Emitter, type Event } from '../drivers/event';
 import type { Disposable } from '../drivers/disposable';
 import { plan } from './agent.planner';
 import { execute, type ExecContext } from './agent.executor';
-import { AgentStateStore, type InstanceInfo, type PersistedDeployment } from './agent-state.store';
+import { AgentStateStore, type InstanceInfo, type LastPass, type PersistedDeployment } from './agent-state.store';
 import { AZIOT_SOCKET_PATHS, findAziotSockets } from './aziot-sockets';
 import type { SecretBox } from '../secrets/secret-box';
 import type { RuntimeContext } from './container-spec';
@@ -107,6 +107,8 @@ export class Agent implements Disposable {
   /** Per module, its last failed step in words, until that step succeeds or leaves the plan. */
   private readonly problems = new Map<string, StepFailure & { readonly stepId: string; readonly at: string }>();
   private reconciledVersion = 0;
+  /** How the last finished pass ended, as persisted (written only when it changes). */
+  private lastPass: LastPass | undefined;
   private snapshot: AgentSnapshot = {
     state: { state: 'idle' },
     version: 0,
@@ -142,6 +144,13 @@ export class Agent implements Disposable {
       if (deployment.ok) this.deployment = deployment.value;
       const previous = this.persisted.previousDeployment ? deploymentFrom(JSON.parse(this.persisted.previousDeployment)) : undefined;
       this.previous = previous?.ok ? { version: this.persisted.version - 1, modules: previous.value.modules } : undefined;
+      // The last pass before the restart finished this version: its first pass now is no longer "applying".
+      this.lastPass = await this.store.loadLastPass().catch(() => undefined);
+      const code = Object.values(DEPLOYMENT_STATUS).find((c) => c === this.lastPass?.code);
+      if (this.lastPass?.version === this.persisted.version && code !== undefined) {
+        this.reconciledVersion = this.lastPass.version;
+        this.snapshot = { ...this.snapshot, reconciledVersion: this.reconciledVersion, lastDesiredStatus: { code, description: this.lastPass.description } };
+      }
     }
     const { driver } = this.options;
     this.subscriptions.push(
@@ -333,7 +342,7 @@ export class Agent implements Disposable {
       const prepared = await this.options.prepareModules(this.deployment.modules.map((m) => m.name));
       if (!prepared.ok) {
         const reason = `Module identities could not be prepared: ${prepared.error.message}`;
-        this.reconciledVersion = version;
+        await this.finishPass(version, { code: DEPLOYMENT_STATUS.failed, description: reason });
         this.publish({ state: 'failing', version, reason }, observed.value, this.snapshot.lastPlan, { code: DEPLOYMENT_STATUS.failed, description: reason }, foreignRuntime);
         return;
       }
@@ -357,7 +366,7 @@ export class Agent implements Disposable {
     }
     const after = actionable.length ? await observe(this.options.driver, ownership, this.cache) : observed;
     const final = after.ok ? after.value : observed.value;
-    this.reconciledVersion = version;
+    await this.finishPass(version, status);
     this.publish(
       status.code === DEPLOYMENT_STATUS.successful ? { state: 'converged', version } : { state: 'failing', version, reason: status.description },
       final,
@@ -365,6 +374,15 @@ export class Agent implements Disposable {
       status,
       foreignRuntime,
     );
+  }
+
+  /** A pass of `version` finished with `status`: remembered across restarts (persisted when it changed). */
+  private async finishPass(version: number, status: { readonly code: DeploymentStatusCode; readonly description: string }): Promise<void> {
+    this.reconciledVersion = version;
+    const next: LastPass = { version, code: status.code, description: status.description };
+    if (this.lastPass && JSON.stringify(this.lastPass) === JSON.stringify(next)) return;
+    this.lastPass = next;
+    await this.store.saveLastPass(next).catch((error: unknown) => this.options.log?.(`agent: could not save the last pass: ${(error as Error).message}`));
   }
 
   /** Executes steps in order; a failed step is retried on a later pass with backoff. Returns the failure, if any. */
