@@ -1,0 +1,139 @@
+import { X509Certificate } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { authenticateConnect, authenticateHttpRequest, normalizeThumbprint, parseClientId, usernameHost, type AuthPolicy, type ConnectRequest } from './authenticate';
+import type { PemPair } from './certificate-factory';
+import { createLeaf, createSelfSigned, createTestPki, MemoryBackend, sasIdentity, sasKey } from './memory-backend.test-util';
+import { createSasToken, sasResource } from './sas-token';
+
+const HUB = 'MyHub.local';
+const NOW = Math.floor(Date.now() / 1000) * 1000;
+const username = (clientId: string, host = HUB) => `${host}/${clientId}/?api-version=2021-04-12&DeviceClientType=azure-iot-device%2F1.18.4`;
+const token = (deviceId: string, moduleId: string | undefined, key: string, over: { expiry?: number; host?: string } = {}) =>
+  createSasToken({ resource: sasResource(over.host ?? HUB.toLowerCase(), deviceId, moduleId), key, expiry: over.expiry ?? NOW / 1000 + 3600 });
+
+let selfSigned: PemPair;
+let otherSelfSigned: PemPair;
+let deviceCa: PemPair;
+let caSigned: PemPair;
+let caSignedWrongCn: PemPair;
+let untrustedSigned: PemPair;
+let backend: MemoryBackend;
+let policy: AuthPolicy;
+
+beforeAll(async () => {
+  const pki = await createTestPki();
+  deviceCa = pki.ca;
+  [selfSigned, otherSelfSigned, caSigned, caSignedWrongCn, untrustedSigned] = await Promise.all([
+    createSelfSigned('x1'),
+    createSelfSigned('x1'),
+    createLeaf(deviceCa, 'ca1'),
+    createLeaf(deviceCa, 'other'),
+    createLeaf((await createTestPki()).ca, 'ca1'),
+  ]);
+  const thumb = new X509Certificate(selfSigned.certificatePem).fingerprint; // SHA-1 with colons, upper case
+  backend = new MemoryBackend()
+    .add(sasIdentity('d1'))
+    .add(sasIdentity('e1', 'm1', 5))
+    .add({ ...sasIdentity('off'), status: 'disabled' })
+    .add({ deviceId: 'x1', status: 'enabled', credentials: { type: 'selfSigned', secondaryThumbprint: thumb.toLowerCase() } })
+    .add({ deviceId: 'x256', status: 'enabled', credentials: { type: 'selfSigned', primaryThumbprint: new X509Certificate(selfSigned.certificatePem).fingerprint256.replace(/:/g, '') } })
+    .add({ deviceId: 'ca1', status: 'enabled', credentials: { type: 'certificateAuthority' } })
+    .add({ deviceId: 'none1', status: 'enabled', credentials: { type: 'none' } });
+  policy = { backend, hostNames: [HUB, 'localhost'], trustedDeviceCas: [new X509Certificate(deviceCa.certificatePem)], now: () => NOW };
+});
+
+const sas = (clientId: string, password: string, user = username(clientId)): ConnectRequest => ({ clientId, username: user, password: Buffer.from(password), certificateChain: [] });
+const cert = (clientId: string, pems: string[]): ConnectRequest => ({ clientId, username: username(clientId), certificateChain: pems.map((pem) => new X509Certificate(pem)) });
+
+describe('authenticateConnect', () => {
+  it.each<[string, () => ConnectRequest, string]>([
+    ['device SAS, primary key', () => sas('d1', token('d1', undefined, sasKey(1))), 'sas'],
+    ['device SAS, secondary key', () => sas('d1', token('d1', undefined, sasKey(101))), 'sas'],
+    ['module SAS', () => sas('e1/m1', token('e1', 'm1', sasKey(5))), 'sas'],
+    ['host name in another case', () => sas('d1', token('d1', undefined, sasKey(1)), username('d1', 'myhub.LOCAL')), 'sas'],
+    ['self-signed, SHA-1 thumbprint lower case as secondary', () => cert('x1', [selfSigned.certificatePem]), 'selfSigned'],
+    ['self-signed, SHA-256 thumbprint without colons', () => cert('x256', [selfSigned.certificatePem]), 'selfSigned'],
+    ['CA-signed with CN = device id', () => cert('ca1', [caSigned.certificatePem]), 'certificateAuthority'],
+  ])('accepts %s', async (_name, request, method) => {
+    const result = await authenticateConnect(policy, request());
+    expect(result.ok && result.value.method).toBe(method);
+  });
+
+  it.each<[string, () => ConnectRequest, number, string]>([
+    ['a wrong key', () => sas('d1', token('d1', undefined, sasKey(9))), 5, 'SAS token refused for device d1 (signature)'],
+    ['an expired token', () => sas('d1', token('d1', undefined, sasKey(1), { expiry: NOW / 1000 - 1 })), 5, '(expired)'],
+    ["another device's audience", () => sas('d1', token('d2', undefined, sasKey(1))), 5, '(resource)'],
+    ["the device's token on its module", () => sas('e1/m1', token('e1', undefined, sasKey(5))), 5, '(resource)'],
+    ['a garbage password', () => sas('d1', 'hello'), 5, '(malformed)'],
+    ['an unknown host in the username', () => sas('d1', token('d1', undefined, sasKey(1)), username('d1', 'elsewhere')), 5, 'the username is not'],
+    ['a username for another client id', () => sas('d1', token('d1', undefined, sasKey(1)), username('d2')), 5, 'the username is not'],
+    ['a username without api-version', () => sas('d1', token('d1', undefined, sasKey(1)), `${HUB}/d1/?x=1`), 5, 'the username is not'],
+    ['an unknown device', () => sas('nobody', token('nobody', undefined, sasKey(1))), 2, 'no identity device nobody'],
+    ['a malformed client id', () => sas('a/b/c', 'x'), 2, 'malformed client id'],
+    ['a disabled device', () => sas('off', token('off', undefined, sasKey(1))), 5, 'device off is disabled'],
+    ['SAS for an X.509 device', () => sas('x1', token('x1', undefined, sasKey(1))), 5, 'authenticates with selfSigned'],
+    ['a device with no credentials', () => sas('none1', token('none1', undefined, sasKey(1))), 5, 'authenticates with none'],
+    ['no password and no certificate', () => cert('d1', []), 5, 'presented neither'],
+    ['a certificate for a SAS device', () => cert('d1', [selfSigned.certificatePem]), 5, 'authenticates with sas'],
+    ['a wrong self-signed certificate', () => cert('x1', [otherSelfSigned.certificatePem]), 5, 'thumbprint is not registered'],
+    ['a CA-signed certificate with another CN', () => cert('ca1', [caSignedWrongCn.certificatePem]), 5, "CN is not the device id"],
+    ['a certificate from an untrusted CA', () => cert('ca1', [untrustedSigned.certificatePem]), 5, 'does not chain to a trusted device CA'],
+    ['a self-signed certificate for a CA device', () => cert('ca1', [otherSelfSigned.certificatePem]), 5, 'CN is not the device id'],
+  ])('refuses %s', async (_name, request, returnCode, reason) => {
+    const result = await authenticateConnect(policy, request());
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.returnCode).toBe(returnCode);
+      expect(result.error.reason).toContain(reason);
+      expect(result.error.reason).not.toMatch(/sig=|SharedAccessSignature sr/);
+    }
+  });
+
+  it('refuses a CA-signed certificate outside its validity', async () => {
+    const later = await authenticateConnect({ ...policy, now: () => Date.now() + 10 * 86_400_000 }, cert('ca1', [caSigned.certificatePem]));
+    expect(!later.ok && later.error.reason).toContain('validity');
+  });
+
+  it('answers 3 (retried by the SDK) when the registry is unavailable', async () => {
+    const down = new MemoryBackend();
+    down.failWith = { code: 'UNAVAILABLE', message: 'db down' };
+    const result = await authenticateConnect({ ...policy, backend: down }, sas('d1', token('d1', undefined, sasKey(1))));
+    expect(!result.ok && result.error.returnCode).toBe(3);
+  });
+});
+
+describe('authenticateHttpRequest', () => {
+  it('accepts a module SAS for any configured host name', async () => {
+    const result = await authenticateHttpRequest(policy, { authorization: token('e1', 'm1', sasKey(5), { host: 'localhost' }), identity: { deviceId: 'e1', moduleId: 'm1' } });
+    expect(result.ok).toBe(true);
+  });
+
+  it.each<[string, string | undefined, { deviceId: string; moduleId?: string }, number]>([
+    ['no header', undefined, { deviceId: 'd1' }, 401],
+    ['a bearer token', 'Bearer x', { deviceId: 'd1' }, 401],
+    ['a wrong key', token('d1', undefined, sasKey(7)), { deviceId: 'd1' }, 401],
+    ['an unknown identity', token('zz', undefined, sasKey(1)), { deviceId: 'zz' }, 404],
+  ])('refuses %s', async (_name, authorization, identity, status) => {
+    const result = await authenticateHttpRequest(policy, { authorization, identity });
+    expect(!result.ok && result.error.status).toBe(status);
+  });
+});
+
+describe('helpers', () => {
+  it('parseClientId', () => {
+    expect(parseClientId('d1')).toEqual({ deviceId: 'd1' });
+    expect(parseClientId('e1/m1')).toEqual({ deviceId: 'e1', moduleId: 'm1' });
+    expect(parseClientId('')).toBeUndefined();
+    expect(parseClientId('d/')).toBeUndefined();
+    expect(parseClientId('d#')).toBeUndefined();
+  });
+
+  it('usernameHost returns the configured spelling', () => {
+    expect(usernameHost('myhub.local/e1/m1/?api-version=2021-04-12', 'e1/m1', [HUB])).toBe(HUB);
+    expect(usernameHost('myhub.local/e1/m1?api-version=2021-04-12', 'e1/m1', [HUB])).toBeUndefined();
+  });
+
+  it('normalizeThumbprint ignores case and colons', () => {
+    expect(normalizeThumbprint('AB:cd:01')).toBe('abcd01');
+  });
+});
