@@ -10,6 +10,7 @@ const twin = {
   lastActivityTime: '2026-01-02T03:04:05Z',
   capabilities: { iotEdge: true },
   deviceScope: 'ms-azure-iot-edge://e1-637',
+  configurations: { 'deploy-1': { status: 'Applied' } },
   tags: { env: 'prod', building: 9, floor: '9', iiot: true, owner: null, site: { name: 'north', lines: [1, 2] }, 'my-tag': 'dash', empty: {} },
   properties: {
     desired: { $version: 4, telemetry: { period: 30 } },
@@ -88,6 +89,8 @@ describe('matchesCondition', () => {
     ["properties.reported.list[1] = 'b'", true],
     ['properties.reported.list[2] = null', false],
     ["tags.site['name'] = 'north'", true],
+    ["configurations.[[deploy-1]].status = 'Applied'", true],
+    ["configurations.[[deploy-2]].status = 'Applied'", false],
     // bare values: only `true` matches
     ['capabilities.iotEdge', true],
     ['tags.env', false],

@@ -3,12 +3,14 @@
  * recognised by the parser, case-insensitively, only where a keyword may stand, so `tags.from` is a path.
  * Strings: `'…'` with `''` for a quote, `"…"` with `""`; no backslash escapes (`'C:\dir'` is four characters
  * after the C). Numbers: `-?digits[.digits][e±digits]`; there is no arithmetic, so `-` only starts a number.
+ * `[[…]]` is a NAME token holding any characters but `]]`: IoT Hub's quoting of configuration ids in paths
+ * (`configurations.[[deploy-1]].status = 'Applied'`).
  */
 import { err, ok, type Result } from '../errors';
 import type { QueryError } from './ast';
 
 export type TokenKind =
-  | 'WORD' | 'STRING' | 'NUMBER'
+  | 'WORD' | 'NAME' | 'STRING' | 'NUMBER'
   | 'LPAREN' | 'RPAREN' | 'LBRACKET' | 'RBRACKET' | 'COMMA' | 'DOT' | 'STAR'
   | 'EQ' | 'NE' | 'LT' | 'GT' | 'LE' | 'GE'
   | 'EOF';
@@ -17,7 +19,7 @@ export interface Token {
   readonly kind: TokenKind;
   /** The source text of the token (for STRING, with its quotes). */
   readonly text: string;
-  /** The decoded value: the string's content or the number. */
+  /** The decoded value: the string's or name's content, or the number. */
   readonly value?: string | number;
   readonly offset: number;
   readonly length: number;
@@ -106,6 +108,13 @@ export function tokenize(text: string): Result<Token[], QueryError> {
       while (isWordPart(text[j])) j++;
       tokens.push({ kind: 'WORD', text: text.slice(i, j), offset: i, length: j - i });
       i = j;
+      continue;
+    }
+    if (text.startsWith('[[', i)) {
+      const close = text.indexOf(']]', i + 2);
+      if (close < 0) return err({ message: `unterminated [[name]] at ${i}`, offset: i, length: text.length - i });
+      tokens.push({ kind: 'NAME', text: text.slice(i, close + 2), value: text.slice(i + 2, close), offset: i, length: close + 2 - i });
+      i = close + 2;
       continue;
     }
     const punct = PUNCTUATION.find(([p]) => text.startsWith(p, i));

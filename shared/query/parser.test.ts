@@ -36,6 +36,7 @@ describe('parseCondition: what operators write', () => {
     ['tags.from = 1 AND tags.true = 2', '((tags.from = 1) AND (tags.true = 2))'],
     ['is_defined(tags.x) AND NOT Is_Null(tags.y)', '(IS_DEFINED(tags.x) AND NOT IS_NULL(tags.y))'],
     ["STARTSWITH(deviceId, 'e') OR ENDSWITH(deviceId, '1') OR CONTAINS(deviceId, 'x')", '(STARTSWITH(deviceId, "e") OR ENDSWITH(deviceId, "1") OR CONTAINS(deviceId, "x"))'],
+    ["configurations.[[deploy-1:a]].status = 'Applied'", '(configurations.deploy-1:a.status = "Applied")'],
     ['TRUE', 'true'],
     ['((a = 1))', '(a = 1)'],
   ])('%s', (text, expected) => {
@@ -120,6 +121,8 @@ describe('errors point at the offending token', () => {
     ['* AND a = 1', "expected a value, a property path or a function at 0, found '*'", 0, 1],
     ["tags.env = 'x' tags.y = 1", "unexpected 'tags' at 15", 15, 4],
     ['tags.env = "open', 'unterminated string at 11', 11, 5],
+    ["configurations.[[d1].status = 'Applied'", 'unterminated [[name]] at 15', 15, 24],
+    ['[[d1]] = 1', "expected a value, a property path or a function at 0, found '[[d1]]'", 0, 6],
   ])('condition %j', (text, message, offset, length) => {
     const parsed = parseCondition(text);
     expect(parsed.ok ? 'parsed' : parsed.error).toEqual({ message, offset, length });

@@ -7,7 +7,7 @@
  *   condition := and (OR and)* ;  and := not (AND not)* ;  not := NOT not | predicate
  *   predicate := operand [ (= | != | <> | < | > | <= | >=) operand | (IN | NIN) '[' literal, … ']' ]
  *   operand   := literal | path | FUNCTION '(' operand, … ')' | '(' condition ')'
- *   path      := name ('.' name | '[' 'str' | int ']')*
+ *   path      := name ('.' name | '.' [[any]] | '[' 'str' | int ']')*
  *
  * Keywords and function names are case-insensitive. The work is bounded: texts over MAX_QUERY_BYTES and nesting
  * (parentheses, NOT, function calls) over MAX_NESTING are refused before they can exhaust the stack.
@@ -219,8 +219,11 @@ class Parser {
       const token = this.peek();
       if (token.kind === 'DOT') {
         this.next();
-        if (this.peek().kind !== 'WORD') this.expectedAt('a property name after \'.\'');
-        segments.push(this.next().text);
+        const name = this.peek();
+        if (name.kind === 'NAME') segments.push(name.value as string);
+        else if (name.kind === 'WORD') segments.push(name.text);
+        else this.expectedAt('a property name after \'.\'');
+        this.next();
       } else if (token.kind === 'LBRACKET') {
         this.next();
         const key = this.peek();
