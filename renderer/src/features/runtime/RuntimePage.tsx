@@ -25,7 +25,7 @@ import { ArrowUploadRegular, BoxArrowUpRegular } from '@fluentui/react-icons';
 import { useRef, useState } from 'react';
 import type { ModuleRow } from '../../../../shared/ipc/runtime.contract';
 import { HostButton } from '../../app/HostButton';
-import { nextRetryText, pastText } from './format';
+import { GAVE_UP_TEXT, nextRetryText, pastText, summaryBesideProblems } from './format';
 import { ModuleStatusDialog, type StatusRequest } from './ModuleStatusDialog';
 import { useNow } from './use-now';
 import { ApplyDialog } from './ApplyDialog';
@@ -66,7 +66,7 @@ function Problems({ modules }: { modules: readonly ModuleRow[] }) {
               {m.problem?.summary}
               <Caption1 className={styles.when}>
                 Failed at {pastText(m.problem?.at, now)}.{' '}
-                {m.problem?.gaveUp ? 'Gatehouse stopped retrying it: apply the deployment again (or sideload the image) to retry.' : m.nextRetryAt ? `Next attempt at ${nextRetryText(m.nextRetryAt, now)}.` : ''}
+                {m.problem?.gaveUp ? GAVE_UP_TEXT : m.nextRetryAt ? `Next attempt at ${nextRetryText(m.nextRetryAt, now)}.` : ''}
               </Caption1>
               {m.problem?.detail && (
                 <details>
@@ -120,6 +120,11 @@ export function RuntimePage() {
         ),
     });
 
+  // The problems box below names each failure (with its times and details); the sentence says the rest once.
+  const problems = data?.modules.flatMap((m) => (m.problem ? [m.problem.summary, ...(m.problem.gaveUp ? [GAVE_UP_TEXT] : [])] : [])) ?? [];
+  const agentReason = data?.agent.state === 'failing' && problems.length === 0 ? data.agent.reason : undefined;
+  const summary = data ? summaryBesideProblems(data.state.summary, agentReason ? [agentReason] : problems) : '';
+
   const pickFile = async (file: File | undefined) => {
     if (file) openApply(await file.text(), file.name);
     if (fileInput.current) fileInput.current.value = '';
@@ -141,7 +146,7 @@ export function RuntimePage() {
       </div>
       {data && (
         <Body1 className={styles.summary} data-testid="runtime-summary">
-          {data.state.summary}
+          {summary}
         </Body1>
       )}
       {snapshot.isPending && <Spinner label="Asking the agent…" />}
@@ -173,9 +178,9 @@ export function RuntimePage() {
         </MessageBar>
       )}
       {data && <Problems modules={data.modules} />}
-      {data?.agent.state === 'failing' && !data.modules.some((m) => m.problem) && (
-        <MessageBar intent="error">
-          <MessageBarBody>{data.agent.reason}</MessageBarBody>
+      {agentReason && (
+        <MessageBar intent="error" data-testid="runtime-agent-failure">
+          <MessageBarBody>{agentReason}</MessageBarBody>
         </MessageBar>
       )}
       <Card>

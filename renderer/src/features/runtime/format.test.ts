@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bytesText, logTime, nextRetryText, pastText, planSummary, relativeTime, restartAvailability, shortTime, uptime } from './format';
+import { deriveRuntimeState } from '../../../../shared/runtime/runtime-state';
+import { bytesText, GAVE_UP_TEXT, logTime, nextRetryText, pastText, planSummary, relativeTime, restartAvailability, shortTime, summaryBesideProblems, uptime } from './format';
 
 describe('runtime formatting', () => {
   const now = Date.parse('2026-11-27T12:00:00Z');
@@ -62,5 +63,37 @@ describe('runtime formatting', () => {
     const local = new Date(Date.parse(stamp));
     expect(logTime(stamp)).toBe(`${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}:15.123`);
     expect(logTime('nonsense')).toBe('');
+  });
+});
+
+describe('the runtime sentence beside the problems box', () => {
+  const pull = 'The image 127.0.0.1:5999/sensor:1.5 for sensor-2 is not on this machine and could not be pulled: the registry 127.0.0.1:5999 cannot be reached (offline?). Sideload it: Runtime → Sideload image…, or `gatehouse runtime sideload <image.tar>`.';
+  const name = 'The container name tick is taken by a container Gatehouse does not manage';
+  const module = (n: string, runtimeStatus: 'running' | 'unknown') => ({ name: n, desiredStatus: 'running' as const, runtimeStatus, restartCount: 0, restartPolicy: 'always' });
+  const failing = (reason: string) =>
+    deriveRuntimeState({
+      engine: { state: 'available' },
+      agent: { state: 'failing', version: 3, reason },
+      version: 3,
+      reconciledVersion: 3,
+      lastDesiredStatus: { code: 500, description: reason },
+      modules: [module('ticker', 'running'), module('sensor', 'running'), module('sensor-2', 'unknown')],
+    }).summary;
+
+  it('names each failure once: the box has it, the sentence keeps the count and what else is wrong', () => {
+    const summary = failing(pull);
+    expect(summary).toContain(pull);
+    expect(summaryBesideProblems(summary, [pull])).toBe('2 of 3 modules running (deployment v3). sensor-2 has no container yet.');
+  });
+
+  it('also without a final period, for two failures, and for a step Gatehouse stopped retrying', () => {
+    const summary = failing(`${pull} ${name} ${GAVE_UP_TEXT}`);
+    expect(summaryBesideProblems(summary, [pull, `${name}.`, GAVE_UP_TEXT])).toBe('2 of 3 modules running (deployment v3). sensor-2 has no container yet.');
+  });
+
+  it('leaves a sentence without those failures as it is', () => {
+    expect(summaryBesideProblems('1 of 2 modules running (deployment v1): tick is in backoff (it exited with code 1; 3 restarts so far).', [])).toBe(
+      '1 of 2 modules running (deployment v1): tick is in backoff (it exited with code 1; 3 restarts so far).',
+    );
   });
 });

@@ -94,3 +94,23 @@ export function logTime(timestamp: string): string {
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
+
+/** What the problems box says under a failure when Gatehouse has stopped retrying a step (the agent's words too). */
+export const GAVE_UP_TEXT = 'Gatehouse stopped retrying it: apply the deployment again (or sideload the image) to retry.';
+
+/**
+ * The runtime's sentence beside the problems box: `summary` (deriveRuntimeState's, which names every failure so the
+ * status bar and the CLI can) without the failures the box already shows, so the Runtime page says each once.
+ */
+export function summaryBesideProblems(summary: string, shown: readonly string[]): string {
+  let text = summary;
+  for (const said of shown) {
+    const core = said.trim().replace(/[.\s]+$/, '');
+    if (core) text = text.split(core).join(' ');
+  }
+  return text
+    .replace(/\s+([.,;:])/g, '$1')
+    .replace(/([.;:])(?:\s*[.;])+/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
