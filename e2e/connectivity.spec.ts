@@ -69,6 +69,10 @@ test.describe('Network in the status bar (served console, real sockets)', () => 
     const network = page.getByTestId('status-network');
     await expect(network).toHaveText('No network needed');
     await expect(network).toHaveAttribute('data-tone', 'idle');
+    // The Overview says the same word, from the same answer.
+    await page.getByTestId('nav-overview').click();
+    await expect(page.getByTestId('overview-network-state')).toHaveText('No network needed');
+    await expect(page.getByTestId('overview-network-state')).toHaveAttribute('data-tone', 'idle');
     await shoot(page, 'status-network-not-needed');
   });
 
@@ -81,12 +85,20 @@ test.describe('Network in the status bar (served console, real sockets)', () => 
     const network = page.getByTestId('status-network');
     await expect(network).toHaveText('Online', { timeout: 15_000 });
     await expect(network).toHaveAttribute('data-tone', 'ok');
+    await page.getByTestId('nav-overview').click();
+    await expect(page.getByTestId('overview-network-state')).toHaveText('Online');
+    await expect(page.getByTestId('overview-network-state')).toHaveAttribute('data-tone', 'ok');
+    await expect(page.getByTestId('overview-network-targets')).toContainText(`Registry 127.0.0.1:${port}: reachable`);
     await shoot(page, 'status-network-online');
 
     const closed = await freePort();
     expect((await rpc('runtime.apply', { text: testDeployment(runId, { [sensor]: { image: `127.0.0.1:${closed}/gatehouse-e2e/sensor:1` } }), overrideForeignRuntime: true })).ok).toBe(true);
     await expect(network).toHaveText(`Offline: cannot reach 127.0.0.1:${closed}`, { timeout: 15_000 });
     await expect(network).toHaveAttribute('data-tone', 'bad');
+    await expect(page.getByTestId('status-network-word')).toHaveText('Offline:');
+    await expect(page.getByTestId('overview-network-state')).toHaveText('Offline');
+    await expect(page.getByTestId('overview-network-state')).toHaveAttribute('data-tone', 'bad');
+    await expect(page.getByTestId('overview-network-summary')).toContainText(`Cannot reach 127.0.0.1:${closed}`);
 
     // The tooltip: the host's sentence, each target with its reason and local check time, the browser only as a hint.
     await network.hover();

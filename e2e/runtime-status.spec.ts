@@ -58,6 +58,23 @@ async function shoot(page: Page, name: string, run: () => Promise<void> = async 
   }
 }
 
+/** The status bar's geometry: its height, status words cut short, items beyond its box, the runtime's sentence. */
+async function statusBarLayout(page: Page) {
+  return page.getByRole('contentinfo', { name: 'Status' }).evaluate((bar) => {
+    const box = bar.getBoundingClientRect();
+    const cut = (el: Element) => el.scrollWidth > el.clientWidth + 1;
+    const items = [...bar.querySelectorAll('[data-tone]')];
+    const detail = bar.querySelector('[data-testid="status-runtime-detail"]');
+    const shown = detail ? getComputedStyle(detail).display !== 'none' : false;
+    return {
+      height: box.height,
+      clippedWords: [...bar.querySelectorAll('[data-testid$="-word"]')].filter(cut).map((w) => w.textContent),
+      outside: items.filter((el) => el.getBoundingClientRect().right > box.right + 0.5).map((el) => el.getAttribute('data-testid')),
+      runtimeDetail: { visible: shown, cut: detail && shown ? cut(detail) : false, ellipsis: detail ? getComputedStyle(detail).textOverflow === 'ellipsis' : false },
+    };
+  });
+}
+
 test.beforeAll(async () => {
   served = await startServedConsole();
   const built = await buildLocalImages(docker, { names: ['busybox-module'] });
@@ -98,13 +115,28 @@ test.describe('Runtime status, one vocabulary (served console, real Docker engin
     // The header and the status bar: the same word, in the same tone.
     await expect(page.getByTestId('agent-state')).toHaveText('failing');
     await expect(page.getByTestId('agent-state')).toHaveAttribute('data-tone', 'danger');
-    await expect(page.getByTestId('status-runtime')).toHaveText('Runtime: failing');
+    await expect(page.getByTestId('status-runtime-word')).toHaveText('Runtime: failing');
     await expect(page.getByTestId('status-runtime')).toHaveAttribute('data-tone', 'bad');
     const summary = page.getByTestId('runtime-summary');
     await expect(summary).toContainText(`${quitter} failed: it exited with code 4 and its restart policy (never) does not restart it`);
     await expect(summary).toContainText(`${crasher} is in backoff`);
     await expect(page.getByText('Last status')).toHaveCount(0);
     await shoot(page, 'runtime-status');
+
+    // The status bar stays one line: a status word is never cut; the runtime's sentence beside it (where there is
+    // room) ends in an ellipsis, and the tooltip has it whole.
+    for (const size of SIZES) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      const layout = await statusBarLayout(page);
+      expect(layout.height, size.name).toBeLessThanOrEqual(29);
+      expect(layout.clippedWords, size.name).toEqual([]);
+      expect(layout.outside, size.name).toEqual([]);
+      if (size.width >= 1280) expect(layout.runtimeDetail, size.name).toMatchObject({ visible: true, cut: true, ellipsis: true });
+      else expect(layout.runtimeDetail, size.name).toMatchObject({ visible: false });
+      await page.getByTestId('status-runtime').hover();
+      await expect(page.getByRole('tooltip')).toContainText(`${crasher} is in backoff`);
+      await page.mouse.move(size.width / 2, size.height / 2);
+    }
 
     // The CLI, through the running console: the same value, in --json for both commands.
     const runtimeJson = cli('runtime', 'status', '--json') as { state: { state: string; tone: string; summary: string } };
@@ -224,6 +256,10 @@ test.describe('Runtime status, one vocabulary (served console, real Docker engin
     await expect(problem).toContainText(/Failed at \d{1,2}:\d\d:\d\d/);
     await expect(problem).toContainText(/Next attempt at \d{1,2}:\d\d:\d\d/);
     await expect(page.getByTestId('runtime-problems')).not.toContainText(/\d{4}-\d\d-\d\dT|HTTP|\b500\b/);
+    // Said once: the problems box names the failure, the sentence above it keeps the count and the rest.
+    await expect(page.getByTestId('runtime-summary')).toContainText('2 of 3 modules running (deployment v3).');
+    await expect(page.getByTestId('runtime-summary')).toContainText(`${sensor}-2 has no container yet.`);
+    await expect(page.getByTestId('runtime-summary')).not.toContainText('could not be pulled');
     await expect(problem.locator('details pre')).toBeHidden();
     await problem.getByText('Details').click();
     await expect(problem.locator('details pre')).toContainText('127.0.0.1:5999');

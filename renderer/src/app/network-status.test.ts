@@ -31,6 +31,13 @@ describe('networkItem (the status bar word is the host’s, not navigator.onLine
     expect(networkItem(input, Date.parse('2026-01-01T10:05:00.000Z'))).toMatchObject({ tone, label });
   });
 
+  it('splits the word from what follows it: the word is never shortened, the rest may be', () => {
+    const item = networkItem(connectivity('partial', [registry('a.example', 'reachable', 'HTTPS 401 from /v2/'), registry('b.example', 'unreachable', 'no answer within 3 s')]), 0);
+    expect(item).toMatchObject({ word: 'Partly offline', detail: 'cannot reach b.example', label: 'Partly offline: cannot reach b.example' });
+    expect(networkItem(connectivity('online', []), 0)).toMatchObject({ word: 'Online', label: 'Online' });
+    expect(networkItem(connectivity('online', []), 0).detail).toBeUndefined();
+  });
+
   it('the tooltip lists each target with its reason and when it was checked', () => {
     const item = networkItem(connectivity('offline', [registry('127.0.0.1:9', 'unreachable', 'connection refused'), registry('a.example', 'not-needed', 'Its images are already on this machine.', false)]), Date.parse('2026-01-01T10:05:00.000Z'));
     expect(item.lines[0]).toBe('summary offline');

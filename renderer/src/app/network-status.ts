@@ -6,6 +6,11 @@ export type NetworkTone = 'ok' | 'warn' | 'bad' | 'idle' | 'busy';
 /** The status bar's network item: the host's answer (can it reach what the deployment needs), never the browser's. */
 export interface NetworkItem {
   readonly tone: NetworkTone;
+  /** The status word alone ("Offline"): the Overview's badge; in the status bar never shortened. */
+  readonly word: string;
+  /** What follows the word ("cannot reach …"), shortened with an ellipsis where room is short. */
+  readonly detail?: string;
+  /** `word: detail`, the whole text. */
   readonly label: string;
   /** The host's sentence, then one line per target (address, state, reason, local check time). */
   readonly lines: readonly string[];
@@ -33,21 +38,22 @@ export function targetLine(target: ConnectivityTarget, now: number): string {
 }
 
 export function networkItem(connectivity: Connectivity | undefined, now: number): NetworkItem {
-  if (!connectivity) return { tone: 'idle', label: 'Network…', lines: ['Waiting for the host.'] };
+  if (!connectivity) return { tone: 'idle', word: 'Network…', label: 'Network…', lines: ['Waiting for the host.'] };
   const lines = [connectivity.summary, ...connectivity.targets.map((t) => targetLine(t, now))];
+  const item = (tone: NetworkTone, word: string, detail?: string): NetworkItem => ({ tone, word, ...(detail ? { detail } : {}), label: detail ? `${word}: ${detail}` : word, lines });
   switch (connectivity.state) {
     case 'not-needed':
-      return { tone: 'idle', label: 'No network needed', lines };
+      return item('idle', 'No network needed');
     case 'checking':
-      return { tone: 'busy', label: 'Checking network…', lines };
+      return item('busy', 'Checking network…');
     case 'online':
-      return { tone: 'ok', label: 'Online', lines };
+      return item('ok', 'Online');
     case 'partial':
-      return { tone: 'warn', label: `Partly offline: ${cannotReach(connectivity)}`, lines };
+      return item('warn', 'Partly offline', cannotReach(connectivity));
     case 'offline':
-      return { tone: 'bad', label: `Offline: ${cannotReach(connectivity)}`, lines };
+      return item('bad', 'Offline', cannotReach(connectivity));
     case 'unknown':
-      return { tone: 'idle', label: 'Network not checked', lines };
+      return item('idle', 'Network not checked');
     default: {
       const never: never = connectivity.state;
       return never;

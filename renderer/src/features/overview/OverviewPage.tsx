@@ -1,8 +1,10 @@
 import { Badge, Body1, Caption1, Card, CardHeader, makeStyles, Spinner, Subtitle2, Text, Title2, tokens } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, BoxMultipleRegular, CloudRegular, PlugConnectedRegular } from '@fluentui/react-icons';
+import { ArrowClockwiseRegular, BoxMultipleRegular, CloudRegular, GlobeRegular, PlugConnectedRegular } from '@fluentui/react-icons';
 import { useState, type ReactElement, type ReactNode } from 'react';
 import { HostButton } from '../../app/HostButton';
-import { RuntimeStateBadge } from '../runtime';
+import { networkItem, type NetworkTone } from '../../app/network-status';
+import { RuntimeStateBadge, TONE_COLOR } from '../runtime';
+import type { Tone } from '../../../../shared/runtime/runtime-state';
 import { CopyButton, useAppInfo } from '../settings';
 import { useHostStatus, useRefreshStatus } from './queries';
 import { terminalHint } from './terminal-hint';
@@ -18,8 +20,12 @@ const useStyles = makeStyles({
   detail: { color: tokens.colorNeutralForeground2 },
   checked: { color: tokens.colorNeutralForeground2 },
   actionRow: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  targets: { margin: `${tokens.spacingVerticalS} 0 0`, paddingLeft: tokens.spacingHorizontalL, color: tokens.colorNeutralForeground2 },
   code: { overflowX: 'auto', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, backgroundColor: tokens.colorNeutralBackground3, padding: tokens.spacingHorizontalS, borderRadius: tokens.borderRadiusMedium, display: 'block', whiteSpace: 'pre' },
 });
+
+/** The network item's tones as the shared tones, so its badge has the status bar dot's colour. */
+const NETWORK_TONE: Record<NetworkTone, Tone> = { ok: 'ok', warn: 'warning', bad: 'danger', idle: 'neutral', busy: 'busy' };
 
 function StatusCard(props: { testId: string; icon: ReactElement; title: string; badge: ReactElement; children: ReactNode; action?: ReactNode }) {
   const styles = useStyles();
@@ -43,6 +49,9 @@ export function OverviewPage() {
   const engine = status.data?.engine;
   const runtime = status.data?.runtime;
   const hub = status.data?.hub;
+  // The same item as the status bar's (the host's answer), with its word as the badge and its lines spelled out.
+  const network = networkItem(status.data?.connectivity, Date.now());
+  const [networkSummary, ...networkTargets] = network.lines;
   return (
     <div className={styles.page}>
       <div className={styles.header}>
@@ -102,6 +111,27 @@ export function OverviewPage() {
           badge={<Badge appearance="tint" color={hub?.state === 'connected' ? 'success' : hub?.state === 'disconnected' ? 'danger' : 'informative'}>{hub?.state ?? '…'}</Badge>}
         >
           <Body1>{hub?.state === 'local' ? hub.detail : hub?.state === 'connected' ? hub.hostName : hub?.reason}</Body1>
+        </StatusCard>
+        <StatusCard
+          testId="card-network"
+          icon={<GlobeRegular className={styles.icon} />}
+          title="Network"
+          badge={
+            <Badge appearance="tint" color={TONE_COLOR[NETWORK_TONE[network.tone]]} data-testid="overview-network-state" data-tone={network.tone} title={network.label}>
+              {network.word}
+            </Badge>
+          }
+        >
+          <Body1 data-testid="overview-network-summary">{networkSummary}</Body1>
+          {networkTargets.length > 0 && (
+            <ul className={styles.targets} data-testid="overview-network-targets">
+              {networkTargets.map((line) => (
+                <li key={line}>
+                  <Caption1>{line}</Caption1>
+                </li>
+              ))}
+            </ul>
+          )}
         </StatusCard>
       </div>
       <Card>
