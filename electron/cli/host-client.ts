@@ -26,7 +26,8 @@ export async function connectHost(env: NodeJS.ProcessEnv): Promise<HostConnectio
   if (remote) return remote;
   let host: Host;
   try {
-    host = createHost({ dataDir, shell: 'served', env, log: () => undefined });
+    // A command's own host lives for one command: it serves no local hub (its ports belong to a console).
+    host = createHost({ dataDir, shell: 'served', env, log: () => undefined, localHub: false });
   } catch (error) {
     // Another Gatehouse holds the data folder but did not answer through serve.json.
     return unreachable((error as Error).message);

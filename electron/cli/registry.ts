@@ -5,6 +5,8 @@ import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
 import { statusCommand } from './commands/status';
 import { tokenRotateCommand, tokenShowCommand } from './commands/token';
+import { localhubInfoCommand } from './commands/localhub';
+import { IOTHUB_COMMANDS } from './commands/iothub';
 import { runtimeApplyCommand, runtimeLogsCommand, runtimeMethodCommand, runtimeRestartCommand, runtimeSideloadCommand, runtimeStatusCommand } from './commands/runtime';
 
 /** Every CLI command, in the order `gatehouse --help` lists them. */
@@ -23,6 +25,8 @@ export const COMMANDS: readonly CliCommand[] = [
   runtimeRestartCommand,
   runtimeSideloadCommand,
   runtimeMethodCommand,
+  localhubInfoCommand,
+  ...IOTHUB_COMMANDS,
 ];
 
 /** The command whose path is the longest prefix of argv's words. */

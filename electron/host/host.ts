@@ -1,6 +1,7 @@
 import { fail, ok, type ErrorCode, type Result } from '../../shared/errors';
 import { lockDataDir } from './data-dir-lock';
-import { appContract, runtimeContract, statusContract, workspaceContract } from '../../shared/ipc';
+import { appContract, cloudContract, localhubContract, runtimeContract, statusContract, workspaceContract } from '../../shared/ipc';
+import { CloudService } from '../services/cloud.service';
 import type { AppInfo } from '../../shared/ipc/app.contract';
 import { arch, hostname, platform } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,8 @@ export interface HostOptions {
   readonly keyProtector?: KeyProtector;
   /** The shell's native folder dialog (Electron); absent in the served console. Resolves undefined when cancelled. */
   readonly pickFolder?: (title?: string) => Promise<string | undefined>;
+  /** Start the embedded local hub (default: yes, unless GATEHOUSE_LOCALHUB=off). A CLI command's own host does not. */
+  readonly localHub?: boolean;
 }
 
 /** Why a host could not be created (e.g. CONFLICT: another Gatehouse runs on the data folder). */
@@ -134,6 +137,12 @@ export function createHost(options: HostOptions): Host {
   });
   dispatcher.register(workspaceContract, workspace);
   dispatcher.register(runtimeContract, runtimeService);
+  const noLocalHub = 'the embedded local hub is not running in this process';
+  dispatcher.register(localhubContract, {
+    state: async () => ok({ state: 'off' as const, reason: noLocalHub }),
+    info: async () => fail('CONFLICT', `The local hub is not running: ${noLocalHub}`),
+  });
+  dispatcher.register(cloudContract, new CloudService(() => fail('DISCONNECTED', `No hub is connected: ${noLocalHub}`)));
 
   return {
     dataDir: options.dataDir,

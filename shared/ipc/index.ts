@@ -3,15 +3,19 @@ import { appContract } from './app.contract';
 import { statusContract } from './status.contract';
 import { workspaceContract } from './workspace.contract';
 import { runtimeContract } from './runtime.contract';
+import { localhubContract } from './localhub.contract';
+import { cloudContract } from './cloud.contract';
 
 export * from './contract';
 export { appContract } from './app.contract';
 export { statusContract } from './status.contract';
 export { workspaceContract } from './workspace.contract';
 export { runtimeContract } from './runtime.contract';
+export { localhubContract } from './localhub.contract';
+export { cloudContract } from './cloud.contract';
 
 /** The allow-list: every contract the host serves. A method or event not reachable from here does not exist. */
-export const CONTRACTS = [appContract, statusContract, workspaceContract, runtimeContract] as const satisfies readonly Contract[];
+export const CONTRACTS = [appContract, statusContract, workspaceContract, runtimeContract, localhubContract, cloudContract] as const satisfies readonly Contract[];
 
 export interface ResolvedMethod {
   readonly contract: Contract;

@@ -37,6 +37,10 @@ export interface EdgeCaOptions {
   readonly now?: () => Date;
   /** Seals the private keys; default: the data folder's SecretBox. */
   readonly secrets?: SecretBox;
+  /** Where under the data folder the CA lives (default `pki`, the edge runtime's). */
+  readonly folder?: string;
+  /** Subject CNs of the root and of the issuing CA under it (default: the edge runtime's names for `deviceId`). */
+  readonly names?: { readonly root: string; readonly issuer: string };
 }
 
 export interface ServerCertificateRequest {
@@ -87,7 +91,8 @@ export class EdgeCa implements CertificateIssuer {
    */
   static async open(options: EdgeCaOptions): Promise<Result<EdgeCa>> {
     const now = options.now ?? (() => new Date());
-    const dir = join(options.dataDir, 'pki');
+    const dir = join(options.dataDir, options.folder ?? 'pki');
+    const names = options.names ?? { root: `Gatehouse Local Edge CA ${options.deviceId}`, issuer: `Gatehouse Edge CA ${options.deviceId}` };
     const secrets = options.secrets ?? new SecretBox(options.dataDir);
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -101,7 +106,7 @@ export class EdgeCa implements CertificateIssuer {
       let root = loaded.value;
       let renewEdge = false;
       if (!root || expiresSoon(root, now())) {
-        root = await save(dir, FILES.rootCert, FILES.rootKey, secrets, await createRootCa(`Gatehouse Local Edge CA ${options.deviceId}`, validity(ROOT_DAYS)));
+        root = await save(dir, FILES.rootCert, FILES.rootKey, secrets, await createRootCa(names.root, validity(ROOT_DAYS)));
         renewEdge = true;
       }
       // The edge CA is derived from the root: missing, damaged, expiring or from another root means "issue it again".
@@ -109,7 +114,7 @@ export class EdgeCa implements CertificateIssuer {
       let edge = current.ok ? current.value : undefined;
       if (renewEdge || !edge || expiresSoon(edge, now()) || !issuedBy(edge, root)) {
         const issuer = { certificatePem: root.pem.certificatePem, privateKey: root.privateKey };
-        const pem = await createIntermediateCa(issuer, `Gatehouse Edge CA ${options.deviceId}`, validity(EDGE_CA_DAYS, root.notAfter));
+        const pem = await createIntermediateCa(issuer, names.issuer, validity(EDGE_CA_DAYS, root.notAfter));
         edge = await save(dir, FILES.edgeCert, FILES.edgeKey, secrets, pem);
       }
       return ok(new EdgeCa(root, edge, now));

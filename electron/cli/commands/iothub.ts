@@ -1,0 +1,368 @@
+import type { AppError, Result } from '../../../shared/errors';
+import { cloudContract, type HubDocument } from '../../../shared/ipc/cloud.contract';
+import type { ContractClient } from '../../../shared/ipc';
+import { IotHubClient } from '../../cloud/iothub/iothub-client';
+import { CloudService } from '../../services/cloud.service';
+import type { CliCommand, CliIo, CliOption } from '../command';
+import { connectHost, contractClient } from '../host-client';
+import { readInput } from '../read-input';
+
+/**
+ * IoT Hub commands in the shape of the `az iot` commands operators' runbooks use (`az iot hub device-identity …`,
+ * `az iot hub module-twin show`, `az iot edge set-modules`, `az iot edge deployment …`, `az iot hub
+ * invoke-module-method`), against the console's connected hub (the embedded local hub by default), or against any
+ * hub with `--login "<connection string>"` as az takes it (no console needed). The output is the hub's JSON, as az
+ * prints it: indented by default, one line with `--json`. Exit codes: 0 done, 1 the hub refused or found nothing,
+ * 2 usage or connection problems.
+ */
+
+type Cloud = ContractClient<typeof cloudContract>;
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+const LOGIN: Record<string, CliOption> = {
+  login: { type: 'string', short: 'l', description: 'a hub connection string (shared access policy); default: the console\'s connected hub' },
+};
+const DEVICE: Record<string, CliOption> = { 'device-id': { type: 'string', short: 'd', description: 'the device id' } };
+const MODULE: Record<string, CliOption> = { 'module-id': { type: 'string', short: 'm', description: 'the module id' } };
+
+async function withCloud(io: CliIo, values: Values, run: (cloud: Cloud) => Promise<number>): Promise<number> {
+  const login = typeof values.login === 'string' ? values.login : undefined;
+  if (login !== undefined) {
+    const client = IotHubClient.connect(login);
+    if (!client.ok) return (io.stderr(`gatehouse: --login: ${client.error.message}`), 2);
+    return run(new CloudService(() => client) as unknown as Cloud);
+  }
+  const connection = await connectHost(io.env);
+  try {
+    return await run(contractClient(cloudContract, connection));
+  } finally {
+    connection.close();
+  }
+}
+
+function print(io: CliIo, values: Values, value: unknown): number {
+  io.stdout(JSON.stringify(value, null, values.json ? undefined : 2));
+  return 0;
+}
+
+function refuse(io: CliIo, values: Values, command: string, error: AppError): number {
+  if (values.json) io.stdout(JSON.stringify({ ok: false, error }));
+  else {
+    io.stderr(`gatehouse ${command}: ${error.message}`);
+    const diagnostics = (error.details as { diagnostics?: { line: number; column: number; code: string; message: string }[] } | undefined)?.diagnostics;
+    for (const d of diagnostics ?? []) io.stderr(`  ${d.line}:${d.column}  ${d.code}  ${d.message}`);
+  }
+  return error.code === 'DISCONNECTED' || error.code === 'BAD_REQUEST' || error.code === 'INTERNAL' ? 2 : 1;
+}
+
+function required(io: CliIo, command: string, values: Values, ...names: string[]): string[] | undefined {
+  const missing = names.filter((n) => typeof values[n] !== 'string' || values[n] === '');
+  if (missing.length > 0) {
+    io.stderr(`gatehouse ${command}: ${missing.map((m) => `--${m}`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required`);
+    return undefined;
+  }
+  return names.map((n) => values[n] as string);
+}
+
+function parseJsonOption(io: CliIo, command: string, name: string, text: string | undefined): { ok: true; value: unknown } | { ok: false } {
+  if (text === undefined) return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (cause) {
+    io.stderr(`gatehouse ${command}: --${name} is not JSON: ${(cause as Error).message}`);
+    return { ok: false };
+  }
+}
+
+async function readJsonFile(io: CliIo, command: string, path: string): Promise<HubDocument | undefined> {
+  let text: string;
+  try {
+    text = await readInput(path, io);
+  } catch (cause) {
+    io.stderr(`gatehouse ${command}: cannot read ${path}: ${(cause as Error).message}`);
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as HubDocument;
+    io.stderr(`gatehouse ${command}: ${path} is not a JSON object`);
+  } catch (cause) {
+    io.stderr(`gatehouse ${command}: ${path} is not JSON (${(cause as Error).message}); run \`gatehouse validate ${path}\` for the place`);
+  }
+  return undefined;
+}
+
+function answer<T>(io: CliIo, values: Values, command: string, result: Result<T>, shape: (value: T) => unknown = (v) => v): number {
+  return result.ok ? print(io, values, shape(result.value)) : refuse(io, values, command, result.error);
+}
+
+const cmd = (path: string[], summary: string, usage: string, options: Record<string, CliOption>, run: (io: CliIo, values: Values, name: string) => Promise<number>): CliCommand => ({
+  path,
+  summary,
+  usage,
+  options: { ...options, ...LOGIN },
+  run: ({ values, io }) => run(io, values, path.join(' ')),
+});
+
+export const deviceIdentityShowCommand = cmd(['device-identity', 'show'], 'Show a device identity (az iot hub device-identity show)', '--device-id D [--login CS] [--json]', DEVICE, async (io, values, name) => {
+  const ids = required(io, name, values, 'device-id');
+  if (!ids) return 2;
+  return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.deviceShow({ deviceId: ids[0]! })));
+});
+
+export const deviceIdentityCreateCommand = cmd(
+  ['device-identity', 'create'],
+  'Create a device identity, optionally edge-enabled (az iot hub device-identity create)',
+  '--device-id D [--edge-enabled] [--auth-method shared_private_key|x509_thumbprint|x509_ca] [--primary-thumbprint T] [--secondary-thumbprint T] [--json]',
+  {
+    ...DEVICE,
+    'edge-enabled': { type: 'boolean', short: 'e', description: 'an IoT Edge device' },
+    'auth-method': { type: 'string', description: 'shared_private_key (default), x509_thumbprint or x509_ca' },
+    'primary-thumbprint': { type: 'string', description: 'SHA-1 or SHA-256 thumbprint of the device certificate (x509_thumbprint)' },
+    'secondary-thumbprint': { type: 'string', description: 'second thumbprint (x509_thumbprint)' },
+  },
+  async (io, values, name) => {
+    const ids = required(io, name, values, 'device-id');
+    if (!ids) return 2;
+    const method = (values['auth-method'] as string | undefined) ?? 'shared_private_key';
+    let auth: Parameters<Cloud['deviceCreate']>[0]['auth'];
+    if (method === 'shared_private_key') auth = { type: 'sas' };
+    else if (method === 'x509_ca') auth = { type: 'certificateAuthority' };
+    else if (method === 'x509_thumbprint') {
+      const primary = values['primary-thumbprint'] as string | undefined;
+      if (!primary) return (io.stderr(`gatehouse ${name}: x509_thumbprint needs --primary-thumbprint`), 2);
+      const secondary = values['secondary-thumbprint'] as string | undefined;
+      auth = { type: 'selfSigned', primaryThumbprint: primary, ...(secondary ? { secondaryThumbprint: secondary } : {}) };
+    } else return (io.stderr(`gatehouse ${name}: --auth-method is shared_private_key, x509_thumbprint or x509_ca, not "${method}"`), 2);
+    return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.deviceCreate({ deviceId: ids[0]!, edgeEnabled: values['edge-enabled'] === true, auth })));
+  },
+);
+
+export const deviceIdentityDeleteCommand = cmd(['device-identity', 'delete'], 'Delete a device identity with its twin and modules', '--device-id D [--json]', DEVICE, async (io, values, name) => {
+  const ids = required(io, name, values, 'device-id');
+  if (!ids) return 2;
+  return withCloud(io, values, async (cloud) => {
+    const result = await cloud.deviceDelete({ deviceId: ids[0]! });
+    if (!result.ok) return refuse(io, values, name, result.error);
+    if (values.json) io.stdout(JSON.stringify({ deleted: ids[0] }));
+    return 0;
+  });
+});
+
+export const deviceIdentityListCommand = cmd(
+  ['device-identity', 'list'],
+  'List device twins, paged through the hub query (az iot hub device-identity list)',
+  '[--edge-enabled] [--top N] [--json]',
+  { 'edge-enabled': { type: 'boolean', short: 'e', description: 'only IoT Edge devices' }, top: { type: 'string', description: 'at most this many (default 1000; -1 for all)' } },
+  async (io, values, name) => {
+    const top = values.top === undefined ? 1000 : Number(values.top);
+    if (!Number.isInteger(top) || (top < 1 && top !== -1)) return (io.stderr(`gatehouse ${name}: --top is a positive number or -1`), 2);
+    const sql = `SELECT * FROM devices${values['edge-enabled'] ? ' WHERE capabilities.iotEdge = true' : ''}`;
+    return withCloud(io, values, async (cloud) => {
+      const items: HubDocument[] = [];
+      let continuationToken: string | undefined;
+      do {
+        const page = await cloud.query({ query: sql, pageSize: 100, ...(continuationToken ? { continuationToken } : {}) });
+        if (!page.ok) return refuse(io, values, name, page.error);
+        items.push(...page.value.items);
+        continuationToken = page.value.continuationToken;
+      } while (continuationToken && (top === -1 || items.length < top));
+      return print(io, values, top === -1 ? items : items.slice(0, top));
+    });
+  },
+);
+
+export const connectionStringShowCommand = cmd(
+  ['device-identity', 'connection-string', 'show'],
+  'Show the connection string of a device or module (az iot hub device-identity connection-string show)',
+  '--device-id D [--module-id M] [--key-type primary|secondary] [--json]',
+  { ...DEVICE, ...MODULE, 'key-type': { type: 'string', description: 'primary (default) or secondary' } },
+  async (io, values, name) => {
+    const ids = required(io, name, values, 'device-id');
+    if (!ids) return 2;
+    const key = (values['key-type'] as string | undefined) ?? 'primary';
+    if (key !== 'primary' && key !== 'secondary') return (io.stderr(`gatehouse ${name}: --key-type is primary or secondary`), 2);
+    const moduleId = values['module-id'] as string | undefined;
+    return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.connectionString({ deviceId: ids[0]!, ...(moduleId ? { moduleId } : {}), key })));
+  },
+);
+
+export const moduleIdentityListCommand = cmd(['module-identity', 'list'], 'List the module identities of a device', '--device-id D [--json]', DEVICE, async (io, values, name) => {
+  const ids = required(io, name, values, 'device-id');
+  if (!ids) return 2;
+  return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.moduleList({ deviceId: ids[0]! })));
+});
+
+export const moduleTwinShowCommand = cmd(['module-twin', 'show'], 'Show a module twin (az iot hub module-twin show)', "--device-id D --module-id '$edgeAgent' [--json]", { ...DEVICE, ...MODULE }, async (io, values, name) => {
+  const ids = required(io, name, values, 'device-id', 'module-id');
+  if (!ids) return 2;
+  return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.twinShow({ deviceId: ids[0]!, moduleId: ids[1]! })));
+});
+
+export const deviceTwinShowCommand = cmd(['device-twin', 'show'], 'Show a device twin (az iot hub device-twin show)', '--device-id D [--json]', DEVICE, async (io, values, name) => {
+  const ids = required(io, name, values, 'device-id');
+  if (!ids) return 2;
+  return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.twinShow({ deviceId: ids[0]! })));
+});
+
+const TWIN_UPDATE: Record<string, CliOption> = {
+  desired: { type: 'string', description: 'desired properties patch as JSON (null deletes a key)' },
+  tags: { type: 'string', description: 'tags patch as JSON' },
+  etag: { type: 'string', description: "only if the twin still has this etag (default '*')" },
+};
+
+async function twinUpdate(io: CliIo, values: Values, name: string, moduleId: string | undefined, deviceId: string): Promise<number> {
+  const desired = parseJsonOption(io, name, 'desired', values.desired as string | undefined);
+  const tags = parseJsonOption(io, name, 'tags', values.tags as string | undefined);
+  if (!desired.ok || !tags.ok) return 2;
+  if (desired.value === undefined && tags.value === undefined) return (io.stderr(`gatehouse ${name}: give --desired and/or --tags`), 2);
+  const patch: HubDocument = { ...(tags.value !== undefined ? { tags: tags.value } : {}), ...(desired.value !== undefined ? { properties: { desired: desired.value } } : {}) };
+  const etag = values.etag as string | undefined;
+  return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.twinUpdate({ deviceId, ...(moduleId ? { moduleId } : {}), patch, ...(etag ? { etag } : {}) })));
+}
+
+export const moduleTwinUpdateCommand = cmd(['module-twin', 'update'], 'Patch desired properties or tags of a module twin', "--device-id D --module-id M [--desired '{…}'] [--tags '{…}'] [--etag E] [--json]", { ...DEVICE, ...MODULE, ...TWIN_UPDATE }, async (io, values, name) => {
+  const ids = required(io, name, values, 'device-id', 'module-id');
+  return ids ? twinUpdate(io, values, name, ids[1], ids[0]!) : 2;
+});
+
+export const deviceTwinUpdateCommand = cmd(['device-twin', 'update'], 'Patch desired properties or tags of a device twin', "--device-id D [--desired '{…}'] [--tags '{…}'] [--etag E] [--json]", { ...DEVICE, ...TWIN_UPDATE }, async (io, values, name) => {
+  const ids = required(io, name, values, 'device-id');
+  return ids ? twinUpdate(io, values, name, undefined, ids[0]!) : 2;
+});
+
+export const edgeSetModulesCommand = cmd(
+  ['edge', 'set-modules'],
+  'Apply a deployment manifest to one edge device, validated first (az iot edge set-modules)',
+  '--device-id D --content deployment.json|- [--json]',
+  { ...DEVICE, content: { type: 'string', short: 'k', description: 'the deployment manifest (a file, or - for standard input)' } },
+  async (io, values, name) => {
+    const ids = required(io, name, values, 'device-id', 'content');
+    if (!ids) return 2;
+    const content = await readJsonFile(io, name, ids[1]!);
+    if (!content) return 2;
+    return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.setModules({ deviceId: ids[0]!, content }), (v) => v.modules));
+  },
+);
+
+export const edgeDeploymentCreateCommand = cmd(
+  ['edge', 'deployment', 'create'],
+  'Create a deployment at scale (az iot edge deployment create)',
+  "--deployment-id X --content deployment.json --target-condition \"tags.site='x'\" [--priority N] [--layered] [--labels '{…}'] [--metrics '{…}'] [--json]",
+  {
+    'deployment-id': { type: 'string', description: 'the deployment id' },
+    content: { type: 'string', short: 'k', description: 'the deployment manifest (a file, or -)' },
+    'target-condition': { type: 'string', short: 't', description: 'which devices, e.g. tags.environment=\'prod\'' },
+    priority: { type: 'string', description: 'higher wins among deployments that target a device (default 0)' },
+    layered: { type: 'boolean', description: 'a layered deployment (stacks on the base deployment)' },
+    labels: { type: 'string', description: 'labels as a JSON object of strings' },
+    metrics: { type: 'string', description: 'custom metric queries as a JSON object, or a file with {"queries":{…}}' },
+  },
+  async (io, values, name) => {
+    const ids = required(io, name, values, 'deployment-id', 'content', 'target-condition');
+    if (!ids) return 2;
+    const priority = values.priority === undefined ? 0 : Number(values.priority);
+    if (!Number.isInteger(priority) || priority < 0) return (io.stderr(`gatehouse ${name}: --priority is a whole number ≥ 0`), 2);
+    const labels = parseJsonOption(io, name, 'labels', values.labels as string | undefined);
+    const metrics = parseJsonOption(io, name, 'metrics', values.metrics as string | undefined);
+    if (!labels.ok || !metrics.ok) return 2;
+    const content = await readJsonFile(io, name, ids[1]!);
+    if (!content) return 2;
+    const metricQueries = (metrics.value as { queries?: Record<string, string> } | undefined)?.queries ?? (metrics.value as Record<string, string> | undefined);
+    return withCloud(io, values, async (cloud) =>
+      answer(
+        io,
+        values,
+        name,
+        await cloud.deploymentCreate({
+          deploymentId: ids[0]!,
+          content,
+          targetCondition: ids[2]!,
+          priority,
+          ...(values.layered ? { layered: true } : {}),
+          ...(labels.value ? { labels: labels.value as Record<string, string> } : {}),
+          ...(metricQueries ? { metrics: metricQueries } : {}),
+        }),
+      ),
+    );
+  },
+);
+
+export const edgeDeploymentShowCommand = cmd(['edge', 'deployment', 'show'], 'Show a deployment with its metrics', '--deployment-id X [--json]', { 'deployment-id': { type: 'string', description: 'the deployment id' } }, async (io, values, name) => {
+  const ids = required(io, name, values, 'deployment-id');
+  if (!ids) return 2;
+  return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.deploymentShow({ deploymentId: ids[0]! })));
+});
+
+export const edgeDeploymentListCommand = cmd(['edge', 'deployment', 'list'], 'List deployments at scale', '[--json]', {}, async (io, values, name) =>
+  withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.deploymentList({}))),
+);
+
+export const edgeDeploymentDeleteCommand = cmd(['edge', 'deployment', 'delete'], 'Delete a deployment', '--deployment-id X [--json]', { 'deployment-id': { type: 'string', description: 'the deployment id' } }, async (io, values, name) => {
+  const ids = required(io, name, values, 'deployment-id');
+  if (!ids) return 2;
+  return withCloud(io, values, async (cloud) => {
+    const result = await cloud.deploymentDelete({ deploymentId: ids[0]! });
+    if (!result.ok) return refuse(io, values, name, result.error);
+    if (values.json) io.stdout(JSON.stringify({ deleted: ids[0] }));
+    return 0;
+  });
+});
+
+const METHOD: Record<string, CliOption> = {
+  'method-name': { type: 'string', short: 'n', description: 'the method name' },
+  'method-payload': { type: 'string', description: 'the payload as JSON (default null)' },
+  timeout: { type: 'string', description: 'seconds to wait for the answer (5–300, default 30)' },
+};
+
+async function invoke(io: CliIo, values: Values, name: string, moduleId: string | undefined, deviceId: string, methodName: string): Promise<number> {
+  const payload = parseJsonOption(io, name, 'method-payload', values['method-payload'] as string | undefined);
+  if (!payload.ok) return 2;
+  const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
+  if (!Number.isInteger(timeout) || timeout < 5 || timeout > 300) return (io.stderr(`gatehouse ${name}: --timeout is 5 to 300 seconds`), 2);
+  return withCloud(io, values, async (cloud) =>
+    answer(io, values, name, await cloud.invokeMethod({ deviceId, ...(moduleId ? { moduleId } : {}), methodName, payload: payload.value ?? null, responseTimeoutInSeconds: timeout })),
+  );
+}
+
+export const invokeModuleMethodCommand = cmd(
+  ['invoke-module-method'],
+  'Invoke a direct method on a module (az iot hub invoke-module-method)',
+  "--device-id D --module-id M --method-name N [--method-payload '{…}'] [--timeout 30] [--json]",
+  { ...DEVICE, ...MODULE, ...METHOD },
+  async (io, values, name) => {
+    const ids = required(io, name, values, 'device-id', 'module-id', 'method-name');
+    return ids ? invoke(io, values, name, ids[1], ids[0]!, ids[2]!) : 2;
+  },
+);
+
+export const invokeDeviceMethodCommand = cmd(
+  ['invoke-device-method'],
+  'Invoke a direct method on a device (az iot hub invoke-device-method)',
+  "--device-id D --method-name N [--method-payload '{…}'] [--timeout 30] [--json]",
+  { ...DEVICE, ...METHOD },
+  async (io, values, name) => {
+    const ids = required(io, name, values, 'device-id', 'method-name');
+    return ids ? invoke(io, values, name, undefined, ids[0]!, ids[1]!) : 2;
+  },
+);
+
+export const IOTHUB_COMMANDS: readonly CliCommand[] = [
+  deviceIdentityListCommand,
+  deviceIdentityShowCommand,
+  deviceIdentityCreateCommand,
+  deviceIdentityDeleteCommand,
+  connectionStringShowCommand,
+  moduleIdentityListCommand,
+  deviceTwinShowCommand,
+  deviceTwinUpdateCommand,
+  moduleTwinShowCommand,
+  moduleTwinUpdateCommand,
+  edgeSetModulesCommand,
+  edgeDeploymentListCommand,
+  edgeDeploymentShowCommand,
+  edgeDeploymentCreateCommand,
+  edgeDeploymentDeleteCommand,
+  invokeDeviceMethodCommand,
+  invokeModuleMethodCommand,
+];

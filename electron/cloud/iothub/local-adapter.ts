@@ -1,0 +1,31 @@
+import { Agent } from 'node:https';
+
+/**
+ * The one place where the console bends the official SDK to reach the embedded local hub (HUB-CONTRACTS.md §1.2):
+ * `azure-iothub` always dials port 443 of the connection string's `HostName` and trusts only the system CAs, but
+ * its REST client takes options. An `https.Agent` whose `defaultPort` is the local hub's port carries requests to
+ * that port (Node uses the agent's default port when a request names none), and `ca` trusts the local hub's root
+ * without `NODE_EXTRA_CA_CERTS`. Used only for the local hub; a real IoT Hub gets the SDK untouched.
+ */
+export interface LocalHubEndpoint {
+  readonly httpsPort: number;
+  /** PEM of the local hub's root CA. */
+  readonly ca: string;
+}
+
+/** What `Registry` and `Client` of azure-iothub have in common (a private field, present in 1.16.x). */
+interface WithRestApiClient {
+  readonly _restApiClient?: { setOptions(options: { ca?: string; http?: { agent?: Agent } }): void };
+}
+
+export function reachLocalHub<T extends object>(sdkClient: T, endpoint: LocalHubEndpoint): T {
+  const rest = (sdkClient as WithRestApiClient)._restApiClient;
+  if (!rest || typeof rest.setOptions !== 'function') {
+    throw new Error('this azure-iothub release has no REST client options: the local hub adapter needs azure-iothub 1.16');
+  }
+  const agent = new Agent({ keepAlive: true, ca: endpoint.ca });
+  // Set after construction: the constructor's `defaultPort` option is overwritten with 443 by https.Agent.
+  (agent as Agent & { defaultPort: number }).defaultPort = endpoint.httpsPort;
+  rest.setOptions({ ca: endpoint.ca, http: { agent } });
+  return sdkClient;
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// Runs the Azure IoT Node SDK's own end-to-end tests, unmodified, against the embedded local hub.
+//
+//   node scripts/peer-suite.mjs --e2e <dir> [--files registry,module_crud,…] [--timeout-min 10]
+//
+// <dir> is the SDK's `e2etests` folder (Azure/azure-iot-sdk-node at a86aab3d4ec9e7c98aa5790abb58dd232c964d7d, the
+// last commit with the service package in the tree) with its dependencies installed (`npm install`; its pins of
+// azure-iot-device-amqp/-http 1.14.1 are not on the registry, 1.14.2 installs). The tests are not ours and are never
+// copied into this repository. They read IOTHUB_CONNECTION_STRING, IOTHUB_CA_ROOT_CERT and IOTHUB_CA_ROOT_CERT_KEY and
+// dial 443 (HTTPS, MQTT over WebSockets) and 8883 (MQTT) of the host in the connection string, so this runs as root:
+// it starts `gatehouse serve` on a fresh data folder with the local hub on 443 and 8883 of this machine's loopback,
+// trusts the hub's CA through NODE_EXTRA_CA_CERTS, runs each file with mocha's JSON reporter and prints the counts
+// per file, with every failure by title. AMQP, Event Hubs and Storage cases are out of scope (the local hub speaks
+// MQTT and HTTPS only): they are counted separately, and only an in-scope failure makes the exit status non-zero.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DEFAULT_FILES = ['registry', 'module_crud', 'module_twin', 'module_methods', 'device_method', 'twin_e2e_tests', 'configurations', 'sas_token_tests', 'authentication'];
+const { values } = parseArgs({
+  options: {
+    e2e: { type: 'string' },
+    files: { type: 'string' },
+    'timeout-min': { type: 'string', default: '10' },
+    json: { type: 'boolean', default: false },
+  },
+});
+if (!values.e2e) {
+  console.error('usage: node scripts/peer-suite.mjs --e2e <azure-iot-sdk-node/e2etests> [--files a,b] [--json]');
+  process.exit(2);
+}
+const e2e = resolve(values.e2e);
+const mocha = join(e2e, 'node_modules', 'mocha', 'bin', 'mocha.js');
+if (!existsSync(mocha)) {
+  console.error(`peer-suite: ${mocha} not found: run npm install in ${e2e} first`);
+  process.exit(2);
+}
+if (process.getuid?.() !== 0) {
+  console.error('peer-suite: the SDK tests dial ports 443 and 8883, which only root may bind: run as root');
+  process.exit(2);
+}
+const files = values.files ? values.files.split(',') : DEFAULT_FILES;
+const cli = join(ROOT, 'dist', 'cli.mjs');
+const home = mkdtempSync(join(tmpdir(), 'gatehouse-peer-'));
+const env = { ...process.env, GATEHOUSE_HOME: home, GATEHOUSE_LOCALHUB_HTTPS_PORT: '443', GATEHOUSE_LOCALHUB_MQTT_PORT: '8883' };
+
+const serve = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+let serveErr = '';
+serve.stderr.on('data', (d) => (serveErr += d));
+const stop = () => {
+  if (serve.exitCode === null) serve.kill('SIGTERM');
+  rmSync(home, { recursive: true, force: true });
+};
+process.on('exit', stop);
+await new Promise((resolveLine, reject) => {
+  let out = '';
+  serve.stdout.on('data', (d) => {
+    out += d;
+    if (out.includes('\n')) resolveLine();
+  });
+  serve.once('exit', (code) => reject(new Error(`gatehouse serve exited with ${code}: ${serveErr}`)));
+});
+
+const info = await waitForInfo();
+const testEnv = {
+  ...process.env,
+  IOTHUB_CONNECTION_STRING: info.connectionString,
+  IOTHUB_CA_ROOT_CERT: Buffer.from(info.deviceCaCert).toString('base64'),
+  IOTHUB_CA_ROOT_CERT_KEY: Buffer.from(info.deviceCaKey).toString('base64'),
+  NODE_EXTRA_CA_CERTS: info.caFile,
+};
+console.log(`peer-suite: local hub ${info.host}:${info.httpsPort}/${info.mqttPort}, tests from ${e2e}`);
+
+const OUT_OF_SCOPE = /\b(Amqp|AmqpWs|amqp|Event ?Hubs?|EventHub|storage|blob)\b/i;
+const results = [];
+for (const file of files) {
+  const started = Date.now();
+  const run = spawnSync(process.execPath, [mocha, '--reporter', 'json', '--exit', '--timeout', '60000', join('test', `${file}.js`)], {
+    cwd: e2e,
+    env: testEnv,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: Number(values['timeout-min']) * 60_000,
+  });
+  const report = parseReport(run.stdout);
+  const cases = report ? [...report.passes.map((t) => ({ ...t, ok: true })), ...report.failures.map((t) => ({ ...t, ok: false }))] : [];
+  const scoped = (t) => !OUT_OF_SCOPE.test(t.fullTitle);
+  const row = {
+    file,
+    seconds: Math.round((Date.now() - started) / 1000),
+    passed: cases.filter((t) => t.ok && scoped(t)).length,
+    failed: cases.filter((t) => !t.ok && scoped(t)).length,
+    outOfScopePassed: cases.filter((t) => t.ok && !scoped(t)).length,
+    outOfScopeFailed: cases.filter((t) => !t.ok && !scoped(t)).length,
+    pending: report?.pending.length ?? 0,
+    failures: cases.filter((t) => !t.ok && scoped(t)).map((t) => ({ title: t.fullTitle, error: String(t.err?.message ?? '').split('\n')[0] })),
+    crashed: report ? undefined : `mocha exited with ${run.status ?? run.signal}: ${(run.stderr || run.stdout || '').slice(-600)}`,
+  };
+  results.push(row);
+  console.log(
+    `${file.padEnd(16)} passed ${String(row.passed).padStart(3)}  failed ${String(row.failed).padStart(3)}  ` +
+      `out of scope (AMQP/Event Hubs/Storage): ${row.outOfScopePassed + row.outOfScopeFailed}  pending ${row.pending}  ${row.seconds} s`,
+  );
+  for (const f of row.failures) console.log(`    FAIL ${f.title}\n         ${f.error}`);
+  if (row.crashed) console.log(`    CRASH ${row.crashed}`);
+}
+const inScopeFailures = results.reduce((n, r) => n + r.failed + (r.crashed ? 1 : 0), 0);
+console.log(`peer-suite: ${results.reduce((n, r) => n + r.passed, 0)} passed, ${inScopeFailures} failed in scope`);
+if (values.json) console.log(JSON.stringify({ results }));
+stop();
+process.exit(inScopeFailures === 0 ? 0 : 1);
+
+async function waitForInfo() {
+  for (let i = 0; i < 100; i += 1) {
+    const run = spawnSync(process.execPath, [cli, 'localhub', 'info', '--json', '--with-ca-key'], { env, encoding: 'utf8' });
+    if (run.status === 0) return JSON.parse(run.stdout);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the local hub did not start: ${serveErr}`);
+}
+
+/** mocha's JSON reporter writes one object; anything a test printed to stdout before it is skipped. */
+function parseReport(stdout) {
+  const start = stdout.indexOf('{\n  "stats"');
+  if (start < 0) return undefined;
+  try {
+    return JSON.parse(stdout.slice(start));
+  } catch {
+    return undefined;
+  }
+}
