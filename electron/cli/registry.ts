@@ -6,8 +6,17 @@ import { validateCommand } from './commands/validate';
 import { statusCommand } from './commands/status';
 import { tokenRotateCommand, tokenShowCommand } from './commands/token';
 import { localhubInfoCommand } from './commands/localhub';
-import { IOTHUB_COMMANDS } from './commands/iothub';
-import { runtimeApplyCommand, runtimeLogsCommand, runtimeMethodCommand, runtimeRestartCommand, runtimeSideloadCommand, runtimeStatusCommand } from './commands/runtime';
+import { IOTHUB_COMMANDS, monitorEventsCommand } from './commands/iothub';
+import {
+  runtimeApplyCommand,
+  runtimeLogsCommand,
+  runtimeMethodCommand,
+  runtimeRestartCommand,
+  runtimeSideloadCommand,
+  runtimeStartCommand,
+  runtimeStatusCommand,
+  runtimeStopCommand,
+} from './commands/runtime';
 
 /** Every CLI command, in the order `gatehouse --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -23,10 +32,13 @@ export const COMMANDS: readonly CliCommand[] = [
   runtimeStatusCommand,
   runtimeLogsCommand,
   runtimeRestartCommand,
+  runtimeStopCommand,
+  runtimeStartCommand,
   runtimeSideloadCommand,
   runtimeMethodCommand,
   localhubInfoCommand,
   ...IOTHUB_COMMANDS,
+  monitorEventsCommand,
 ];
 
 /** The command whose path is the longest prefix of argv's words. */

@@ -31,6 +31,22 @@ export const DeviceAuth = z.discriminatedUnion('type', [
 
 export const MethodResult = z.object({ status: z.number(), payload: z.unknown() });
 
+/** A device-to-cloud message as the hub received it (what `az iot hub monitor-events` shows). */
+export const TelemetryEvent = z.object({
+  deviceId: z.string(),
+  moduleId: z.string().optional(),
+  enqueuedTimeUtc: z.string(),
+  /** System properties without the `$.` prefix (`mid`, `cid`, `ct`, `ce`, `on` for a module output, …). */
+  systemProperties: z.record(z.string(), z.string()),
+  properties: z.record(z.string(), z.string()),
+  /** The body as text when it is UTF-8, else base64; cut at 64 KiB (`truncated`). */
+  body: z.string(),
+  bodyEncoding: z.enum(['utf8', 'base64']),
+  bodyBytes: z.number().int(),
+  truncated: z.boolean().optional(),
+});
+export type TelemetryEvent = z.infer<typeof TelemetryEvent>;
+
 const target = { deviceId: DEVICE_ID, moduleId: MODULE_ID.optional() };
 
 export const cloudContract = defineContract({
@@ -102,5 +118,8 @@ export const cloudContract = defineContract({
       summary: "A direct method on a device or module; the result is the device's {status, payload}.",
     },
   },
-  events: {},
+  events: {
+    /** Device-to-cloud messages arriving at the connected hub (the local hub pushes them as they arrive). */
+    telemetry: TelemetryEvent,
+  },
 });

@@ -1,5 +1,5 @@
 import type { AppError, Result } from '../../../shared/errors';
-import { cloudContract, type HubDocument } from '../../../shared/ipc/cloud.contract';
+import { cloudContract, type HubDocument, type TelemetryEvent } from '../../../shared/ipc/cloud.contract';
 import type { ContractClient } from '../../../shared/ipc';
 import { IotHubClient } from '../../cloud/iothub/iothub-client';
 import { CloudService } from '../../services/cloud.service';
@@ -366,3 +366,73 @@ export const IOTHUB_COMMANDS: readonly CliCommand[] = [
   invokeDeviceMethodCommand,
   invokeModuleMethodCommand,
 ];
+
+
+/**
+ * `gatehouse monitor-events`: device-to-cloud messages as the connected hub receives them, in the shape of
+ * `az iot hub monitor-events --properties all` (`{"event": {origin, module, payload, properties: {system,
+ * application}}}`), one JSON document per message (one line each with `--json`), until Ctrl+C or `--timeout`.
+ * It needs the running console: the local hub pushes what arrives; a cloud hub's Event Hubs-compatible endpoint is
+ * not read yet.
+ */
+export const monitorEventsCommand: CliCommand = {
+  path: ['monitor-events'],
+  summary: 'Show device-to-cloud messages arriving at the hub (az iot hub monitor-events)',
+  usage: '[--device-id D] [--module-id M] [--timeout S] [--json]',
+  options: { ...DEVICE, ...MODULE, timeout: { type: 'string', short: 't', description: 'stop after this many seconds (default 300; 0 = until Ctrl+C)' } },
+  async run({ values, io }) {
+    const timeout = values.timeout === undefined ? 300 : Number(values.timeout);
+    if (!Number.isFinite(timeout) || timeout < 0) return (io.stderr('gatehouse monitor-events: --timeout is a number of seconds ≥ 0'), 2);
+    const deviceId = values['device-id'] as string | undefined;
+    const moduleId = values['module-id'] as string | undefined;
+    const connection = await connectHost(io.env);
+    try {
+      if (connection.mode !== 'remote') {
+        io.stderr('gatehouse monitor-events: no console is running for this data folder; the local hub runs with it (start `gatehouse serve` or the app)');
+        return 2;
+      }
+      let finish: (code: number) => void = () => undefined;
+      const done = new Promise<number>((r) => (finish = r));
+      const unsubscribe = await connection.subscribe('cloud.telemetry', (payload) => {
+        const event = payload as TelemetryEvent;
+        if (deviceId && event.deviceId !== deviceId) return;
+        if (moduleId && event.moduleId !== moduleId) return;
+        io.stdout(JSON.stringify(azEvent(event), null, values.json ? undefined : 4));
+      });
+      if (!values.json) io.stderr(`Starting event monitor${deviceId ? `, filtering on device: ${deviceId}` : ''}, use ctrl-c to stop...`);
+      const stop = () => finish(0);
+      process.once('SIGINT', stop);
+      const timer = timeout > 0 ? setTimeout(stop, timeout * 1000) : undefined;
+      const code = await done;
+      clearTimeout(timer);
+      process.off('SIGINT', stop);
+      unsubscribe();
+      return code;
+    } finally {
+      connection.close();
+    }
+  },
+};
+
+/** az's event shape; the payload is parsed JSON when the body is JSON text, else the text (or base64). */
+export function azEvent(event: TelemetryEvent): { event: Record<string, unknown> } {
+  let payload: unknown = event.body;
+  if (event.bodyEncoding === 'utf8') {
+    try {
+      payload = JSON.parse(event.body);
+    } catch {
+      payload = event.body;
+    }
+  }
+  return {
+    event: {
+      origin: event.deviceId,
+      module: event.moduleId ?? '',
+      interface: '',
+      component: '',
+      payload,
+      annotations: { 'iothub-connection-device-id': event.deviceId, ...(event.moduleId ? { 'iothub-connection-module-id': event.moduleId } : {}), 'iothub-enqueuedtime': event.enqueuedTimeUtc },
+      properties: { system: event.systemProperties, application: event.properties },
+    },
+  };
+}
