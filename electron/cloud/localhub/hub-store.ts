@@ -1,0 +1,191 @@
+import { ClassicLevel } from 'classic-level';
+import type { ConfigurationRecord, DeviceRecord, ModuleRecord, SharedAccessPolicy } from './hub-model';
+
+/**
+ * The local hub's registry on disk (classic-level, one folder). Layout, one JSON value per key:
+ *   `dev/<deviceId>`            device identity + its twin
+ *   `mod/<deviceId>/<moduleId>` module identity + its module twin
+ *   `cfg/<configurationId>`     configuration
+ *   `meta/policies`             shared access policies
+ * Ids never contain `/` (validated before they get here), so the prefixes cannot collide.
+ *
+ * Every acknowledged mutation is one `batch` written with `{ sync: true }` (fsync before it resolves), so a device
+ * with its twin and modules, or a delete with its cascade, is on disk entirely or not at all. Reads come from the
+ * in-memory index loaded at open. Mutations run one at a time (`exclusive`), so a read-modify-write inside one
+ * never interleaves with another.
+ */
+
+export type StoreChange =
+  | { readonly kind: 'putDevice'; readonly record: DeviceRecord }
+  | { readonly kind: 'deleteDevice'; readonly deviceId: string }
+  | { readonly kind: 'putModule'; readonly record: ModuleRecord }
+  | { readonly kind: 'deleteModule'; readonly deviceId: string; readonly moduleId: string }
+  | { readonly kind: 'putConfiguration'; readonly record: ConfigurationRecord }
+  | { readonly kind: 'deleteConfiguration'; readonly id: string }
+  | { readonly kind: 'putPolicies'; readonly policies: readonly SharedAccessPolicy[] };
+
+interface DeviceEntry {
+  device: DeviceRecord;
+  readonly modules: Map<string, ModuleRecord>;
+}
+
+type BatchOp = { type: 'put'; key: string; value: unknown } | { type: 'del'; key: string };
+
+const deviceKey = (deviceId: string) => `dev/${deviceId}`;
+const moduleKey = (deviceId: string, moduleId: string) => `mod/${deviceId}/${moduleId}`;
+const configurationKey = (id: string) => `cfg/${id}`;
+const POLICIES_KEY = 'meta/policies';
+
+export class HubStore {
+  private readonly deviceIndex = new Map<string, DeviceEntry>();
+  private readonly configurationIndex = new Map<string, ConfigurationRecord>();
+  private policyList: readonly SharedAccessPolicy[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(private readonly db: ClassicLevel<string, unknown>) {}
+
+  static async open(dir: string): Promise<HubStore> {
+    const db = new ClassicLevel<string, unknown>(dir, { valueEncoding: 'json' });
+    await db.open();
+    const store = new HubStore(db);
+    await store.load();
+    return store;
+  }
+
+  private async load(): Promise<void> {
+    const orphans: ModuleRecord[] = [];
+    for await (const [key, value] of this.db.iterator()) {
+      if (key.startsWith('dev/')) {
+        const device = value as DeviceRecord;
+        const existing = this.deviceIndex.get(device.deviceId);
+        if (existing) existing.device = device;
+        else this.deviceIndex.set(device.deviceId, { device, modules: new Map() });
+      } else if (key.startsWith('mod/')) {
+        orphans.push(value as ModuleRecord);
+      } else if (key.startsWith('cfg/')) {
+        const configuration = value as ConfigurationRecord;
+        this.configurationIndex.set(configuration.id, configuration);
+      } else if (key === POLICIES_KEY) {
+        this.policyList = value as SharedAccessPolicy[];
+      }
+    }
+    // `mod/` sorts before nothing in particular relative to `dev/`; attach modules once all devices are known.
+    for (const module of orphans) this.deviceIndex.get(module.deviceId)?.modules.set(module.moduleId, module);
+  }
+
+  device(deviceId: string): DeviceRecord | undefined {
+    return this.deviceIndex.get(deviceId)?.device;
+  }
+
+  devices(): IterableIterator<DeviceRecord> {
+    return mapIterator(this.deviceIndex.values(), (entry) => entry.device);
+  }
+
+  get deviceCount(): number {
+    return this.deviceIndex.size;
+  }
+
+  module(deviceId: string, moduleId: string): ModuleRecord | undefined {
+    return this.deviceIndex.get(deviceId)?.modules.get(moduleId);
+  }
+
+  modules(deviceId: string): ModuleRecord[] {
+    return [...(this.deviceIndex.get(deviceId)?.modules.values() ?? [])];
+  }
+
+  *allModules(): IterableIterator<ModuleRecord> {
+    for (const entry of this.deviceIndex.values()) yield* entry.modules.values();
+  }
+
+  configuration(id: string): ConfigurationRecord | undefined {
+    return this.configurationIndex.get(id);
+  }
+
+  configurations(): ConfigurationRecord[] {
+    return [...this.configurationIndex.values()];
+  }
+
+  policies(): readonly SharedAccessPolicy[] {
+    return this.policyList;
+  }
+
+  /** Runs `work` after every earlier exclusive section has finished (mutations are serialized). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Writes the changes in one synced batch, then applies them to the index. Call inside `exclusive`. */
+  async commit(changes: readonly StoreChange[]): Promise<void> {
+    if (this.closed) throw new Error('the hub store is closed');
+    const ops: BatchOp[] = [];
+    for (const change of changes) ops.push(...this.toOps(change));
+    if (ops.length === 0) return;
+    await this.db.batch(ops, { sync: true });
+    for (const change of changes) this.apply(change);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.db.close();
+  }
+
+  private toOps(change: StoreChange): BatchOp[] {
+    switch (change.kind) {
+      case 'putDevice':
+        return [{ type: 'put', key: deviceKey(change.record.deviceId), value: change.record }];
+      case 'deleteDevice':
+        return [
+          { type: 'del', key: deviceKey(change.deviceId) },
+          ...this.modules(change.deviceId).map((module): BatchOp => ({ type: 'del', key: moduleKey(module.deviceId, module.moduleId) })),
+        ];
+      case 'putModule':
+        return [{ type: 'put', key: moduleKey(change.record.deviceId, change.record.moduleId), value: change.record }];
+      case 'deleteModule':
+        return [{ type: 'del', key: moduleKey(change.deviceId, change.moduleId) }];
+      case 'putConfiguration':
+        return [{ type: 'put', key: configurationKey(change.record.id), value: change.record }];
+      case 'deleteConfiguration':
+        return [{ type: 'del', key: configurationKey(change.id) }];
+      case 'putPolicies':
+        return [{ type: 'put', key: POLICIES_KEY, value: change.policies }];
+    }
+  }
+
+  private apply(change: StoreChange): void {
+    switch (change.kind) {
+      case 'putDevice': {
+        const entry = this.deviceIndex.get(change.record.deviceId);
+        if (entry) entry.device = change.record;
+        else this.deviceIndex.set(change.record.deviceId, { device: change.record, modules: new Map() });
+        return;
+      }
+      case 'deleteDevice':
+        this.deviceIndex.delete(change.deviceId);
+        return;
+      case 'putModule':
+        this.deviceIndex.get(change.record.deviceId)?.modules.set(change.record.moduleId, change.record);
+        return;
+      case 'deleteModule':
+        this.deviceIndex.get(change.deviceId)?.modules.delete(change.moduleId);
+        return;
+      case 'putConfiguration':
+        this.configurationIndex.set(change.record.id, change.record);
+        return;
+      case 'deleteConfiguration':
+        this.configurationIndex.delete(change.id);
+        return;
+      case 'putPolicies':
+        this.policyList = change.policies;
+        return;
+    }
+  }
+}
+
+function* mapIterator<T, U>(source: Iterable<T>, map: (value: T) => U): IterableIterator<U> {
+  for (const value of source) yield map(value);
+}
