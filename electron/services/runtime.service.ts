@@ -146,17 +146,30 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
 
   /** Start/Stop: the applied deployment with one module's desired status changed, applied as the next version. */
   async setModuleStatus({ name, status }: { name: string; status: 'running' | 'stopped' }): Promise<Result<{ version: number; previousVersion: number; changed: boolean }>> {
+    const result = await this.setModulesStatus({ names: [name], status });
+    return result.ok ? ok({ version: result.value.version, previousVersion: result.value.previousVersion, changed: result.value.changed.length > 0 }) : result;
+  }
+
+  /**
+   * Start/Stop all (`gatehouse runtime start|stop`): every module's desired status (or the named ones') set in one
+   * new version of the applied deployment. Nothing to change: no new version.
+   */
+  async setModulesStatus({ names, status }: { names?: string[]; status: 'running' | 'stopped' }): Promise<Result<{ version: number; previousVersion: number; changed: string[]; unchanged: string[] }>> {
     const persisted = this.agent.persistedDeployment;
     if (!persisted) return fail('NOT_FOUND', 'No deployment has been applied');
     const document = JSON.parse(persisted.deployment) as Record<string, Record<string, Record<string, Record<string, Record<string, Record<string, unknown>>>>>>;
     const content = document.modulesContent ?? document.moduleContent;
-    const module = content?.$edgeAgent?.['properties.desired']?.modules?.[name];
-    if (!module) return fail('NOT_FOUND', `Module ${name} is not in the applied deployment`);
-    if ((module.status ?? 'running') === status) return ok({ version: persisted.version, previousVersion: persisted.version, changed: false });
-    module.status = status;
-    // The same deployment with one status changed: an override given when it was applied still holds.
+    const modules = content?.$edgeAgent?.['properties.desired']?.modules ?? {};
+    const unknown = (names ?? []).filter((n) => !modules[n]);
+    if (unknown.length) return fail('NOT_FOUND', `${unknown.length === 1 ? 'Module' : 'Modules'} ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the applied deployment`);
+    const chosen = names ? [...new Set(names)] : Object.keys(modules);
+    const changed = chosen.filter((n) => ((modules[n] as Record<string, unknown>).status ?? 'running') !== status);
+    const unchanged = chosen.filter((n) => !changed.includes(n));
+    if (!changed.length) return ok({ version: persisted.version, previousVersion: persisted.version, changed, unchanged });
+    for (const n of changed) (modules[n] as Record<string, unknown>).status = status;
+    // The same deployment with statuses changed: an override given when it was applied still holds.
     const applied = await this.agent.apply(JSON.stringify(document, null, 2), 'deployment.json', { overrideForeignRuntime: persisted.overrideForeignRuntime });
-    return applied.ok ? ok({ version: applied.value.version, previousVersion: persisted.version, changed: true }) : applied;
+    return applied.ok ? ok({ version: applied.value.version, previousVersion: persisted.version, changed, unchanged }) : applied;
   }
 
   async moduleDetails({ name }: { name: string }) {

@@ -140,6 +140,12 @@ export const runtimeContract = defineContract({
       summary:
         'Start or stop a module by changing its desired status in the applied deployment: a new deployment version (previousVersion → version). Nothing changes (changed: false) when it already has that status.',
     },
+    setModulesStatus: {
+      input: z.object({ names: z.array(z.string().min(1).max(256)).min(1).max(1000).optional(), status: z.enum(['running', 'stopped']) }).strict(),
+      output: z.object({ version: z.number().int(), previousVersion: z.number().int(), changed: z.array(z.string()), unchanged: z.array(z.string()) }),
+      summary:
+        'Start or stop every module of the applied deployment (or the named ones) at once: their desired status changes in one new deployment version (previousVersion → version), which the agent then brings about and keeps across restarts. `changed` lists the modules whose status changed; none changed: no new version.',
+    },
     moduleDetails: {
       input: ModuleName,
       output: z.object({

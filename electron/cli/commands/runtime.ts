@@ -248,6 +248,48 @@ export const runtimeRestartCommand: CliCommand = {
   },
 };
 
+/** What `runtime stop|start` did, in words: which modules changed, in which deployment version, and what follows. */
+export function formatSetStatus(status: 'running' | 'stopped', result: { version: number; previousVersion: number; changed: readonly string[]; unchanged: readonly string[] }): string {
+  const verb = status === 'stopped' ? 'stopped' : 'running';
+  if (!result.changed.length) {
+    if (!result.unchanged.length) return `Nothing changed: deployment v${result.version} has no modules.`;
+    return `Nothing changed: ${result.unchanged.join(', ')} already ${result.unchanged.length === 1 ? 'has' : 'have'} desired status ${verb} (deployment v${result.version} stays).`;
+  }
+  const names = result.changed.join(', ');
+  const then =
+    status === 'stopped'
+      ? 'the agent stops their containers and keeps them stopped, across restarts, until `gatehouse runtime start`.'
+      : 'the agent starts their containers (and restarts them by their restart policy).';
+  return [
+    `Deployment v${result.previousVersion} → v${result.version}: desired status ${verb} for ${names}; ${then}`,
+    ...(result.unchanged.length ? [`Already ${verb}: ${result.unchanged.join(', ')}.`] : []),
+  ].join('\n');
+}
+
+function setStatusCommand(action: 'stop' | 'start'): CliCommand {
+  const status = action === 'stop' ? 'stopped' : 'running';
+  return {
+    path: ['runtime', action],
+    summary:
+      action === 'stop'
+        ? 'Stop every module (or the named ones): desired status stopped in a new deployment version; the agent stops their containers and keeps them stopped, across restarts, until `runtime start`'
+        : 'Start every module (or the named ones), those stopped on purpose too: desired status running in a new deployment version',
+    usage: '[<module>...] [--json]',
+    options: {},
+    async run({ positionals, values, io }) {
+      return withRuntime(io, async (runtime) => {
+        const result = await runtime.setModulesStatus({ status, ...(positionals.length ? { names: positionals } : {}) });
+        if (!result.ok) return report(io, values.json === true, `runtime ${action}`, result.error);
+        io.stdout(values.json ? JSON.stringify({ ok: true, action, status, ...result.value }) : formatSetStatus(status, result.value));
+        return 0;
+      });
+    },
+  };
+}
+
+export const runtimeStopCommand = setStatusCommand('stop');
+export const runtimeStartCommand = setStatusCommand('start');
+
 export const runtimeMethodCommand: CliCommand = {
   path: ['runtime', 'method'],
   summary: 'Invoke an $edgeAgent direct method locally: ping, RestartModule, GetModuleLogs',
