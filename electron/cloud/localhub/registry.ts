@@ -1,4 +1,5 @@
 import type { Result } from '../../../shared/errors';
+import { parseCondition } from '../../../shared/query';
 import type { BackendError, DeviceBackend, DeviceGateway, HubMessage, IdentityRecord, IdentityRef, TwinSections } from '../../protocol/device-backend';
 import { Emitter, type Event } from '../../runtime/drivers/event';
 import { hubError, type ConfigurationRecord, type HubResult, type JsonObject, type SharedAccessPolicy } from './hub-model';
@@ -44,7 +45,10 @@ export class LocalHubRegistry implements DeviceBackend {
   private readonly telemetry: TelemetryRecord[] = [];
   private readonly telemetryEmitter = new Emitter<TelemetryRecord>();
   private metricsSource: ConfigurationMetricsSource | undefined;
-  private conditionValidator: (condition: string) => string | undefined = () => undefined;
+  private conditionValidator: (condition: string) => string | undefined = (condition) => {
+    const parsed = parseCondition(condition);
+    return parsed.ok ? undefined : parsed.error.message;
+  };
   readonly onTelemetry: Event<TelemetryRecord> = this.telemetryEmitter.event;
 
   private constructor(
@@ -81,7 +85,7 @@ export class LocalHubRegistry implements DeviceBackend {
     this.metricsSource = source;
   }
 
-  /** Checks a configuration's targetCondition; returns a problem description or undefined (query language). */
+  /** Replaces the targetCondition check (default: shared/query parseCondition); returns a problem or undefined. */
   setConditionValidator(validate: (condition: string) => string | undefined): void {
     this.conditionValidator = validate;
   }

@@ -1,12 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { HubMessage, IdentityRef, MethodFailure, MethodResponse } from '../../protocol/device-backend';
-import { verifySasToken } from '../../protocol/sas-token';
+import { authenticateHttpRequest } from '../../protocol/authenticate';
 import type { Result } from '../../../shared/errors';
 import { isPlainObject } from './hub-model';
 import { readBody, TWIN_BODY_LIMIT } from './rest-body';
 import { sendEmpty, sendError, sendJson, sendMethodError } from './rest-errors';
 import type { RouteContext } from './rest-server';
-import { checkServiceToken } from './service-auth';
 
 /**
  * Routes that reach devices: service direct methods (HUB-CONTRACTS.md §5) and device-side HTTPS telemetry as
@@ -53,9 +52,10 @@ export async function handleDirectMethod(ctx: RouteContext, target: IdentityRef)
 
 /** `POST /devices/{d}/messages/events` and `POST /devices/{d}/modules/{m}/messages/events`. */
 export async function handleDeviceEvents(ctx: RouteContext, segments: readonly string[], method: string): Promise<void> {
-  const [, deviceId, second, moduleId, fourth, fifth] = segments;
-  const isDevice = segments.length === 4 && second === 'messages' && fourth === 'events';
+  const [, deviceId, second, third, fourth, fifth] = segments;
+  const isDevice = segments.length === 4 && second === 'messages' && third === 'events';
   const isModule = segments.length === 6 && second === 'modules' && fourth === 'messages' && fifth === 'events';
+  const moduleId = isModule ? third : undefined;
   if (!deviceId || (!isDevice && !isModule)) {
     ctx.req.resume();
     return sendError(ctx.res, 'NotFound', 'The local hub has no resource at this path.');
@@ -80,27 +80,12 @@ export async function handleDeviceEvents(ctx: RouteContext, segments: readonly s
   sendEmpty(ctx.res, 204);
 }
 
-/** undefined when the device (or module) token — or a `device` policy token — is valid; else why not. */
+/** undefined when the device (or module) SAS token is valid (electron/protocol's device HTTPS check); else why not. */
 async function checkDeviceToken(ctx: RouteContext, ref: IdentityRef): Promise<string | undefined> {
-  const header = ctx.req.headers.authorization;
-  if (!header) return 'the request has no Authorization header';
-  const identity = await ctx.registry.lookupIdentity(ref);
-  if (!identity.ok) return 'not-found';
-  if (identity.value.status !== 'enabled') return 'the device is disabled';
-  if (/[?&]skn=/.test(header) || /\sskn=/.test(header)) {
-    const policy = checkServiceToken(header, ctx.hostName, ctx.registry.policies(), ['DeviceConnect'], ctx.nowSeconds());
-    return policy.ok ? undefined : 'the shared access policy token is not valid for devices';
-  }
-  const credentials = identity.value.credentials;
-  if (credentials.type !== 'sas') return 'this identity authenticates with X.509, not a shared access signature';
-  const verified = verifySasToken(header, {
-    hostName: ctx.hostName,
-    deviceId: ref.deviceId,
-    ...(ref.moduleId === undefined ? {} : { moduleId: ref.moduleId }),
-    keys: [credentials.primaryKey, credentials.secondaryKey],
-    nowSeconds: ctx.nowSeconds(),
-  });
-  return verified.ok ? undefined : verified.error.message;
+  const policy = { backend: ctx.registry, hostNames: [ctx.hostName], now: () => ctx.nowSeconds() * 1000 };
+  const checked = await authenticateHttpRequest(policy, { authorization: ctx.req.headers.authorization, identity: ref });
+  if (checked.ok) return undefined;
+  return checked.error.status === 404 ? 'not-found' : checked.error.reason;
 }
 
 const SYSTEM_HEADERS: Readonly<Record<string, string>> = {

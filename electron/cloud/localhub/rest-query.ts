@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Result } from '../../../shared/errors';
+import { parseQuery, runQuery } from '../../../shared/query';
 import { isPlainObject } from './hub-model';
 import type { LocalHubRegistry } from './registry';
 import { sendError, sendJson } from './rest-errors';
@@ -13,6 +14,13 @@ import type { RouteContext } from './rest-server';
 
 /** Runs a query over the registry's twins; a malformed query is an error with a message (→ 400). */
 export type QueryEngine = (sql: string, registry: LocalHubRegistry) => Result<unknown[], { readonly message: string }>;
+
+/** The IoT Hub query language (shared/query) over the registry's device or module twins. */
+export function runHubQuery(sql: string, registry: LocalHubRegistry): Result<unknown[], { readonly message: string }> {
+  const parsed = parseQuery(sql);
+  if (!parsed.ok) return { ok: false, error: { message: parsed.error.message } };
+  return { ok: true, value: runQuery(parsed.value, registry.twinDocuments(parsed.value.source)) };
+}
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -29,9 +37,7 @@ export async function handleQuery(ctx: RouteContext): Promise<void> {
   const continuation = ctx.req.headers['x-ms-continuation'];
   const offset = typeof continuation === 'string' && continuation !== '' ? readToken(continuation, sql) : 0;
   if (offset === undefined) return sendError(ctx.res, 'ArgumentInvalid', 'The continuation token does not belong to this query.');
-  const engine = ctx.options.query;
-  if (!engine) return sendError(ctx.res, 'ArgumentInvalid', 'Queries are not available in this local hub build.');
-  const result = engine(sql, ctx.registry);
+  const result = (ctx.options.query ?? runHubQuery)(sql, ctx.registry);
   if (!result.ok) return sendError(ctx.res, 'ArgumentInvalid', `Invalid query: ${result.error.message}`);
   const page = result.value.slice(offset, offset + pageSize);
   const next = offset + pageSize;

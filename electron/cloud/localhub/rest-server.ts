@@ -20,7 +20,7 @@ export interface RestHandlerOptions {
   /** Reaches live device connections for direct methods; falls back to the registry's gateway. */
   readonly gateway?: DeviceGateway;
   readonly log?: (message: string) => void;
-  /** Runs IoT Hub query language over the registry's twins (shared/query); without it queries answer 400. */
+  /** Runs the IoT Hub query language over the registry's twins; defaults to shared/query (`runHubQuery`). */
   readonly query?: QueryEngine;
   readonly clock?: () => Date;
 }
