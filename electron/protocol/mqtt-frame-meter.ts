@@ -9,10 +9,14 @@ export class MqttFrameMeter {
   private multiplier = 1;
   private lengthBytes = 0;
   private remaining = 0;
+  private first = true;
 
   constructor(private readonly maxPacketBytes: number) {}
 
-  /** The announced remaining length of the first packet in `chunk` that exceeds the limit (or is malformed: -1). */
+  /**
+   * The announced remaining length of the first packet in `chunk` that exceeds the limit, or -1 when the stream is not
+   * MQTT: a remaining length over four bytes, or a first packet that is not CONNECT (MQTT-3.1.0-1).
+   */
   feed(chunk: Uint8Array): number | undefined {
     let i = 0;
     while (i < chunk.length) {
@@ -25,6 +29,8 @@ export class MqttFrameMeter {
       }
       const byte = chunk[i++] ?? 0;
       if (this.state === 'type') {
+        if (this.first && byte !== 0x10) return -1;
+        this.first = false;
         this.state = 'length';
         this.length = 0;
         this.multiplier = 1;
