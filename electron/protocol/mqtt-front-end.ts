@@ -1,0 +1,395 @@
+import { X509Certificate } from 'node:crypto';
+import { Duplex } from 'node:stream';
+import type { DetailedPeerCertificate } from 'node:tls';
+import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import type { Result } from '../../shared/errors';
+import { authenticateConnect, parsePemCertificates, peerCertificateChain } from './authenticate';
+import type { BackendError, DeviceBackend, DeviceGateway, HubMessage, IdentityRef, MethodFailure, MethodResponse } from './device-backend';
+import { MqttFrameMeter } from './mqtt-frame-meter';
+import { encodePropertyBag } from './property-bag';
+import {
+  c2dTopic,
+  desiredPatchTopic,
+  identityKey,
+  inputTopic,
+  mayPublish,
+  methodRequestTopic,
+  parsePublishTopic,
+  subscriptionFeature,
+  twinResponseTopic,
+  type PublishTopic,
+  type SubscriptionFeature,
+} from './topics';
+
+/**
+ * IoT Hub's device-facing MQTT (HUB-CONTRACTS.md §6) on an aedes broker, for any hub that supplies a DeviceBackend.
+ * Nothing here is a general-purpose broker: clients authenticate as one identity, publish only as themselves,
+ * subscribe only to their own filters, and everything the hub sends goes to ONE client (the `$iothub/...` topics are
+ * the same for every device, so broker-wide routing would leak method calls and twin replies).
+ *
+ * Decisions:
+ * - Telemetry and module outputs are handed to `backend.acceptTelemetry` and awaited BEFORE the PUBACK. A refusal
+ *   closes that connection without a PUBACK, as IoT Hub does on MQTT 3.1.1 (there is no negative PUBACK): the SDK
+ *   reconnects and retries, which is right for UNAVAILABLE/THROTTLED and ends in the SDK's 240 s give-up otherwise.
+ * - An oversized packet (payload over `maxMessageBytes`, or a packet announcing more than that plus topic room) and any
+ *   unknown, malformed or foreign publish close only that connection, with a log line.
+ * - Twin failures answer `res/<status>` with a JSON body carrying a truthy `errorCode` (§4.2): the SDK ignores the
+ *   status and only fails on the body.
+ */
+
+export interface IotHubMqttFrontEndOptions {
+  readonly backend: DeviceBackend;
+  /** Host names the hub answers to (connection-string `HostName`s); compared case-insensitively. */
+  readonly hostNames: readonly string[];
+  /** PEM device CA certificates trusted for `certificateAuthority` identities. */
+  readonly trustedDeviceCaPems?: readonly string[];
+  /** Largest accepted message body; default 256 KiB (IoT Hub's limit). */
+  readonly maxMessageBytes?: number;
+  /** One line per notable event (refusals, protocol errors); never contains a token or key. */
+  readonly log?: (line: string) => void;
+}
+
+export interface HandleOptions {
+  /** `socket.getPeerCertificate(true)` of the TLS connection the stream runs on; read from the stream when it is a TLS socket. */
+  readonly peerCertificate?: DetailedPeerCertificate;
+}
+
+/** One live, authenticated MQTT connection. */
+interface Connection {
+  readonly client: Client;
+  readonly identity: IdentityRef;
+  readonly key: string;
+}
+
+interface PendingMethod {
+  readonly key: string;
+  readonly timer: NodeJS.Timeout;
+  readonly resolve: (result: Result<MethodResponse, MethodFailure>) => void;
+}
+
+const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
+/** Room for the topic (and its property bag) and the packet header on top of the message body. */
+const TOPIC_ALLOWANCE = 64 * 1024 + 16;
+
+const TWIN_ERRORS: Record<BackendError['code'], { status: number; errorCode: number }> = {
+  BAD_REQUEST: { status: 400, errorCode: 400004 },
+  UNAUTHORIZED: { status: 401, errorCode: 401002 },
+  NOT_FOUND: { status: 404, errorCode: 404001 },
+  TOO_LARGE: { status: 413, errorCode: 413001 },
+  THROTTLED: { status: 429, errorCode: 429001 },
+  INTERNAL: { status: 500, errorCode: 500001 },
+  UNAVAILABLE: { status: 503, errorCode: 503001 },
+};
+
+export class IotHubMqttFrontEnd implements DeviceGateway {
+  private readonly broker: Aedes;
+  private readonly ready: Promise<void>;
+  private readonly backend: DeviceBackend;
+  private readonly hostNames: readonly string[];
+  private readonly trustedDeviceCas: readonly X509Certificate[];
+  private readonly maxMessageBytes: number;
+  private readonly log: (line: string) => void;
+  /** Certificate chains by the stream aedes reads, set in `handle` before CONNECT can arrive. */
+  private readonly chains = new WeakMap<object, X509Certificate[]>();
+  /** Authenticated identities of clients whose CONNECT is being completed. */
+  private readonly authenticated = new WeakMap<Client, IdentityRef>();
+  private readonly connections = new Map<Client, Connection>();
+  private readonly pendingMethods = new Map<string, PendingMethod>();
+  private nextRid = 1;
+  private closed = false;
+
+  constructor(options: IotHubMqttFrontEndOptions) {
+    this.backend = options.backend;
+    this.hostNames = [...options.hostNames];
+    this.trustedDeviceCas = parsePemCertificates(options.trustedDeviceCaPems ?? []);
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.log = options.log ?? (() => undefined);
+    this.broker = new Aedes({
+      // `<d>/<m>` with 128-character ids (aedes defaults to 23).
+      maxClientsIdLength: 300,
+      authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),
+      authorizePublish: (client, packet, done) => void this.authorizePublish(client, packet, done),
+      authorizeSubscribe: (client, subscription, done) => this.authorizeSubscribe(client, subscription, done),
+      authorizeForward: (client, packet) => (isHubToDevice(packet.topic) ? packet : null),
+    });
+    this.broker.on('client', (client) => this.opened(client));
+    this.broker.on('clientDisconnect', (client) => this.closedConnection(client));
+    this.broker.on('clientError', (client, error) => this.log(`mqtt ${client.id}: connection closed: ${error.message}`));
+    this.broker.on('connectionError', (_client, error) => this.log(`mqtt: connection closed before CONNECT completed: ${error.message}`));
+    this.ready = this.broker.listen();
+  }
+
+  /** Serves one client connection: a TLS socket, or a WebSocket stream (with the TLS peer certificate passed in). */
+  handle(stream: Duplex, options: HandleOptions = {}): void {
+    if (this.closed) {
+      stream.destroy();
+      return;
+    }
+    const peer = options.peerCertificate ?? tlsPeerCertificate(stream);
+    let chain: X509Certificate[] = [];
+    try {
+      chain = peerCertificateChain(peer);
+    } catch (error) {
+      this.log(`mqtt: unreadable client certificate: ${(error as Error).message}`);
+    }
+    const limit = this.maxMessageBytes + TOPIC_ALLOWANCE;
+    const metered = meteredStream(stream, limit, (announced) => this.log(`mqtt: refused a packet of ${announced < 0 ? 'malformed' : announced} bytes (limit ${limit}); connection closed`));
+    this.chains.set(metered, chain);
+    void this.ready.then(
+      () => (this.closed ? metered.destroy() : this.broker.handle(metered)),
+      (error: unknown) => {
+        this.log(`mqtt: broker failed to start: ${(error as Error).message}`);
+        metered.destroy();
+      },
+    );
+  }
+
+  async invokeMethod(target: IdentityRef, methodName: string, payload: unknown, timeoutMs: number): Promise<Result<MethodResponse, MethodFailure>> {
+    const connection = this.newest(target, 'methods');
+    if (!connection) return { ok: false, error: { code: 'NOT_CONNECTED', message: `${identityKey(target)} is not connected or not subscribed to methods` } };
+    const rid = (this.nextRid++).toString(16);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pendingMethods.delete(rid);
+        resolve({ ok: false, error: { code: 'TIMEOUT', message: `${identityKey(target)} did not answer ${methodName} within ${timeoutMs} ms` } });
+      }, timeoutMs);
+      this.pendingMethods.set(rid, { key: connection.key, timer, resolve });
+      void this.send(connection, methodRequestTopic(methodName, rid), JSON.stringify(payload ?? null), 0);
+    });
+  }
+
+  pushDesired(target: IdentityRef, patch: Record<string, unknown>): void {
+    const version = typeof patch.$version === 'number' ? patch.$version : undefined;
+    for (const connection of this.connectionsOf(target, 'desired')) void this.send(connection, desiredPatchTopic(version), JSON.stringify(patch), 0);
+  }
+
+  async deliver(target: IdentityRef, message: HubMessage, input?: string): Promise<boolean> {
+    const feature: SubscriptionFeature = input === undefined ? 'c2d' : 'inputs';
+    if ((input === undefined) !== (target.moduleId === undefined)) return false;
+    const connection = this.newest(target, feature);
+    if (!connection) return false;
+    const bag = encodePropertyBag(message.systemProperties, message.properties);
+    const topic = input === undefined || target.moduleId === undefined ? c2dTopic(target.deviceId, bag) : inputTopic(target.deviceId, target.moduleId, input, bag);
+    return this.send(connection, topic, Buffer.from(message.body), 1);
+  }
+
+  disconnect(target: IdentityRef): void {
+    for (const connection of this.connectionsOf(target)) connection.client.close();
+  }
+
+  isConnected(target: IdentityRef): boolean {
+    return this.connectionsOf(target).length > 0;
+  }
+
+  /** Closes every connection and the broker; pending method calls end NOT_CONNECTED. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [rid, pending] of this.pendingMethods) {
+      clearTimeout(pending.timer);
+      pending.resolve({ ok: false, error: { code: 'NOT_CONNECTED', message: 'the hub is closing' } });
+      this.pendingMethods.delete(rid);
+    }
+    await this.ready.catch(() => undefined);
+    await new Promise<void>((resolve) => this.broker.close(() => resolve()));
+  }
+
+  // aedes hooks ------------------------------------------------------------------------------------------------
+
+  private async authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (error: AuthenticateError | null, success: boolean | null) => void): Promise<void> {
+    try {
+      const result = await authenticateConnect(
+        { backend: this.backend, hostNames: this.hostNames, trustedDeviceCas: this.trustedDeviceCas },
+        { clientId: client.id, ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }), certificateChain: this.chains.get(client.conn) ?? [] },
+      );
+      if (!result.ok) {
+        this.log(`mqtt ${client.id}: CONNECT refused (${result.error.returnCode}): ${result.error.reason}`);
+        done(Object.assign(new Error(result.error.reason), { returnCode: result.error.returnCode }) as AuthenticateError, false);
+        return;
+      }
+      this.authenticated.set(client, { deviceId: result.value.identity.deviceId, ...(result.value.identity.moduleId === undefined ? {} : { moduleId: result.value.identity.moduleId }) });
+      done(null, true);
+    } catch (error) {
+      this.log(`mqtt ${client.id}: CONNECT failed: ${(error as Error).message}`);
+      done(Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError, false);
+    }
+  }
+
+  private async authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): Promise<void> {
+    const connection = client ? this.connections.get(client) : undefined;
+    if (!connection) return done(new Error('publish from an unauthenticated client or a will'));
+    const refuse = (reason: string) => {
+      this.log(`mqtt ${connection.key}: publish refused, connection closed: ${reason}`);
+      done(new Error(reason));
+    };
+    const body = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    if (body.length > this.maxMessageBytes) return refuse(`message of ${body.length} bytes exceeds ${this.maxMessageBytes}`);
+    const topic = parsePublishTopic(packet.topic);
+    if (!mayPublish(connection.identity, topic)) return refuse(topic.kind === 'unknown' ? `topic not accepted: ${topic.reason}` : 'it may publish only as itself');
+    try {
+      await this.dispatch(connection, topic, body, refuse, done);
+    } catch (error) {
+      refuse(`internal error: ${(error as Error).message}`);
+    }
+  }
+
+  private async dispatch(connection: Connection, topic: PublishTopic, body: Buffer, refuse: (reason: string) => void, done: (error?: Error | null) => void): Promise<void> {
+    switch (topic.kind) {
+      case 'telemetry':
+      case 'output': {
+        const accepted = await this.backend.acceptTelemetry(connection.identity, { body: new Uint8Array(body), systemProperties: topic.systemProperties, properties: topic.properties });
+        return accepted.ok ? done(null) : refuse(`telemetry refused by the hub (${accepted.error.code}): ${accepted.error.message}`);
+      }
+      case 'twinGet': {
+        done(null);
+        const twin = await this.backend.getTwin(connection.identity);
+        if (twin.ok) void this.send(connection, twinResponseTopic(200, topic.rid), JSON.stringify({ desired: twin.value.desired, reported: twin.value.reported }), 0);
+        else this.twinError(connection, topic.rid, twin.error);
+        return;
+      }
+      case 'reportedPatch': {
+        done(null);
+        const patch = parseJsonObject(body);
+        if (!patch) return this.twinError(connection, topic.rid, { code: 'BAD_REQUEST', message: 'the reported patch is not a JSON object' });
+        const patched = await this.backend.patchReported(connection.identity, patch);
+        if (patched.ok) void this.send(connection, twinResponseTopic(204, topic.rid, patched.value.version), '', 0);
+        else this.twinError(connection, topic.rid, patched.error);
+        return;
+      }
+      case 'methodResponse': {
+        done(null);
+        const pending = this.pendingMethods.get(topic.rid);
+        if (!pending || pending.key !== connection.key) {
+          this.log(`mqtt ${connection.key}: method response for unknown request ${topic.rid.slice(0, 40)} ignored`);
+          return;
+        }
+        this.pendingMethods.delete(topic.rid);
+        clearTimeout(pending.timer);
+        pending.resolve({ ok: true, value: { status: topic.status, payload: parseJson(body) } });
+        return;
+      }
+      case 'unknown':
+        return refuse(topic.reason);
+    }
+  }
+
+  private authorizeSubscribe(client: Client, subscription: Subscription, done: (error: Error | null, subscription?: Subscription | null) => void): void {
+    const connection = this.connections.get(client);
+    if (!connection || subscriptionFeature(connection.identity, subscription.topic) === undefined) {
+      this.log(`mqtt ${client.id}: subscription to ${subscription.topic.slice(0, 200)} refused`);
+      done(null, null);
+      return;
+    }
+    done(null, subscription);
+  }
+
+  // connections ------------------------------------------------------------------------------------------------
+
+  private opened(client: Client): void {
+    const identity = this.authenticated.get(client);
+    if (!identity) return;
+    const key = identityKey(identity);
+    const first = this.connectionsOf(identity).length === 0;
+    this.connections.set(client, { client, identity, key });
+    if (first) this.backend.connectionChanged(identity, true);
+  }
+
+  private closedConnection(client: Client): void {
+    const connection = this.connections.get(client);
+    if (!connection) return;
+    this.connections.delete(client);
+    if (this.connectionsOf(connection.identity).length === 0) this.backend.connectionChanged(connection.identity, false);
+  }
+
+  private connectionsOf(target: IdentityRef, feature?: SubscriptionFeature): Connection[] {
+    const key = identityKey(target);
+    return [...this.connections.values()].filter(
+      (c) => c.key === key && !c.client.closed && (feature === undefined || Object.keys(subscriptionsOf(c.client)).some((filter) => subscriptionFeature(c.identity, filter) === feature)),
+    );
+  }
+
+  private newest(target: IdentityRef, feature: SubscriptionFeature): Connection | undefined {
+    return this.connectionsOf(target, feature).at(-1);
+  }
+
+  private send(connection: Connection, topic: string, payload: string | Buffer, qos: 0 | 1): Promise<boolean> {
+    return new Promise((resolve) => {
+      connection.client.publish({ cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos, dup: false, retain: false }, (error) => {
+        if (error) this.log(`mqtt ${connection.key}: publish to ${topic.split('?')[0] ?? topic} failed: ${error.message}`);
+        resolve(!error);
+      });
+    });
+  }
+
+  private twinError(connection: Connection, rid: string, error: BackendError): void {
+    const mapped = TWIN_ERRORS[error.code];
+    void this.send(connection, twinResponseTopic(mapped.status, rid), JSON.stringify({ errorCode: mapped.errorCode, message: error.message }), 0);
+  }
+}
+
+/** Only what the hub sends may reach a client (the broker never routes one device's publish to another). */
+function isHubToDevice(topic: string): boolean {
+  return (
+    topic.startsWith('$iothub/twin/res/') ||
+    topic.startsWith('$iothub/twin/PATCH/properties/desired/') ||
+    topic.startsWith('$iothub/methods/POST/') ||
+    /^devices\/[^/]+\/messages\/devicebound\//.test(topic) ||
+    /^devices\/[^/]+\/modules\/[^/]+\/inputs\//.test(topic)
+  );
+}
+
+/** The filters aedes holds for a client, including those restored from a `clean=false` session (not in aedes' types). */
+function subscriptionsOf(client: Client): Record<string, unknown> {
+  return (client as Client & { subscriptions?: Record<string, unknown> }).subscriptions ?? {};
+}
+
+function tlsPeerCertificate(stream: Duplex): DetailedPeerCertificate | undefined {
+  const socket = stream as Duplex & { getPeerCertificate?: (detailed: true) => DetailedPeerCertificate };
+  return typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(true) : undefined;
+}
+
+/** A duplex over `source` that refuses (destroys) the connection when a packet announces more than `limit` bytes. */
+function meteredStream(source: Duplex, limit: number, onRefused: (announced: number) => void): Duplex {
+  const meter = new MqttFrameMeter(limit);
+  const metered = new Duplex({
+    read: () => void source.resume(),
+    write: (chunk: Buffer, _encoding, callback) => void source.write(chunk, callback),
+    final: (callback) => {
+      source.end();
+      callback();
+    },
+    destroy: (error, callback) => {
+      source.destroy();
+      callback(error);
+    },
+  });
+  source.on('data', (chunk: Buffer) => {
+    const over = meter.feed(chunk);
+    if (over !== undefined) {
+      onRefused(over);
+      metered.destroy();
+      return;
+    }
+    if (!metered.push(chunk)) source.pause();
+  });
+  source.on('end', () => metered.push(null));
+  source.on('error', (error) => metered.destroy(error));
+  source.on('close', () => metered.destroy());
+  return metered;
+}
+
+function parseJson(body: Buffer): unknown {
+  if (body.length === 0) return null;
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return body.toString('utf8');
+  }
+}
+
+function parseJsonObject(body: Buffer): Record<string, unknown> | undefined {
+  const value = parseJson(body);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+export { attachMqttWebSocket, listenMqttTls, type MqttTlsListener, type MqttTlsListenOptions, type MqttWebSocketAttachment } from './mqtt-listeners';

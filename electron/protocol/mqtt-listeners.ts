@@ -1,0 +1,104 @@
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createServer, type TLSSocket } from 'node:tls';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import type { IotHubMqttFrontEnd } from './mqtt-front-end';
+
+/** Where the front end takes connections from: MQTT over TLS (8883) and MQTT over WebSocket (443). */
+
+export interface MqttTlsListenOptions {
+  readonly frontEnd: IotHubMqttFrontEnd;
+  readonly host: string;
+  /** 0 for any free port. */
+  readonly port: number;
+  /** Server certificate (chain) and key, PEM. */
+  readonly cert: string;
+  readonly key: string;
+  /** CA names sent in the certificate request; client certificates are checked by the front end, not by TLS. */
+  readonly ca?: string | readonly string[];
+  /** Ask for a client certificate (X.509 devices); the handshake still succeeds without one (SAS devices). */
+  readonly requestCert: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface MqttTlsListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** A TLS server whose every connection goes to `frontEnd.handle` with its peer certificate. */
+export async function listenMqttTls(options: MqttTlsListenOptions): Promise<MqttTlsListener> {
+  const sockets = new Set<TLSSocket>();
+  const server = createServer(
+    {
+      cert: options.cert,
+      key: options.key,
+      ...(options.ca === undefined ? {} : { ca: typeof options.ca === 'string' ? options.ca : [...options.ca] }),
+      requestCert: options.requestCert,
+      // Self-signed device certificates never chain; the front end verifies what was presented.
+      rejectUnauthorized: false,
+    },
+    (socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      options.frontEnd.handle(socket, { peerCertificate: socket.getPeerCertificate(true) });
+    },
+  );
+  server.on('tlsClientError', (error) => options.log?.(`mqtt tls: handshake failed: ${error.message}`));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface MqttWebSocketAttachment {
+  close(): void;
+}
+
+/**
+ * Takes WebSocket upgrades on `path` of an HTTPS server (azure-iot-device-mqtt's `MqttWs` dials
+ * `wss://<host>:443/$iothub/websocket` and asks for the `mqtt` subprotocol) and leaves every other upgrade to the
+ * server's other listeners.
+ */
+export function attachMqttWebSocket(httpsServer: HttpsServer, frontEnd: IotHubMqttFrontEnd, path = '/$iothub/websocket'): MqttWebSocketAttachment {
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false),
+  });
+  const onUpgrade = (request: import('node:http').IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (pathOf(request.url) !== path) return;
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const stream = createWebSocketStream(ws);
+      const tls = request.socket as TLSSocket;
+      frontEnd.handle(stream, typeof tls.getPeerCertificate === 'function' ? { peerCertificate: tls.getPeerCertificate(true) } : {});
+    });
+  };
+  httpsServer.on('upgrade', onUpgrade);
+  return {
+    close: () => {
+      httpsServer.off('upgrade', onUpgrade);
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
+}
