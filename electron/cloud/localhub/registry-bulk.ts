@@ -7,8 +7,7 @@ import { planServiceTwinChange } from './registry-twins';
 
 /**
  * Bulk registry operations, `POST /devices` (HUB-CONTRACTS.md §2.4): items carry `id` and an `importMode` compared
- * case-insensitively. Each item is planned against the state left by the ones before it and committed on its own;
- * failures are reported per item in `errors` and never fail the request.
+ * case-insensitively. Failures are reported per item in `errors` and never fail the request.
  */
 
 export const MAX_BULK_ITEMS = 100;
@@ -35,8 +34,12 @@ export function parseBulkBody(body: unknown): HubResult<JsonObject[]> {
 
 export async function runBulk(ctx: RegistryContext, items: readonly JsonObject[], execute: (effects: BulkEffects) => Promise<void>): Promise<BulkResult> {
   const result: BulkResult = { isSuccessful: true, errors: [], warnings: [] };
+  // Items that cannot see each other (distinct ids, no scope references) are planned against the same state and
+  // written in ONE synced batch; otherwise each item is planned after the previous one was written.
+  const together = independent(items);
+  const pending: BulkEffects[] = [];
   for (const item of items) {
-    const deviceId = typeof item.id === 'string' ? item.id : typeof item.deviceId === 'string' ? item.deviceId : '';
+    const deviceId = itemId(item);
     const operation = typeof item.importMode === 'string' ? item.importMode : '';
     const planned = planItem(ctx, deviceId, operation.toLowerCase(), item);
     if (!planned.ok) {
@@ -44,9 +47,23 @@ export async function runBulk(ctx: RegistryContext, items: readonly JsonObject[]
       result.errors.push(bulkError(deviceId, operation, planned.error));
       continue;
     }
-    await execute(planned.value);
+    if (together) pending.push(planned.value);
+    else await execute(planned.value);
+  }
+  if (pending.length > 0) {
+    await execute({ changes: pending.flatMap((e) => e.changes), disconnect: pending.flatMap((e) => e.disconnect), pushes: pending.flatMap((e) => e.pushes) });
   }
   return result;
+}
+
+function itemId(item: JsonObject): string {
+  return typeof item.id === 'string' ? item.id : typeof item.deviceId === 'string' ? item.deviceId : '';
+}
+
+function independent(items: readonly JsonObject[]): boolean {
+  const ids = new Set(items.map(itemId));
+  const scoped = items.some((item) => (typeof item.deviceScope === 'string' && item.deviceScope !== '') || (Array.isArray(item.parentScopes) && item.parentScopes.length > 0));
+  return ids.size === items.length && !scoped;
 }
 
 function planItem(ctx: RegistryContext, deviceId: string, mode: string, item: JsonObject): HubResult<BulkEffects> {

@@ -1,6 +1,6 @@
 import type { DeviceGateway, IdentityRef } from '../../protocol/device-backend';
 import type { HubStore } from './hub-store';
-import { NEVER } from './hub-model';
+import { NEVER, type DeviceRecord, type JsonObject } from './hub-model';
 
 /** Connection facts kept in memory only: after a restart every identity is Disconnected until it connects. */
 export interface ConnectionFacts {
@@ -14,6 +14,11 @@ const DISCONNECTED: ConnectionFacts = { connections: 0, stateUpdatedTime: NEVER,
 /** What the registry's operation files share: the store, the host name, the clock, live connections. */
 export class RegistryContext {
   private readonly connectionFacts = new Map<string, ConnectionFacts>();
+  /**
+   * Rendered twins, cached per stored record (records are immutable: every change stores a new one) and per
+   * connection facts, so queries over 10,000 twins do not rebuild them page after page. Never mutate them.
+   */
+  readonly renderCache = new WeakMap<object, { connection: ConnectionFacts; device?: DeviceRecord; doc: JsonObject }>();
   gateway: DeviceGateway | undefined;
 
   constructor(

@@ -16,7 +16,9 @@ export interface TwinPlan {
 /** The device twin as `GET /twins/{d}` and queries show it. */
 export function renderDeviceTwin(ctx: RegistryContext, device: DeviceRecord): JsonObject {
   const connection = ctx.connection({ deviceId: device.deviceId });
-  return {
+  const cached = ctx.renderCache.get(device);
+  if (cached && cached.connection === connection) return cached.doc;
+  const doc: JsonObject = {
     deviceId: device.deviceId,
     etag: twinEtag(device.twin.version),
     deviceEtag: device.etag,
@@ -35,16 +37,21 @@ export function renderDeviceTwin(ctx: RegistryContext, device: DeviceRecord): Js
     parentScopes: device.parentScopes,
     ...renderTwinBody(device.twin),
   };
+  ctx.renderCache.set(device, { connection, doc });
+  return doc;
 }
 
 /** The module twin as `GET /twins/{d}/modules/{m}` and `devices.modules` queries show it. */
 export function renderModuleTwin(ctx: RegistryContext, module: ModuleRecord): JsonObject {
   const connection = ctx.connection({ deviceId: module.deviceId, moduleId: module.moduleId });
-  return {
+  const device = ctx.store.device(module.deviceId);
+  const cached = ctx.renderCache.get(module);
+  if (cached && cached.connection === connection && cached.device === device) return cached.doc;
+  const doc: JsonObject = {
     deviceId: module.deviceId,
     moduleId: module.moduleId,
     etag: twinEtag(module.twin.version),
-    deviceEtag: ctx.store.device(module.deviceId)?.etag ?? '',
+    deviceEtag: device?.etag ?? '',
     status: 'enabled',
     statusUpdateTime: '0001-01-01T00:00:00Z',
     connectionState: connection.connections > 0 ? 'Connected' : 'Disconnected',
@@ -56,6 +63,8 @@ export function renderModuleTwin(ctx: RegistryContext, module: ModuleRecord): Js
     version: module.twin.version,
     ...renderTwinBody(module.twin),
   };
+  ctx.renderCache.set(module, { connection, ...(device ? { device } : {}), doc });
+  return doc;
 }
 
 function renderTwinBody(twin: TwinState): JsonObject {

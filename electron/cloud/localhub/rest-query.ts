@@ -35,15 +35,53 @@ export async function handleQuery(ctx: RouteContext): Promise<void> {
   const pageSize = pageSizeOf(ctx.req.headers['x-ms-max-item-count']);
   if (pageSize === undefined) return sendError(ctx.res, 'ArgumentInvalid', `x-ms-max-item-count must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
   const continuation = ctx.req.headers['x-ms-continuation'];
-  const offset = typeof continuation === 'string' && continuation !== '' ? readToken(continuation, sql) : 0;
-  if (offset === undefined) return sendError(ctx.res, 'ArgumentInvalid', 'The continuation token does not belong to this query.');
-  const result = (ctx.options.query ?? runHubQuery)(sql, ctx.registry);
-  if (!result.ok) return sendError(ctx.res, 'ArgumentInvalid', `Invalid query: ${result.error.message}`);
-  const page = result.value.slice(offset, offset + pageSize);
-  const next = offset + pageSize;
+  const position = typeof continuation === 'string' && continuation !== '' ? readToken(continuation, sql) : { offset: 0, cursor: undefined };
+  if (position === undefined) return sendError(ctx.res, 'ArgumentInvalid', 'The continuation token does not belong to this query.');
+  // Later pages read the rows the first page computed (a snapshot, as a cursor); if it expired, run the query again.
+  let rows = position.cursor === undefined ? undefined : ctx.cursors.get(position.cursor);
+  if (!rows) {
+    const result = (ctx.options.query ?? runHubQuery)(sql, ctx.registry);
+    if (!result.ok) return sendError(ctx.res, 'ArgumentInvalid', `Invalid query: ${result.error.message}`);
+    rows = result.value;
+  }
+  const page = rows.slice(position.offset, position.offset + pageSize);
+  const next = position.offset + pageSize;
   const headers: Record<string, string> = { 'x-ms-item-type': itemType(sql) };
-  if (next < result.value.length) headers['x-ms-continuation'] = makeToken(next, sql);
+  if (next < rows.length) headers['x-ms-continuation'] = makeToken(next, sql, position.cursor ?? ctx.cursors.add(rows));
   sendJson(ctx.res, 200, page, headers);
+}
+
+/** Results of queries still being paged through, by cursor id; bounded in number and age. */
+export class QueryCursors {
+  private readonly entries = new Map<string, { rows: unknown[]; expires: number }>();
+  private counter = 0;
+
+  constructor(
+    private readonly capacity = 16,
+    private readonly ttlMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  add(rows: unknown[]): string {
+    const id = `${this.now().toString(36)}.${(this.counter++).toString(36)}`;
+    this.entries.set(id, { rows, expires: this.now() + this.ttlMs });
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+    return id;
+  }
+
+  get(id: string): unknown[] | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    if (entry.expires < this.now()) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    return entry.rows;
+  }
 }
 
 function pageSizeOf(header: string | string[] | undefined): number | undefined {
@@ -57,14 +95,16 @@ function queryTag(sql: string): string {
   return createHash('sha256').update(sql).digest('base64url').slice(0, 12);
 }
 
-function makeToken(offset: number, sql: string): string {
-  return Buffer.from(JSON.stringify({ o: offset, q: queryTag(sql) })).toString('base64url');
+function makeToken(offset: number, sql: string, cursor: string): string {
+  return Buffer.from(JSON.stringify({ o: offset, q: queryTag(sql), c: cursor })).toString('base64url');
 }
 
-function readToken(token: string, sql: string): number | undefined {
+function readToken(token: string, sql: string): { offset: number; cursor: string | undefined } | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (isPlainObject(parsed) && Number.isInteger(parsed.o) && (parsed.o as number) >= 0 && parsed.q === queryTag(sql)) return parsed.o as number;
+    if (isPlainObject(parsed) && Number.isInteger(parsed.o) && (parsed.o as number) >= 0 && parsed.q === queryTag(sql)) {
+      return { offset: parsed.o as number, cursor: typeof parsed.c === 'string' ? parsed.c : undefined };
+    }
   } catch {
     // fall through: not one of ours
   }

@@ -25,13 +25,14 @@ const gateway: DeviceGateway = {
 
 let hub: TestHub;
 let registry: Registry;
+const queryRuns: string[] = [];
 
 beforeAll(async () => {
   hub = await startTestHub({
     gateway,
     rest: {
       // A stand-in for shared/query: every device twin, so paging is tested on its own.
-      query: (sql, reg) => (sql.includes('bad') ? { ok: false, error: { message: 'unexpected token' } } : { ok: true, value: reg.twinDocuments(sql.includes('devices.modules') ? 'devices.modules' : 'devices') }),
+      query: (sql, reg) => (queryRuns.push(sql), sql.includes('bad') ? { ok: false, error: { message: 'unexpected token' } } : { ok: true, value: reg.twinDocuments(sql.includes('devices.modules') ? 'devices.modules' : 'devices') }),
     },
   });
   registry = hub.sdkRegistry();
@@ -154,6 +155,7 @@ describe('queries (item 13) paging through the SDK', () => {
   it('pages with x-ms-max-item-count and stops when x-ms-continuation is absent', async () => {
     await registry.addDevices(Array.from({ length: 7 }, (_, i) => ({ deviceId: `q${i}` })));
     const total = hub.registry.twinDocuments('devices').length;
+    queryRuns.length = 0;
     const query = registry.createQuery('SELECT * FROM devices', 3);
     const seen: string[] = [];
     let pages = 0;
@@ -166,6 +168,8 @@ describe('queries (item 13) paging through the SDK', () => {
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
     expect(pages).toBe(Math.ceil(total / 3));
+    // Later pages come from the first page's cursor, not from running the query again.
+    expect(queryRuns).toEqual(['SELECT * FROM devices']);
   });
 
   it('answers a malformed query with ArgumentError and a foreign continuation token with 400', async () => {

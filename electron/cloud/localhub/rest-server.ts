@@ -4,7 +4,7 @@ import type { AccessRight, HubError, HubResult } from './hub-model';
 import { BULK_BODY_LIMIT, parseJsonBody, readBody, TWIN_BODY_LIMIT } from './rest-body';
 import { handleDeviceEvents, handleDirectMethod } from './rest-device-routes';
 import { sendEmpty, sendError, sendJson } from './rest-errors';
-import { handleQuery, type QueryEngine } from './rest-query';
+import { handleQuery, QueryCursors, type QueryEngine } from './rest-query';
 import type { LocalHubRegistry } from './registry';
 import { checkServiceToken, describeAuthFailure } from './service-auth';
 
@@ -32,6 +32,7 @@ export interface RouteContext {
   readonly hostName: string;
   readonly options: RestHandlerOptions;
   readonly nowSeconds: () => number;
+  readonly cursors: QueryCursors;
   gateway(): DeviceGateway | undefined;
   /** Reads and parses the JSON body; on failure it has already answered. */
   json(limit?: number): Promise<{ ok: true; value: unknown } | { ok: false }>;
@@ -46,8 +47,9 @@ const SERVICE: AccessRight[] = ['ServiceConnect'];
 export function createRestHandler(options: RestHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const log = options.log ?? (() => undefined);
   const clock = options.clock ?? (() => new Date());
+  const cursors = new QueryCursors();
   return (req, res) => {
-    handle(req, res, options, clock).catch((error: unknown) => {
+    handle(req, res, options, clock, cursors).catch((error: unknown) => {
       log(`local hub REST: ${req.method ?? '?'} ${pathOnly(req.url)} failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) sendError(res, 'ServerError', 'The local hub could not complete the request.');
       else res.end();
@@ -55,7 +57,7 @@ export function createRestHandler(options: RestHandlerOptions): (req: IncomingMe
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: RestHandlerOptions, clock: () => Date): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, options: RestHandlerOptions, clock: () => Date, cursors: QueryCursors): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
   const raw = url.pathname.split('/').slice(1);
   const segments: string[] = [];
@@ -73,6 +75,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: RestHa
     hostName: options.hostName,
     options,
     nowSeconds: () => Math.floor(clock().getTime() / 1000),
+    cursors,
     gateway: () => options.gateway ?? options.registry.gateway,
     json: async (limit = TWIN_BODY_LIMIT) => {
       const body = await readBody(req, limit);
