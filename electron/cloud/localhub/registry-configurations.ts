@@ -8,8 +8,10 @@ const CONTENT_KINDS = ['modulesContent', 'deviceContent', 'moduleContent'] as co
 
 /** Counts a configuration-assignment component computes; zeros until one is wired (`LocalHubRegistry.setConfigurationMetrics`). */
 export interface ConfigurationMetricResults {
-  readonly systemMetrics: Record<string, number>;
-  readonly metrics: Record<string, number>;
+  readonly systemMetrics: Readonly<Record<string, number | undefined>>;
+  readonly metrics: Readonly<Record<string, number>>;
+  /** The system metric query texts, when the source has its own (else this file's). */
+  readonly systemQueries?: Readonly<Record<string, string>>;
 }
 
 export type ConfigurationMetricsSource = (configuration: ConfigurationRecord) => ConfigurationMetricResults | undefined;
@@ -78,7 +80,7 @@ export function planDeleteConfiguration(ctx: RegistryContext, id: string, ifMatc
 /** The configuration as `GET /configurations/{c}` shows it, with its system metrics' queries and counts. */
 export function renderConfiguration(record: ConfigurationRecord, source: ConfigurationMetricsSource | undefined): JsonObject {
   const computed = source?.(record);
-  const systemQueries = systemMetricQueries(record);
+  const systemQueries = computed?.systemQueries ?? systemMetricQueries(record);
   const systemResults = Object.fromEntries(Object.keys(systemQueries).map((name) => [name, computed?.systemMetrics[name] ?? 0]));
   const results = Object.fromEntries(Object.keys(record.metrics.queries).map((name) => [name, computed?.metrics[name] ?? 0]));
   return {

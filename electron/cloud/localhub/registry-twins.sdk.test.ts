@@ -173,6 +173,10 @@ describe('twins', () => {
     expect(sensor.managedBy).toBe('iotEdge');
     expect((await registry.getModuleTwin('edge', 'sensor')).responseBody.properties.desired.interval).toBe(5);
     expect(pushed.map((p) => p.target.moduleId).sort()).toEqual(['$edgeAgent', '$edgeHub', 'sensor']);
+    // The same content again changes nothing: no new $version, no push.
+    await registry.applyConfigurationContentOnDevice('edge', { modulesContent: { $edgeAgent: { 'properties.desired': agentDesired } } });
+    expect(pushed).toHaveLength(3);
+    expect((await registry.getModuleTwin('edge', '$edgeAgent')).responseBody.properties.desired.$version).toBe(agent.properties.desired.$version);
     await registry.applyConfigurationContentOnDevice('edge', { modulesContent: { $edgeHub: { 'properties.desired.routes.r2': 'FROM /x INTO $upstream' } } });
     const { responseBody: edgeHub } = await registry.getModuleTwin('edge', '$edgeHub');
     expect(edgeHub.properties.desired.routes).toEqual({ r1: 'FROM /messages/* INTO $upstream', r2: 'FROM /x INTO $upstream' });

@@ -3,7 +3,7 @@ import type { StoreChange } from './hub-store';
 import { etagMatches, hubError, isPlainObject, twinEtag, type DeviceRecord, type HubResult, type JsonObject, type ModuleRecord, type TwinState } from './hub-model';
 import type { RegistryContext } from './registry-context';
 import { EDGE_SYSTEM_MODULES, newModuleRecord } from './registry-devices';
-import { applyReportedPatch, applyServiceChange, parseServiceTwinBody, renderSection, replaceDesired, setAtPath, validateTwinValue, withoutSystemKeys } from './twin-state';
+import { applyReportedPatch, applyServiceChange, jsonEqual, parseServiceTwinBody, renderSection, replaceDesired, setAtPath, validateTwinValue, withoutSystemKeys } from './twin-state';
 
 /** Device and module twins (HUB-CONTRACTS.md §2.6, §9 items 11, 12, 17): rendering and planners. */
 
@@ -130,10 +130,13 @@ export function planApplyConfigurationContent(ctx: RegistryContext, deviceId: st
       const existing = ctx.store.module(deviceId, moduleId);
       const managedBy = (EDGE_SYSTEM_MODULES as readonly string[]).includes(moduleId) ? null : 'iotEdge';
       const module = existing ?? newModuleRecord(deviceId, moduleId, managedBy, now);
-      const change = replaceDesired(module.twin, desired.value(module.twin.desired), now);
-      const next = withTwin({ kind: 'module', record: module }, change.twin, change.desiredPush);
-      plan.changes.push(...next.changes);
-      plan.pushes.push(...next.pushes);
+      const next = desired.value(module.twin.desired);
+      // Unchanged content is a no-op: no new $version, no push (assignment re-applies deployments often).
+      if (existing && jsonEqual(next, module.twin.desired)) continue;
+      const change = replaceDesired(module.twin, next, now);
+      const planned = withTwin({ kind: 'module', record: module }, change.twin, change.desiredPush);
+      plan.changes.push(...planned.changes);
+      plan.pushes.push(...planned.pushes);
     }
     return { ok: true, value: plan };
   }
@@ -141,7 +144,9 @@ export function planApplyConfigurationContent(ctx: RegistryContext, deviceId: st
   if (!isPlainObject(content)) return hubError('ArgumentInvalid', 'the content needs modulesContent or deviceContent');
   const desired = desiredFromContent(content, 'deviceContent');
   if (!desired.ok) return desired;
-  const change = replaceDesired(device.twin, desired.value(device.twin.desired), now);
+  const next = desired.value(device.twin.desired);
+  if (jsonEqual(next, device.twin.desired)) return { ok: true, value: plan };
+  const change = replaceDesired(device.twin, next, now);
   return { ok: true, value: withTwin({ kind: 'device', record: device }, change.twin, change.desiredPush) };
 }
 
