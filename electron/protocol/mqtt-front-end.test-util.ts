@@ -49,6 +49,8 @@ export async function startFrontEndFixture(): Promise<FrontEndFixture> {
     .add(sasIdentity('r4', undefined, 14))
     .add(sasIdentity('r5', undefined, 15))
     .add(sasIdentity('r6', undefined, 16))
+    .add(sasIdentity('r7', undefined, 17))
+    .add(sasIdentity('r8', undefined, 18))
     .add(sasIdentity('e1', 'm3', 7))
     .add(sasIdentity('e1', 'm1', 5))
     .add(sasIdentity('e1', 'm2', 6))

@@ -334,6 +334,27 @@ describe('refusals with a raw MQTT client', () => {
     await stillServing();
   });
 
+  it('a QoS 2 publish closes the connection (IoT Hub has no QoS 2)', async () => {
+    const client = await fx.raw('r7', undefined, 17);
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.publish('devices/r7/messages/events/', 'x', { qos: 2 });
+    await closed;
+    expect(fx.logs.some((line) => line.includes('r7: publish refused') && line.includes('QoS 2'))).toBe(true);
+  });
+
+  it('disconnect drops every live connection of an identity and reports it once', async () => {
+    const client = await fx.raw('r8', undefined, 18);
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    expect(fx.frontEnd.isConnected({ deviceId: 'r8' })).toBe(true);
+    fx.frontEnd.disconnect({ deviceId: 'r8' });
+    await closed;
+    await waitFor(() => !fx.frontEnd.isConnected({ deviceId: 'r8' }));
+    expect(fx.backend.connectionEvents.filter((e) => e.key === 'r8')).toEqual([
+      { key: 'r8', connected: true },
+      { key: 'r8', connected: false },
+    ]);
+  });
+
   it('a refusal by the backend closes the connection without a PUBACK', async () => {
     const client = await fx.raw('r5', undefined, 15);
     fx.backend.failWith = { code: 'UNAVAILABLE', message: 'store down' };

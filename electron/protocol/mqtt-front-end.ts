@@ -163,6 +163,7 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     for (const connection of this.connectionsOf(target, 'desired')) void this.send(connection, desiredPatchTopic(version), JSON.stringify(patch), 0);
   }
 
+  /** QoS 1 to the newest subscribed connection; true once written to it (the device's PUBACK is not awaited). */
   async deliver(target: IdentityRef, message: HubMessage, input?: string): Promise<boolean> {
     const feature: SubscriptionFeature = input === undefined ? 'c2d' : 'inputs';
     if ((input === undefined) !== (target.moduleId === undefined)) return false;
@@ -222,6 +223,9 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
       this.log(`mqtt ${connection.key}: publish refused, connection closed: ${reason}`);
       done(new Error(reason));
     };
+    // IoT Hub has no QoS 2 (it closes the connection) and keeps no retained messages.
+    if (packet.qos === 2) return refuse('QoS 2 is not supported');
+    packet.retain = false;
     const body = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     if (body.length > this.maxMessageBytes) return refuse(`message of ${body.length} bytes exceeds ${this.maxMessageBytes}`);
     const topic = parsePublishTopic(packet.topic);
