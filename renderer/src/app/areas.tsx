@@ -1,6 +1,7 @@
-import { BoxMultipleRegular, DocumentBulletListRegular, HomeRegular, SettingsRegular } from '@fluentui/react-icons';
+import { BoxMultipleRegular, DocumentBulletListRegular, HomeRegular, IotRegular, SettingsRegular } from '@fluentui/react-icons';
 import type { ComponentType, ReactElement } from 'react';
 // Manifests and Runtime export lazy pages: they load when first opened, so the first paint carries only the shell.
+import { FleetPage } from '../features/fleet';
 import { ManifestsPage } from '../features/manifests';
 import { OverviewPage } from '../features/overview';
 import { RuntimePage } from '../features/runtime';
@@ -23,4 +24,6 @@ export const AREAS: readonly Area[] = [
   { id: 'manifests', label: 'Manifests', description: 'Open a solution folder, edit and validate deployment manifests', icon: <DocumentBulletListRegular />, component: ManifestsPage, shortcut: '2' },
   { id: 'runtime', label: 'Runtime', description: 'Run deployments on the local edge runtime: modules, logs, sideloading', icon: <BoxMultipleRegular />, component: RuntimePage, shortcut: '3' },
   { id: 'settings', label: 'Settings', description: 'Theme, data folder and component versions', icon: <SettingsRegular />, component: SettingsPage, shortcut: '4' },
+  // Alt+5 (not 4): Alt+4 stays Settings, which specs and hands already know.
+  { id: 'fleet', label: 'Fleet', description: 'Devices, twins and direct methods on the connected IoT hub', icon: <IotRegular />, component: FleetPage, shortcut: '5' },
 ];

@@ -1,0 +1,108 @@
+import { Badge, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Tab, TabList, Title3, tokens } from '@fluentui/react-components';
+import { DeleteRegular } from '@fluentui/react-icons';
+import { useMemo, useState } from 'react';
+import type { ContributedCommand } from '../../app/commands';
+import { HostButton } from '../../app/HostButton';
+import { useContributeCommands } from '../../app/use-commands';
+import { DeleteDeviceDialog } from './DeleteDeviceDialog';
+import { EdgePanel } from './EdgePanel';
+import { useFleet, type DetailTab } from './fleet-store';
+import { hubProblem } from './hub-error';
+import { IdentityPanel } from './IdentityPanel';
+import { MethodsPanel } from './MethodsPanel';
+import { useDevice, useModules } from './queries';
+import { TwinsPanel } from './TwinsPanel';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, minWidth: 0 },
+  header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', minWidth: 0 },
+  title: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0, maxWidth: '100%' },
+  grow: { flex: 1 },
+});
+
+/** One device: identity, twins, the IoT Edge view (edge devices) and direct methods, in tabs. */
+export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDeleted: () => void }) {
+  const styles = useStyles();
+  const device = useDevice(deviceId);
+  const modules = useModules(deviceId);
+  const tab = useFleet((s) => s.tab);
+  const setTab = useFleet((s) => s.setTab);
+  const [deleting, setDeleting] = useState(false);
+  const doc = device.data;
+  const edge = (doc?.capabilities as { iotEdge?: unknown } | undefined)?.iotEdge === true;
+  const shownTab: DetailTab = tab === 'edge' && !edge ? 'identity' : tab;
+  const moduleIds = useMemo(() => (modules.data ?? []).map((m) => String(m.moduleId ?? '')).filter(Boolean).sort(), [modules.data]);
+
+  const commands = useMemo(
+    (): ContributedCommand[] => [
+      { id: 'fleet.delete', title: `Delete device ${deviceId}…`, group: 'Fleet', keywords: 'remove identity', needsHost: true, run: () => setDeleting(true) },
+      { id: 'fleet.methods', title: `Invoke a direct method on ${deviceId}…`, group: 'Fleet', keywords: 'call method ping restart logs', needsHost: true, run: () => setTab('methods') },
+      { id: 'fleet.twins', title: `Show the twins of ${deviceId}`, group: 'Fleet', keywords: 'twin desired reported properties', run: () => setTab('twins') },
+      ...(edge ? [{ id: 'fleet.edge', title: `Show the IoT Edge modules and routes of ${deviceId}`, group: 'Fleet' as const, keywords: '$edgeAgent $edgeHub stale', run: () => setTab('edge') }] : []),
+    ],
+    [deviceId, edge, setTab],
+  );
+  useContributeCommands('fleet-device', commands);
+
+  if (device.isPending) return <Spinner label={`Reading ${deviceId}…`} />;
+  if (device.error) {
+    const problem = hubProblem(device.error, `read device ${deviceId}`);
+    return (
+      <MessageBar intent="error" layout="multiline" data-testid="device-error">
+        <MessageBarBody>
+          <MessageBarTitle>{problem.title}</MessageBarTitle>
+          {problem.message}
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+
+  return (
+    <div className={styles.root} data-testid="device-detail">
+      <div className={styles.header}>
+        <Title3 as="h2" className={styles.title} title={deviceId} data-testid="device-title">
+          {deviceId}
+        </Title3>
+        {edge && (
+          <Badge appearance="tint" color="brand">
+            IoT Edge
+          </Badge>
+        )}
+        <span className={styles.grow} />
+        <HostButton icon={<DeleteRegular />} onClick={() => setDeleting(true)} data-testid="device-delete" aria-label={`Delete device ${deviceId}…`}>
+          Delete…
+        </HostButton>
+      </div>
+      <TabList selectedValue={shownTab} onTabSelect={(_e, d) => setTab(d.value as DetailTab)} aria-label={`${deviceId} views`}>
+        <Tab value="identity" data-testid="tab-identity">
+          Identity
+        </Tab>
+        <Tab value="twins" data-testid="tab-twins">
+          Twins
+        </Tab>
+        {edge && (
+          <Tab value="edge" data-testid="tab-edge">
+            IoT Edge
+          </Tab>
+        )}
+        <Tab value="methods" data-testid="tab-methods">
+          Direct methods
+        </Tab>
+      </TabList>
+      {shownTab === 'identity' && <IdentityPanel device={doc} modules={modules} />}
+      {shownTab === 'twins' && <TwinsPanel deviceId={deviceId} moduleIds={moduleIds} />}
+      {shownTab === 'edge' && <EdgePanel deviceId={deviceId} />}
+      {shownTab === 'methods' && <MethodsPanel deviceId={deviceId} moduleIds={moduleIds} edge={edge} />}
+      {deleting && (
+        <DeleteDeviceDialog
+          deviceId={deviceId}
+          moduleCount={moduleIds.length}
+          onClose={(deleted) => {
+            setDeleting(false);
+            if (deleted) onDeleted();
+          }}
+        />
+      )}
+    </div>
+  );
+}

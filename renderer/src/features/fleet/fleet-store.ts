@@ -1,0 +1,43 @@
+import { create } from 'zustand';
+import { NO_FILTERS, type DeviceFilters } from './device-query';
+
+export type DetailTab = 'identity' | 'twins' | 'edge' | 'methods';
+
+/** A direct method call made in this session (kept while the console page lives). */
+export interface MethodCallRecord {
+  readonly id: number;
+  readonly at: string;
+  readonly deviceId: string;
+  readonly moduleId?: string;
+  readonly methodName: string;
+  readonly payload: string;
+  readonly outcome: { readonly kind: 'answer'; readonly status: number; readonly payload: unknown } | { readonly kind: 'error'; readonly code: string; readonly message: string };
+}
+
+interface FleetState {
+  readonly filters: DeviceFilters;
+  readonly selected: string | undefined;
+  readonly tab: DetailTab;
+  /** Which twin the Twins tab shows: the device's ('') or a module's. */
+  readonly twinModule: string;
+  readonly history: readonly MethodCallRecord[];
+  setFilters(patch: Partial<DeviceFilters>): void;
+  select(deviceId: string | undefined): void;
+  setTab(tab: DetailTab): void;
+  setTwinModule(moduleId: string): void;
+  record(call: Omit<MethodCallRecord, 'id'>): void;
+}
+
+/** UI state of the Fleet area (server state is in TanStack Query, see queries.ts). */
+export const useFleet = create<FleetState>((set) => ({
+  filters: NO_FILTERS,
+  selected: undefined,
+  tab: 'identity',
+  twinModule: '',
+  history: [],
+  setFilters: (patch) => set((s) => ({ filters: { ...s.filters, ...patch } })),
+  select: (selected) => set((s) => (s.selected === selected ? {} : { selected, twinModule: '' })),
+  setTab: (tab) => set({ tab }),
+  setTwinModule: (twinModule) => set({ twinModule }),
+  record: (call) => set((s) => ({ history: [{ ...call, id: (s.history[0]?.id ?? 0) + 1 }, ...s.history].slice(0, 50) })),
+}));
