@@ -54,7 +54,10 @@ async function openWithPanels(page: Page, served: ServedConsole, width: number, 
   await expect(page.getByTestId('routes-panel').getByTestId('route-graph-summary')).toBeVisible();
 }
 
-/** A deployment with `modules` modules and `routes` routes, every seventh one broken. */
+/**
+ * A deployment with `modules` modules and `routes` routes, every fifth one broken: most of those with a target that
+ * cannot be read (each drawn to a marker of its own beside its module), every fifth of them with a bad condition.
+ */
 function bigManifest(moduleCount: number, routeCount: number): string {
   const names = Array.from({ length: moduleCount }, (_, i) => `sensorGatewayModule${String(i + 1).padStart(2, '0')}`);
   const modules = Object.fromEntries(names.map((name) => [name, { version: '1.0', type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: `localhost:5000/${name.toLowerCase()}:1.0` } }]));
@@ -63,7 +66,8 @@ function bigManifest(moduleCount: number, routeCount: number): string {
     const from = names[i % moduleCount]!;
     const to = names[(i * 7 + 3) % moduleCount]!;
     const name = `route${String(i + 1).padStart(3, '0')}${from === to ? 'Loop' : ''}`;
-    if (i % 7 === 6) routes[name] = `FROM /messages/modules/${from}/outputs/out${i % 3} WHERE temperature >> 30 INTO BrokeredEndpoint("/modules/${to}/inputs/in1")`;
+    if (i % 25 === 24) routes[name] = `FROM /messages/modules/${from}/outputs/out${i % 3} WHERE temperature >> 30 INTO BrokeredEndpoint("/modules/${to}/inputs/in1")`;
+    else if (i % 5 === 4) routes[name] = `FROM /messages/modules/${from}/outputs/raw INTO BrokeredEndpoint("/modules/${to}/inputs/`;
     else if (i % 5 === 0) routes[name] = `FROM /messages/modules/${from}/outputs/* INTO $upstream`;
     else routes[name] = `FROM /messages/modules/${from}/outputs/out${i % 3} WHERE as_number(temperature) > ${i} INTO BrokeredEndpoint("/modules/${to}/inputs/in${i % 2}")`;
   }
@@ -162,14 +166,18 @@ test.describe('Manifests at small and large sizes (served console)', () => {
       const panel = page.getByTestId('routes-panel');
       const summary = panel.getByTestId('route-graph-summary');
       await expect(summary).toContainText('60 modules · 100 routes');
-      await expect(summary).toContainText('broken');
+      await expect(summary).toContainText('20 broken');
+      // Each broken route whose target cannot be read ends at a marker of its own, not in one crowded node.
+      await expect(panel.getByTestId('route-graph-error')).toHaveCount(16);
+      await expect(panel.locator('[data-testid="route-graph-error"][data-route="route005"]')).toHaveCount(1);
       // Every edge says which route it is; long names are not cut to nothing.
       await expect(panel.locator('[data-testid="route-graph-edge-label"][data-route="route002"]')).toContainText('route002');
       await calm(page);
       await page.screenshot({ path: join(SCREENSHOTS, `route-graph-big-${width}-${dark ? 'dark' : 'light'}.png`) });
 
-      // A module's name narrows the graph to its routes.
-      await panel.getByTestId('route-graph-search').fill('sensorGatewayModule07');
+      // A module's name narrows the graph to its routes (this one sends two broken routes: two markers beside it).
+      await panel.getByTestId('route-graph-search').fill('sensorGatewayModule05');
+      await expect(panel.getByTestId('route-graph-error')).toHaveCount(2);
       await expect(summary).toContainText(/of 100 routes/);
       const shown = await panel.locator('[data-testid="route-graph-edge-label"]').count();
       expect(shown).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 /**
  * The route graph's node components for React Flow: a module (inputs on the left, outputs on the right, each
  * a labelled handle), `$upstream` (the cloud, in the brand colour), a message source that is not a module, and
- * the error node that broken routes point at. Sizes and handle rows come from route-graph.layout.ts.
+ * the marker each broken route with an unreadable target points at. Sizes and handle rows come from route-graph.layout.ts.
  */
 import { makeStyles, mergeClasses, tokens, Tooltip } from '@fluentui/react-components';
 import { ArrowRoutingRegular, CloudArrowUpRegular, CubeRegular, ErrorCircleRegular } from '@fluentui/react-icons';
@@ -86,7 +86,10 @@ const useStyles = makeStyles({
     border: `${tokens.strokeWidthThin} solid ${tokens.colorStatusDangerBorder1}`,
     color: tokens.colorStatusDangerForeground1,
   },
-  errorIcon: { fontSize: '18px', flexShrink: 0, color: tokens.colorStatusDangerForeground1 },
+  errorIcon: { fontSize: '16px', flexShrink: 0, color: tokens.colorStatusDangerForeground1 },
+  // One per broken route: small, so twenty of them stay short stubs beside their modules.
+  marker: { gap: tokens.spacingHorizontalXS, padding: `0 ${tokens.spacingHorizontalS}` },
+  markerName: { fontSize: tokens.fontSizeBase200 },
 });
 
 function Port({ id, name, index, side }: { id: string; name: string; index: number; side: 'input' | 'output' }) {
@@ -184,11 +187,11 @@ function ErrorNode({ data }: NodeProps<RouteFlowNode>) {
   const node = data.placed.node;
   if (node.kind !== 'error') return null;
   return (
-    <Tooltip content={'Routes whose target cannot be read. A route ends INTO $upstream or INTO BrokeredEndpoint("/modules/<module>/inputs/<input>").'} relationship="description">
-      <div className={mergeClasses(styles.box, styles.pill, styles.error)} style={{ width: data.placed.width, height: data.placed.height }}>
+    <Tooltip content={`Route ${node.route}: its target cannot be read. A route ends INTO $upstream or INTO BrokeredEndpoint("/modules/<module>/inputs/<input>").`} relationship="description">
+      <div className={mergeClasses(styles.box, styles.pill, styles.error, styles.marker)} style={{ width: data.placed.width, height: data.placed.height }} data-testid="route-graph-error" data-route={node.route}>
         <Handle type="target" position={Position.Left} id="in" isConnectable={false} className={styles.handle} />
         <ErrorCircleRegular className={styles.errorIcon} aria-hidden />
-        <span className={styles.name}>{node.label}</span>
+        <span className={mergeClasses(styles.name, styles.markerName)}>{node.label}</span>
       </div>
     </Tooltip>
   );

@@ -87,4 +87,26 @@ describe('layoutRouteGraph', () => {
     expect(pairs(placed.nodes).filter(([a, b]) => overlaps(a, b))).toEqual([]);
     expect(layoutRouteGraph(buildRouteGraph(manifest({ modules: idle }))).nodes).toHaveLength(14);
   });
+
+  it('sets each broken route’s marker beside its own module: 60 modules, 100 routes, 20 of them broken', () => {
+    const modules = Array.from({ length: 60 }, (_, i) => `sensorGatewayModule${i + 1}`);
+    const routes: Record<string, string> = {};
+    for (let i = 0; i < 80; i++) routes[`route${i}`] = `FROM /messages/modules/${modules[i % 40]}/outputs/out INTO BrokeredEndpoint("/modules/${modules[40 + (i % 20)]}/inputs/in${i % 3}")`;
+    for (let i = 0; i < 20; i++) routes[`broken${i}`] = `FROM /messages/modules/${modules[(i * 3) % 60]}/outputs/raw INTO BrokeredEndpoint("/modules/`;
+    const placed = layoutRouteGraph(buildRouteGraph(manifest({ modules, routes })));
+    const byId = new Map(placed.nodes.map((n) => [n.node.id, n]));
+    const markers = placed.nodes.filter((n) => n.node.kind === 'error');
+    expect(markers).toHaveLength(20);
+    const columns = [...new Set(placed.nodes.filter((n) => n.node.kind === 'module').map((n) => Math.round(n.x + n.width / 2)))].sort((a, b) => a - b);
+    for (const edge of placed.edges.filter((e) => e.edge.to.node.startsWith('error:'))) {
+      const source = byId.get(edge.edge.from.node) as PositionedNode;
+      const marker = byId.get(edge.edge.to.node) as PositionedNode;
+      // Right of its module, with no column of modules in between: a short stub, not a line across the graph.
+      expect(marker.x).toBeGreaterThan(source.x + source.width);
+      const between = columns.filter((c) => c > source.x + source.width && c < marker.x);
+      expect(between, edge.edge.id).toEqual([]);
+      expect(marker.width).toBeLessThan(200);
+    }
+    expect(pairs(placed.nodes).filter(([a, b]) => overlaps(a, b)).map(([a, b]) => `${a.node.id} × ${b.node.id}`)).toEqual([]);
+  });
 });

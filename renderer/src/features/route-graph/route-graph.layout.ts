@@ -8,7 +8,7 @@
  */
 import { graphlib, layout, type GraphLabel } from '@dagrejs/dagre';
 import { middleShorten } from './route-graph.filter';
-import { edgeCaption, ERROR_ID, UPSTREAM_ID, type RouteGraph, type RouteGraphEdge, type RouteGraphNode } from './route-graph.types';
+import { edgeCaption, unknownSourceId, UPSTREAM_ID, type RouteGraph, type RouteGraphEdge, type RouteGraphNode } from './route-graph.types';
 
 export interface Point {
   readonly x: number;
@@ -83,7 +83,8 @@ export function nodeSize(node: RouteGraphNode): { width: number; height: number 
     case 'source':
       return { width: Math.round(Math.max(170, Math.max(node.label.length * CHAR, node.detail.length * 6.2) + 56)), height: 56 };
     case 'error':
-      return { width: Math.round(node.label.length * 8.4 + 64), height: 48 };
+      // A small marker (one per broken route): the route's name and error are on its edge and in its tooltip.
+      return { width: Math.round(node.label.length * 7.2 + 44), height: 32 };
     default: {
       const unreachable: never = node;
       return unreachable;
@@ -91,14 +92,17 @@ export function nodeSize(node: RouteGraphNode): { width: number; height: number 
   }
 }
 
+const UNKNOWN_SOURCE_PREFIX = unknownSourceId('');
+
 type RankGraph = InstanceType<typeof graphlib.Graph<unknown, { rank?: number }, { minlen?: number }>>;
 
 /**
  * Ranks for a left-to-right flow: every node as far left as its predecessors allow (so message sources and
- * modules nobody sends to start at the left edge), then `$upstream` and the error node in a column of their
- * own at the right. dagre's default (network simplex) pulls sources next to their first target instead. dagre
- * calls this after breaking cycles, on its internal graph (edge minlen already doubled for labels, plus a
- * nesting root that precedes every node), so the graph is acyclic here.
+ * modules nobody sends to start at the left edge), then `$upstream` in a column of its own at the right. dagre's
+ * default (network simplex) pulls sources next to their first target instead. A broken route's markers stay
+ * beside the module they belong to: "Unreadable target" one rank after its source (as any node), "Unreadable
+ * source" one rank before its target. dagre calls this after breaking cycles, on its internal graph (edge minlen
+ * already doubled for labels, plus a nesting root that precedes every node), so the graph is acyclic here.
  */
 function leftToRightRanker(g: RankGraph): void {
   const rank = new Map<string, number>();
@@ -111,12 +115,16 @@ function leftToRightRanker(g: RankGraph): void {
     return r;
   };
   g.nodes().forEach(visit);
-  const sinks = [UPSTREAM_ID, ERROR_ID].filter((id) => g.hasNode(id));
+  const sinks = [UPSTREAM_ID].filter((id) => g.hasNode(id));
   const others = g.nodes().filter((v) => !sinks.includes(v)).map((v) => rank.get(v) ?? 0);
   const last = Math.max(0, ...others);
   for (const id of sinks) {
     const step = Math.max(1, ...(g.inEdges(id) ?? []).map((e) => g.edge(e)?.minlen ?? 1));
     rank.set(id, Math.max(rank.get(id) ?? 0, last + step));
+  }
+  for (const v of g.nodes().filter((id) => id.startsWith(UNKNOWN_SOURCE_PREFIX))) {
+    const before = (g.outEdges(v) ?? []).map((e) => (rank.get(e.w) ?? 0) - (g.edge(e)?.minlen ?? 1));
+    if (before.length) rank.set(v, Math.max(0, Math.min(...before)));
   }
   for (const [v, r] of rank) {
     const label = g.node(v);

@@ -108,17 +108,17 @@ describe('buildRouteGraph: one route at a time', () => {
       },
     },
     {
-      name: 'an unreadable sink: a dangling edge to the error node',
+      name: 'an unreadable sink: an edge to a marker of its own',
       modules: ['echo'],
       route: 'FROM /messages/modules/echo INTO somewhere',
       from: ['module:echo', 'out:*'],
-      to: ['error', 'in'],
+      to: ['error:r', 'in'],
       check: (g, e) => {
         expect(e.broken?.message).toBeTruthy();
-        expect(g.nodes.some((n) => n.kind === 'error')).toBe(true);
+        expect(g.nodes.filter((n) => n.kind === 'error')).toEqual([{ kind: 'error', id: 'error:r', label: 'Unreadable target', route: 'r' }]);
       },
     },
-    { name: 'nothing readable at all', modules: [], route: 'garbage', from: ['source:unknown', 'out'], to: ['error', 'in'] },
+    { name: 'nothing readable at all', modules: [], route: 'garbage', from: ['source:unknown:r', 'out'], to: ['error:r', 'in'] },
     {
       name: 'a bad priority breaks the route but its statement is read exactly',
       modules: ['filter'],
@@ -238,5 +238,22 @@ describe('buildRouteGraph: manifest shapes', () => {
   it('never throws, whatever prefix of a manifest it is given', () => {
     const text = manifest({ modules: ['a', 'b'], routes: { r1: `FROM /messages/modules/a/* WHERE $body.x = 'y' INTO ${broker('b', 'in')}`, r2: { route: 'FROM /* INTO $upstream', priority: 3, timeToLiveSecs: 9 } } });
     for (let end = 0; end <= text.length; end += 3) expect(() => buildRouteGraph(text.slice(0, end))).not.toThrow();
+  });
+});
+
+describe('buildRouteGraph: many broken routes', () => {
+  it('gives each broken route a marker of its own, never one node they all crowd into', () => {
+    const routes: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) routes[`broken${i}`] = `FROM /messages/modules/m${i % 5}/outputs/o${i} INTO BrokeredEndpoint("/modules/`;
+    routes.noSource = '?? INTO $upstream';
+    routes.noSource2 = 'garbage INTO $upstream';
+    const graph = buildRouteGraph(manifest({ modules: ['m0', 'm1', 'm2', 'm3', 'm4'], routes }));
+    const errors = graph.nodes.filter((n) => n.kind === 'error');
+    expect(errors).toHaveLength(20);
+    const into = (id: string) => graph.edges.filter((e) => e.to.node === id).length;
+    for (const n of errors) expect(into(n.id)).toBe(1);
+    expect(edge(graph, 'broken7').to.node).toBe('error:broken7');
+    const unknownSources = graph.nodes.filter((n) => n.kind === 'source' && n.source === 'unknown').map((n) => n.id);
+    expect(unknownSources).toEqual(['source:unknown:noSource', 'source:unknown:noSource2']);
   });
 });

@@ -4,8 +4,9 @@
  *
  * Every route entry becomes exactly one edge, except those edgeHub skips silently (schema 1.0 null or blank
  * routes), which are listed in `skipped`. A route that does not compile is still drawn, from the source and
- * sink that can be recognised (route-recognise.ts), or to/from the error and "unknown source" nodes, and it
- * carries its error. Module names follow edgeHub: a source module matches a deployed module ignoring case
+ * sink that can be recognised (route-recognise.ts), or to/from a marker of its own ("Unreadable target",
+ * "Unreadable source": one per broken route, so twenty broken routes are twenty short stubs beside their modules,
+ * not a crowd of edges into one node), and it carries its error. Module names follow edgeHub: a source module matches a deployed module ignoring case
  * (source prefixes are compared case-insensitively), a sink module must match exactly (delivery goes to the
  * module identity with exactly that name), so `BrokeredEndpoint("/modules/Filter/...")` next to a deployed
  * `filter` draws a separate, undeployed `Filter`.
@@ -16,7 +17,7 @@ import { readManifestRoutes, type ManifestRoute } from './manifest-routes';
 import { offsetInString, recogniseRoute, shorten } from './route-recognise';
 import {
   ALL_OUTPUTS,
-  ERROR_ID,
+  errorNodeId,
   inputHandle,
   moduleNodeId,
   outputHandle,
@@ -27,6 +28,7 @@ import {
   type RouteGraphNode,
   type SkippedRoute,
   type SourceNodeKind,
+  unknownSourceId,
 } from './route-graph.types';
 
 const LABEL_MAX = 42;
@@ -52,14 +54,19 @@ class GraphDraft {
   private readonly modules = new Map<string, ModuleDraft>();
   private readonly sources = new Set<SourceNodeKind>();
   private upstream = false;
-  private error = false;
+  /** Broken routes with an unreadable source, and with an unreadable target: each gets a marker of its own. */
+  private readonly unknownSources: string[] = [];
+  private readonly errors: string[] = [];
 
   constructor(deployed: readonly string[]) {
     for (const name of deployed) this.modules.set(name, { name, deployed: true, inputs: [], outputs: [] });
   }
 
-  from(source: RouteSource | undefined): RouteEnd {
-    if (source === undefined) return this.sourceNode('unknown');
+  from(source: RouteSource | undefined, route: string): RouteEnd {
+    if (source === undefined) {
+      this.unknownSources.push(route);
+      return { node: unknownSourceId(route), handle: 'out' };
+    }
     switch (source.kind) {
       case 'module':
       case 'moduleOutputs':
@@ -77,10 +84,10 @@ class GraphDraft {
     }
   }
 
-  to(sink: RouteSink | undefined): RouteEnd {
+  to(sink: RouteSink | undefined, route: string): RouteEnd {
     if (sink === undefined) {
-      this.error = true;
-      return { node: ERROR_ID, handle: 'in' };
+      this.errors.push(route);
+      return { node: errorNodeId(route), handle: 'in' };
     }
     if (sink.kind === 'upstream') {
       this.upstream = true;
@@ -94,12 +101,9 @@ class GraphDraft {
   nodes(): RouteGraphNode[] {
     const sources = [...this.sources].map((source): RouteGraphNode => ({ kind: 'source', id: `source:${source}`, source, ...SOURCE_NODES[source] }));
     const modules = [...this.modules.values()].map((m): RouteGraphNode => ({ kind: 'module', id: moduleNodeId(m.name), ...m }));
-    return [
-      ...sources,
-      ...modules,
-      ...(this.upstream ? [{ kind: 'upstream', id: UPSTREAM_ID } as const] : []),
-      ...(this.error ? [{ kind: 'error', id: ERROR_ID, label: 'Unreadable target' } as const] : []),
-    ];
+    const unknown = this.unknownSources.map((route): RouteGraphNode => ({ kind: 'source', id: unknownSourceId(route), source: 'unknown', ...SOURCE_NODES.unknown }));
+    const errors = this.errors.map((route): RouteGraphNode => ({ kind: 'error', id: errorNodeId(route), label: 'Unreadable target', route }));
+    return [...sources, ...unknown, ...modules, ...(this.upstream ? [{ kind: 'upstream', id: UPSTREAM_ID } as const] : []), ...errors];
   }
 
   private sourceNode(kind: SourceNodeKind): RouteEnd {
@@ -135,8 +139,8 @@ function buildEdge(text: string, route: ManifestRoute, schemaVersion: string | u
     const condition = compiled.condition?.text;
     return {
       id: route.name,
-      from: draft.from(compiled.source),
-      to: draft.to(compiled.sink),
+      from: draft.from(compiled.source, route.name),
+      to: draft.to(compiled.sink, route.name),
       text: statement,
       ...(condition !== undefined ? { condition } : {}),
       label: condition !== undefined ? shorten(`WHERE ${condition}`, LABEL_MAX) : '',
@@ -153,8 +157,8 @@ function buildEdge(text: string, route: ManifestRoute, schemaVersion: string | u
   const offset = error.column > 0 && stringNode ? offsetInString(text, stringNode, error.column - 1) : route.node.offset;
   return {
     id: route.name,
-    from: draft.from(recognised.source),
-    to: draft.to(recognised.sink),
+    from: draft.from(recognised.source, route.name),
+    to: draft.to(recognised.sink, route.name),
     text: statement,
     ...(recognised.condition !== undefined ? { condition: recognised.condition } : {}),
     label: recognised.condition !== undefined ? shorten(`WHERE ${recognised.condition}`, LABEL_MAX) : '',

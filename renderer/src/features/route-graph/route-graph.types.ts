@@ -4,7 +4,7 @@
  *
  * Handles name the end of an edge on a node: a module has one `out:<output>` handle per output a route reads
  * (`out:*` for "all outputs") and one `in:<input>` handle per input a route writes to; every other node has a
- * single handle, `out` (sources) or `in` ($upstream, the error node).
+ * single handle, `out` (sources) or `in` ($upstream, the error markers).
  */
 
 /** Where messages come from when the route does not name a module. */
@@ -30,7 +30,11 @@ export type RouteGraphNode =
     }
   | { readonly kind: 'upstream'; readonly id: typeof UPSTREAM_ID }
   | { readonly kind: 'source'; readonly id: string; readonly source: SourceNodeKind; readonly label: string; readonly detail: string }
-  | { readonly kind: 'error'; readonly id: typeof ERROR_ID; readonly label: string };
+  /**
+   * Where a broken route whose target cannot be read ends: one small marker per such route (`errorNodeId(route)`),
+   * set beside its source, so many broken routes never crowd into one node.
+   */
+  | { readonly kind: 'error'; readonly id: string; readonly label: string; readonly route: string };
 
 export interface RouteEnd {
   readonly node: string;
@@ -92,7 +96,10 @@ export interface RouteGraph {
 }
 
 export const UPSTREAM_ID = '$upstream';
-export const ERROR_ID = 'error';
+/** The marker a broken route with an unreadable target ends at. */
+export const errorNodeId = (route: string): string => `error:${route}`;
+/** The marker a broken route with an unreadable source starts from (one per route, beside its target). */
+export const unknownSourceId = (route: string): string => `source:unknown:${route}`;
 export const ALL_OUTPUTS = '*';
 
 export const moduleNodeId = (name: string): string => `module:${name}`;
