@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const parent = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-field-'));
 const odd = join(parent, 'odd-names');
 const solution = join(parent, 'field-solution');
+/** A template with a variable outside quotes that its .env does not set (the manifest core's own fixture, copied). */
+const unset = join(parent, 'unset-variable');
+const UNSET_FIXTURE = join(ROOT, 'shared/manifest/testdata/verdicts/unquoted-unset');
 
 /** A deployment the CLI rejects (blank registry credentials) with an unsupported schemaVersion (a quick fix). */
 const DEPLOYMENT = `{
@@ -133,7 +136,8 @@ test.describe('Field-ready editor and keyboard (served console)', () => {
     await openFile(page, served, odd, 'broken.manifest.json');
     const verdict = cliVerdict(join(odd, 'broken.manifest.json'));
     expect(verdict.diagnostics.map((d) => d.code)).toContain('GH1001');
-    await expect.poll(async () => (await listedProblems(page)).sort()).toEqual(verdict.diagnostics.map((d) => `${d.code}@${d.line}`).sort());
+    // Ours agree with the CLI's (the JSON worker's own, without a code, also mark the placeholders outside quotes).
+    await expect.poll(async () => (await listedProblems(page)).filter((p) => !p.startsWith('-@')).sort()).toEqual(verdict.diagnostics.map((d) => `${d.code}@${d.line}`).sort());
     await expect(page.getByTestId('problem').filter({ hasText: 'comma' }).first()).toHaveAttribute('data-source', 'Gatehouse');
   });
 
@@ -177,6 +181,26 @@ test.describe('Field-ready editor and keyboard (served console)', () => {
     await expect(expansion.first()).toBeVisible();
     await expect(expansion.first()).toContainText('nosuchmodule');
     await expect(panel).not.toContainText('No problems');
+  });
+
+  test('a template is checked with the .env beside it: a variable it does not set is a problem, as the CLI says', async ({ page, served }) => {
+    mkdirSync(unset, { recursive: true });
+    for (const file of ['deployment.template.json', '.env']) copyFileSync(join(UNSET_FIXTURE, file), join(unset, file));
+    const verdict = cliVerdict(join(unset, 'deployment.template.json'));
+    expect(verdict.diagnostics.filter((d) => d.code === 'GH6001').map((d) => d.line)).toEqual([43]);
+    await openFile(page, served, unset, 'deployment.template.json');
+    const panel = page.getByTestId('problems-panel');
+    const problem = panel.locator('[data-testid="problem"][data-code="GH6001"]');
+    await expect(problem).toHaveCount(1);
+    await expect(problem).toHaveAttribute('data-line', '43');
+    await expect(problem).toHaveAttribute('data-source', 'Gatehouse');
+    await expect(problem).toContainText('The variable "TTL" (${TTL}) is not set');
+    // Ours agree with the CLI's (the JSON worker's own, without a code, also mark the placeholders outside quotes).
+    await expect.poll(async () => (await listedProblems(page)).filter((p) => !p.startsWith('-@')).sort()).toEqual(verdict.diagnostics.map((d) => `${d.code}@${d.line}`).sort());
+    // Set in the .env (on disk, as another editor would): the problem goes.
+    writeFileSync(join(unset, '.env'), `${readFileSync(join(unset, '.env'), 'utf8')}TTL=3600\n`);
+    await expect(problem).toHaveCount(0);
+    await expect(panel.locator('[data-testid="problem"][data-severity="error"]:not([data-source="JSON"])')).toHaveCount(0);
   });
 
   test("the palette's actions work from inside the editor, and closing it gives the focus back", async ({ page, served }) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ancestorsOf, buildTree, fileKind, isManifestPath, judgeFile, languageOf } from './file-kinds';
+import { manifest } from '../../../../shared/manifest/manifest.test-util';
+import { ancestorsOf, buildTree, dotEnvBeside, fileKind, isManifestPath, judgeFile, languageOf, templateEnv } from './file-kinds';
 
 describe('file kinds', () => {
   it.each([
@@ -74,5 +75,25 @@ describe('buildTree', () => {
     expect(tree.map((n) => n.name)).toEqual(['modules', '.env']);
     expect(tree[0]?.children[0]?.children[0]).toMatchObject({ path: 'modules/f/module.json', size: 2 });
     expect(ancestorsOf('modules/f/module.json')).toEqual(['modules', 'modules/f']);
+  });
+});
+
+describe('a template checked with the .env beside it, as `gatehouse validate` checks it', () => {
+  // The skeleton's store-and-forward time to live as a variable outside quotes, as solutions often have it.
+  const template = JSON.stringify(manifest(), null, 2).replace('"timeToLiveSecs": 7200', '"timeToLiveSecs": ${TTL}');
+  const line = template.split('\n').findIndex((l) => l.includes('${TTL}')) + 1;
+
+  it('names a variable the .env does not set, on its line', () => {
+    expect(dotEnvBeside('deployment.template.json')).toBe('.env');
+    expect(dotEnvBeside('solutions/site-a/deployment.template.json')).toBe('solutions/site-a/.env');
+    const report = judgeFile('deployment.template.json', template, templateEnv('CONTAINER_REGISTRY=localhost:5000\n'))?.report;
+    expect(report?.kind).toBe('template');
+    expect(report?.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['GH6001', line]]);
+    expect(report?.diagnostics.find((d) => d.code === 'GH6001')?.message).toContain('"TTL"');
+  });
+
+  it('accepts it once the .env sets it; without a .env the variables are not judged', () => {
+    expect(judgeFile('deployment.template.json', template, templateEnv('TTL=3600\n'))?.report?.ok).toBe(true);
+    expect(judgeFile('deployment.template.json', template, templateEnv(undefined))?.report?.diagnostics.filter((d) => d.code === 'GH6001')).toEqual([]);
   });
 });

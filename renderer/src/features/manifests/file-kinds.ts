@@ -1,5 +1,5 @@
 import type { TreeEntry } from '../../../../shared/ipc/workspace.contract';
-import { validateManifest, type ManifestReport } from '../../../../shared/manifest';
+import { parseDotEnv, validateManifest, type ManifestReport } from '../../../../shared/manifest';
 
 /**
  * What a workspace file is, from its path: the editor language, the icon, and whether it is a deployment
@@ -31,16 +31,32 @@ export function mayBeManifest(path: string): boolean {
 /** Keys only a deployment (or its bare twins) has, found in the text even when the JSON around them is broken. */
 const MANIFEST_KEYS = /"(?:modulesContent|moduleContent|\$edgeAgent|\$edgeHub)"\s*:/;
 
+/** The `.env` beside a file (workspace-relative, `/`-separated): the one the IoT Edge tools expand its template with. */
+export function dotEnvBeside(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '.env' : `${path.slice(0, slash + 1)}.env`;
+}
+
+/**
+ * The variables a template is checked with: the `.env` beside it, as `gatehouse validate` and the IoT Edge tools
+ * read it; undefined without one (the variables are then unknown and not judged). Only `.env`: the host's
+ * environment is not sent to a window (the CLI also reads its own environment).
+ */
+export function templateEnv(dotEnvText: string | undefined): Record<string, string> | undefined {
+  return dotEnvText === undefined ? undefined : parseDotEnv(dotEnvText);
+}
+
 /**
  * What the editor makes of an open file: the one content-based decision the CLI makes too (`gatehouse validate`
  * judges whatever it is given with validateManifest and reports its kind). A JSON file is a manifest when the
  * checks find one in it (kind deployment, template or layered), when its text has a deployment's keys (broken JSON
  * included: it gets our syntax diagnostics, not only the JSON worker's), or when its name says it should be one
- * (then "not a deployment manifest" is the verdict). Other files are not judged (`report` absent).
+ * (then "not a deployment manifest" is the verdict). Other files are not judged (`report` absent). `env`: the
+ * template's variables (templateEnv), so a variable the `.env` does not set is named as the CLI names it.
  */
-export function judgeFile(path: string, text: string): { readonly manifest: boolean; readonly report?: ManifestReport } {
+export function judgeFile(path: string, text: string, env?: Readonly<Record<string, string>>): { readonly manifest: boolean; readonly report?: ManifestReport } {
   if (!mayBeManifest(path)) return { manifest: false };
-  const report = validateManifest(text, { fileName: path, kind: 'auto' });
+  const report = validateManifest(text, { fileName: path, kind: 'auto', ...(env ? { env } : {}) });
   const manifest = report.kind !== 'unknown' || isManifestPath(path) || MANIFEST_KEYS.test(text);
   return manifest ? { manifest, report } : { manifest };
 }

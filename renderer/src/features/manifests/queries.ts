@@ -43,9 +43,9 @@ export function useTree(root: string) {
   return useQuery({ queryKey: workspaceKeys.tree(root), queryFn: () => unwrap(workspace.listTree({})) });
 }
 
-export function useFile(root: string, path: string) {
+export function useFile(root: string, path: string, enabled = true) {
   const workspace = useWorkspaceClient();
-  return useQuery({ queryKey: workspaceKeys.file(root, path), queryFn: () => unwrap(workspace.readFile({ path })), retry: false });
+  return useQuery({ queryKey: workspaceKeys.file(root, path), queryFn: () => unwrap(workspace.readFile({ path })), retry: false, enabled });
 }
 
 export function useVersions(root: string, path: string) {

@@ -5,9 +5,9 @@ import type { ContributedCommand } from '../../../app/commands';
 import { useContributeCommands } from '../../../app/use-commands';
 import type { ExpandDiagnostic, WorkspaceInfo } from '../../../../../shared/ipc/workspace.contract';
 import { errorCode, errorMessage } from '../errors';
-import { baseName } from '../file-kinds';
+import { baseName, dotEnvBeside, mayBeManifest, templateEnv } from '../file-kinds';
 import { useManifests } from '../manifests-store';
-import { useWorkspaceClient } from '../queries';
+import { useFile, useWorkspaceClient } from '../queries';
 import { CodeEditor } from './CodeEditor';
 import { CompareView } from './CompareView';
 import { DiskChangeBar } from './DiskChangeBar';
@@ -138,7 +138,10 @@ function ActiveFile({ workspace, path, comparing, actions, routes }: ActiveFileP
     },
     [client, path],
   );
-  const { problems, kind } = useProblems(model, path, expand);
+  // A template is checked with the variables of the .env beside it (as `gatehouse validate` does): unset ones are problems.
+  const dotEnv = useFile(workspace.root, dotEnvBeside(path), mayBeManifest(path));
+  const env = useMemo(() => templateEnv(dotEnv.data?.text), [dotEnv.data?.text]);
+  const { problems, kind } = useProblems(model, path, expand, env);
 
   let body;
   if (!model && file.isError) {

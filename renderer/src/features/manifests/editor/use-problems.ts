@@ -109,14 +109,19 @@ monaco.languages.registerCodeActionProvider('json', {
 
 /**
  * Live diagnostics of the open file. Manifests are checked with the shared validateManifest (debounced, the same
- * code main runs before any apply) and marked in the editor; the panel lists every marker of the model.
+ * code main runs before any apply; a template with the variables of its `.env`, `env`) and marked in the editor;
+ * the panel lists every marker of the model.
  */
-export function useProblems(model: monaco.editor.ITextModel | null, path: string | null, expand?: ExpandCheck) {
+export function useProblems(model: monaco.editor.ITextModel | null, path: string | null, expand?: ExpandCheck, env?: Readonly<Record<string, string>>) {
   const [problems, setProblems] = useState<readonly Problem[]>([]);
   const [kind, setKind] = useState<ManifestKind | undefined>();
   const diagnostics = useRef<readonly Diagnostic[]>([]);
   const expandRef = useRef(expand);
   expandRef.current = expand;
+  // The template's variables (the .env beside it): checked again when they change.
+  const envRef = useRef(env);
+  envRef.current = env;
+  const envKey = env === undefined ? '' : JSON.stringify(env);
 
   useEffect(() => {
     setProblems([]);
@@ -141,7 +146,7 @@ export function useProblems(model: monaco.editor.ITextModel | null, path: string
     // Every JSON file is judged by its content (as the CLI judges it): a manifest whatever its name is checked.
     const validate = () => {
       if (model.isDisposed()) return;
-      const { report } = judgeFile(path, model.getValue());
+      const { report } = judgeFile(path, model.getValue(), envRef.current);
       diagnostics.current = report?.diagnostics ?? [];
       lastDiagnostics.set(model.uri.toString(), diagnostics.current);
       setKind(report?.kind);
@@ -181,7 +186,7 @@ export function useProblems(model: monaco.editor.ITextModel | null, path: string
       markersSub.dispose();
       contentSub?.dispose();
     };
-  }, [model, path]);
+  }, [model, path, envKey]);
 
   return { problems, kind };
 }
