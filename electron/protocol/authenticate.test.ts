@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticateConnect, authenticateHttpRequest, normalizeThumbprint, parseClientId, usernameHost, type AuthPolicy, type ConnectRequest } from './authenticate';
-import type { PemPair } from './certificate-factory';
+import { createIntermediateCa, type PemPair } from './certificate-factory';
+import { importPrivateKeyPem } from './x509-runtime';
 import { createLeaf, createSelfSigned, createTestPki, MemoryBackend, sasIdentity, sasKey } from './memory-backend.test-util';
 import { createSasToken, sasResource } from './sas-token';
 
@@ -87,6 +88,19 @@ describe('authenticateConnect', () => {
       expect(result.error.reason).toContain(reason);
       expect(result.error.reason).not.toMatch(/sig=|SharedAccessSignature sr/);
     }
+  });
+
+  it('accepts a leaf under an intermediate the client presents, and refuses it without the intermediate', async () => {
+    const intermediate = await createIntermediateCa(
+      { certificatePem: deviceCa.certificatePem, privateKey: await importPrivateKeyPem(deviceCa.privateKeyPem) },
+      'device intermediate',
+      { notBefore: new Date(NOW - 3_600_000), notAfter: new Date(NOW + 86_400_000) },
+    );
+    const leaf = await createLeaf(intermediate, 'ca1');
+    const withChain = await authenticateConnect(policy, cert('ca1', [leaf.certificatePem, intermediate.certificatePem]));
+    expect(withChain.ok && withChain.value.method).toBe('certificateAuthority');
+    const alone = await authenticateConnect(policy, cert('ca1', [leaf.certificatePem]));
+    expect(!alone.ok && alone.error.reason).toContain('does not chain to a trusted device CA');
   });
 
   it('refuses a CA-signed certificate outside its validity', async () => {
