@@ -67,7 +67,8 @@ export async function startTestHub(options: { dir?: string; gateway?: DeviceGate
   if (options.gateway) registry.setGateway(options.gateway);
   const certs = await testCertificates();
   const handler = createRestHandler({ registry, hostName: HOST_NAME, ...options.rest });
-  const server: Server = createServer({ cert: certs.certificatePem, key: certs.privateKeyPem }, handler);
+  // Client certificates are asked for (X.509 devices over HTTPS) but checked by the handler, as the local hub does.
+  const server: Server = createServer({ cert: certs.certificatePem, key: certs.privateKeyPem, requestCert: true, rejectUnauthorized: false }, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const agents: Agent[] = [];

@@ -1,8 +1,10 @@
+import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import { SharedAccessSignature as DeviceSas } from 'azure-iot-device';
 import type { Registry } from 'azure-iothub';
 import type { Configuration } from 'azure-iothub/dist/configuration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRootCa } from '../../protocol/certificate-factory';
 import type { TelemetryRecord } from './registry';
 import { HOST_NAME, sdkErrorName, startTestHub, type TestHub } from './localhub-sdk.test-util';
 
@@ -61,7 +63,7 @@ interface Reply {
   body: string;
 }
 
-function postEvent(path: string, authorization: string | undefined, body: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
+function postEvent(path: string, authorization: string | undefined, body: string | Buffer, headers: Record<string, string> = {}, tls: { cert?: string; key?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -69,6 +71,7 @@ function postEvent(path: string, authorization: string | undefined, body: string
         path: `${path}?api-version=2021-04-12`,
         method: 'POST',
         agent: hub.agent(),
+        ...tls,
         headers: { 'iothub-to': path, ...(authorization ? { Authorization: authorization } : {}), ...headers },
       },
       (res) => {
@@ -124,5 +127,19 @@ describe('device HTTPS telemetry (azure-iot-device-http wire)', () => {
     const token = DeviceSas.create(HOST_NAME, 'sensor/modules/filter', module.authentication.symmetricKey.primaryKey, inAnHour()).toString();
     expect((await postEvent('/devices/sensor/modules/filter/messages/events', token, 'm')).status).toBe(204);
     expect(hub.registry.recentTelemetry().at(-1)?.from).toEqual({ deviceId: 'sensor', moduleId: 'filter' });
+  });
+
+  it('accepts a self-signed X.509 device by its client certificate; another certificate gets 401', async () => {
+    const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 3_600_000) };
+    const good = await createRootCa('x509dev', validity);
+    const bad = await createRootCa('x509dev', validity);
+    const thumbprint = new X509Certificate(good.certificatePem).fingerprint.replace(/:/g, '');
+    await registry.create({ deviceId: 'x509dev', authentication: { x509Thumbprint: { primaryThumbprint: thumbprint } } });
+    const ok = await postEvent('/devices/x509dev/messages/events', undefined, 'hello', {}, { cert: good.certificatePem, key: good.privateKeyPem });
+    expect(ok.status).toBe(204);
+    expect(hub.registry.recentTelemetry().at(-1)?.from).toEqual({ deviceId: 'x509dev' });
+    const refused = await postEvent('/devices/x509dev/messages/events', undefined, 'hello', {}, { cert: bad.certificatePem, key: bad.privateKeyPem });
+    expect(refused.status).toBe(401);
+    expect((await postEvent('/devices/x509dev/messages/events', undefined, 'hello')).status).toBe(401);
   });
 });

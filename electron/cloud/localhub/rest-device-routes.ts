@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { HubMessage, IdentityRef, MethodFailure, MethodResponse } from '../../protocol/device-backend';
-import { authenticateHttpRequest } from '../../protocol/authenticate';
+import { TLSSocket } from 'node:tls';
+import { authenticateConnect, authenticateHttpRequest, peerCertificateChain } from '../../protocol/authenticate';
 import type { Result } from '../../../shared/errors';
 import { isPlainObject } from './hub-model';
 import { readBody, TWIN_BODY_LIMIT } from './rest-body';
@@ -9,8 +10,8 @@ import type { RouteContext } from './rest-server';
 
 /**
  * Routes that reach devices: service direct methods (HUB-CONTRACTS.md §5) and device-side HTTPS telemetry as
- * `azure-iot-device-http` sends it (`POST /devices/{d}[/modules/{m}]/messages/events`, device SAS in Authorization,
- * properties as `iothub-app-*` headers).
+ * `azure-iot-device-http` sends it (`POST /devices/{d}[/modules/{m}]/messages/events`, device SAS in Authorization
+ * or an X.509 client certificate when the server requested one, properties as `iothub-app-*` headers).
  */
 
 const MIN_RESPONSE_TIMEOUT = 5;
@@ -80,10 +81,24 @@ export async function handleDeviceEvents(ctx: RouteContext, segments: readonly s
   sendEmpty(ctx.res, 204);
 }
 
-/** undefined when the device (or module) SAS token is valid (electron/protocol's device HTTPS check); else why not. */
+/**
+ * undefined when the request is authenticated (electron/protocol's checks, as for MQTT): a device or module SAS in
+ * `Authorization`, or without one a TLS client certificate (self-signed thumbprint or CA chain); else why not.
+ */
 async function checkDeviceToken(ctx: RouteContext, ref: IdentityRef): Promise<string | undefined> {
-  const policy = { backend: ctx.registry, hostNames: [ctx.hostName], now: () => ctx.nowSeconds() * 1000 };
-  const checked = await authenticateHttpRequest(policy, { authorization: ctx.req.headers.authorization, identity: ref });
+  const policy = { backend: ctx.registry, hostNames: [ctx.hostName], now: () => ctx.nowSeconds() * 1000, trustedDeviceCas: ctx.options.trustedDeviceCas ?? [] };
+  const authorization = ctx.req.headers.authorization;
+  const socket = ctx.req.socket;
+  if (authorization === undefined && socket instanceof TLSSocket) {
+    const chain = peerCertificateChain(socket.getPeerCertificate(true));
+    if (chain.length > 0) {
+      const clientId = ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`;
+      const checked = await authenticateConnect(policy, { clientId, username: `${ctx.hostName}/${clientId}/?api-version=2021-04-12`, certificateChain: chain });
+      if (checked.ok) return undefined;
+      return checked.error.returnCode === 2 ? 'not-found' : checked.error.reason;
+    }
+  }
+  const checked = await authenticateHttpRequest(policy, { authorization, identity: ref });
   if (checked.ok) return undefined;
   return checked.error.status === 404 ? 'not-found' : checked.error.reason;
 }

@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeviceGateway } from '../../protocol/device-backend';
 import type { AccessRight, HubError, HubResult } from './hub-model';
@@ -23,6 +24,8 @@ export interface RestHandlerOptions {
   /** Runs the IoT Hub query language over the registry's twins; defaults to shared/query (`runHubQuery`). */
   readonly query?: QueryEngine;
   readonly clock?: () => Date;
+  /** Device CAs for `certificateAuthority` devices sending over HTTPS with a client certificate (requestCert on the server). */
+  readonly trustedDeviceCas?: readonly X509Certificate[];
 }
 
 export interface RouteContext {
