@@ -1,5 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import deviceSdk, { type ModuleClient } from 'azure-iot-device';
+import deviceMqtt from 'azure-iot-device-mqtt';
+import iothub from 'azure-iothub';
+import { reachLocalHub } from '../electron/cloud/iothub/local-adapter';
+import { manifest, module } from '../shared/manifest/manifest.test-util';
 import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
 
 /**
@@ -76,4 +83,201 @@ test.describe('Fleet without a hub (served console, local hub off)', () => {
       });
     }
   }
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface HubInfo {
+  readonly connectionString: string;
+  readonly httpsPort: number;
+  readonly mqttPort: number;
+  readonly caFile: string;
+}
+
+const SENSOR_V1 = 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.0';
+const SENSOR_V2 = 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.1';
+
+test.describe('Fleet on the embedded local hub (served console)', () => {
+  test.describe.configure({ mode: 'serial' });
+  let hubbed: ServedConsole | undefined;
+  let hub: HubInfo | undefined;
+  let notRunning = 'the served console did not start';
+  let agentClient: ModuleClient | undefined;
+
+  test.beforeAll(async () => {
+    hubbed = await startServedConsole({ GATEHOUSE_LOCALHUB_HTTPS_PORT: String(await freePort()), GATEHOUSE_LOCALHUB_MQTT_PORT: String(await freePort()) });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const state = (await rpc(hubbed, 'localhub.state', {})) as { ok: boolean; value?: { state: string; reason?: string } };
+      if (state.value?.state === 'running') break;
+      if (state.value?.state !== 'starting' || Date.now() > deadline) {
+        notRunning = `the embedded local hub is not running in the served console (${state.value?.state ?? 'no answer'}${state.value?.reason ? `: ${state.value.reason}` : ''})`;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const info = await rpc(hubbed, 'localhub.info', {});
+    if (info.ok) hub = info.value as HubInfo;
+    else notRunning = `localhub.info failed: ${info.error?.message}`;
+  });
+
+  test.afterAll(async () => {
+    await agentClient?.close().catch(() => undefined);
+    await hubbed?.stop();
+  });
+
+  test('creates an edge device, shows its $edgeAgent modules with the stale one highlighted, invokes ping on $edgeAgent, deletes it', async ({ page }) => {
+    test.skip(!hub, `Skipped: ${notRunning}`);
+    const served = hubbed!;
+    const deviceId = 'fleet-e2e-gw';
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(served.url);
+    await page.getByTestId('nav-fleet').click();
+    await expect(page.getByTestId('device-count')).toContainText(/\d+ devices?/);
+
+    // Create an edge device with SAS keys from the dialog.
+    await page.getByTestId('fleet-create').click();
+    await page.getByTestId('create-device-id').fill(deviceId);
+    await expect(page.getByTestId('create-device-edge')).toBeChecked();
+    await page.getByTestId('create-device-submit').click();
+    await expect(page.getByTestId('device-title')).toHaveText(deviceId);
+    await expect(page.getByTestId(`device-row-${deviceId}`)).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByTestId('identity-auth')).toContainText('SAS');
+    await expect(page.getByTestId('connection-string')).toContainText('SharedAccessKey=••••••••');
+    await page.getByTestId('connection-string-reveal').click();
+    await expect(page.getByTestId('connection-string')).not.toContainText('••••');
+    await page.getByTestId('connection-string-reveal').click();
+    await expect(page.getByTestId('connection-string')).toContainText('SharedAccessKey=••••••••');
+
+    // The device's agent: a module client as $edgeAgent (the port in GatewayHostName, the hub's CA) that answers
+    // ping and reports that it applied the first deployment; then a second deployment changes the sensor's image.
+    expect(await rpc(served, 'cloud.setModules', { deviceId, content: manifest({ modules: { tempSensor: module({}, { image: SENSOR_V1 }) } }) })).toMatchObject({ ok: true });
+    const cs = (await rpc(served, 'cloud.connectionString', { deviceId, moduleId: '$edgeAgent' })).value as { connectionString: string };
+    agentClient = deviceSdk.ModuleClient.fromConnectionString(`${cs.connectionString};GatewayHostName=localhost:${hub!.mqttPort}`, deviceMqtt.Mqtt);
+    agentClient.setOptions({ ca: readFileSync(hub!.caFile, 'utf8') });
+    await agentClient.open();
+    agentClient.onMethod('ping', (_request, response) => void response?.send(200));
+    const twin = await agentClient.getTwin();
+    const applied = (twin.properties.desired as { $version: number }).$version;
+    const running = { runtimeStatus: 'running', exitCode: 0, lastStartTimeUtc: new Date().toISOString() };
+    await new Promise<void>((resolve, reject) =>
+      twin.properties.reported.update(
+        {
+          schemaVersion: '1.0',
+          lastDesiredVersion: applied,
+          lastDesiredStatus: { code: 200, description: '' },
+          systemModules: {
+            edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' }, ...running },
+            edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' }, ...running, restartCount: 0 },
+          },
+          modules: { tempSensor: { version: '1.0', type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: SENSOR_V1 }, ...running, restartCount: 0 } },
+        },
+        (error?: Error) => (error ? reject(error) : resolve()),
+      ),
+    );
+    expect(await rpc(served, 'cloud.setModules', { deviceId, content: manifest({ modules: { tempSensor: module({}, { image: SENSOR_V2 }) } }) })).toMatchObject({ ok: true });
+
+    await page.getByTestId('fleet-refresh').click();
+    await page.getByTestId('tab-edge').click();
+    const staleness = page.getByTestId('edge-agent-staleness');
+    await expect(staleness).toHaveAttribute('data-stale', 'true');
+    await expect(staleness).toContainText(new RegExp(`last applied desired version ${applied}; the twin is at desired version \\d+`));
+    const sensor = page.getByTestId('edge-module-tempSensor');
+    await expect(sensor).toHaveAttribute('data-stale', 'true');
+    await expect(sensor).toContainText(`image: reported ${SENSOR_V1}`);
+    await expect(sensor).toContainText('running');
+    await expect(page.getByTestId('edge-route-sensorToUpstream')).toHaveAttribute('data-state', 'pending');
+    for (const size of SIZES) {
+      for (const dark of [false, true]) {
+        await page.setViewportSize({ width: size.width, height: size.height });
+        await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+        await calm(page);
+        await page.screenshot({ path: join(SCREENSHOTS, `fleet-edge-${size.name}-${dark ? 'dark' : 'light'}.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // The $edgeAgent twin in the viewer.
+    await page.getByTestId('tab-twins').click();
+    await page.getByTestId('twin-picker').click();
+    await page.getByRole('option', { name: '$edgeAgent' }).click();
+    await expect(page.getByTestId('twin-viewer').locator('.view-lines')).toContainText('"moduleId": "$edgeAgent"');
+
+    // ping on $edgeAgent through the preset: the module client answers 200.
+    await page.getByTestId('tab-methods').click();
+    await page.getByTestId('preset-ping').click();
+    await page.getByTestId('method-invoke').click();
+    await expect(page.getByTestId('method-status')).toHaveText('status 200');
+    await expect(page.getByTestId('method-history').getByRole('listitem')).toHaveCount(1);
+    for (const dark of [false, true]) {
+      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+      await calm(page);
+      await page.screenshot({ path: join(SCREENSHOTS, `fleet-methods-large-${dark ? 'dark' : 'light'}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Delete asks first, naming the device.
+    await page.getByTestId('device-delete').click();
+    await expect(page.getByTestId('delete-device-text')).toContainText(`${deviceId} is removed from the hub`);
+    await expect(page.getByTestId('delete-device-confirm')).toHaveText(`Delete ${deviceId}`);
+    await page.getByTestId('delete-device-confirm').click();
+    await expect(page.getByTestId(`device-row-${deviceId}`)).toHaveCount(0);
+    expect(await rpc(served, 'cloud.deviceShow', { deviceId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  test('a query the hub refuses is said under the query box', async ({ page }) => {
+    test.skip(!hub, `Skipped: ${notRunning}`);
+    await page.goto(hubbed!.url);
+    await page.getByTestId('nav-fleet').click();
+    await page.getByTestId('filter-query').fill("tags.site = 'north' ANDD x");
+    await page.keyboard.press('Enter');
+    const field = page.getByTestId('fleet-filters');
+    await expect(field).toContainText(/cannot run the query: .*ANDD/);
+    await expect(page.getByTestId('fleet-hub-unavailable')).toHaveCount(0);
+  });
+
+  test('10,000 devices: the list loads pages as it scrolls and keeps only the rows in view in the page', async ({ page }) => {
+    test.skip(!hub, `Skipped: ${notRunning}`);
+    const registry = reachLocalHub(iothub.Registry.fromConnectionString(hub!.connectionString), { httpsPort: hub!.httpsPort, ca: readFileSync(hub!.caFile, 'utf8') });
+    for (let start = 0; start < 10_000; start += 100) {
+      const batch = Array.from({ length: 100 }, (_, i) => ({ deviceId: `field-${String(start + i).padStart(5, '0')}`, status: 'enabled' as const, capabilities: { iotEdge: (start + i) % 10 === 0 } }));
+      await registry.addDevices(batch);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(hubbed!.url);
+    await page.getByTestId('nav-fleet').click();
+    const count = page.getByTestId('device-count');
+    await expect(count).toContainText('loaded, more as you scroll');
+    const scroller = page.getByTestId('device-scroller');
+    for (let i = 0; i < 60; i++) {
+      if (!(await count.textContent())?.includes('more as you scroll')) break;
+      await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await page.waitForTimeout(100);
+    }
+    await expect(count).toHaveText(/^10,0\d\d devices$/);
+    const rendered = await scroller.locator('[role="option"]').count();
+    expect(rendered).toBeLessThan(60);
+    await expect(page.getByTestId('device-row-field-09999')).toBeVisible();
+    // Keyboard: Home selects the first device and brings it into view.
+    await scroller.focus();
+    await page.keyboard.press('Home');
+    await expect(scroller.locator('[aria-selected="true"]')).toBeVisible();
+    // Edge only: a tenth of them (and the console's own edge device).
+    await page.getByTestId('filter-edge').click();
+    await expect(page.getByTestId('fleet-query')).toHaveText('SELECT * FROM devices WHERE capabilities.iotEdge = true');
+    await expect(page.getByTestId('device-row-field-00010')).toBeVisible();
+    await expect(page.getByTestId('device-row-field-00011')).toHaveCount(0);
+    await calm(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'fleet-list-large-light.png') });
+  });
 });

@@ -28,6 +28,10 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
   scroll: { overflowX: 'auto' },
+  // Columns as wide as their content needs; the image column takes the rest and wraps at its slashes.
+  table: { tableLayout: 'auto', minWidth: '640px' },
+  nowrap: { whiteSpace: 'nowrap' },
+  image: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere', display: 'block' },
   stale: { backgroundColor: tokens.colorPaletteYellowBackground1, boxShadow: `inset 3px 0 0 ${tokens.colorPaletteYellowBorderActive}` },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
   muted: { color: tokens.colorNeutralForeground2 },
@@ -109,7 +113,7 @@ export function EdgePanel({ deviceId }: { deviceId: string }) {
         {agentTable && agentTable.rows.length === 0 && <Caption1 className={styles.muted}>No modules desired or reported: no deployment has been applied to {deviceId}.</Caption1>}
         {agentTable && agentTable.rows.length > 0 && (
           <div className={styles.scroll}>
-            <Table size="small" aria-label={`Modules of ${deviceId}, desired and reported`} data-testid="edge-agent-table">
+            <Table size="small" className={styles.table} aria-label={`Modules of ${deviceId}, desired and reported`} data-testid="edge-agent-table">
               <TableHeader>
                 <TableRow>
                   <TableHeaderCell>Module</TableHeaderCell>
@@ -129,7 +133,7 @@ export function EdgePanel({ deviceId }: { deviceId: string }) {
                     data-stale={row.stale ? 'true' : 'false'}
                     title={row.stale ? describeStaleness(row.stale, 'edgeAgent') : undefined}
                   >
-                    <TableCell>
+                    <TableCell className={styles.nowrap}>
                       {row.name}
                       {row.stale && (
                         <Badge appearance="outline" color="warning" size="small" style={{ marginLeft: 6 }}>
@@ -137,8 +141,15 @@ export function EdgePanel({ deviceId }: { deviceId: string }) {
                         </Badge>
                       )}
                     </TableCell>
-                    <TableCell className={styles.mono}>
-                      {row.desired ? `${row.desired.image ?? '—'}${row.desired.version ? ` · v${row.desired.version}` : ''}${row.desired.status ? ` · ${row.desired.status}` : ''}` : 'not desired'}
+                    <TableCell>
+                      {row.desired ? (
+                        <>
+                          <span className={styles.image}>{row.desired.image ?? '—'}</span>
+                          <Caption1 className={styles.muted}>{[row.desired.version && `version ${row.desired.version}`, row.desired.status].filter(Boolean).join(' · ')}</Caption1>
+                        </>
+                      ) : (
+                        'not desired'
+                      )}
                       {differenceText(row).map((t) => (
                         <span key={t} className={styles.diff}>
                           {t}
@@ -150,7 +161,7 @@ export function EdgePanel({ deviceId }: { deviceId: string }) {
                       {row.reported?.statusDescription && <Caption1 className={styles.muted}> {row.reported.statusDescription}</Caption1>}
                     </TableCell>
                     <TableCell>{row.reported?.exitCode ?? '—'}</TableCell>
-                    <TableCell>{row.reported ? hubTime(row.reported.lastStartTimeUtc) : '—'}</TableCell>
+                    <TableCell className={styles.nowrap}>{row.reported ? hubTime(row.reported.lastStartTimeUtc) : '—'}</TableCell>
                     <TableCell>{row.reported?.restartCount ?? '—'}</TableCell>
                   </TableRow>
                 ))}
@@ -171,7 +182,7 @@ export function EdgePanel({ deviceId }: { deviceId: string }) {
         {hubTable && hubTable.rows.length === 0 && <Caption1 className={styles.muted}>No routes desired.</Caption1>}
         {hubTable && hubTable.rows.length > 0 && (
           <div className={styles.scroll}>
-            <Table size="small" aria-label={`Routes of ${deviceId}`} data-testid="edge-hub-routes">
+            <Table size="small" className={styles.table} aria-label={`Routes of ${deviceId}`} data-testid="edge-hub-routes">
               <TableHeader>
                 <TableRow>
                   <TableHeaderCell>Route</TableHeaderCell>
@@ -183,7 +194,7 @@ export function EdgePanel({ deviceId }: { deviceId: string }) {
               <TableBody>
                 {hubTable.rows.map((row) => (
                   <TableRow key={row.name} className={mergeClasses(row.state !== 'applied' && styles.stale)} data-testid={`edge-route-${row.name}`} data-state={row.state}>
-                    <TableCell>{row.name}</TableCell>
+                    <TableCell className={styles.nowrap}>{row.name}</TableCell>
                     <TableCell className={styles.mono}>
                       {row.route}
                       {row.problem && <span className={styles.diff}>{row.problem}</span>}

@@ -46,7 +46,8 @@ export function hubTime(iso: unknown): string {
 /** The connection string, masked until revealed; Copy fetches it without showing it. */
 function ConnectionString({ deviceId, moduleId }: { deviceId: string; moduleId?: string }) {
   const styles = useStyles();
-  const [asked, setAsked] = useState(false);
+  // Read at once and shown masked; the key shows only on Reveal.
+  const [asked, setAsked] = useState(true);
   const [revealed, setRevealed] = useState(false);
   const [copied, setCopied] = useState<'copied' | 'failed'>();
   const cs = useConnectionString(deviceId, moduleId, asked);
@@ -113,8 +114,8 @@ export function IdentityPanel({ device, modules }: { device: HubDocument | undef
         <dd className={styles.value}>
           <Badge appearance="tint" color={connection === 'Connected' ? 'success' : 'subtle'} data-testid="identity-connection">
             {connection}
-          </Badge>{' '}
-          <Caption1>since {hubTime(device.connectionStateUpdatedTime)}</Caption1>
+          </Badge>
+          {hubTime(device.connectionStateUpdatedTime) !== 'never' && <Caption1> since {hubTime(device.connectionStateUpdatedTime)}</Caption1>}
         </dd>
         <dt className={styles.term}>Last activity</dt>
         <dd className={styles.value}>{hubTime(device.lastActivityTime)}</dd>
