@@ -224,4 +224,31 @@ describe('refusals', () => {
     expect((await registry.getTwin("odd:id(1)@x'y")).responseBody.deviceId).toBe("odd:id(1)@x'y");
     expect((await raw('GET', '/statistics/service?api-version=2021-04-12')).body).toBe('{"connectedDeviceCount":0}');
   });
+
+  it('bad percent-encoding is 400; an unknown twin is DeviceNotFound; never a crash on odd input', async () => {
+    expect((await raw('GET', '/devices/%E0%A4%A')).status).toBe(400);
+    expect((await raw('GET', '/twins/nobody?api-version=2021-04-12')).status).toBe(404);
+    expect((await raw('PATCH', '/twins/dev', { body: 'null', headers: { 'If-Match': '"*"' } })).status).toBe(400);
+    expect((await raw('POST', '/devices?api-version=2021-04-12', { body: '{}' })).status).toBe(400);
+    expect((await raw('POST', '/devices?api-version=2021-04-12', { body: JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ id: `x${i}`, importMode: 'create' }))) })).status).toBe(400);
+    expect((await raw('POST', '/twins/dev/methods', { body: '{"methodName": 5}' })).status).toBe(400);
+    expect((await raw('GET', '/devices/dev')).status).toBe(200);
+  });
+});
+
+describe('twin replace (PUT /twins, not in Registry)', () => {
+  it('replaces tags and desired wholesale, honours If-Match', async () => {
+    await registry.create({ deviceId: 'put-twin' });
+    await registry.updateTwin('put-twin', { tags: { a: 1, b: 2 }, properties: { desired: { x: 1, y: 2 } } }, '*');
+    const stale = (await registry.getTwin('put-twin')).responseBody.etag;
+    const replaced = await raw('PUT', '/twins/put-twin?api-version=2021-04-12', { body: JSON.stringify({ tags: { a: 9 }, properties: { desired: { y: 3 } } }), headers: { 'If-Match': `"${stale}"` } });
+    expect(replaced.status).toBe(200);
+    const twin = JSON.parse(replaced.body) as { tags: unknown; properties: { desired: Record<string, unknown> } };
+    expect(twin.tags).toEqual({ a: 9 });
+    expect(twin.properties.desired).toMatchObject({ y: 3, $version: 3 });
+    expect(twin.properties.desired.x).toBeUndefined();
+    const again = await raw('PUT', '/twins/put-twin?api-version=2021-04-12', { body: JSON.stringify({ tags: {} }), headers: { 'If-Match': `"${stale}"` } });
+    expect(again.status).toBe(412);
+    expect(JSON.parse(again.body).Message).toMatch(/^ErrorCode:PreconditionFailed;/);
+  });
 });
