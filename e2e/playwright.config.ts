@@ -1,6 +1,11 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './support/chromium';
 
+// Every console a spec starts runs its embedded local hub on free ports (workers and CLI runs inherit this), so
+// that consoles never collide with each other or with a console the user runs on the default ports.
+process.env.GATEHOUSE_LOCALHUB_HTTPS_PORT ??= '0';
+process.env.GATEHOUSE_LOCALHUB_MQTT_PORT ??= '0';
+
 /**
  * User flows against the served console in Debian's Chromium (never a downloaded browser), and the Electron
  * spec where Electron's binary exists. Each worker starts its own `gatehouse serve` on a free loopback port.

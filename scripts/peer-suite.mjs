@@ -34,7 +34,7 @@ if (!values.e2e) {
   process.exit(2);
 }
 const e2e = resolve(values.e2e);
-const mocha = join(e2e, 'node_modules', 'mocha', 'bin', 'mocha.js');
+const mocha = ['mocha.js', 'mocha'].map((f) => join(e2e, 'node_modules', 'mocha', 'bin', f)).find((p) => existsSync(p)) ?? join(e2e, 'node_modules', 'mocha', 'bin', 'mocha');
 if (!existsSync(mocha)) {
   console.error(`peer-suite: ${mocha} not found: run npm install in ${e2e} first`);
   process.exit(2);

@@ -40,7 +40,9 @@ describe('gatehouse CLI', () => {
     const { code, stdout } = await cli('status', '--json');
     expect(code).toBe(0);
     const status = JSON.parse(stdout);
-    expect(status).toMatchObject({ host: 'in-process', dataDir: home, version: GATEHOUSE_VERSION, runtime: { state: 'idle' }, hub: { state: 'local' } });
+    expect(status).toMatchObject({ host: 'in-process', dataDir: home, version: GATEHOUSE_VERSION, runtime: { state: 'idle' }, hub: { state: 'off' } });
+    // A command's own host serves no local hub (its ports belong to a console): it says so.
+    expect(status.hub.reason).toMatch(/local hub is off in this process/);
     expect(['available', 'unavailable']).toContain(status.engine.state);
     // No deployment applied: nothing needs the network, and the hub is the local one.
     expect(status.connectivity).toMatchObject({ state: 'not-needed', targets: [{ kind: 'hub', state: 'not-needed' }] });

@@ -15,7 +15,11 @@ import { nextEvent } from '../runtime/drivers/event';
 import { RuntimeService } from '../services/runtime.service';
 import { SettingsService } from '../services/settings.service';
 import { ConnectivityService } from '../services/connectivity.service';
-import { LOCAL_HUB, StatusService } from '../services/status.service';
+import { StatusService } from '../services/status.service';
+import { HubConnectionService } from '../services/hub-connection.service';
+import { DEFAULT_LOCALHUB_HTTPS_PORT, DEFAULT_LOCALHUB_MQTT_PORT, LocalHub } from '../cloud/localhub/localhub';
+import type { TelemetryRecord } from '../cloud/localhub/registry';
+import type { TelemetryEvent } from '../../shared/ipc/cloud.contract';
 import { WorkspaceService } from '../services/workspace.service';
 import { defaultTemplatesDir } from '../services/workspace-templates';
 import { Dispatcher } from './dispatcher';
@@ -90,14 +94,16 @@ export function createHost(options: HostOptions): Host {
     driver.state.state === 'connecting' ? engineVerdict : undefined,
   ]).then(() => undefined);
   const runtimeService = new RuntimeService(agent, driver, runtime, events);
+  const localHub = startLocalHub(options, env, secrets, runtime.deviceId, log);
+  const hubConnection = new HubConnectionService(localHub);
   const connectivity = new ConnectivityService({
     deployment: () => agent.desiredDeployment,
     onDeploymentChange: agent.onDidChange,
     imagePresent: async (image) => (await driver.inspectImage(image)).ok,
-    hub: () => LOCAL_HUB,
+    hub: () => hubConnection.get(),
     scope: env.GATEHOUSE_PROBE_SCOPE === 'loopback' ? 'loopback' : 'all',
   });
-  const status = new StatusService(driver, agent, events, connectivity);
+  const status = new StatusService(driver, agent, events, connectivity, hubConnection);
   const workspace = new WorkspaceService({ dataDir: options.dataDir, events, templatesDir: defaultTemplatesDir() });
 
   const info: AppInfo = {
@@ -137,12 +143,13 @@ export function createHost(options: HostOptions): Host {
   });
   dispatcher.register(workspaceContract, workspace);
   dispatcher.register(runtimeContract, runtimeService);
-  const noLocalHub = 'the embedded local hub is not running in this process';
+  const noLocalHub = 'the embedded local hub is off in this process (a CLI command without a running console, or GATEHOUSE_LOCALHUB=off)';
   dispatcher.register(localhubContract, {
-    state: async () => ok({ state: 'off' as const, reason: noLocalHub }),
-    info: async () => fail('CONFLICT', `The local hub is not running: ${noLocalHub}`),
+    state: async () => ok(localHub?.state ?? { state: 'off' as const, reason: noLocalHub }),
+    info: async ({ withCaKey }) => (localHub ? localHub.info(withCaKey === true) : fail('CONFLICT', `The local hub is not running: ${noLocalHub}`)),
   });
-  dispatcher.register(cloudContract, new CloudService(() => fail('DISCONNECTED', `No hub is connected: ${noLocalHub}`)));
+  dispatcher.register(cloudContract, new CloudService(() => hubConnection.hub()));
+  const hubSubscriptions = localHub ? [localHub.onDidChangeState((s) => events.emit(localhubContract, 'changed', s)), forwardTelemetry(localHub, events)] : [];
 
   return {
     dataDir: options.dataDir,
@@ -157,6 +164,9 @@ export function createHost(options: HostOptions): Host {
     },
     dispose: () => {
       status.dispose();
+      for (const s of hubSubscriptions) s.dispose();
+      hubConnection.dispose();
+      void localHub?.dispose();
       connectivity.dispose();
       workspace.dispose();
       runtimeService.dispose();
@@ -189,5 +199,65 @@ export function runtimeContext(dataDir: string, env: NodeJS.ProcessEnv): Runtime
     apiVersion: '2022-08-03',
     runtimeLogLevel: 'info',
     allowElevatedDockerPermissions: true,
+  };
+}
+
+/** The embedded local hub, unless this host runs without one (a CLI command's own host, GATEHOUSE_LOCALHUB=off). */
+function startLocalHub(options: HostOptions, env: NodeJS.ProcessEnv, secrets: SecretBox, deviceId: string, log: (line: string) => void): LocalHub | undefined {
+  if (options.localHub === false || env.GATEHOUSE_LOCALHUB === 'off') return undefined;
+  return LocalHub.start({
+    dataDir: options.dataDir,
+    secrets,
+    hostName: env.GATEHOUSE_LOCALHUB_HOSTNAME || 'localhost',
+    httpsPort: portSetting(env.GATEHOUSE_LOCALHUB_HTTPS_PORT, DEFAULT_LOCALHUB_HTTPS_PORT),
+    mqttPort: portSetting(env.GATEHOUSE_LOCALHUB_MQTT_PORT, DEFAULT_LOCALHUB_MQTT_PORT),
+    edgeDeviceId: deviceId,
+    log,
+  });
+}
+
+/** A port from the environment: 0-65535 (0 = any free port); anything else is -1, which the hub refuses by name. */
+function portSetting(value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const port = Number(value);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : -1;
+}
+
+const MAX_EVENT_BODY = 64 * 1024;
+
+/** Device-to-cloud messages arriving at the local hub, as `cloud.telemetry` events (pushed only to subscribers). */
+function forwardTelemetry(localHub: LocalHub, events: EventBus): Disposable {
+  let subscription: Disposable | undefined;
+  const follow = () => {
+    subscription?.dispose();
+    subscription = localHub.registry?.onTelemetry((record) => events.emit(cloudContract, 'telemetry', telemetryEvent(record)));
+  };
+  const state = localHub.onDidChangeState(follow);
+  follow();
+  return { dispose: () => (state.dispose(), subscription?.dispose()) };
+}
+
+export function telemetryEvent(record: TelemetryRecord): TelemetryEvent {
+  const bytes = Buffer.from(record.message.body);
+  const cut = bytes.subarray(0, MAX_EVENT_BODY);
+  const text = new TextDecoder('utf-8', { fatal: true });
+  let body: string;
+  let bodyEncoding: 'utf8' | 'base64' = 'utf8';
+  try {
+    body = text.decode(cut);
+  } catch {
+    body = cut.toString('base64');
+    bodyEncoding = 'base64';
+  }
+  return {
+    deviceId: record.from.deviceId,
+    ...(record.from.moduleId ? { moduleId: record.from.moduleId } : {}),
+    enqueuedTimeUtc: record.enqueuedTimeUtc,
+    systemProperties: { ...record.message.systemProperties },
+    properties: { ...record.message.properties },
+    body,
+    bodyEncoding,
+    bodyBytes: bytes.length,
+    ...(bytes.length > MAX_EVENT_BODY ? { truncated: true } : {}),
   };
 }

@@ -5,7 +5,7 @@ import type { DeploymentNeeds } from './connectivity-targets';
 import { ConnectivityService, type ConnectivityOptions } from './connectivity.service';
 import type { ProbeResult } from './registry-probe';
 
-const LOCAL_HUB = { state: 'local', detail: 'Local hub (no cloud account)' } as const;
+const LOCAL_HUB = { state: 'connected', hostName: 'localhost', kind: 'local', devices: 1, checkedAt: '2026-01-01T00:00:00.000Z' } as const;
 const services: ConnectivityService[] = [];
 const servers: Server[] = [];
 
@@ -40,7 +40,7 @@ describe('ConnectivityService', () => {
     expect(await s.refresh()).toEqual({
       state: 'not-needed',
       summary: 'No deployment is applied: nothing needs the network.',
-      targets: [{ kind: 'hub', address: 'local', state: 'not-needed', needed: false, modules: [], reason: 'Local hub (no cloud account): nothing upstream to reach.' }],
+      targets: [{ kind: 'hub', address: 'local', state: 'not-needed', needed: false, modules: [], reason: 'Local hub on this machine (localhost): nothing upstream to reach.' }],
     });
   });
 

@@ -149,13 +149,16 @@ export class ConnectivityService implements Disposable {
 }
 
 function hubTarget(hub: HubStatus): ConnectivityTarget {
+  // The embedded local hub runs on this machine: whatever its state (the Hub item shows it), no network is involved.
+  if (hub.state === 'off') return { kind: 'hub', address: 'local', state: 'not-needed', needed: false, modules: [], reason: hub.reason };
+  if (hub.kind === 'local') return { kind: 'hub', address: 'local', state: 'not-needed', needed: false, modules: [], reason: `Local hub on this machine (${hub.hostName}): nothing upstream to reach.` };
   switch (hub.state) {
-    case 'local':
-      return { kind: 'hub', address: 'local', state: 'not-needed', needed: false, modules: [], reason: `${hub.detail}: nothing upstream to reach.` };
+    case 'connecting':
+      return { kind: 'hub', address: hub.hostName, state: 'checking', needed: true, modules: [] };
     case 'connected':
-      return { kind: 'hub', address: hub.hostName, state: 'reachable', needed: true, modules: [] };
-    case 'disconnected':
-      return { kind: 'hub', address: 'IoT Hub', state: 'unreachable', needed: true, modules: [], reason: hub.reason };
+      return { kind: 'hub', address: hub.hostName, state: 'reachable', needed: true, modules: [], checkedAt: hub.checkedAt };
+    case 'unreachable':
+      return { kind: 'hub', address: hub.hostName, state: 'unreachable', needed: true, modules: [], reason: hub.reason, checkedAt: hub.checkedAt };
     default: {
       const never: never = hub;
       return never;

@@ -5,10 +5,11 @@ import type { Disposable } from '../runtime/drivers/disposable';
 import type { ContainerDriver } from '../runtime/drivers/driver';
 import { nextEvent } from '../runtime/drivers/event';
 import type { ConnectivityService } from './connectivity.service';
+import type { HubConnectionService } from './hub-connection.service';
 import { engineStatus, runtimeState } from './runtime.service';
 
-/** The runtime's hub: the bundled local hub (no cloud account) until a cloud hub can be configured. */
-export const LOCAL_HUB: HubStatus = { state: 'local', detail: 'Local hub (no cloud account)' };
+/** The hub status of a host that has no hub connection service (tests, a CLI command's own host). */
+export const NO_HUB: HubStatus = { state: 'off', reason: 'No hub in this process' };
 
 /**
  * Engine, runtime, hub and network status for the status bar and `gatehouse status`. Derived from the driver's and the
@@ -24,6 +25,8 @@ export class StatusService implements Disposable {
     private readonly events: EventBus,
     /** Reachability of what the deployment needs; without it the network is reported unknown. */
     private readonly connectivity?: ConnectivityService,
+    /** The console's IoT Hub connection; without it the hub is reported off. */
+    private readonly hub?: HubConnectionService,
   ) {
     this.last = JSON.stringify(this.get());
     const push = () => {
@@ -33,7 +36,7 @@ export class StatusService implements Disposable {
       this.last = text;
       this.events.emit(statusContract, 'changed', status);
     };
-    this.subscriptions = [driver.onDidChangeState(push), agent.onDidChange(push), ...(connectivity ? [connectivity.onDidChange(push)] : [])];
+    this.subscriptions = [driver.onDidChangeState(push), agent.onDidChange(push), ...(connectivity ? [connectivity.onDidChange(push)] : []), ...(hub ? [hub.onDidChange(push)] : [])];
   }
 
   get(): HostStatus {
@@ -41,7 +44,7 @@ export class StatusService implements Disposable {
     return {
       engine,
       runtime: runtimeState(this.agent.current, engine),
-      hub: LOCAL_HUB,
+      hub: this.hub?.get() ?? NO_HUB,
       connectivity: this.connectivity?.get() ?? { state: 'unknown', summary: 'The network is not checked by this host.', targets: [] },
     };
   }
@@ -51,7 +54,7 @@ export class StatusService implements Disposable {
    * network targets at the same time (3 s each at most; a loopback registry tries HTTPS, then HTTP).
    */
   async refresh(): Promise<HostStatus> {
-    const probed = this.connectivity?.refresh();
+    const probed = Promise.all([this.connectivity?.refresh(), this.hub?.refresh()]);
     await this.driver.ping();
     if (this.driver.state.state === 'connecting') {
       await nextEvent(this.driver.onDidChangeState, (s) => s.state !== 'connecting', AbortSignal.timeout(5000));

@@ -21,11 +21,18 @@ export type EngineStatus = z.infer<typeof EngineStatus>;
 export const RuntimeState = z.object({ state: z.enum(RUNTIME_STATES), tone: z.enum(TONES), summary: z.string() });
 export type RuntimeState = z.infer<typeof RuntimeState>;
 
-/** Connection of the runtime's hub to an IoT Hub (the bundled local hub by default). */
+/**
+ * The console's connection to its IoT Hub (the embedded local hub by default), as the official SDK sees it: a
+ * health check (registry statistics) every 30 s and on refresh.
+ *   connecting --> connected <--> unreachable
+ *   off: no hub (the local hub is off in this process and no cloud hub is configured)
+ */
+export const HUB_KINDS = ['local', 'cloud'] as const;
 export const HubStatus = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('local'), detail: z.string() }),
-  z.object({ state: z.literal('connected'), hostName: z.string() }),
-  z.object({ state: z.literal('disconnected'), reason: z.string() }),
+  z.object({ state: z.literal('connecting'), hostName: z.string(), kind: z.enum(HUB_KINDS) }),
+  z.object({ state: z.literal('connected'), hostName: z.string(), kind: z.enum(HUB_KINDS), devices: z.number().int(), checkedAt: z.string() }),
+  z.object({ state: z.literal('unreachable'), hostName: z.string(), kind: z.enum(HUB_KINDS), reason: z.string(), checkedAt: z.string() }),
+  z.object({ state: z.literal('off'), reason: z.string() }),
 ]);
 export type HubStatus = z.infer<typeof HubStatus>;
 

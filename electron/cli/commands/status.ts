@@ -40,7 +40,7 @@ function formatStatus(status: HostStatus, mode: string, dataDir: string): string
   return [
     `Engine:   ${engine}`,
     `Runtime:  ${status.runtime.state} — ${status.runtime.summary}`,
-    `Hub:      ${status.hub.state}`,
+    `Hub:      ${hubLine(status.hub)}`,
     `Network:  ${networkLine(status.connectivity)}`,
     ...status.connectivity.targets.filter((t) => t.kind === 'registry').map((t) => `          ${targetLine(t)}`),
     `Data:     ${dataDir}`,
@@ -65,4 +65,18 @@ function targetLine(target: ConnectivityTarget): string {
   const checked = target.checkedAt ? `, checked ${new Date(target.checkedAt).toLocaleTimeString()}` : '';
   const why = target.reason ? ` (${target.reason}${checked})` : checked ? ` (${checked.slice(2)})` : '';
   return `${target.address}: ${target.state}${target.needed ? '' : ', not needed now'}${why}`;
+}
+
+/** The hub's state word with what the host knows: where it is, how many devices, or why it cannot be reached. */
+export function hubLine(hub: HostStatus['hub']): string {
+  switch (hub.state) {
+    case 'connected':
+      return `connected — ${hub.kind === 'local' ? 'the local hub on ' : ''}${hub.hostName} (${hub.devices} device${hub.devices === 1 ? '' : 's'})`;
+    case 'connecting':
+      return `connecting — ${hub.hostName}`;
+    case 'unreachable':
+      return `unreachable — ${hub.reason}`;
+    case 'off':
+      return `off — ${hub.reason}`;
+  }
 }

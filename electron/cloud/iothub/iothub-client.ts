@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client, ConnectionString, Registry } from 'azure-iothub';
+import iothub, { type Client as SdkClient, type Registry as SdkRegistry } from 'azure-iothub';
 import { appError, err, ok, type Result } from '../../../shared/errors';
 import { fromSdkError } from './iothub-errors';
 import { reachLocalHub, type LocalHubEndpoint } from './local-adapter';
@@ -11,6 +11,9 @@ import { reachLocalHub, type LocalHubEndpoint } from './local-adapter';
  */
 
 export type Json = Record<string, unknown>;
+
+// azure-iothub is CommonJS whose exports Node's ESM loader cannot name: take them from the default export.
+const { Client, ConnectionString, Registry } = iothub;
 
 export interface HubConnectionInfo {
   readonly hostName: string;
@@ -60,8 +63,8 @@ export function parseServiceConnectionString(value: string): Result<HubConnectio
 export class IotHubClient {
   private constructor(
     readonly info: HubConnectionInfo,
-    private readonly registry: Registry,
-    private readonly service: Client,
+    private readonly registry: SdkRegistry,
+    private readonly service: SdkClient,
   ) {}
 
   static connect(connectionString: string, local?: LocalHubEndpoint): Result<IotHubClient> {
@@ -112,7 +115,7 @@ export class IotHubClient {
           ? { type: 'selfSigned', x509Thumbprint: { primaryThumbprint: auth.primaryThumbprint, secondaryThumbprint: auth.secondaryThumbprint ?? auth.primaryThumbprint } }
           : { type: 'certificateAuthority' };
     const device = { deviceId: request.deviceId, status: request.status ?? 'enabled', capabilities: { iotEdge: request.edgeEnabled === true }, authentication };
-    return this.call(`create device ${request.deviceId}`, async () => plain((await this.registry.create(device as Registry.DeviceDescription)).responseBody));
+    return this.call(`create device ${request.deviceId}`, async () => plain((await this.registry.create(device as SdkRegistry.DeviceDescription)).responseBody));
   }
 
   async deleteDevice(deviceId: string): Promise<Result<void>> {
@@ -131,7 +134,7 @@ export class IotHubClient {
         secondaryKey: which === 'primary' ? keys.secondaryKey : newKey(),
       };
       const updated = { ...current, authentication: { ...current.authentication, symmetricKey } };
-      return plain((await this.registry.update(updated as unknown as Registry.DeviceDescription)).responseBody);
+      return plain((await this.registry.update(updated as unknown as SdkRegistry.DeviceDescription)).responseBody);
     });
   }
 

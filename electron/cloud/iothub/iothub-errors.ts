@@ -78,7 +78,15 @@ function hubMessage(body: unknown): { code?: string; text?: string } {
   const message = (parsed as { Message?: unknown } | undefined)?.Message;
   if (typeof message !== 'string') return {};
   const match = /^ErrorCode:([^;]*);(.*)$/s.exec(message);
-  return match ? { code: match[1], text: (match[2] ?? '').trim() || undefined } : { text: message.slice(0, 300) };
+  if (match) return { code: match[1], text: (match[2] ?? '').trim() || undefined };
+  // Method failures carry JSON inside Message: {"errorCode":404103,"message":"Timed out waiting for device to connect.",…}
+  try {
+    const inner = JSON.parse(message) as { errorCode?: unknown; message?: unknown };
+    if (typeof inner.message === 'string') return { ...(inner.errorCode !== undefined ? { code: String(inner.errorCode) } : {}), text: inner.message };
+  } catch {
+    // not JSON: the text itself
+  }
+  return { text: message.slice(0, 300) };
 }
 
 function cleanMessage(message: string | undefined): string {

@@ -5,6 +5,7 @@ import type { RuntimeState } from '../../../shared/ipc/status.contract';
 import { useHostStatus } from '../features/overview';
 import { useConnectionState, useHost } from '../ipc/host';
 import type { ConnectionState } from '../ipc/transport';
+import { hubItem } from './hub-status';
 import { networkItem } from './network-status';
 
 const useStyles = makeStyles({
@@ -106,7 +107,7 @@ export function StatusBar() {
   const online = useOnline();
   const engine = status?.engine;
   const runtime = status?.runtime;
-  const hub = status?.hub;
+  const hubStatus = hubItem(status?.hub, Date.now());
   const network = networkItem(status?.connectivity, Date.now());
   return (
     <footer className={styles.bar} role="contentinfo" aria-label="Status">
@@ -125,13 +126,7 @@ export function StatusBar() {
         wideOnly
         tip={runtime ? <TipLines lines={[`Runtime: ${runtime.state}`, runtime.summary]} /> : 'Local edge runtime'}
       />
-      <Item
-        testId="status-hub"
-        tone={hub?.state === 'connected' ? 'ok' : hub?.state === 'disconnected' ? 'bad' : 'idle'}
-        word={hub?.state === 'connected' ? 'Hub' : hub?.state === 'disconnected' ? 'Hub: disconnected' : 'Hub: local'}
-        detail={hub?.state === 'connected' ? hub.hostName : undefined}
-        tip={hub?.state === 'local' ? hub.detail : hub?.state === 'disconnected' ? hub.reason : `Connected IoT Hub ${hub?.hostName ?? ''}`.trim()}
-      />
+      <Item testId="status-hub" tone={hubStatus.tone} word={hubStatus.word} detail={hubStatus.detail} tip={<TipLines lines={hubStatus.lines} />} />
       <span className={styles.spacer} />
       {transport.kind === 'websocket' && (
         <Item testId="status-connection" tone={CONNECTION[connection].tone} word={CONNECTION[connection].label} tip="Connection of this page to the Gatehouse host" />

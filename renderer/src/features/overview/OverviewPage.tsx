@@ -2,6 +2,7 @@ import { Badge, Body1, Caption1, Card, CardHeader, makeStyles, Spinner, Subtitle
 import { ArrowClockwiseRegular, BoxMultipleRegular, CloudRegular, GlobeRegular, PlugConnectedRegular } from '@fluentui/react-icons';
 import { useState, type ReactElement, type ReactNode } from 'react';
 import { HostButton } from '../../app/HostButton';
+import { hubItem } from '../../app/hub-status';
 import { networkItem, type NetworkTone } from '../../app/network-status';
 import { RuntimeStateBadge, TONE_COLOR } from '../runtime';
 import type { Tone } from '../../../../shared/runtime/runtime-state';
@@ -48,7 +49,7 @@ export function OverviewPage() {
   const hint = info.data ? terminalHint(info.data.dataDir, info.data.platform) : undefined;
   const engine = status.data?.engine;
   const runtime = status.data?.runtime;
-  const hub = status.data?.hub;
+  const hubStatus = hubItem(status.data?.hub, Date.now());
   // The same item as the status bar's (the host's answer), with its word as the badge and its lines spelled out.
   const network = networkItem(status.data?.connectivity, Date.now());
   const [networkSummary, ...networkTargets] = network.lines;
@@ -108,9 +109,13 @@ export function OverviewPage() {
           testId="card-hub"
           icon={<CloudRegular className={styles.icon} />}
           title="Hub"
-          badge={<Badge appearance="tint" color={hub?.state === 'connected' ? 'success' : hub?.state === 'disconnected' ? 'danger' : 'informative'}>{hub?.state ?? '…'}</Badge>}
+          badge={
+            <Badge appearance="tint" color={TONE_COLOR[NETWORK_TONE[hubStatus.tone]]} data-testid="overview-hub-state" data-tone={hubStatus.tone}>
+              {hubStatus.state}
+            </Badge>
+          }
         >
-          <Body1>{hub?.state === 'local' ? hub.detail : hub?.state === 'connected' ? hub.hostName : hub?.reason}</Body1>
+          <Body1 data-testid="overview-hub-summary">{hubStatus.sentence}</Body1>
         </StatusCard>
         <StatusCard
           testId="card-network"

@@ -1,0 +1,181 @@
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { join } from 'node:path';
+import { appError, err, ok, type Result } from '../../../shared/errors';
+import type { LocalHubEndpoint, LocalHubInfo, LocalHubState } from '../../../shared/ipc/localhub.contract';
+import { Emitter, type Event } from '../../runtime/drivers/event';
+import type { SecretBox } from '../../runtime/secrets/secret-box';
+import { IotHubMqttFrontEnd, attachMqttWebSocket, listenMqttTls } from '../../protocol/mqtt-front-end';
+import { openLocalHubCa, type LocalHubCaFiles } from './localhub-ca';
+import { LocalHubRegistry } from './registry';
+import { createRestHandler } from './rest-server';
+
+/** Ports a non-root user can bind; `GATEHOUSE_LOCALHUB_HTTPS_PORT` / `_MQTT_PORT` (0 = any free port) override them. */
+export const DEFAULT_LOCALHUB_HTTPS_PORT = 9443;
+export const DEFAULT_LOCALHUB_MQTT_PORT = 9883;
+
+export interface LocalHubOptions {
+  readonly dataDir: string;
+  readonly secrets: SecretBox;
+  /** Host name in connection strings and the certificate (default `localhost`). */
+  readonly hostName?: string;
+  readonly httpsPort?: number;
+  readonly mqttPort?: number;
+  /** The local gateway, registered as an edge device on first start. */
+  readonly edgeDeviceId?: string;
+  readonly log?: (line: string) => void;
+}
+
+interface Running {
+  readonly registry: LocalHubRegistry;
+  readonly frontEnd: IotHubMqttFrontEnd;
+  readonly ca: LocalHubCaFiles;
+  readonly endpoint: LocalHubEndpoint;
+  readonly closers: (() => Promise<void>)[];
+}
+
+/**
+ * The embedded local hub: an IoT Hub-compatible peer (HUB-CONTRACTS.md) made of the registry and its REST API
+ * (./registry, ./rest-server), the device-facing MQTT front end shared with the edge hub (electron/protocol), MQTT
+ * over WebSockets on the HTTPS port (`/$iothub/websocket`), its own CAs (./localhub-ca) and a store in
+ * `<data>/localhub/`. Listens on loopback only (127.0.0.1 and ::1). State changes are events; `dispose` closes all.
+ */
+export class LocalHub {
+  private current: LocalHubState = { state: 'starting' };
+  private running?: Running;
+  private readonly changed = new Emitter<LocalHubState>();
+  readonly onDidChangeState: Event<LocalHubState> = this.changed.event;
+  private disposed = false;
+
+  private constructor(private readonly options: LocalHubOptions) {}
+
+  static start(options: LocalHubOptions): LocalHub {
+    const hub = new LocalHub(options);
+    void hub.boot();
+    return hub;
+  }
+
+  get state(): LocalHubState {
+    return this.current;
+  }
+
+  get registry(): LocalHubRegistry | undefined {
+    return this.running?.registry;
+  }
+
+  async info(withCaKey = false): Promise<Result<LocalHubInfo>> {
+    const running = this.running;
+    if (!running) {
+      const why = this.current.state === 'failed' || this.current.state === 'off' ? this.current.reason : 'it is still starting';
+      return err(appError('CONFLICT', `The local hub is not running: ${why}`));
+    }
+    const owner = running.registry.policies().find((p) => p.keyName === 'iothubowner');
+    if (!owner) return err(appError('INTERNAL', 'the local hub has no iothubowner policy'));
+    const connectionString = `HostName=${running.endpoint.host};SharedAccessKeyName=${owner.keyName};SharedAccessKey=${owner.primaryKey}`;
+    return ok({
+      ...running.endpoint,
+      connectionString,
+      ...(withCaKey ? { deviceCaCert: running.ca.deviceCa.certificatePem, deviceCaKey: running.ca.deviceCa.privateKeyPem } : {}),
+    });
+  }
+
+  private set(state: LocalHubState): void {
+    this.current = state;
+    this.changed.fire(state);
+  }
+
+  private async boot(): Promise<void> {
+    const log = this.options.log ?? (() => undefined);
+    const host = this.options.hostName ?? 'localhost';
+    const hostNames = [...new Set([host, 'localhost', '127.0.0.1', '::1'])];
+    const closers: (() => Promise<void>)[] = [];
+    for (const [name, port] of [['HTTPS', this.options.httpsPort], ['MQTT', this.options.mqttPort]] as const) {
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+        return this.fail(`GATEHOUSE_LOCALHUB_${name}_PORT is not a port number (0–65535; 0 means any free port)`, closers);
+      }
+    }
+    try {
+      const ca = await openLocalHubCa({ dataDir: this.options.dataDir, secrets: this.options.secrets, hostNames });
+      if (!ca.ok) return this.fail(ca.error.message, closers);
+      const registry = await LocalHubRegistry.open({ dir: join(this.options.dataDir, 'localhub', 'store'), hostName: host, log });
+      closers.push(() => registry.close());
+      const frontEnd = new IotHubMqttFrontEnd({ backend: registry, hostNames, trustedDeviceCaPems: [ca.value.deviceCa.certificatePem], log });
+      closers.push(async () => frontEnd.close());
+      registry.setGateway(frontEnd);
+      const rest = createRestHandler({ registry, hostName: host, gateway: frontEnd, log });
+      const tls = { cert: ca.value.server.certificatePem, key: ca.value.server.privateKeyPem, requestCert: true, rejectUnauthorized: false };
+      const httpsPort = await listenTwice((address, port) => {
+        const server: HttpsServer = createHttpsServer(tls, rest);
+        attachMqttWebSocket(server, frontEnd);
+        return listen(server, address, port, closers);
+      }, this.options.httpsPort ?? DEFAULT_LOCALHUB_HTTPS_PORT, 'HTTPS');
+      const mqttPort = await listenTwice(async (address, port) => {
+        const listener = await listenMqttTls({ frontEnd, host: address, port, cert: tls.cert, key: tls.key, requestCert: true });
+        closers.push(() => listener.close());
+        return listener.port;
+      }, this.options.mqttPort ?? DEFAULT_LOCALHUB_MQTT_PORT, 'MQTT');
+      if (this.options.edgeDeviceId) await ensureEdgeDevice(registry, this.options.edgeDeviceId, log);
+      if (this.disposed) return void (await closeAll(closers));
+      const endpoint = { host, httpsPort, mqttPort, caFile: ca.value.caFile };
+      this.running = { registry, frontEnd, ca: ca.value, endpoint, closers };
+      this.set({ state: 'running', endpoint, since: new Date().toISOString() });
+      log(`gatehouse: local hub on https://${host}:${httpsPort} and mqtts://${host}:${mqttPort}`);
+    } catch (cause) {
+      await this.fail(String((cause as Error).message ?? cause), closers);
+    }
+  }
+
+  private async fail(reason: string, closers: (() => Promise<void>)[]): Promise<void> {
+    await closeAll(closers);
+    this.set({ state: 'failed', reason });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const running = this.running;
+    this.running = undefined;
+    if (running) await closeAll(running.closers);
+    this.changed.dispose();
+  }
+}
+
+/** Binds 127.0.0.1 and then ::1 on the same port; ::1 is optional (a host without IPv6 still works). */
+async function listenTwice(bind: (address: string, port: number) => Promise<number>, port: number, what: string): Promise<number> {
+  let bound: number;
+  try {
+    bound = await bind('127.0.0.1', port);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`${what} port ${port} is in use by another program (set GATEHOUSE_LOCALHUB_${what === 'MQTT' ? 'MQTT' : 'HTTPS'}_PORT)`, { cause });
+    if (code === 'EACCES') throw new Error(`${what} port ${port} needs privileges this user does not have (set GATEHOUSE_LOCALHUB_${what === 'MQTT' ? 'MQTT' : 'HTTPS'}_PORT)`, { cause });
+    throw cause;
+  }
+  try {
+    await bind('::1', bound);
+  } catch {
+    // No IPv6 loopback here, or the port is taken on ::1 only: clients dialling localhost still reach 127.0.0.1.
+  }
+  return bound;
+}
+
+function listen(server: HttpsServer, address: string, port: number, closers: (() => Promise<void>)[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, () => {
+      server.off('error', reject);
+      closers.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+}
+
+/** The local gateway as an edge device of its own hub (created once; an existing identity is left as it is). */
+async function ensureEdgeDevice(registry: LocalHubRegistry, deviceId: string, log: (line: string) => void): Promise<void> {
+  if (registry.getDevice(deviceId).ok) return;
+  const created = await registry.putDevice(deviceId, { deviceId, status: 'enabled', capabilities: { iotEdge: true } }, undefined);
+  if (!created.ok) log(`gatehouse: the local hub could not register the gateway ${deviceId}: ${created.error.message}`);
+}
