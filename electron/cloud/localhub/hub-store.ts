@@ -45,17 +45,22 @@ export class HubStore {
 
   private constructor(private readonly db: ClassicLevel<string, unknown>) {}
 
-  static async open(dir: string): Promise<HubStore> {
+  /** Opens (creating) the database in `dir`; records that are not what this version writes are skipped and logged. */
+  static async open(dir: string, log: (message: string) => void = () => undefined): Promise<HubStore> {
     const db = new ClassicLevel<string, unknown>(dir, { valueEncoding: 'json' });
     await db.open();
     const store = new HubStore(db);
-    await store.load();
+    await store.load(log);
     return store;
   }
 
-  private async load(): Promise<void> {
+  private async load(log: (message: string) => void): Promise<void> {
     const orphans: ModuleRecord[] = [];
     for await (const [key, value] of this.db.iterator()) {
+      if (!wellFormed(key, value)) {
+        log(`local hub store: skipped a malformed record at ${JSON.stringify(key.slice(0, 200))}`);
+        continue;
+      }
       if (key.startsWith('dev/')) {
         const device = value as DeviceRecord;
         const existing = this.deviceIndex.get(device.deviceId);
@@ -184,6 +189,21 @@ export class HubStore {
         return;
     }
   }
+}
+
+/** The shape checks a loaded record must pass before it is indexed (ids, twin and authentication present). */
+function wellFormed(key: string, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  const hasTwin = typeof record.twin === 'object' && record.twin !== null && typeof (record.twin as Record<string, unknown>).version === 'number';
+  const hasAuth = typeof record.authentication === 'object' && record.authentication !== null;
+  if (key.startsWith('dev/')) return typeof record.deviceId === 'string' && key === deviceKey(record.deviceId) && hasTwin && hasAuth;
+  if (key.startsWith('mod/')) {
+    return typeof record.deviceId === 'string' && typeof record.moduleId === 'string' && key === moduleKey(record.deviceId, record.moduleId) && hasTwin && hasAuth;
+  }
+  if (key.startsWith('cfg/')) return typeof record.id === 'string' && typeof record.content === 'object' && record.content !== null;
+  if (key === POLICIES_KEY) return Array.isArray(value);
+  return true;
 }
 
 function* mapIterator<T, U>(source: Iterable<T>, map: (value: T) => U): IterableIterator<U> {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceGateway, IdentityRef } from '../../protocol/device-backend';
 import { LocalHubRegistry } from './registry';
@@ -95,5 +96,20 @@ describe('LocalHubRegistry as a DeviceBackend', () => {
     const twin = registry.getTwinDocument({ deviceId: 'd1', moduleId: 'm1' });
     expect(twin.ok && (twin.value.properties as { desired: Record<string, unknown> }).desired).toMatchObject({ a: 1, $version: 2 });
     expect(registry.getConfiguration('c1').ok).toBe(true);
+  });
+
+  it('skips malformed records on open and logs them, keeping the rest', async () => {
+    await registry.putDevice('good', {}, undefined);
+    await registry.close();
+    const db = new ClassicLevel<string, unknown>(dir, { valueEncoding: 'json' });
+    await db.put('dev/broken', { deviceId: 'broken' });
+    await db.put('dev/liar', { deviceId: 'someone-else', twin: { version: 1 }, authentication: {} });
+    await db.close();
+    const lines: string[] = [];
+    registry = await LocalHubRegistry.open({ dir, hostName: 'hub.local', log: (line) => lines.push(line) });
+    expect(registry.getDevice('good').ok).toBe(true);
+    expect(registry.getDevice('broken').ok).toBe(false);
+    expect(registry.getDevice('someone-else').ok).toBe(false);
+    expect(lines).toHaveLength(2);
   });
 });

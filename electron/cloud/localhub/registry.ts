@@ -57,8 +57,9 @@ export class LocalHubRegistry implements DeviceBackend {
   ) {}
 
   static async open(options: LocalHubRegistryOptions): Promise<LocalHubRegistry> {
-    const store = await HubStore.open(options.dir);
-    const ctx = new RegistryContext(store, options.hostName, options.log ?? (() => undefined), options.clock);
+    const log = options.log ?? (() => undefined);
+    const store = await HubStore.open(options.dir, log);
+    const ctx = new RegistryContext(store, options.hostName, log, options.clock);
     if (store.policies().length === 0) await store.exclusive(() => store.commit([{ kind: 'putPolicies', policies: generatePolicies() }]));
     return new LocalHubRegistry(ctx, options.telemetryCapacity ?? 1000);
   }
