@@ -251,4 +251,13 @@ describe('twin replace (PUT /twins, not in Registry)', () => {
     expect(again.status).toBe(412);
     expect(JSON.parse(again.body).Message).toMatch(/^ErrorCode:PreconditionFailed;/);
   });
+
+  it('concurrent PATCHes with the same etag: exactly one wins, the others get InvalidEtagError', async () => {
+    await registry.create({ deviceId: 'race' });
+    const etag = (await registry.getTwin('race')).responseBody.etag;
+    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => sdkErrorName(registry.updateTwin('race', { tags: { winner: i } }, etag))));
+    expect(outcomes.filter((name) => name === 'resolved')).toHaveLength(1);
+    expect(outcomes.filter((name) => name === 'InvalidEtagError')).toHaveLength(4);
+    expect((await registry.getTwin('race')).responseBody.properties.desired.$version).toBe(1);
+  });
 });
