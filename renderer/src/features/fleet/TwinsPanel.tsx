@@ -62,7 +62,10 @@ export function TwinsPanel({ deviceId, moduleIds }: { deviceId: string; moduleId
     if (!result.ok) return setInvalid(result.message);
     setInvalid(undefined);
     if (result.changes === 0) return setInvalid('Nothing changed: edit tags or desired properties first.');
-    updateTwin.mutate({ deviceId, ...(moduleId ? { moduleId } : {}), patch: result.patch, etag: etag ?? '*' }, { onSuccess: () => setDraft(undefined) });
+    updateTwin
+      .mutateAsync({ deviceId, ...(moduleId ? { moduleId } : {}), patch: result.patch, etag: etag ?? '*' })
+      .then(() => setDraft(undefined))
+      .catch(() => undefined); // shown from updateTwin.error
   };
 
   return (
@@ -152,9 +155,10 @@ export function TwinsPanel({ deviceId, moduleIds }: { deviceId: string; moduleId
         <div className={styles.editor}>
           <Suspense fallback={<Spinner size="small" label="Loading the viewer…" />}>
             {draft === undefined ? (
-              <TwinEditor path={`gatehouse-twin:/${deviceId}/${moduleId || '$device'}.json`} value={text} readOnly label={`Twin of ${what}, read-only`} testId="twin-viewer" />
+              // Separate instances (keys): a reused editor would report the viewer's text as an edit while it switches.
+              <TwinEditor key="viewer" path={`gatehouse-twin:/${deviceId}/${moduleId || '$device'}.json`} value={text} readOnly label={`Twin of ${what}, read-only`} testId="twin-viewer" />
             ) : (
-              <TwinEditor path={`gatehouse-twin-edit:/${deviceId}/${moduleId || '$device'}.json`} value={draft} readOnly={false} onChange={setDraft} label={`Tags and desired properties of ${what}`} testId="twin-editor" />
+              <TwinEditor key="editor" path={`gatehouse-twin-edit:/${deviceId}/${moduleId || '$device'}.json`} value={draft} readOnly={false} onChange={setDraft} label={`Tags and desired properties of ${what}`} testId="twin-editor" />
             )}
           </Suspense>
         </div>
