@@ -17,6 +17,7 @@ import { SettingsService } from '../services/settings.service';
 import { ConnectivityService } from '../services/connectivity.service';
 import { StatusService } from '../services/status.service';
 import { HubConnectionService } from '../services/hub-connection.service';
+import { HubConnectionsStore } from '../services/hub-connections.store';
 import { DEFAULT_LOCALHUB_HTTPS_PORT, DEFAULT_LOCALHUB_MQTT_PORT, LocalHub } from '../cloud/localhub/localhub';
 import type { TelemetryRecord } from '../cloud/localhub/registry';
 import type { TelemetryEvent } from '../../shared/ipc/cloud.contract';
@@ -95,7 +96,7 @@ export function createHost(options: HostOptions): Host {
   ]).then(() => undefined);
   const runtimeService = new RuntimeService(agent, driver, runtime, events);
   const localHub = startLocalHub(options, env, secrets, runtime.deviceId, log);
-  const hubConnection = new HubConnectionService(localHub);
+  const hubConnection = new HubConnectionService(localHub, { store: new HubConnectionsStore(options.dataDir, secrets) });
   const connectivity = new ConnectivityService({
     deployment: () => agent.desiredDeployment,
     onDeploymentChange: agent.onDidChange,
@@ -148,7 +149,7 @@ export function createHost(options: HostOptions): Host {
     state: async () => ok(localHub?.state ?? { state: 'off' as const, reason: noLocalHub }),
     info: async ({ withCaKey }) => (localHub ? localHub.info(withCaKey === true) : fail('CONFLICT', `The local hub is not running: ${noLocalHub}`)),
   });
-  dispatcher.register(cloudContract, new CloudService(() => hubConnection.hub()));
+  dispatcher.register(cloudContract, new CloudService(() => hubConnection.hub(), hubConnection));
   const hubSubscriptions = localHub ? [localHub.onDidChangeState((s) => events.emit(localhubContract, 'changed', s)), forwardTelemetry(localHub, events)] : [];
 
   return {

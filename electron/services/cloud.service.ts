@@ -3,14 +3,34 @@ import type { ContractImpl } from '../../shared/ipc';
 import type { cloudContract, HubDocument } from '../../shared/ipc/cloud.contract';
 import { validateManifest } from '../../shared/manifest';
 import type { IotHubClient } from '../cloud/iothub/iothub-client';
+import type { HubConnectionService } from './hub-connection.service';
+
+/** The hub list and switching (the console's HubConnectionService). */
+export type HubDirectory = Pick<HubConnectionService, 'hubs' | 'add' | 'rename' | 'remove' | 'select' | 'reveal'>;
 
 /**
  * The cloud contract over the connected hub's client. Which hub that is (the embedded local hub by default) is the
  * host's decision, given here as `hub()`; every call asks it again, so a hub that starts late or is replaced is used
- * as soon as it is there.
+ * as soon as it is there. The hub list (`hubs`, `hubAdd`, …) belongs to the console: a client made for one hub
+ * (the CLI's `--login`) has none.
  */
 export class CloudService implements ContractImpl<typeof cloudContract> {
-  constructor(private readonly hub: () => Result<IotHubClient>) {}
+  constructor(
+    private readonly hub: () => Result<IotHubClient>,
+    private readonly directory?: HubDirectory,
+  ) {}
+
+  hubs = async () => this.withDirectory((d) => d.hubs());
+
+  hubAdd = async (input: { connectionString: string; name?: string }) => this.withDirectory((d) => d.add(input));
+
+  hubRename = async (input: { id: string; name: string }) => this.withDirectory((d) => d.rename(input));
+
+  hubRemove = async (input: { id: string }) => this.withDirectory((d) => d.remove(input));
+
+  hubSelect = async (input: { id: string }) => this.withDirectory((d) => d.select(input));
+
+  hubReveal = async (input: { id: string }) => this.withDirectory((d) => d.reveal(input));
 
   query = async (input: { query: string; pageSize?: number; continuationToken?: string }) =>
     this.with((c) => c.query(input.query, input.pageSize ?? 100, input.continuationToken));
@@ -111,6 +131,10 @@ export class CloudService implements ContractImpl<typeof cloudContract> {
         ...(input.connectTimeoutInSeconds !== undefined ? { connectTimeoutInSeconds: input.connectTimeoutInSeconds } : {}),
       }),
     );
+
+  private async withDirectory<T>(run: (directory: HubDirectory) => Promise<Result<T>>): Promise<Result<T>> {
+    return this.directory ? run(this.directory) : err(appError('UNSUPPORTED', 'this client serves the one hub it was given (--login); the hub list belongs to the console'));
+  }
 
   private async with<T>(run: (client: IotHubClient) => Promise<Result<T>>): Promise<Result<T>> {
     const client = this.hub();

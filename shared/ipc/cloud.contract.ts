@@ -47,6 +47,28 @@ export const TelemetryEvent = z.object({
 });
 export type TelemetryEvent = z.infer<typeof TelemetryEvent>;
 
+/** A hub the console can connect to: the embedded local hub (`local`) or one added by connection string. */
+export const HubEntry = z.object({
+  id: z.string(),
+  name: z.string(),
+  hostName: z.string(),
+  policy: z.string(),
+  kind: z.enum(['local', 'cloud']),
+  /** ISO 8601, UTC; absent for the local hub. */
+  addedAt: z.string().optional(),
+});
+export type HubEntry = z.infer<typeof HubEntry>;
+
+/**
+ * The hubs, the active one, and where their connection strings are kept: `keychain` (sealed under a key in the OS
+ * keychain) or `file` (sealed under a key in a 0600 file of the data folder: whoever reads the data folder reads them).
+ */
+export const HubList = z.object({ active: z.string(), hubs: z.array(HubEntry), secretStorage: z.enum(['keychain', 'file']) });
+export type HubList = z.infer<typeof HubList>;
+
+const HUB_ID = z.string().min(1).max(64);
+const HUB_NAME = z.string().trim().min(1, 'a name is needed').max(100);
+
 const target = { deviceId: DEVICE_ID, moduleId: MODULE_ID.optional() };
 
 export const cloudContract = defineContract({
@@ -117,6 +139,16 @@ export const cloudContract = defineContract({
       output: MethodResult,
       summary: "A direct method on a device or module; the result is the device's {status, payload}.",
     },
+    hubs: { input: z.object({}).strict(), output: HubList, summary: 'The hubs the console can connect to, the active one, and how their secrets are kept.' },
+    hubAdd: {
+      input: z.object({ connectionString: z.string().min(1).max(4096), name: HUB_NAME.optional() }).strict(),
+      output: HubEntry,
+      summary: 'Add a hub by its service connection string; it is connected first (a wrong key is UNAUTHORIZED, a wrong host DISCONNECTED) and stored sealed.',
+    },
+    hubRename: { input: z.object({ id: HUB_ID, name: HUB_NAME }).strict(), output: HubEntry, summary: 'Rename a hub.' },
+    hubRemove: { input: z.object({ id: HUB_ID }).strict(), output: HubList, summary: 'Forget a hub and its connection string; the local hub becomes active if it was.' },
+    hubSelect: { input: z.object({ id: HUB_ID }).strict(), output: HubList, summary: 'Connect the console to another hub.' },
+    hubReveal: { input: z.object({ id: HUB_ID }).strict(), output: z.object({ connectionString: z.string() }), summary: "A hub's connection string (only on this explicit request)." },
   },
   events: {
     /** Device-to-cloud messages arriving at the connected hub (the local hub pushes them as they arrive). */
