@@ -7,6 +7,7 @@ import { statusCommand } from './commands/status';
 import { tokenRotateCommand, tokenShowCommand } from './commands/token';
 import { localhubInfoCommand } from './commands/localhub';
 import { IOTHUB_COMMANDS, monitorEventsCommand } from './commands/iothub';
+import { HUB_COMMANDS } from './commands/hub';
 import {
   runtimeApplyCommand,
   runtimeLogsCommand,
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runtimeSideloadCommand,
   runtimeMethodCommand,
   localhubInfoCommand,
+  ...HUB_COMMANDS,
   ...IOTHUB_COMMANDS,
   monitorEventsCommand,
 ];
