@@ -282,6 +282,21 @@ describe('refusals with a raw MQTT client', () => {
     expect(granted).toEqual([128, 1, 1]);
   });
 
+  it('a persistent session (clean=false) keeps its method subscription across a reconnect, as after a SAS renewal', async () => {
+    // The SDK reconnects with clean=false after renewing its token and does not subscribe again: the broker restores
+    // the session's subscriptions, which must pass authorization before the new connection is fully registered.
+    const first = await fx.raw('r5', undefined, 15, { clean: false, clientId: 'r5' });
+    await first.subscribeAsync('$iothub/methods/POST/#', { qos: 0 });
+    await first.endAsync();
+    const second = await fx.raw('r5', undefined, 15, { clean: false, clientId: 'r5' });
+    second.on('message', (topic) => {
+      const rid = /\$rid=([^&]+)/.exec(topic)?.[1] ?? '';
+      second.publish(`$iothub/methods/res/200/?$rid=${rid}`, '{"renewed":true}');
+    });
+    await expect(fx.frontEnd.invokeMethod({ deviceId: 'r5' }, 'afterRenewal', null, 5_000)).resolves.toEqual({ ok: true, value: { status: 200, payload: { renewed: true } } });
+    await second.endAsync();
+  });
+
   it('a method published on a shared $iothub topic reaches only the target connection', async () => {
     const eavesdropper = await fx.raw('e1', 'm3', 7);
     const seen: string[] = [];

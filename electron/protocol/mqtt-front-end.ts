@@ -278,8 +278,10 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
   }
 
   private authorizeSubscribe(client: Client, subscription: Subscription, done: (error: Error | null, subscription?: Subscription | null) => void): void {
-    const connection = this.connections.get(client);
-    if (!connection || subscriptionFeature(connection.identity, subscription.topic) === undefined) {
+    // A persistent session's subscriptions are restored during CONNECT, before the connection is registered: the
+    // authenticated identity decides then (the SDK relies on this after a SAS renewal: it does not subscribe again).
+    const identity = this.connections.get(client)?.identity ?? this.authenticated.get(client);
+    if (!identity || subscriptionFeature(identity, subscription.topic) === undefined) {
       this.log(`mqtt ${client.id}: subscription to ${subscription.topic.slice(0, 200)} refused`);
       done(null, null);
       return;
