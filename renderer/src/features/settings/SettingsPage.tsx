@@ -22,6 +22,7 @@ import { CopyButton } from './CopyButton';
 import { ThemePreference } from '../../../../shared/ipc/app.contract';
 import { useHostActionsEnabled } from '../../ipc/host';
 import { useAppInfo, useSettings, useUpdateSettings } from './queries';
+import { HubsSection } from './HubsSection';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXL, maxWidth: '880px' },
@@ -56,6 +57,8 @@ export function SettingsPage() {
           </RadioGroup>
         </Field>
       </Card>
+
+      <HubsSection />
 
       <Card>
         <CardHeader

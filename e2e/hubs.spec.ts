@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { LocalHub } from '../electron/cloud/localhub/localhub';
+import { SecretBox } from '../electron/runtime/secrets/secret-box';
+import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+
+/**
+ * Settings › Hubs: add a hub by connection string (a wrong key is refused under the input), make it active, and see
+ * the status bar follow. The "other" hub is a second local hub on 127.0.0.1:443, which the console reaches with the
+ * SDK untouched (it trusts that hub's CA through NODE_EXTRA_CA_CERTS): that needs root, and 443 free.
+ */
+
+let served: ServedConsole | undefined;
+let other: LocalHub | undefined;
+let otherDir: string | undefined;
+let otherConnectionString = '';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as { port: number }).port)));
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', scheme);
+    await page.mouse.move(1432, 450);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), animations: 'disabled' });
+  }
+}
+
+test.beforeAll(async () => {
+  test.skip(process.getuid?.() !== 0, 'the second hub listens on 443, which needs root');
+  otherDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-other-hub-'));
+  other = LocalHub.start({ dataDir: otherDir, secrets: new SecretBox(otherDir), hostName: '127.0.0.1', httpsPort: 443, mqttPort: 0, edgeDeviceId: 'plant7-gateway' });
+  while (other.state.state === 'starting') await new Promise((r) => setTimeout(r, 20));
+  test.skip(other.state.state !== 'running', `the second hub could not listen on 443: ${JSON.stringify(other.state)}`);
+  const info = await other.info();
+  if (!info.ok) throw new Error(info.error.message);
+  otherConnectionString = info.value.connectionString;
+  served = await startServedConsole({
+    NODE_EXTRA_CA_CERTS: info.value.caFile,
+    GATEHOUSE_LOCALHUB_HTTPS_PORT: String(await freePort()),
+    GATEHOUSE_LOCALHUB_MQTT_PORT: String(await freePort()),
+  });
+});
+
+test.afterAll(async () => {
+  await served?.stop();
+  await other?.dispose();
+  if (otherDir) rmSync(otherDir, { recursive: true, force: true });
+});
+
+test('add a hub by connection string, refuse a wrong key, switch to it', async ({ page }) => {
+  if (!served) throw new Error('no console');
+  await page.goto(served.url);
+  await page.getByTestId('nav-settings').click();
+  const section = page.getByTestId('hubs-section');
+  await expect(section.getByTestId('hub-row-local')).toContainText('active');
+  await expect(section.getByTestId('hub-secret-storage')).toContainText('encrypted file in the data folder (weaker');
+  await expect(page.getByTestId('status-hub')).toHaveAttribute('data-tone', 'ok');
+  await expect(page.getByTestId('status-hub')).toContainText('localhost (local)');
+
+  const input = section.getByTestId('hub-connection-string');
+  await expect(input).toHaveAttribute('type', 'password');
+  const wrong = otherConnectionString.replace(/SharedAccessKey=[^;]+/, `SharedAccessKey=${Buffer.alloc(32, 3).toString('base64')}`);
+  await input.fill(wrong);
+  await section.getByTestId('hub-name').fill('Plant 7 (staging)');
+  await section.getByTestId('hub-add').click();
+  await expect(section.getByTestId('hub-add-field')).toContainText('127.0.0.1 refused the connection');
+  await expect(section.locator('[data-testid^="hub-row-"]')).toHaveCount(1);
+  await section.scrollIntoViewIfNeeded();
+  await shoot(page, 'settings-hubs-wrong-key');
+
+  await input.fill(otherConnectionString);
+  await section.getByTestId('hub-add').click();
+  await expect(section.locator('[data-testid^="hub-row-"]')).toHaveCount(2);
+  await expect(input).toHaveValue('');
+  const row = section.locator('[data-testid^="hub-row-hub-"]');
+  await expect(row).toContainText('Plant 7 (staging)');
+  await expect(page.locator('body')).not.toContainText(otherConnectionString.split('SharedAccessKey=')[1]!);
+  await row.getByRole('button', { name: 'Use' }).click();
+  await expect(row).toContainText('active');
+  await expect(page.getByTestId('status-hub')).toContainText('Hub: 127.0.0.1');
+  await expect(page.getByTestId('status-hub')).toHaveAttribute('data-tone', 'ok');
+  await shoot(page, 'settings-hubs');
+
+  await row.getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByTestId('hub-remove-dialog')).toContainText('connects to the local hub');
+  await page.getByTestId('hub-remove-confirm').click();
+  await expect(section.locator('[data-testid^="hub-row-"]')).toHaveCount(1);
+  await expect(section.getByTestId('hub-row-local')).toContainText('active');
+});

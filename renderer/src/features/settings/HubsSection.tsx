@@ -1,0 +1,186 @@
+import {
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Card,
+  CardHeader,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  makeStyles,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import type { HubEntry, HubList } from '../../../../shared/ipc/cloud.contract';
+import { HostButton } from '../../app/HostButton';
+import { useHubActions, useHubs } from './hubs.queries';
+
+const useStyles = makeStyles({
+  form: { display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 1fr) auto', gap: tokens.spacingHorizontalS, alignItems: 'start' },
+  secret: { minWidth: 0 },
+  name: { minWidth: 0 },
+  input: { width: '100%', minWidth: 0, boxSizing: 'border-box' },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS, justifyContent: 'end' },
+  button: { marginTop: '22px' },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+export function secretStorageSentence(storage: HubList['secretStorage']): string {
+  switch (storage) {
+    case 'keychain':
+      return 'Connection strings are stored with the OS keychain.';
+    case 'file':
+      return 'Connection strings are stored in an encrypted file in the data folder (weaker: anyone who can read the data folder can read them).';
+    default: {
+      const never: never = storage;
+      return never;
+    }
+  }
+}
+
+/** Settings › Hubs: the hubs the console can connect to, adding one by connection string, choosing the active one. */
+export function HubsSection() {
+  const styles = useStyles();
+  const hubs = useHubs();
+  const { add, remove, select } = useHubActions();
+  const [connectionString, setConnectionString] = useState('');
+  const [name, setName] = useState('');
+  const [removing, setRemoving] = useState<HubEntry | undefined>();
+  const list = hubs.data;
+
+  const submit = () =>
+    add.mutate(
+      { connectionString, ...(name.trim() ? { name: name.trim() } : {}) },
+      {
+        onSuccess: () => {
+          setConnectionString('');
+          setName('');
+        },
+      },
+    );
+
+  return (
+    <Card data-testid="hubs-section">
+      <CardHeader
+        header={<Subtitle2 as="h2">Hubs</Subtitle2>}
+        description={<Caption1>The IoT Hub the console works with: the embedded local hub, or one you add by its service connection string (a shared access policy such as iothubowner).</Caption1>}
+      />
+      <Table size="small" aria-label="Hubs" data-testid="hubs-table">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Name</TableHeaderCell>
+            <TableHeaderCell>Host</TableHeaderCell>
+            <TableHeaderCell>Policy</TableHeaderCell>
+            <TableHeaderCell />
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {list?.hubs.map((hub) => {
+            const active = hub.id === list.active;
+            return (
+              <TableRow key={hub.id} data-testid={`hub-row-${hub.id}`}>
+                <TableCell>
+                  <Body1>{hub.name}</Body1> {active && <Badge appearance="tint" color="success">active</Badge>}
+                </TableCell>
+                <TableCell>{hub.hostName}</TableCell>
+                <TableCell>{hub.policy}</TableCell>
+                <TableCell>
+                  <div className={styles.actions}>
+                    {!active && (
+                      <HostButton size="small" onClick={() => select.mutate(hub.id)} disabled={select.isPending} data-testid={`hub-use-${hub.id}`}>
+                        Use
+                      </HostButton>
+                    )}
+                    {hub.kind === 'cloud' && (
+                      <HostButton size="small" appearance="subtle" onClick={() => setRemoving(hub)} data-testid={`hub-remove-${hub.id}`}>
+                        Remove
+                      </HostButton>
+                    )}
+                  </div>
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+      {hubs.isError && <Body1 className={styles.muted}>Could not read the hubs: {hubs.error.message}</Body1>}
+      {select.isError && <Body1 data-testid="hub-select-error">{select.error.message}</Body1>}
+      {remove.isError && <Body1 data-testid="hub-remove-error">{remove.error.message}</Body1>}
+
+      <form
+        className={styles.form}
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <Field
+          label="Connection string"
+          className={styles.secret}
+          validationState={add.isError ? 'error' : 'none'}
+          validationMessage={add.isError ? add.error.message : undefined}
+          data-testid="hub-add-field"
+        >
+          <Input
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="HostName=…;SharedAccessKeyName=…;SharedAccessKey=…"
+            value={connectionString}
+            onChange={(_e, d) => {
+              setConnectionString(d.value);
+              if (add.isError) add.reset();
+            }}
+            className={styles.input}
+            data-testid="hub-connection-string"
+          />
+        </Field>
+        <Field label="Name (optional)" className={styles.name}>
+          <Input className={styles.input} value={name} onChange={(_e, d) => setName(d.value)} placeholder="the host name" data-testid="hub-name" />
+        </Field>
+        <HostButton className={styles.button} type="submit" appearance="primary" disabled={!connectionString.trim() || add.isPending} data-testid="hub-add">
+          {add.isPending ? 'Connecting…' : 'Add hub'}
+        </HostButton>
+      </form>
+      {list && (
+        <Caption1 className={styles.muted} data-testid="hub-secret-storage">
+          {secretStorageSentence(list.secretStorage)}
+        </Caption1>
+      )}
+
+      <Dialog open={removing !== undefined} onOpenChange={(_e, d) => !d.open && setRemoving(undefined)}>
+        <DialogSurface data-testid="hub-remove-dialog">
+          <DialogBody>
+            <DialogTitle>Remove {removing?.name}?</DialogTitle>
+            <DialogContent>
+              Gatehouse forgets {removing?.hostName} and its connection string{removing?.id === list?.active ? ' and connects to the local hub' : ''}. The hub itself is not changed.
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={() => setRemoving(undefined)}>Cancel</Button>
+              <HostButton
+                appearance="primary"
+                data-testid="hub-remove-confirm"
+                onClick={() => removing && remove.mutate(removing.id, { onSettled: () => setRemoving(undefined) })}
+              >
+                Remove
+              </HostButton>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
+    </Card>
+  );
+}
