@@ -1,6 +1,6 @@
-import { Badge, Caption1, makeStyles, mergeClasses, Spinner, Text, tokens } from '@fluentui/react-components';
+import { Caption1, makeStyles, mergeClasses, Spinner, tokens } from '@fluentui/react-components';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import type { DeviceRow } from './device-query';
 
 const ROW_HEIGHT = 52;
@@ -45,7 +45,23 @@ const useStyles = makeStyles({
     ':hover': { backgroundColor: tokens.colorSubtleBackgroundSelected },
   },
   active: { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '-2px' },
-  name: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  name: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', fontSize: tokens.fontSizeBase300, lineHeight: tokens.lineHeightBase300 },
+  nameSelected: { fontWeight: tokens.fontWeightSemibold },
+  // Plain spans in Fluent's badge colours: a list row is rendered often while scrolling, so it stays cheap.
+  badge: {
+    fontSize: tokens.fontSizeBase100,
+    lineHeight: '16px',
+    fontWeight: tokens.fontWeightSemibold,
+    padding: `0 ${tokens.spacingHorizontalXS}`,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    color: tokens.colorNeutralForeground3,
+    backgroundColor: tokens.colorNeutralBackground4,
+    whiteSpace: 'nowrap',
+  },
+  edge: { color: tokens.colorBrandForeground2, backgroundColor: tokens.colorBrandBackground2, border: `1px solid ${tokens.colorBrandStroke2}` },
+  connected: { color: tokens.colorPaletteGreenForeground1, backgroundColor: tokens.colorPaletteGreenBackground1, border: `1px solid ${tokens.colorPaletteGreenBorder1}` },
+  disabled: { color: tokens.colorPaletteDarkOrangeForeground1, backgroundColor: tokens.colorPaletteDarkOrangeBackground1, border: `1px solid ${tokens.colorPaletteDarkOrangeBorder1}` },
   badges: { display: 'flex', gap: tokens.spacingHorizontalXS, alignItems: 'center', minWidth: 0, overflow: 'hidden' },
   more: { position: 'absolute', left: 0, right: 0, display: 'flex', alignItems: 'center', justifyContent: 'center', height: `${ROW_HEIGHT}px` },
   empty: { padding: tokens.spacingVerticalL, color: tokens.colorNeutralForeground2, textAlign: 'center' },
@@ -123,42 +139,34 @@ export function DeviceList(props: {
                 </div>
               );
             }
-            const isSelected = row.deviceId === selected;
-            return (
-              <div
-                key={row.deviceId}
-                id={`device-option-${item.index}`}
-                role="option"
-                aria-selected={isSelected}
-                className={mergeClasses(styles.row, isSelected && styles.selected)}
-                style={{ transform: `translateY(${item.start}px)` }}
-                onClick={() => onSelect(row.deviceId)}
-                data-testid={`device-row-${row.deviceId}`}
-                title={row.deviceId}
-              >
-                <Text weight={isSelected ? 'semibold' : 'regular'} className={styles.name}>
-                  {row.deviceId}
-                </Text>
-                <span className={styles.badges}>
-                  {row.edge && (
-                    <Badge size="small" appearance="tint" color="brand">
-                      IoT Edge
-                    </Badge>
-                  )}
-                  <Badge size="small" appearance="tint" color={row.connectionState === 'Connected' ? 'success' : 'subtle'}>
-                    {row.connectionState ?? 'unknown'}
-                  </Badge>
-                  {row.status === 'disabled' && (
-                    <Badge size="small" appearance="tint" color="warning">
-                      disabled
-                    </Badge>
-                  )}
-                </span>
-              </div>
-            );
+            return <DeviceOption key={row.deviceId} row={row} index={item.index} start={item.start} selected={row.deviceId === selected} onSelect={onSelect} />;
           })}
         </div>
       </div>
     </div>
   );
 }
+
+/** One row, memoized: while scrolling only the rows that come into view render. */
+const DeviceOption = memo(function DeviceOption({ row, index, start, selected, onSelect }: { row: DeviceRow; index: number; start: number; selected: boolean; onSelect: (deviceId: string) => void }) {
+  const styles = useStyles();
+  return (
+    <div
+      id={`device-option-${index}`}
+      role="option"
+      aria-selected={selected}
+      className={mergeClasses(styles.row, selected && styles.selected)}
+      style={{ transform: `translateY(${start}px)` }}
+      onClick={() => onSelect(row.deviceId)}
+      data-testid={`device-row-${row.deviceId}`}
+      title={row.deviceId}
+    >
+      <span className={mergeClasses(styles.name, selected && styles.nameSelected)}>{row.deviceId}</span>
+      <span className={styles.badges}>
+        {row.edge && <span className={mergeClasses(styles.badge, styles.edge)}>IoT Edge</span>}
+        <span className={mergeClasses(styles.badge, row.connectionState === 'Connected' && styles.connected)}>{row.connectionState ?? 'unknown'}</span>
+        {row.status === 'disabled' && <span className={mergeClasses(styles.badge, styles.disabled)}>disabled</span>}
+      </span>
+    </div>
+  );
+});

@@ -5,6 +5,7 @@ import { useCallback, useMemo, useState } from 'react';
 import type { ContributedCommand } from '../../app/commands';
 import { HostButton } from '../../app/HostButton';
 import { useContributeCommands } from '../../app/use-commands';
+import type { DevicePage } from '../../../../shared/ipc/cloud.contract';
 import { CreateDeviceDialog } from './CreateDeviceDialog';
 import { DeviceDetail } from './DeviceDetail';
 import { DeviceFiltersBar } from './DeviceFiltersBar';
@@ -30,6 +31,17 @@ const useStyles = makeStyles({
   empty: { padding: tokens.spacingVerticalXXL, textAlign: 'center', color: tokens.colorNeutralForeground2 },
 });
 
+/** Rows of a page, read once per page (pages are immutable; a new page must not re-read the 10,000 before it). */
+const rowsOfPage = new WeakMap<DevicePage, readonly DeviceRow[]>();
+function pageRows(page: DevicePage): readonly DeviceRow[] {
+  let rows = rowsOfPage.get(page);
+  if (!rows) {
+    rows = page.items.flatMap((doc) => deviceRow(doc) ?? []);
+    rowsOfPage.set(page, rows);
+  }
+  return rows;
+}
+
 /** Errors that mean there is no hub to talk to: the area shows why instead of an empty list. */
 const HUB_DOWN = new Set(['DISCONNECTED', 'UNAUTHORIZED', 'TIMEOUT']);
 
@@ -44,7 +56,7 @@ export function FleetPage() {
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
 
-  const rows = useMemo(() => (pages.data?.pages ?? []).flatMap((p) => p.items.flatMap((doc) => deviceRow(doc) ?? [])), [pages.data]) as DeviceRow[];
+  const rows = useMemo(() => (pages.data?.pages ?? []).flatMap(pageRows), [pages.data]);
   const problem = pages.error ? hubProblem(pages.error, 'list the devices') : undefined;
   const hubDown = problem !== undefined && HUB_DOWN.has(problem.code);
   const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: fleetKeys.all }), [queryClient]);

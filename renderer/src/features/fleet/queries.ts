@@ -53,6 +53,8 @@ export function useDevicePages(query: string) {
     getNextPageParam: (last) => last.continuationToken,
     // A refused query (syntax) or an unreachable hub is said at once; asking again would only repeat it.
     retry: false,
+    // Pages are only ever appended: comparing 10,000 twins deeply on each new page would cost a long main-thread task.
+    structuralSharing: false,
   });
 }
 
