@@ -48,6 +48,8 @@ export class HubConnectionService implements Disposable {
   private readonly subscription?: Disposable;
   private generation = 0;
   private active = LOCAL_HUB_ID;
+  /** Set by select/remove: the stored choice read at start no longer applies. */
+  private chosen = false;
   private readonly store: HubConnectionsStore;
   private readonly connect: HubClientFactory;
   /** Resolves when the active hub's first verdict is known. */
@@ -63,9 +65,9 @@ export class HubConnectionService implements Disposable {
     if (localHub) this.subscription = localHub.onDidChangeState((s) => void (this.active === LOCAL_HUB_ID && this.follow(s)));
     this.ready = this.store
       .list()
-      .then((list) => (this.active = list.active))
+      .then((list) => !this.chosen && (this.active = list.active))
       .catch(() => undefined)
-      .then(() => this.activate());
+      .then(() => (this.chosen ? undefined : this.activate()));
   }
 
   get(): HubStatus {
@@ -128,6 +130,7 @@ export class HubConnectionService implements Disposable {
       const removed = await this.store.remove(input.id);
       if (!removed.ok) return removed;
       if (removed.value.active !== this.active) {
+        this.chosen = true;
         this.active = removed.value.active;
         await this.activate();
       }
@@ -141,6 +144,7 @@ export class HubConnectionService implements Disposable {
       const selected = await this.store.select(input.id);
       if (!selected.ok) return selected;
       if (selected.value.active !== this.active || !this.client) {
+        this.chosen = true;
         this.active = selected.value.active;
         await this.activate();
       }

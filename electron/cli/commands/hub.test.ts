@@ -124,6 +124,45 @@ describe('gatehouse hub with a hub on 443 (separate processes, the SDK untouched
       await hub.dispose();
     }
   }, 120_000);
+
+  it.skipIf(why !== undefined)('a running console adds and switches hubs for the CLI; after kill -9 the next process still has them', async () => {
+    const hubDir = tempDir();
+    const hub = LocalHub.start({ dataDir: hubDir, secrets: new SecretBox(hubDir), httpsPort: 443, mqttPort: 0, edgeDeviceId: 'plant-gateway' });
+    let console_: ReturnType<typeof spawn> | undefined;
+    try {
+      while (hub.state.state === 'starting') await new Promise((r) => setTimeout(r, 20));
+      if (hub.state.state !== 'running') {
+        console.log(`skipped the rest of "a running console…": the local hub could not listen on 443 (${JSON.stringify(hub.state)})`);
+        return;
+      }
+      const info = await hub.info();
+      if (!info.ok) throw new Error(info.error.message);
+      const home = tempDir();
+      const env = { ...process.env, GATEHOUSE_HOME: home, NODE_EXTRA_CA_CERTS: info.value.caFile, GATEHOUSE_LOCALHUB: 'off', GATEHOUSE_PROBE_SCOPE: 'loopback' };
+      console_ = spawn(process.execPath, [dist, 'serve', '--port', '0', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        console_!.stdout!.on('data', (d: Buffer) => ((out += d.toString()), out.includes('\n') && resolve()));
+        console_!.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+
+      const added = await runBin(bin, ['hub', 'add', '-c', '-', '--name', 'Plant', '--use', '--json'], env, info.value.connectionString);
+      expect(added.status, added.stderr).toBe(0);
+      const status = await runBin(bin, ['status', '--json'], env);
+      expect(JSON.parse(status.stdout)).toMatchObject({ host: 'remote', hub: { state: 'connected', kind: 'cloud', hostName: 'localhost', devices: 1 } });
+
+      console_.kill('SIGKILL');
+      await new Promise((r) => console_!.once('exit', r));
+      const list = await runBin(bin, ['hub', 'list', '--json'], env);
+      expect(list.status, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toMatchObject({ active: JSON.parse(added.stdout).id, hubs: [{ id: 'local' }, { name: 'Plant', kind: 'cloud' }] });
+      const shown = await runBin(bin, ['device-identity', 'show', '--device-id', 'plant-gateway', '--json'], env);
+      expect(JSON.parse(shown.stdout)).toMatchObject({ deviceId: 'plant-gateway' });
+    } finally {
+      if (console_?.exitCode === null) console_.kill('SIGKILL');
+      await hub.dispose();
+    }
+  }, 120_000);
 });
 
 function safeRead(path: string): string {
