@@ -67,14 +67,14 @@ async function resolveHub(io: CliIo, values: Values, command: string, cloud: Clo
   return { list: list.value, hub };
 }
 
-const JSON_OPTION: Record<string, CliOption> = {};
+const NO_OPTIONS: Record<string, CliOption> = {};
 const ID: Record<string, CliOption> = { id: { type: 'string', description: 'the hub (id, name or host name); or give it as the argument' } };
 
 export const hubListCommand: CliCommand = {
   path: ['hub', 'list'],
   summary: 'List the IoT Hubs the console can connect to (* marks the active one)',
   usage: '[--json]',
-  options: JSON_OPTION,
+  options: NO_OPTIONS,
   run: ({ values, io }) =>
     withHubs(io, async (cloud) => {
       const list = await cloud.hubs({});
