@@ -62,9 +62,16 @@ export function DeviceFiltersBar({ queryError, query }: { queryError: HubProblem
         className={styles.free}
         validationState={errorOnFree ? 'error' : 'none'}
         validationMessage={errorOnFree ? refused : undefined}
-        hint={errorOnFree ? undefined : whole ? 'A whole SELECT replaces the filters.' : 'A condition (status = \'disabled\'), or a whole SELECT … FROM devices'}
+        hint={!errorOnFree && whole ? 'A whole SELECT replaces the filters.' : undefined}
       >
-        <Input value={free} onChange={(_e, d) => setFree(d.value)} placeholder="connectionState = 'Connected' AND properties.reported.x > 3" data-testid="filter-query" contentBefore={<SearchRegular />} />
+        <Input
+          value={free}
+          onChange={(_e, d) => setFree(d.value)}
+          placeholder="A condition (status = 'disabled') or a whole SELECT … FROM devices"
+          title="A condition ANDed with the filters, or a whole SELECT … FROM devices that replaces them"
+          data-testid="filter-query"
+          contentBefore={<SearchRegular />}
+        />
       </Field>
       <Tooltip content="Run the query with these filters (Enter)" relationship="description">
         <Button type="submit" className={styles.apply} data-testid="filter-apply">
