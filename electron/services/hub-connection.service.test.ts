@@ -156,4 +156,15 @@ describe('HubConnectionService with several hubs', () => {
     expect(await service.select({ id: 'hub-nothere' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(service.get()).toMatchObject({ kind: 'local' });
   });
+
+  it('says "keychain" when the master key is protected by the OS (the desktop app) and "file" otherwise', async () => {
+    const dataDir = tempDir('gh-hubs-');
+    // A stand-in for Electron's safeStorage (the real one needs the desktop session): it only has to round-trip.
+    const keychain = { name: 'safeStorage' as const, encrypt: (b: Buffer) => Buffer.from(b).reverse(), decrypt: (b: Buffer) => Buffer.from(b).reverse() };
+    const desktop = new HubConnectionService(undefined, { store: new HubConnectionsStore(dataDir, new SecretBox(dataDir, keychain)) });
+    cleanups.push(() => desktop.dispose());
+    expect(await desktop.hubs()).toMatchObject({ ok: true, value: { secretStorage: 'keychain', active: 'local' } });
+    expect(desktop.get()).toMatchObject({ state: 'off' });
+    expect(desktop.hub()).toMatchObject({ ok: false, error: { code: 'DISCONNECTED' } });
+  });
 });
