@@ -58,6 +58,9 @@ test.describe('Fleet without a hub (served console, local hub off)', () => {
     // Asking again asks the host again and still says why.
     await page.getByTestId('fleet-retry').click();
     await expect(page.getByTestId('fleet-hub-reason')).toHaveText(answer.error!.message);
+    // Another hub is chosen in Settings.
+    await page.getByTestId('fleet-choose-hub').click();
+    await expect(page.getByTestId('area-settings')).toBeVisible();
   });
 
   test('is a place in the palette', async ({ page }) => {
@@ -143,6 +146,7 @@ test.describe('Fleet on the embedded local hub (served console)', () => {
     await page.goto(served.url);
     await page.getByTestId('nav-fleet').click();
     await expect(page.getByTestId('device-count')).toContainText(/\d+ devices?/);
+    await expect(page.getByTestId('fleet-hub')).toHaveAttribute('title', /^Devices of localhost /);
 
     // Create an edge device with SAS keys from the dialog.
     await page.getByTestId('fleet-create').click();

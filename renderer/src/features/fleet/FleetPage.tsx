@@ -1,4 +1,4 @@
-import { Button, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Title2, tokens, Tooltip } from '@fluentui/react-components';
+import { Button, Caption1, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Title2, tokens, Tooltip } from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
@@ -14,12 +14,13 @@ import { buildDeviceQuery, deviceRow, type DeviceRow } from './device-query';
 import { useFleet } from './fleet-store';
 import { hubProblem } from './hub-error';
 import { HubUnavailable } from './HubUnavailable';
-import { fleetKeys, useDevicePages, useLocalHubState } from './queries';
+import { fleetKeys, useActiveHub, useDevicePages, useLocalHubState } from './queries';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gridTemplateRows: 'auto auto minmax(0, 1fr)', gap: tokens.spacingVerticalM, height: '100%', minHeight: 0 },
   header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   grow: { flex: 1 },
+  hub: { color: tokens.colorNeutralForeground2, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 },
   split: {
     display: 'grid',
     gridTemplateColumns: 'minmax(240px, 340px) minmax(0, 1fr)',
@@ -53,6 +54,7 @@ export function FleetPage() {
   const query = buildDeviceQuery(filters);
   const pages = useDevicePages(query);
   const hub = useLocalHubState();
+  const activeHub = useActiveHub();
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
 
@@ -77,6 +79,11 @@ export function FleetPage() {
     <div className={styles.page}>
       <div className={styles.header}>
         <Title2 as="h1">Fleet</Title2>
+        {activeHub && (
+          <Caption1 className={styles.hub} title={`Devices of ${activeHub.hostName} (${activeHub.policy}); hubs are chosen in Settings › Hubs`} data-testid="fleet-hub">
+            {activeHub.kind === 'local' || activeHub.name === activeHub.hostName ? activeHub.name : `${activeHub.name} · ${activeHub.hostName}`}
+          </Caption1>
+        )}
         <span className={styles.grow} />
         <Tooltip content="Ask the hub again (devices, twins, connection states)" relationship="description">
           <Button icon={<ArrowClockwiseRegular />} onClick={refresh} data-testid="fleet-refresh">

@@ -1,6 +1,7 @@
 import { Body1, Button, Caption1, makeStyles, Subtitle1, tokens } from '@fluentui/react-components';
 import { PlugDisconnectedRegular } from '@fluentui/react-icons';
 import type { LocalHubState } from '../../../../shared/ipc/localhub.contract';
+import { useUi } from '../../app/ui-store';
 import type { HubProblem } from './hub-error';
 
 const useStyles = makeStyles({
@@ -26,6 +27,7 @@ const useStyles = makeStyles({
     wordBreak: 'break-word',
   },
   muted: { color: tokens.colorNeutralForeground2 },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', justifyContent: 'center' },
 });
 
 /** The local hub's state in a line (the console starts an embedded hub unless it is turned off); its reason only when the error does not already say it. */
@@ -61,9 +63,14 @@ export function HubUnavailable({ problem, hub, retrying, onRetry }: { problem: H
         {problem?.message ?? 'no answer yet'}
       </div>
       {local && <Caption1 className={styles.muted} data-testid="fleet-localhub-state">{local}</Caption1>}
-      <Button onClick={onRetry} disabled={retrying} data-testid="fleet-retry">
-        {retrying ? 'Asking the hub…' : 'Try again'}
-      </Button>
+      <div className={styles.actions}>
+        <Button appearance="primary" onClick={onRetry} disabled={retrying} data-testid="fleet-retry">
+          {retrying ? 'Asking the hub…' : 'Try again'}
+        </Button>
+        <Button onClick={() => useUi.getState().navigate('settings')} data-testid="fleet-choose-hub">
+          Choose a hub in Settings
+        </Button>
+      </div>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { useHost } from '../../ipc/host';
 export const fleetKeys = {
   all: ['fleet'] as const,
   hubState: () => [...fleetKeys.all, 'hub-state'] as const,
+  hubs: () => [...fleetKeys.all, 'hubs'] as const,
   devices: (query: string) => [...fleetKeys.all, 'devices', query] as const,
   device: (deviceId: string) => [...fleetKeys.all, 'device', deviceId] as const,
   modules: (deviceId: string) => [...fleetKeys.all, 'modules', deviceId] as const,
@@ -41,6 +42,13 @@ export function useLocalHubState() {
     [transport, queryClient],
   );
   return useQuery({ queryKey: fleetKeys.hubState(), queryFn: () => unwrap(client.state({})), retry: false });
+}
+
+/** The hub the console is connected to (chosen in Settings › Hubs): the Fleet area says whose devices it lists. */
+export function useActiveHub() {
+  const cloud = useCloudClient();
+  const hubs = useQuery({ queryKey: fleetKeys.hubs(), queryFn: () => unwrap(cloud.hubs({})), retry: false });
+  return hubs.data?.hubs.find((h) => h.id === hubs.data?.active);
 }
 
 /** The device list: pages of `query`, fetched one after the other as the list scrolls. */
