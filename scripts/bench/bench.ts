@@ -6,6 +6,7 @@ import { consoleBenchmarks } from './console.bench';
 import { manifestBenchmarks } from './manifest.bench';
 import { routeBenchmarks } from './routes.bench';
 import { runtimeBenchmarks } from './runtime.bench';
+import { localHubBenchmarks } from './localhub.bench';
 
 interface Figure {
   readonly key: string;
@@ -19,7 +20,11 @@ export type { Figure };
 
 const json = process.argv.includes('--json');
 const figures: Figure[] = [];
-for (const suite of [consoleBenchmarks, routeBenchmarks, manifestBenchmarks, runtimeBenchmarks]) {
+// `--only localhub,routes` runs some suites (names: console, routes, manifest, runtime, localhub).
+const SUITES = { console: consoleBenchmarks, routes: routeBenchmarks, manifest: manifestBenchmarks, runtime: runtimeBenchmarks, localhub: localHubBenchmarks };
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : Object.keys(SUITES);
+for (const suite of Object.entries(SUITES).filter(([name]) => only.includes(name)).map(([, s]) => s)) {
   for (const figure of await suite()) {
     figures.push(figure);
     const ratio = figure.reference ? `  (${(figure.value / figure.reference.value).toFixed(2)}× ${figure.reference.label}: ${figure.reference.value.toFixed(1)} ${figure.unit})` : '';
