@@ -45,6 +45,7 @@ test.describe('Fleet without a hub (served console, local hub off)', () => {
     const answer = await rpc(offline, 'cloud.query', { query: 'SELECT * FROM devices' });
     expect(answer).toMatchObject({ ok: false, error: { code: 'DISCONNECTED' } });
     await page.goto(offline.url);
+    await expect(page.getByTestId('area-overview')).toBeVisible();
     await page.keyboard.press('Alt+5');
     await expect(page.getByTestId('area-fleet')).toBeVisible();
     await expect(page).toHaveTitle(/Fleet — Gatehouse/);
@@ -65,6 +66,7 @@ test.describe('Fleet without a hub (served console, local hub off)', () => {
 
   test('is a place in the palette', async ({ page }) => {
     await page.goto(offline.url);
+    await expect(page.getByTestId('area-overview')).toBeVisible();
     await page.keyboard.press('Control+k');
     await page.keyboard.type('fleet');
     await page.keyboard.press('Enter');

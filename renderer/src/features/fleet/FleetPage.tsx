@@ -1,7 +1,7 @@
 import { Button, Caption1, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Title2, tokens, Tooltip } from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ContributedCommand } from '../../app/commands';
 import { HostButton } from '../../app/HostButton';
 import { useContributeCommands } from '../../app/use-commands';
@@ -55,6 +55,10 @@ export function FleetPage() {
   const pages = useDevicePages(query);
   const hub = useLocalHubState();
   const activeHub = useActiveHub();
+  const hubChanged = useFleet((s) => s.hubChanged);
+  useEffect(() => {
+    if (activeHub) hubChanged(activeHub.id);
+  }, [activeHub, hubChanged]);
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
 

@@ -21,11 +21,15 @@ interface FleetState {
   /** Which twin the Twins tab shows: the device's ('') or a module's. */
   readonly twinModule: string;
   readonly history: readonly MethodCallRecord[];
+  /** The hub the selection belongs to: a device of one hub means nothing on another. */
+  readonly hubId: string | undefined;
   setFilters(patch: Partial<DeviceFilters>): void;
   select(deviceId: string | undefined): void;
   setTab(tab: DetailTab): void;
   setTwinModule(moduleId: string): void;
   record(call: Omit<MethodCallRecord, 'id'>): void;
+  /** The console now lists the devices of hub `hubId`: a selection made on another hub is dropped. */
+  hubChanged(hubId: string): void;
 }
 
 /** UI state of the Fleet area (server state is in TanStack Query, see queries.ts). */
@@ -35,9 +39,11 @@ export const useFleet = create<FleetState>((set) => ({
   tab: 'identity',
   twinModule: '',
   history: [],
+  hubId: undefined,
   setFilters: (patch) => set((s) => ({ filters: { ...s.filters, ...patch } })),
   select: (selected) => set((s) => (s.selected === selected ? {} : { selected, twinModule: '' })),
   setTab: (tab) => set({ tab }),
   setTwinModule: (twinModule) => set({ twinModule }),
   record: (call) => set((s) => ({ history: [{ ...call, id: (s.history[0]?.id ?? 0) + 1 }, ...s.history].slice(0, 50) })),
+  hubChanged: (hubId) => set((s) => (s.hubId === hubId ? {} : s.hubId === undefined ? { hubId } : { hubId, selected: undefined, twinModule: '', tab: 'identity' })),
 }));
