@@ -140,7 +140,7 @@ test.describe('Fleet on the embedded local hub (served console)', () => {
     await hubbed?.stop();
   });
 
-  test('creates an edge device, shows its $edgeAgent modules with the stale one highlighted, invokes ping on $edgeAgent, deletes it', async ({ page }) => {
+  test('creates an edge device, shows its $edgeAgent modules with the stale one highlighted (current once the agent reports), invokes ping on $edgeAgent, deletes it', async ({ page }) => {
     test.skip(!hub, `Skipped: ${notRunning}`);
     const served = hubbed!;
     const deviceId = 'fleet-e2e-gw';
@@ -231,6 +231,21 @@ test.describe('Fleet on the embedded local hub (served console)', () => {
       await page.screenshot({ path: join(SCREENSHOTS, `fleet-methods-large-${dark ? 'dark' : 'light'}.png`) });
     }
     await page.emulateMedia({ colorScheme: 'light' });
+
+    // The agent catches up: it reports the new version with the new image, and the rows are current again.
+    const agentTwin = (await rpc(served, 'cloud.twinShow', { deviceId, moduleId: '$edgeAgent' })).value as { properties: { desired: { $version: number } } };
+    await new Promise<void>((resolve, reject) =>
+      twin.properties.reported.update(
+        { lastDesiredVersion: agentTwin.properties.desired.$version, modules: { tempSensor: { settings: { image: SENSOR_V2 } } } },
+        (error?: Error) => (error ? reject(error) : resolve()),
+      ),
+    );
+    await page.getByTestId('fleet-refresh').click();
+    await page.getByTestId('tab-edge').click();
+    await expect(page.getByTestId('edge-agent-staleness')).toHaveAttribute('data-stale', 'false');
+    await expect(page.getByTestId('edge-agent-staleness')).toContainText(`edgeAgent applied desired version ${agentTwin.properties.desired.$version}.`);
+    await expect(page.getByTestId('edge-module-tempSensor')).toHaveAttribute('data-stale', 'false');
+    await expect(page.getByTestId('edge-module-tempSensor')).not.toContainText('image: reported');
 
     // Delete asks first, naming the device.
     await page.getByTestId('device-delete').click();
