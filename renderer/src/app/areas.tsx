@@ -1,6 +1,7 @@
-import { BoxMultipleRegular, DocumentBulletListRegular, HomeRegular, IotRegular, SettingsRegular } from '@fluentui/react-icons';
+import { BoxMultipleRegular, CloudArrowUpRegular, DocumentBulletListRegular, HomeRegular, IotRegular, SettingsRegular } from '@fluentui/react-icons';
 import type { ComponentType, ReactElement } from 'react';
 // Manifests and Runtime export lazy pages: they load when first opened, so the first paint carries only the shell.
+import { DeploymentsPage } from '../features/deployments';
 import { FleetPage } from '../features/fleet';
 import { ManifestsPage } from '../features/manifests';
 import { OverviewPage } from '../features/overview';
@@ -26,4 +27,5 @@ export const AREAS: readonly Area[] = [
   { id: 'settings', label: 'Settings', description: 'Theme, data folder and component versions', icon: <SettingsRegular />, component: SettingsPage, shortcut: '4' },
   // Alt+5 (not 4): Alt+4 stays Settings, which specs and hands already know.
   { id: 'fleet', label: 'Fleet', description: 'Devices, twins and direct methods on the connected IoT hub', icon: <IotRegular />, component: FleetPage, shortcut: '5' },
+  { id: 'deployments', label: 'Deployments', description: 'Deployments at scale on the connected hub: target conditions, priorities, metrics', icon: <CloudArrowUpRegular />, component: DeploymentsPage, shortcut: '6' },
 ];

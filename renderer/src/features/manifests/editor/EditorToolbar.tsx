@@ -2,6 +2,7 @@ import { makeStyles, ToggleButton, tokens, Tooltip } from '@fluentui/react-compo
 import { CubeRegular, FlowchartRegular, HistoryRegular, PlayRegular, SaveRegular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 import { HostButton } from '../../../app/HostButton';
+import { DeployToDeviceEntry } from '../../deployments/DeployToDevice';
 import type { ManifestKind } from '../../../../../shared/manifest';
 import { useManifests, type SidePanel } from '../manifests-store';
 import type { useEditorActions } from './use-editor-actions';
@@ -83,6 +84,7 @@ export function EditorToolbar({ actions, compact = false }: { actions: ReturnTyp
               {actions.applying ? 'Expanding…' : compact ? 'Apply' : 'Apply to local runtime'}
             </HostButton>
           </Tooltip>
+          <DeployToDeviceEntry compact={compact} />
         </>
       )}
     </div>
