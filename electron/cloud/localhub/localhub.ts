@@ -98,7 +98,12 @@ export class LocalHub {
       if (!ca.ok) return this.fail(ca.error.message, closers);
       const registry = await LocalHubRegistry.open({ dir: join(this.options.dataDir, 'localhub', 'store'), hostName: host, log });
       closers.push(() => registry.close());
-      const frontEnd = new IotHubMqttFrontEnd({ backend: registry, hostNames, trustedDeviceCaPems: [ca.value.deviceCa.certificatePem], log });
+      // X.509 connection strings ignore GatewayHostName (azure-iot-device's X509AuthenticationProvider takes only
+      // HostName), so an X.509 device reaches a hub on a non-standard MQTT port with HostName=<host>:<port>, and its
+      // CONNECT username starts with that: accept it for a known port (a port chosen at start, 0, cannot be listed).
+      const mqttPortOption = this.options.mqttPort ?? DEFAULT_LOCALHUB_MQTT_PORT;
+      const deviceHostNames = mqttPortOption > 0 && mqttPortOption !== 8883 ? [...hostNames, ...hostNames.filter((h) => !h.includes(':')).map((h) => `${h}:${mqttPortOption}`)] : hostNames;
+      const frontEnd = new IotHubMqttFrontEnd({ backend: registry, hostNames: deviceHostNames, trustedDeviceCaPems: [ca.value.deviceCa.certificatePem], log });
       closers.push(async () => frontEnd.close());
       registry.setGateway(frontEnd);
       const rest = createRestHandler({ registry, hostName: host, gateway: frontEnd, log });
