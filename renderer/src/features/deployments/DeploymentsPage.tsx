@@ -24,6 +24,7 @@ import { useMemo, useState } from 'react';
 import type { HubDocument } from '../../../../shared/ipc/cloud.contract';
 import { HostButton } from '../../app/HostButton';
 import type { ContributedCommand } from '../../app/commands';
+import { localTime } from '../../app/format-time';
 import { useContributeCommands } from '../../app/use-commands';
 import { useUi } from '../../app/ui-store';
 import { unwrap } from '../../ipc/client';
@@ -37,8 +38,15 @@ const useStyles = makeStyles({
   header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, flexWrap: 'wrap' },
   title: { flex: 1, minWidth: '200px', display: 'flex', flexDirection: 'column' },
   muted: { color: tokens.colorNeutralForeground3 },
-  body: { display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(300px, 420px)', minHeight: 0, overflow: 'hidden', '@media (max-width: 1200px)': { gridTemplateColumns: 'minmax(0, 1fr) minmax(260px, 340px)' } },
-  list: { overflow: 'auto', minHeight: 0 },
+  // Side by side from 1200 px; below, the detail goes under the list and the two scroll together.
+  body: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(0, 1fr) minmax(300px, 380px)',
+    minHeight: 0,
+    overflow: 'hidden',
+    '@media (max-width: 1199px)': { gridTemplateColumns: 'minmax(0, 1fr)', gridAutoRows: 'max-content', overflow: 'auto' },
+  },
+  list: { overflow: 'auto', minHeight: 0, '@media (max-width: 1199px)': { overflow: 'visible' } },
   table: { width: '100%', borderCollapse: 'collapse', fontSize: tokens.fontSizeBase200 },
   th: { textAlign: 'left', fontWeight: tokens.fontWeightSemibold, padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, position: 'sticky', top: 0, backgroundColor: tokens.colorNeutralBackground1, whiteSpace: 'nowrap' },
   num: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
@@ -47,7 +55,18 @@ const useStyles = makeStyles({
   selected: { backgroundColor: tokens.colorNeutralBackground1Selected },
   code: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-word' },
   labels: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXXS },
-  detail: { borderLeft: `1px solid ${tokens.colorNeutralStroke2}`, overflow: 'auto', padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, minHeight: 0 },
+  detail: {
+    borderLeft: `1px solid ${tokens.colorNeutralStroke2}`,
+    overflow: 'auto',
+    padding: tokens.spacingHorizontalL,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+    minHeight: 0,
+    '& > *': { flexShrink: 0 },
+    '@media (max-width: 1199px)': { borderLeft: 'none', borderTop: `1px solid ${tokens.colorNeutralStroke2}`, overflow: 'visible' },
+  },
+  nowrap: { whiteSpace: 'nowrap' },
   dl: { display: 'grid', gridTemplateColumns: 'max-content minmax(0, 1fr)', gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`, margin: 0 },
   dt: { color: tokens.colorNeutralForeground3 },
   dd: { margin: 0, minWidth: 0 },
@@ -61,6 +80,12 @@ export function hubTime(iso: string | undefined): string {
   if (!iso) return '—';
   const at = Date.parse(iso);
   return Number.isNaN(at) ? iso : new Date(at).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** A hub time for a table cell: the time of day when it is today, the date and time otherwise (`localTime`). */
+function shortTime(iso: string | undefined): string {
+  const at = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(at) ? '—' : localTime(at, Date.now());
 }
 
 /** The Deployments area: deployments at scale (IoT Hub configurations) with their metrics; create and delete. */
@@ -142,7 +167,7 @@ export function DeploymentsPage() {
                       data-testid="deployment-row"
                       data-id={row.id}
                     >
-                      <td className={styles.td}>
+                      <td className={mergeClasses(styles.td, styles.nowrap)}>
                         <strong>{row.id}</strong> {row.layered && <Badge size="small" appearance="tint">layered</Badge>}
                       </td>
                       <td className={mergeClasses(styles.td, styles.num)}>{row.priority}</td>
@@ -154,7 +179,9 @@ export function DeploymentsPage() {
                       <td className={mergeClasses(styles.td, styles.num)} data-testid="metric-applied">{row.system.applied}</td>
                       <td className={mergeClasses(styles.td, styles.num)}>{row.system.reportedSuccessful}</td>
                       <td className={mergeClasses(styles.td, styles.num)}>{row.system.reportedFailed}</td>
-                      <td className={styles.td}>{hubTime(row.updated ?? row.created)}</td>
+                      <td className={mergeClasses(styles.td, styles.nowrap)} title={hubTime(row.updated ?? row.created)}>
+                        {shortTime(row.updated ?? row.created)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
