@@ -149,11 +149,7 @@ checklistTable('§9 checklist through the adapter (free ports)', async () => {
     const info = await infoOf(hub);
     const ca = readFileSync(info.caFile, 'utf8');
     const telemetry = collectTelemetry(hub);
-    const wsAgent = new (class extends Agent {
-      override createConnection(options: ConnectionOptions) {
-        return tlsConnect({ ...options, host: '127.0.0.1', port: info.httpsPort });
-      }
-    })({ ca });
+    const wsAgent = webSocketAgent(info.httpsPort, ca);
     const { runChecklist } = (await import(pathToFileURL(SCRIPT).href)) as { runChecklist: RunChecklist };
     const results = await runChecklist(await checklistInput(info), {
       service: (client) => reachLocalHub(client, { httpsPort: info.httpsPort, ca }),
@@ -189,6 +185,48 @@ checklistTable('§9 checklist unmodified on 443/8883 (SDK in a child process, no
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+describe('LocalHub.dispose with live devices', () => {
+  it.each(['Mqtt', 'MqttWs'])('ends a connected %s device instead of waiting for it', async (transport) => {
+    const dir = tempDir();
+    const hub = await startHub(dir, 0, 0);
+    const wsAgents: Agent[] = [];
+    let device: { close(): Promise<unknown> } | undefined;
+    try {
+      const info = await infoOf(hub);
+      const ca = readFileSync(info.caFile, 'utf8');
+      const { Registry } = await import('azure-iothub');
+      const { Client } = await import('azure-iot-device');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const transports = require('azure-iot-device-mqtt') as Record<string, never>;
+      const registry = reachLocalHub(Registry.fromConnectionString(info.connectionString), { httpsPort: info.httpsPort, ca });
+      const key = (await registry.create({ deviceId: 'live' })).responseBody.authentication!.symmetricKey!.primaryKey;
+      const gateway = transport === 'Mqtt' ? `;GatewayHostName=localhost:${info.mqttPort}` : '';
+      const client = Client.fromConnectionString(`HostName=localhost;DeviceId=live;SharedAccessKey=${key}${gateway}`, transports[transport]!);
+      device = client;
+      wsAgents.push(webSocketAgent(info.httpsPort, ca));
+      await client.setOptions(transport === 'MqttWs' ? { ca, mqtt: { webSocketAgent: wsAgents[0] } } : { ca });
+      await client.open();
+      // A hang here is the bug (the HTTPS server's close waited for the upgraded WebSocket sockets).
+      const outcome = await Promise.race([hub.dispose().then(() => 'disposed'), new Promise((r) => setTimeout(() => r('still waiting after 10 s'), 10_000))]);
+      expect(outcome).toBe('disposed');
+    } finally {
+      await device?.close().catch(() => undefined);
+      for (const agent of wsAgents) agent.destroy();
+      await hub.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** An https.Agent that carries MqttWs (which always dials port 443) to the hub's HTTPS port. */
+function webSocketAgent(httpsPort: number, ca: string): Agent {
+  return new (class extends Agent {
+    override createConnection(options: ConnectionOptions) {
+      return tlsConnect({ ...options, host: '127.0.0.1', port: httpsPort });
+    }
+  })({ ca });
+}
 
 /** The hub on 443/8883, waiting up to 30 s while another test holds either port; a reason when it cannot. */
 async function startOnStandardPorts(dir: string): Promise<LocalHub | string> {

@@ -108,10 +108,14 @@ export class LocalHub {
       registry.setGateway(frontEnd);
       const rest = createRestHandler({ registry, hostName: host, gateway: frontEnd, log });
       const tls = { cert: ca.value.server.certificatePem, key: ca.value.server.privateKeyPem, requestCert: true, rejectUnauthorized: false };
-      const httpsPort = await listenTwice((address, port) => {
+      const httpsPort = await listenTwice(async (address, port) => {
         const server: HttpsServer = createHttpsServer(tls, rest);
-        attachMqttWebSocket(server, frontEnd);
-        return listen(server, address, port, closers);
+        const webSocket = attachMqttWebSocket(server, frontEnd);
+        const bound = await listen(server, address, port, closers);
+        // Upgraded WebSocket sockets are no longer the HTTP server's connections (closeAllConnections misses them), so
+        // the server's close would wait for every MqttWs device: end them first (closers run in reverse).
+        closers.push(async () => webSocket.close());
+        return bound;
       }, this.options.httpsPort ?? DEFAULT_LOCALHUB_HTTPS_PORT, 'HTTPS');
       const mqttPort = await listenTwice(async (address, port) => {
         const listener = await listenMqttTls({ frontEnd, host: address, port, cert: tls.cert, key: tls.key, requestCert: true });
