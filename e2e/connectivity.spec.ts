@@ -105,7 +105,7 @@ test.describe('Network in the status bar (served console, real sockets)', () => 
     const tip = page.getByTestId('status-network-tip');
     await expect(tip).toContainText(`Cannot reach 127.0.0.1:${closed} (HTTPS: connection refused; HTTP: connection refused).`);
     await expect(tip).toContainText(new RegExp(`Registry 127\\.0\\.0\\.1:${closed}: unreachable; HTTPS: connection refused; HTTP: connection refused — checked \\d`));
-    await expect(tip).toContainText('IoT hub: not needed; Local hub (no cloud account): nothing upstream to reach.');
+    await expect(tip).toContainText('IoT hub: not needed; Local hub on this machine (localhost): nothing upstream to reach.');
     await expect(tip).toContainText('This browser reports it is online');
     await shoot(page, 'status-network-offline', async () => {
       await page.mouse.move(700, 450);

@@ -148,6 +148,8 @@ test.describe('Manifests at small and large sizes (served console)', () => {
   });
 
   test('the route graph at 60 modules and 100 routes: route names on edges, a search that narrows it', async ({ page, served }) => {
+    // Four sizes of a 60-module graph in one test: on a loaded 2-core runner one pass can take 20 s.
+    test.setTimeout(150_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     for (const [width, height, dark] of [
