@@ -231,7 +231,7 @@ export async function runChecklist(input, hooks = {}) {
     equal(hubTwin.properties.desired.routes, { all: 'FROM /messages/* INTO $upstream' }, '$edgeHub desired routes');
   });
 
-  // ---- Devices (MQTT over TLS and over WebSockets): items 18–26 -----------------------------------------------------------
+  // ---- Devices (MQTT over TLS and over WebSockets): items 18–25 -----------------------------------------------------------
   for (const transport of ['Mqtt', 'MqttWs']) {
     const t = ` (${transport})`;
     const deviceId = transport === 'Mqtt' ? 'cl-d1' : 'cl-ws';
@@ -279,7 +279,7 @@ export async function runChecklist(input, hooks = {}) {
       const reported = (await registry.getTwin(deviceId)).responseBody.properties.reported;
       check(reported.firmware === transport && reported.nested.ok === true, `reported ${JSON.stringify(reported)}`);
     });
-    await step(23, `desired push after a service twin update${t}`, async () => {
+    await step(24, `desired subscription and push after a service twin update${t}`, async () => {
       const pushes = [];
       twin.on('properties.desired', (patch) => pushes.push(patch));
       // The first emission is the full desired set after getTwin; wait until the subscription is in place.
@@ -305,7 +305,7 @@ export async function runChecklist(input, hooks = {}) {
         check(name.startsWith('GatewayTimeoutError'), `GatewayTimeoutError, got ${name}`);
       });
     }
-    await step(26, `module client: onMethod round trip and sendOutputEvent${t}`, async () => {
+    await step(25, `module client: onMethod round trip and sendOutputEvent${t}`, async () => {
       const moduleClient = await connect('module', transport, moduleString(transport, 'cl-d2', 'm1'));
       moduleClient.onMethod('status', (request, response) => void response.send(200, { module: 'm1', asked: request.payload }));
       const answer = await invokeReady('cl-d2', 'm1', { methodName: 'status', payload: transport, responseTimeoutInSeconds: 10 });
