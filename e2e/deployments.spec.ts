@@ -72,6 +72,8 @@ test.describe('Deployments (served console, embedded local hub)', () => {
     }
     mkdirSync(solution, { recursive: true });
     writeFileSync(join(solution, 'deployment.json'), JSON.stringify(manifest({ modules: { tempSensor: module({}, { image: IMAGE }) } }), null, 2));
+    // A deployment IoT Edge would refuse: $edgeAgent without its desired properties, no $edgeHub.
+    writeFileSync(join(solution, 'deployment.broken.json'), JSON.stringify({ modulesContent: { $edgeAgent: { 'properties.desired': { schemaVersion: '1.1' } } } }, null, 2));
     expect(await rpc(served, 'workspace.open', { path: solution })).toMatchObject({ ok: true });
   });
 
@@ -192,5 +194,19 @@ test.describe('Deployments (served console, embedded local hub)', () => {
     await expect(row).toHaveCount(0);
     const list = await rpc(served!, 'cloud.deploymentList', {});
     expect((list.value as { id: string }[]).map((d) => d.id)).not.toContain('sensors-at-scale');
+  });
+
+  test('says why a manifest the device would refuse is not sent, with the first errors\' line and column', async ({ page }) => {
+    test.skip(!!notRunning, `Skipped: ${notRunning}`);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(served!.url);
+    await page.getByTestId('nav-manifests').click();
+    await page.getByTestId('file-tree').getByTestId('tree-deployment.broken.json').click();
+    await expect(page.getByTestId('code-editor').locator('.view-lines')).toContainText('modulesContent');
+    await page.getByTestId('deploy-to-device').click();
+    await expect(page.getByTestId('deploy-device-invalid')).toHaveText(/^deployment\.broken\.json cannot be sent\. The deployment has \d+ errors?\. Ln \d+, Col \d+: /);
+    await page.getByTestId('deploy-device-select').selectOption(DEVICE);
+    await expect(page.getByTestId('deploy-device-confirm')).toBeDisabled();
+    await expect(page.getByTestId('deploy-device-diff')).toHaveCount(0);
   });
 });
