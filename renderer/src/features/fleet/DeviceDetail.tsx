@@ -6,6 +6,7 @@ import { HostButton } from '../../app/HostButton';
 import { useContributeCommands } from '../../app/use-commands';
 import { DeleteDeviceDialog } from './DeleteDeviceDialog';
 import { EdgePanel } from './EdgePanel';
+import { EventsPanel } from './EventsPanel';
 import { useFleet, type DetailTab } from './fleet-store';
 import { hubProblem } from './hub-error';
 import { IdentityPanel } from './IdentityPanel';
@@ -20,7 +21,7 @@ const useStyles = makeStyles({
   grow: { flex: 1 },
 });
 
-/** One device: identity, twins, the IoT Edge view (edge devices) and direct methods, in tabs. */
+/** One device: identity, twins, the IoT Edge view (edge devices), direct methods and live events, in tabs. */
 export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDeleted: () => void }) {
   const styles = useStyles();
   const device = useDevice(deviceId);
@@ -37,6 +38,7 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
     (): ContributedCommand[] => [
       { id: 'fleet.delete', title: `Delete device ${deviceId}…`, group: 'Fleet', keywords: 'remove identity', needsHost: true, run: () => setDeleting(true) },
       { id: 'fleet.methods', title: `Invoke a direct method on ${deviceId}…`, group: 'Fleet', keywords: 'call method ping restart logs', needsHost: true, run: () => setTab('methods') },
+      { id: 'fleet.events', title: `Show live events from ${deviceId}`, group: 'Fleet', keywords: 'telemetry monitor-events messages d2c', run: () => setTab('events') },
       { id: 'fleet.twins', title: `Show the twins of ${deviceId}`, group: 'Fleet', keywords: 'twin desired reported properties', run: () => setTab('twins') },
       ...(edge ? [{ id: 'fleet.edge', title: `Show the IoT Edge modules and routes of ${deviceId}`, group: 'Fleet' as const, keywords: '$edgeAgent $edgeHub stale', run: () => setTab('edge') }] : []),
     ],
@@ -88,11 +90,15 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
         <Tab value="methods" data-testid="tab-methods">
           Direct methods
         </Tab>
+        <Tab value="events" data-testid="tab-events">
+          Events
+        </Tab>
       </TabList>
       {shownTab === 'identity' && <IdentityPanel device={doc} modules={modules} />}
       {shownTab === 'twins' && <TwinsPanel deviceId={deviceId} moduleIds={moduleIds} />}
       {shownTab === 'edge' && <EdgePanel deviceId={deviceId} />}
       {shownTab === 'methods' && <MethodsPanel deviceId={deviceId} moduleIds={moduleIds} edge={edge} />}
+      {shownTab === 'events' && <EventsPanel deviceId={deviceId} />}
       {deleting && (
         <DeleteDeviceDialog
           deviceId={deviceId}

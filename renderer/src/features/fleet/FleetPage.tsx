@@ -1,5 +1,5 @@
-import { Button, Caption1, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Title2, tokens, Tooltip } from '@fluentui/react-components';
-import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
+import { Button, Caption1, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Title2, Title3, ToggleButton, tokens, Tooltip } from '@fluentui/react-components';
+import { AddRegular, ArrowClockwiseRegular, PulseRegular } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ContributedCommand } from '../../app/commands';
@@ -10,6 +10,7 @@ import { CreateDeviceDialog } from './CreateDeviceDialog';
 import { DeviceDetail } from './DeviceDetail';
 import { DeviceFiltersBar } from './DeviceFiltersBar';
 import { DeviceList } from './DeviceList';
+import { EventsPanel } from './EventsPanel';
 import { buildDeviceQuery, deviceRow, type DeviceRow } from './device-query';
 import { useFleet } from './fleet-store';
 import { hubProblem } from './hub-error';
@@ -29,6 +30,7 @@ const useStyles = makeStyles({
     '@media (max-width: 1279px)': { gridTemplateColumns: 'minmax(220px, 280px) minmax(0, 1fr)', gap: tokens.spacingHorizontalM },
   },
   detail: { minHeight: 0, minWidth: 0, overflow: 'auto' },
+  events: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, minWidth: 0 },
   empty: { padding: tokens.spacingVerticalXXL, textAlign: 'center', color: tokens.colorNeutralForeground2 },
 });
 
@@ -51,6 +53,8 @@ export function FleetPage() {
   const filters = useFleet((s) => s.filters);
   const selected = useFleet((s) => s.selected);
   const select = useFleet((s) => s.select);
+  const allEvents = useFleet((s) => s.allEvents);
+  const showAllEvents = useFleet((s) => s.showAllEvents);
   const query = buildDeviceQuery(filters);
   const pages = useDevicePages(query);
   const hub = useLocalHubState();
@@ -73,9 +77,10 @@ export function FleetPage() {
         ? []
         : [
             { id: 'fleet.create', title: 'Create a device on the hub…', group: 'Fleet', keywords: 'new device identity edge add', needsHost: true, run: () => setCreating(true) },
+            { id: 'fleet.all-events', title: 'Show live events from all devices', group: 'Fleet', keywords: 'telemetry monitor-events messages d2c', run: () => showAllEvents(true) },
             { id: 'fleet.refresh', title: 'Refresh the device list', group: 'Fleet', keywords: 'reload devices query', needsHost: true, run: refresh },
           ],
-    [hubDown, refresh],
+    [hubDown, refresh, showAllEvents],
   );
   useContributeCommands('fleet', commands);
 
@@ -89,6 +94,11 @@ export function FleetPage() {
           </Caption1>
         )}
         <span className={styles.grow} />
+        <Tooltip content="Device-to-cloud messages of every device, as they arrive (az iot hub monitor-events)" relationship="description">
+          <ToggleButton icon={<PulseRegular />} checked={allEvents} disabled={hubDown} onClick={() => showAllEvents(!allEvents)} data-testid="fleet-all-events">
+            All events
+          </ToggleButton>
+        </Tooltip>
         <Tooltip content="Ask the hub again (devices, twins, connection states)" relationship="description">
           <Button icon={<ArrowClockwiseRegular />} onClick={refresh} data-testid="fleet-refresh">
             Refresh
@@ -125,6 +135,11 @@ export function FleetPage() {
                     {problem.message}
                   </MessageBarBody>
                 </MessageBar>
+              ) : allEvents ? (
+                <div className={styles.events}>
+                  <Title3 as="h2">All devices</Title3>
+                  <EventsPanel />
+                </div>
               ) : selected ? (
                 <DeviceDetail key={selected} deviceId={selected} onDeleted={() => select(undefined)} />
               ) : (

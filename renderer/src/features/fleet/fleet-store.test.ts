@@ -37,4 +37,16 @@ describe('fleet UI state', () => {
     useFleet.getState().select('b');
     expect(useFleet.getState().twinModule).toBe('');
   });
+
+  it('the all-devices events view gives way to a device chosen in the list (the same one too)', () => {
+    const s = () => useFleet.getState();
+    s().select('gw-1');
+    s().showAllEvents(true);
+    expect(s().allEvents).toBe(true);
+    s().select('gw-1');
+    expect(s()).toMatchObject({ allEvents: false, selected: 'gw-1' });
+    s().showAllEvents(true);
+    s().select('gw-2');
+    expect(s()).toMatchObject({ allEvents: false, selected: 'gw-2' });
+  });
 });
