@@ -2,14 +2,14 @@ import type Dockerode from 'dockerode';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../shared/ipc/runtime.contract';
 import { EventBus } from '../host/event-bus';
 import { Agent } from '../runtime/agent/agent';
 import { testDeployment, TEST_RUNTIME, type TestModule } from '../runtime/agent/agent.test-util';
 import { DockerDriver } from '../runtime/drivers/docker/docker-driver';
 import { saveImages } from '../runtime/drivers/images/image-build';
-import { BUSYBOX_IMAGE, DOCKER_SOCKET, newRunId, removeTestResources, requireEngine, requireTestImages, unwrap, waitFor } from '../runtime/drivers/test-engine.test-util';
+import { BUSYBOX_IMAGE, DOCKER_SOCKET, newRunId, unwrap, waitFor, useTestEngine } from '../runtime/drivers/test-engine.test-util';
 import { RuntimeService } from './runtime.service';
 import { StatusService } from './status.service';
 
@@ -21,15 +21,7 @@ const cleanups: (() => Promise<void> | void)[] = [];
 let seq = 0;
 const uniq = (name: string) => `${name}-${runId}-${seq}`;
 
-beforeAll(async () => {
-  docker = await requireEngine();
-  await requireTestImages(docker);
-}, 120_000);
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  await removeTestResources(docker, runId);
-});
-afterAll(() => removeTestResources(docker, runId));
+useTestEngine({ runId, cleanups, onEngine: (d) => (docker = d), removeAfterEach: true });
 
 async function services() {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-runtime-service-'));

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DockerDriver } from '../drivers/docker/docker-driver';
 import type { ContainerCreateOptions } from '../drivers/driver';
-import { BUSYBOX_IMAGE, newRunId, removeTestResources, requireEngine, requireTestImages, TEST_LABEL, unwrap, waitFor } from '../drivers/test-engine.test-util';
+import { BUSYBOX_IMAGE, newRunId, TEST_LABEL, unwrap, waitFor, useTestEngine } from '../drivers/test-engine.test-util';
 import { Agent } from './agent';
 import { AgentStateStore } from './agent-state.store';
 import { iotEdgeLabels, testDeployment, TEST_RUNTIME, withIotEdgeLookalikes, type TestModule } from './agent.test-util';
@@ -24,15 +24,7 @@ const runId = newRunId();
 let docker: Dockerode;
 const cleanups: (() => Promise<void> | void)[] = [];
 
-beforeAll(async () => {
-  docker = await requireEngine();
-  await requireTestImages(docker);
-}, 120_000);
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  await removeTestResources(docker, runId);
-});
-afterAll(() => removeTestResources(docker, runId));
+useTestEngine({ runId, cleanups, onEngine: (d) => (docker = d), removeAfterEach: true });
 
 async function newAgent(options: { dataDir?: string; aziotSocketPaths?: string[] } = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gh-own-'));

@@ -3,10 +3,10 @@ import type Dockerode from 'dockerode';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DockerDriver } from '../drivers/docker/docker-driver';
 import { UnixSocketProxy } from '../drivers/docker/unix-socket-proxy.test-util';
-import { DOCKER_SOCKET, newRunId, removeTestResources, requireEngine, requireTestImages, unwrap, waitFor } from '../drivers/test-engine.test-util';
+import { DOCKER_SOCKET, newRunId, unwrap, waitFor, useTestEngine } from '../drivers/test-engine.test-util';
 import { Agent } from './agent';
 import { BESIDE_TEST_LOOKALIKES, testDeployment, TEST_RUNTIME } from './agent.test-util';
 
@@ -15,14 +15,7 @@ let docker: Dockerode;
 const cleanups: (() => Promise<void> | void)[] = [];
 const CLI = resolve(__dirname, '../../../dist/cli.mjs');
 
-beforeAll(async () => {
-  docker = await requireEngine();
-  await requireTestImages(docker);
-}, 120_000);
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-afterAll(() => removeTestResources(docker, runId));
+useTestEngine({ runId, cleanups, onEngine: (d) => (docker = d) });
 
 describe('agent resilience', () => {
   it('shows an engine outage, and recovers when the engine answers again', async () => {

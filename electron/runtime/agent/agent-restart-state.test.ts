@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Dockerode from 'dockerode';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DockerDriver } from '../drivers/docker/docker-driver';
-import { DOCKER_SOCKET, newRunId, removeTestResources, requireEngine, requireTestImages, unwrap, waitFor } from '../drivers/test-engine.test-util';
+import { DOCKER_SOCKET, newRunId, unwrap, waitFor, useTestEngine } from '../drivers/test-engine.test-util';
 import { deriveRuntimeState } from '../../../shared/runtime/runtime-state';
 import { Agent } from './agent';
 import type { AgentSnapshot } from './agent-snapshot';
@@ -17,20 +16,12 @@ import { BESIDE_TEST_LOOKALIKES, testDeployment, TEST_RUNTIME, type TestModule }
  */
 
 const runId = newRunId();
-let docker: Dockerode;
 const cleanups: (() => Promise<void> | void)[] = [];
 /** The runtime's word for a snapshot, as the host derives it (engine available). */
 const word = (s: AgentSnapshot) =>
   deriveRuntimeState({ engine: { state: 'available' }, agent: s.state, version: s.version, reconciledVersion: s.reconciledVersion, lastDesiredStatus: s.lastDesiredStatus, modules: s.modules }).state;
 
-beforeAll(async () => {
-  docker = await requireEngine();
-  await requireTestImages(docker);
-}, 120_000);
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-afterAll(() => removeTestResources(docker, runId));
+useTestEngine({ runId, cleanups, onEngine: () => undefined });
 
 function agentOn(dataDir: string): Agent {
   const driver = new DockerDriver({ socketPath: DOCKER_SOCKET });

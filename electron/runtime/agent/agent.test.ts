@@ -2,9 +2,9 @@ import type Dockerode from 'dockerode';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DockerDriver } from '../drivers/docker/docker-driver';
-import { newRunId, removeTestResources, requireEngine, requireTestImages, unwrap, waitFor } from '../drivers/test-engine.test-util';
+import { newRunId, unwrap, waitFor, useTestEngine } from '../drivers/test-engine.test-util';
 import { Agent } from './agent';
 import { BESIDE_TEST_LOOKALIKES, testDeployment, TEST_RUNTIME, type TestModule } from './agent.test-util';
 
@@ -12,15 +12,7 @@ const runId = newRunId();
 let docker: Dockerode;
 const cleanups: (() => Promise<void> | void)[] = [];
 
-beforeAll(async () => {
-  docker = await requireEngine();
-  await requireTestImages(docker);
-}, 120_000);
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  await removeTestResources(docker, runId);
-});
-afterAll(() => removeTestResources(docker, runId));
+useTestEngine({ runId, cleanups, onEngine: (d) => (docker = d), removeAfterEach: true });
 
 let seq = 0;
 /** Module names are container names: unique per test run. */

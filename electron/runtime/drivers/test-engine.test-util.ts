@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import Dockerode from 'dockerode';
 import type { Result } from '../../../shared/errors';
 import type { ContainerCreateOptions } from './driver-model';
@@ -82,4 +83,30 @@ export function busyboxOptions(runId: string, options: Partial<ContainerCreateOp
     Labels: { [TEST_LABEL]: runId, ...options.Labels },
     HostConfig: { NetworkMode: 'host', ...options.HostConfig },
   };
+}
+
+/**
+ * The usual hooks of a test file that runs containers on the real engine: the engine and the test images before
+ * all (2 min for a first image build), the file's cleanups after each test (newest first; `removeAfterEach` also
+ * removes this run's containers then), and this run's containers removed after all.
+ */
+export function useTestEngine(options: {
+  readonly runId: string;
+  readonly cleanups: (() => Promise<void> | void)[];
+  readonly onEngine: (docker: Dockerode) => void;
+  readonly removeAfterEach?: boolean;
+}): void {
+  let docker: Dockerode | undefined;
+  beforeAll(async () => {
+    docker = await requireEngine();
+    await requireTestImages(docker);
+    options.onEngine(docker);
+  }, 120_000);
+  afterEach(async () => {
+    for (const cleanup of options.cleanups.splice(0).reverse()) await cleanup();
+    if (options.removeAfterEach && docker) await removeTestResources(docker, options.runId);
+  });
+  afterAll(async () => {
+    if (docker) await removeTestResources(docker, options.runId);
+  });
 }
