@@ -9,9 +9,9 @@ import { EVENTS_PER_VIEW, useEventStream } from './use-event-stream';
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
   bar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
-  filter: { flex: '1 1 220px', maxWidth: '420px' },
-  muted: { color: tokens.colorNeutralForeground2 },
-  paused: { color: tokens.colorPaletteDarkOrangeForeground1, fontWeight: tokens.fontWeightSemibold },
+  filter: { flex: '1 1 200px', maxWidth: '360px' },
+  muted: { color: tokens.colorNeutralForeground2, whiteSpace: 'nowrap' },
+  paused: { color: tokens.colorPaletteDarkOrangeForeground1, fontWeight: tokens.fontWeightSemibold, whiteSpace: 'nowrap' },
   scroller: {
     position: 'relative',
     overflow: 'auto',
@@ -121,7 +121,7 @@ function LiveEvents({ deviceId }: { deviceId?: string }) {
           contentBefore={<FilterRegular />}
           value={filter}
           onChange={(_e, d) => setFilter(d.value)}
-          placeholder="Filter: text in the body or properties"
+          placeholder="Filter: body or properties"
           aria-label={`Filter the events of ${what}`}
           data-testid="events-filter"
         />
@@ -131,14 +131,15 @@ function LiveEvents({ deviceId }: { deviceId?: string }) {
           </Button>
         </Tooltip>
         <span className={styles.grow} />
-        {stream.paused && (
-          <Caption1 className={styles.paused} aria-live="polite" data-testid="events-paused-count" data-count={stream.arrivedWhilePaused}>
+        {stream.paused ? (
+          <Caption1 className={styles.paused} aria-live="polite" data-testid="events-paused-count" data-count={stream.arrivedWhilePaused} title={`${kept} message${kept === 1 ? '' : 's'} shown, newest first`}>
             {pausedCount(stream.arrivedWhilePaused)}
           </Caption1>
+        ) : (
+          <Caption1 className={styles.muted} data-testid="events-count" title={`Newest first; the newest ${EVENTS_PER_VIEW} messages are kept while this view is open`}>
+            {filter.trim() ? `${rows.length} of ${kept}` : `${kept}`} message{kept === 1 ? '' : 's'}, newest first
+          </Caption1>
         )}
-        <Caption1 className={styles.muted} data-testid="events-count" title={`The newest ${EVENTS_PER_VIEW} messages are kept while this view is open`}>
-          {filter.trim() ? `${rows.length} of ${kept}` : `${kept}`} message{kept === 1 ? '' : 's'}, newest first
-        </Caption1>
       </div>
       <div ref={scroller} className={styles.scroller} role="list" aria-label={`Device-to-cloud messages of ${what}`} data-testid="events-list">
         {rows.length === 0 && (
