@@ -76,6 +76,43 @@ describe('LocalHub', () => {
     expect(twin.toJSON()).toMatchObject({ deviceId: 'sensor-1', connectionState: 'Connected' });
   });
 
+  it('runs deployments at scale: the matching edge device gets the content, metrics count it, a device configuration sets its path', async () => {
+    const hub = await started(tempDir());
+    const { registry } = await sdk(hub);
+    for (const [deviceId, env] of [['gw-prod', 'prod'], ['gw-dev', 'dev']] as const) {
+      await registry.create({ deviceId, capabilities: { iotEdge: true } } as never);
+      await registry.updateTwin(deviceId, { tags: { env } }, '*');
+    }
+    const modulesContent = {
+      $edgeAgent: { 'properties.desired': { schemaVersion: '1.1', modules: { sensor: { type: 'docker', settings: { image: 'example/sensor:1.0' } } } } },
+      $edgeHub: { 'properties.desired': { schemaVersion: '1.1', routes: { up: 'FROM /messages/* INTO $upstream' } } },
+    };
+    await registry.addConfiguration({ id: 'prod-sensors', content: { modulesContent }, targetCondition: "tags.env='prod'", priority: 10, labels: {} } as never);
+    await registry.create({ deviceId: 'leaf-1' });
+    await registry.updateTwin('leaf-1', { tags: { kind: 'leaf' } }, '*');
+    await registry.addConfiguration({ id: 'leaf-interval', content: { deviceContent: { 'properties.desired.interval': 30 } }, targetCondition: "tags.kind='leaf'", priority: 1 } as never);
+    await hub.deployments!.settled();
+
+    const prodAgent = (await registry.getModuleTwin('gw-prod', '$edgeAgent')).responseBody.toJSON() as { properties: { desired: Record<string, unknown> } };
+    expect(prodAgent.properties.desired).toMatchObject({ modules: { sensor: { settings: { image: 'example/sensor:1.0' } } } });
+    const prodHub = (await registry.getModuleTwin('gw-prod', '$edgeHub')).responseBody.toJSON() as { properties: { desired: Record<string, unknown> } };
+    expect(prodHub.properties.desired).toMatchObject({ routes: { up: 'FROM /messages/* INTO $upstream' } });
+    const devAgent = (await registry.getModuleTwin('gw-dev', '$edgeAgent')).responseBody.toJSON() as { properties: { desired: Record<string, unknown> } };
+    expect(devAgent.properties.desired).not.toHaveProperty('modules');
+
+    const deployment = (await registry.getConfiguration('prod-sensors')).responseBody as { systemMetrics: { results: Record<string, number> } };
+    expect(deployment.systemMetrics.results).toMatchObject({ targetedCount: 1, appliedCount: 1 });
+    const leaf = (await registry.getTwin('leaf-1')).responseBody.toJSON() as { properties: { desired: Record<string, unknown> } };
+    expect(leaf.properties.desired).toMatchObject({ interval: 30 });
+
+    // Retargeting: gw-dev becomes prod and gets the deployment too.
+    await registry.updateTwin('gw-dev', { tags: { env: 'prod' } }, '*');
+    await hub.deployments!.settled();
+    const retargeted = (await registry.getModuleTwin('gw-dev', '$edgeAgent')).responseBody.toJSON() as { properties: { desired: Record<string, unknown> } };
+    expect(retargeted.properties.desired).toMatchObject({ modules: { sensor: {} } });
+    expect(((await registry.getConfiguration('prod-sensors')).responseBody as { systemMetrics: { results: Record<string, number> } }).systemMetrics.results).toMatchObject({ targetedCount: 2, appliedCount: 2 });
+  });
+
   it('keeps identities and its service key across a restart on the same data folder', async () => {
     const dataDir = tempDir();
     const first = await started(dataDir);

@@ -6,6 +6,7 @@ import { Emitter, type Event } from '../../runtime/drivers/event';
 import type { SecretBox } from '../../runtime/secrets/secret-box';
 import { IotHubMqttFrontEnd, attachMqttWebSocket, listenMqttTls } from '../../protocol/mqtt-front-end';
 import { openLocalHubCa, type LocalHubCaFiles } from './localhub-ca';
+import { ConfigurationApplier } from './configuration-applier';
 import { LocalHubRegistry } from './registry';
 import { createRestHandler } from './rest-server';
 
@@ -27,6 +28,7 @@ export interface LocalHubOptions {
 
 interface Running {
   readonly registry: LocalHubRegistry;
+  readonly deployments: ConfigurationApplier;
   readonly frontEnd: IotHubMqttFrontEnd;
   readonly ca: LocalHubCaFiles;
   readonly endpoint: LocalHubEndpoint;
@@ -60,6 +62,11 @@ export class LocalHub {
 
   get registry(): LocalHubRegistry | undefined {
     return this.running?.registry;
+  }
+
+  /** Deployments at scale being assigned and applied (undefined until running). */
+  get deployments(): ConfigurationApplier | undefined {
+    return this.running?.deployments;
   }
 
   async info(withCaKey = false): Promise<Result<LocalHubInfo>> {
@@ -98,6 +105,8 @@ export class LocalHub {
       if (!ca.ok) return this.fail(ca.error.message, closers);
       const registry = await LocalHubRegistry.open({ dir: join(this.options.dataDir, 'localhub', 'store'), hostName: host, log });
       closers.push(() => registry.close());
+      const deployments = new ConfigurationApplier(registry, log);
+      closers.push(async () => deployments.dispose());
       // X.509 connection strings ignore GatewayHostName (azure-iot-device's X509AuthenticationProvider takes only
       // HostName), so an X.509 device reaches a hub on a non-standard MQTT port with HostName=<host>:<port>, and its
       // CONNECT username starts with that: accept it for a known port (a port chosen at start, 0, cannot be listed).
@@ -125,7 +134,7 @@ export class LocalHub {
       if (this.options.edgeDeviceId) await ensureEdgeDevice(registry, this.options.edgeDeviceId, log);
       if (this.disposed) return void (await closeAll(closers));
       const endpoint = { host, httpsPort, mqttPort, caFile: ca.value.caFile };
-      this.running = { registry, frontEnd, ca: ca.value, endpoint, closers };
+      this.running = { registry, deployments, frontEnd, ca: ca.value, endpoint, closers };
       this.set({ state: 'running', endpoint, since: new Date().toISOString() });
       log(`gatehouse: local hub on https://${host}:${httpsPort} and mqtts://${host}:${mqttPort}`);
     } catch (cause) {

@@ -50,6 +50,9 @@ export class LocalHubRegistry implements DeviceBackend {
     return parsed.ok ? undefined : parsed.error.message;
   };
   readonly onTelemetry: Event<TelemetryRecord> = this.telemetryEmitter.event;
+  private readonly changeEmitter = new Emitter<void>();
+  /** Fires after every stored change (identities, twins, configurations, reported properties). */
+  readonly onDidChange: Event<void> = this.changeEmitter.event;
 
   private constructor(
     private readonly ctx: RegistryContext,
@@ -283,6 +286,7 @@ export class LocalHubRegistry implements DeviceBackend {
         const plan = planReportedPatch(this.ctx, of, patch);
         if (!plan.ok) return { ok: false, error: { code: plan.error.code === 'ArgumentInvalid' ? 'BAD_REQUEST' : 'NOT_FOUND', message: plan.error.message } };
         await this.ctx.store.commit(plan.value.changes);
+        if (plan.value.changes.length > 0) this.changeEmitter.fire();
         this.ctx.touch(of);
         return { ok: true, value: { version: plan.value.version } };
       });
@@ -297,6 +301,7 @@ export class LocalHubRegistry implements DeviceBackend {
 
   async close(): Promise<void> {
     this.telemetryEmitter.dispose();
+    this.changeEmitter.dispose();
     await this.ctx.store.close();
   }
 
@@ -323,6 +328,7 @@ export class LocalHubRegistry implements DeviceBackend {
 
   private async execute(mutation: Mutation): Promise<void> {
     await this.ctx.store.commit(mutation.changes);
+    if (mutation.changes.length > 0) this.changeEmitter.fire();
     const gateway = this.ctx.gateway;
     if (!gateway) return;
     try {
