@@ -1,6 +1,8 @@
 import { localhubContract } from '../../../shared/ipc';
 import type { CliCommand } from '../command';
+import { resolveDataDir } from '../../host/data-dir';
 import { connectHost, contractClient } from '../host-client';
+import { readDiscovery } from '../host-http';
 
 /**
  * `gatehouse localhub info`: where the running console's embedded local hub listens and its service connection
@@ -16,6 +18,13 @@ export const localhubInfoCommand: CliCommand = {
     'with-ca-key': { type: 'boolean', description: "Also print the device CA's certificate and private key (PEM)" },
   },
   async run({ values, io }) {
+    // Only a running console has a local hub: without one, say so rather than build a host here (which would also
+    // hold the data folder's lock for a moment and make a console starting at the same time refuse to start).
+    const dataDir = resolveDataDir(io.env);
+    if (!(await readDiscovery(dataDir))) {
+      io.stderr(`gatehouse localhub info: no console is running for ${dataDir}; the local hub runs with it (start \`gatehouse serve\` or the app)`);
+      return 1;
+    }
     const connection = await connectHost(io.env);
     try {
       const info = await contractClient(localhubContract, connection).info(values['with-ca-key'] ? { withCaKey: true } : {});
