@@ -19,13 +19,19 @@ interface WithRestApiClient {
 }
 
 export function reachLocalHub<T extends object>(sdkClient: T, endpoint: LocalHubEndpoint): T {
+  attachLocalHubAgent(sdkClient, endpoint);
+  return sdkClient;
+}
+
+/** The same, returning the agent it installed (tests destroy it; `keepAlive: false` for short-lived clients). */
+export function attachLocalHubAgent(sdkClient: object, endpoint: LocalHubEndpoint, options: { keepAlive?: boolean } = {}): Agent {
   const rest = (sdkClient as WithRestApiClient)._restApiClient;
   if (!rest || typeof rest.setOptions !== 'function') {
     throw new Error('this azure-iothub release has no REST client options: the local hub adapter needs azure-iothub 1.16');
   }
-  const agent = new Agent({ keepAlive: true, ca: endpoint.ca });
+  const agent = new Agent({ keepAlive: options.keepAlive ?? true, ca: endpoint.ca });
   // Set after construction: the constructor's `defaultPort` option is overwritten with 443 by https.Agent.
   (agent as Agent & { defaultPort: number }).defaultPort = endpoint.httpsPort;
   rest.setOptions({ ca: endpoint.ca, http: { agent } });
-  return sdkClient;
+  return agent;
 }

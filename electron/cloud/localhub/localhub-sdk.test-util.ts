@@ -7,6 +7,7 @@ import { Client, Registry } from 'azure-iothub';
 import { createRootCa, createServerCertificate } from '../../protocol/certificate-factory';
 import type { DeviceGateway } from '../../protocol/device-backend';
 import { importPrivateKeyPem } from '../../protocol/x509-runtime';
+import { attachLocalHubAgent } from '../iothub/local-adapter';
 import { LocalHubRegistry } from './registry';
 import { createRestHandler, type RestHandlerOptions } from './rest-server';
 
@@ -17,10 +18,6 @@ import { createRestHandler, type RestHandlerOptions } from './rest-server';
  */
 
 export const HOST_NAME = 'localhost';
-
-interface RestClientHolder {
-  _restApiClient: { setOptions(options: { ca: string; http: { agent: Agent } }): void };
-}
 
 export interface TestHub {
   readonly registry: LocalHubRegistry;
@@ -53,12 +50,9 @@ function testCertificates(): Promise<{ caPem: string; certificatePem: string; pr
 }
 
 /** Routes the SDK's REST client to the local port with the local CA (the seam the console's adapter will own). */
+/** The product's one adapter (electron/cloud/iothub/local-adapter.ts), without keep-alive for short-lived test clients. */
 export function wireSdkClient(client: Registry | Client, port: number, caPem: string): Agent {
-  const agent = new Agent({ keepAlive: false, ca: caPem });
-  // The SDK never sets a port (HUB-CONTRACTS.md §1.2): Node takes it from the agent.
-  (agent as unknown as { defaultPort: number }).defaultPort = port;
-  (client as unknown as RestClientHolder)._restApiClient.setOptions({ ca: caPem, http: { agent } });
-  return agent;
+  return attachLocalHubAgent(client, { httpsPort: port, ca: caPem }, { keepAlive: false });
 }
 
 export async function startTestHub(options: { dir?: string; gateway?: DeviceGateway; rest?: Partial<RestHandlerOptions> } = {}): Promise<TestHub> {
