@@ -52,7 +52,9 @@ function refuse(io: CliIo, values: Values, command: string, error: AppError): nu
     const diagnostics = (error.details as { diagnostics?: { line: number; column: number; code: string; message: string }[] } | undefined)?.diagnostics;
     for (const d of diagnostics ?? []) io.stderr(`  ${d.line}:${d.column}  ${d.code}  ${d.message}`);
   }
-  return error.code === 'DISCONNECTED' || error.code === 'BAD_REQUEST' || error.code === 'INTERNAL' ? 2 : 1;
+  // The hub's own 400 (a bad target condition, say) is the hub refusing: 1. A BAD_REQUEST made here is usage: 2.
+  const fromHub = (error.details as { status?: number } | undefined)?.status !== undefined;
+  return error.code === 'DISCONNECTED' || (error.code === 'BAD_REQUEST' && !fromHub) || error.code === 'INTERNAL' ? 2 : 1;
 }
 
 function required(io: CliIo, command: string, values: Values, ...names: string[]): string[] | undefined {
