@@ -7,6 +7,7 @@ import { manifestBenchmarks } from './manifest.bench';
 import { routeBenchmarks } from './routes.bench';
 import { runtimeBenchmarks } from './runtime.bench';
 import { localHubBenchmarks } from './localhub.bench';
+import { fleetBenchmarks } from './fleet.bench';
 
 interface Figure {
   readonly key: string;
@@ -20,8 +21,8 @@ export type { Figure };
 
 const json = process.argv.includes('--json');
 const figures: Figure[] = [];
-// `--only localhub,routes` runs some suites (names: console, routes, manifest, runtime, localhub).
-const SUITES = { console: consoleBenchmarks, routes: routeBenchmarks, manifest: manifestBenchmarks, runtime: runtimeBenchmarks, localhub: localHubBenchmarks };
+// `--only localhub,routes` runs some suites (names: console, routes, manifest, runtime, localhub, fleet).
+const SUITES = { console: consoleBenchmarks, routes: routeBenchmarks, manifest: manifestBenchmarks, runtime: runtimeBenchmarks, localhub: localHubBenchmarks, fleet: fleetBenchmarks };
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : Object.keys(SUITES);
 for (const suite of Object.entries(SUITES).filter(([name]) => only.includes(name)).map(([, s]) => s)) {
