@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GATEHOUSE_VERSION } from '../host/version';
 import type { CliCommand } from './command';
-import { runCli } from './main';
+import { joinNegativeValues, runCli } from './main';
 import { findCommand } from './registry';
 
 const home = mkdtempSync(join(tmpdir(), 'gh-cli-'));
@@ -29,6 +29,13 @@ describe('gatehouse CLI', () => {
   it('prints the version, also as JSON', async () => {
     expect((await cli('--version')).stdout).toBe(GATEHOUSE_VERSION);
     expect(JSON.parse((await cli('--version', '--json')).stdout)).toEqual({ version: GATEHOUSE_VERSION });
+  });
+
+  it("takes a negative number as a string option's value (az's --top -1), and only there", () => {
+    const command = { path: ['x'], summary: '', usage: '', options: { top: { type: 'string', description: '' }, all: { type: 'boolean', description: '' } }, run: async () => 0 } as const;
+    expect(joinNegativeValues(['--top', '-1', 'pos'], command)).toEqual(['--top=-1', 'pos']);
+    expect(joinNegativeValues(['--all', '-1'], command)).toEqual(['--all', '-1']);
+    expect(joinNegativeValues(['--top', '-x'], command)).toEqual(['--top', '-x']);
   });
 
   it('exits 2 on an unknown command or option', async () => {

@@ -56,7 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv.slice(command.path.length) as string[],
+      args: joinNegativeValues(argv.slice(command.path.length) as string[], command),
       allowPositionals: true,
       strict: true,
       options: { json: { type: 'boolean' }, ...command.options },
@@ -72,4 +72,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`gatehouse ${command.path.join(' ')}: internal error: ${oneLine(error)}`);
     return 2;
   }
+}
+
+/**
+ * `--top -1` as az spells it: node's parser calls a value that starts with "-" ambiguous, so a string option
+ * followed by a negative number is passed as `--top=-1`.
+ */
+export function joinNegativeValues(args: readonly string[], command: CliCommand): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const option = arg.startsWith('--') ? command.options[arg.slice(2)] : undefined;
+    if (option?.type === 'string' && next !== undefined && /^-\d+(\.\d+)?$/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }

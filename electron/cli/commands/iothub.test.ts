@@ -159,7 +159,7 @@ describe('gatehouse device-identity', () => {
     } finally {
       agent.destroy();
     }
-    const all = (await ok(['device-identity', 'list', '--top=-1'])) as unknown as { deviceId: string }[];
+    const all = (await ok(['device-identity', 'list', '--top', '-1'])) as unknown as { deviceId: string }[];
     const fleet = all.filter((d) => d.deviceId.startsWith(id('fleet-')));
     expect(fleet).toHaveLength(140);
     expect(new Set(all.map((d) => d.deviceId)).size).toBe(all.length);
