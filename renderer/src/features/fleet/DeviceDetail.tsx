@@ -1,5 +1,22 @@
-import { Badge, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Tab, TabList, Title3, tokens } from '@fluentui/react-components';
-import { DeleteRegular } from '@fluentui/react-icons';
+import {
+  Badge,
+  makeStyles,
+  Menu,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Tab,
+  TabList,
+  Title3,
+  tokens,
+  Tooltip,
+} from '@fluentui/react-components';
+import { DeleteRegular, KeyResetRegular } from '@fluentui/react-icons';
 import { useMemo, useState } from 'react';
 import type { ContributedCommand } from '../../app/commands';
 import { HostButton } from '../../app/HostButton';
@@ -10,8 +27,10 @@ import { EventsPanel } from './EventsPanel';
 import { useFleet, type DetailTab } from './fleet-store';
 import { hubProblem } from './hub-error';
 import { IdentityPanel } from './IdentityPanel';
+import { KEY_CHOICES, keyChoiceLabel, regenerateBlocked, type KeyChoice } from './keys';
 import { MethodsPanel } from './MethodsPanel';
 import { useDevice, useModules } from './queries';
+import { RegenerateKeysDialog } from './RegenerateKeysDialog';
 import { TwinsPanel } from './TwinsPanel';
 
 const useStyles = makeStyles({
@@ -29,20 +48,40 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
   const tab = useFleet((s) => s.tab);
   const setTab = useFleet((s) => s.setTab);
   const [deleting, setDeleting] = useState(false);
+  const [regenerating, setRegenerating] = useState<KeyChoice>();
   const doc = device.data;
   const edge = (doc?.capabilities as { iotEdge?: unknown } | undefined)?.iotEdge === true;
+  const authType = (doc?.authentication as { type?: string } | undefined)?.type;
+  const noKeys = doc ? regenerateBlocked(authType) : 'Reading the device…';
+  const hasModules = (modules.data?.length ?? 0) > 0;
   const shownTab: DetailTab = tab === 'edge' && !edge ? 'identity' : tab;
   const moduleIds = useMemo(() => (modules.data ?? []).map((m) => String(m.moduleId ?? '')).filter(Boolean).sort(), [modules.data]);
 
   const commands = useMemo(
     (): ContributedCommand[] => [
+      ...(noKeys
+        ? []
+        : [
+            { id: 'fleet.regenerate-keys', title: `Regenerate keys of ${deviceId}…`, group: 'Fleet' as const, keywords: 'sas symmetric key rotate primary secondary reset credentials', needsHost: true, run: () => setRegenerating('primary') },
+          ]),
+      ...(hasModules
+        ? [
+            {
+              id: 'fleet.module-connection-strings',
+              title: `Show the connection strings of ${deviceId}'s module identities`,
+              group: 'Fleet' as const,
+              keywords: 'module identity connection string key reveal copy',
+              run: () => setTab('identity'),
+            },
+          ]
+        : []),
       { id: 'fleet.delete', title: `Delete device ${deviceId}…`, group: 'Fleet', keywords: 'remove identity', needsHost: true, run: () => setDeleting(true) },
       { id: 'fleet.methods', title: `Invoke a direct method on ${deviceId}…`, group: 'Fleet', keywords: 'call method ping restart logs', needsHost: true, run: () => setTab('methods') },
       { id: 'fleet.events', title: `Show live events from ${deviceId}`, group: 'Fleet', keywords: 'telemetry monitor-events messages d2c', run: () => setTab('events') },
       { id: 'fleet.twins', title: `Show the twins of ${deviceId}`, group: 'Fleet', keywords: 'twin desired reported properties', run: () => setTab('twins') },
       ...(edge ? [{ id: 'fleet.edge', title: `Show the IoT Edge modules and routes of ${deviceId}`, group: 'Fleet' as const, keywords: '$edgeAgent $edgeHub stale', run: () => setTab('edge') }] : []),
     ],
-    [deviceId, edge, setTab],
+    [deviceId, edge, setTab, noKeys, hasModules],
   );
   useContributeCommands('fleet-device', commands);
 
@@ -71,6 +110,30 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
           </Badge>
         )}
         <span className={styles.grow} />
+        {noKeys ? (
+          <Tooltip content={noKeys} relationship="description">
+            <HostButton icon={<KeyResetRegular />} disabledFocusable data-testid="device-regenerate-keys">
+              Regenerate keys…
+            </HostButton>
+          </Tooltip>
+        ) : (
+          <Menu>
+            <MenuTrigger disableButtonEnhancement>
+              <HostButton icon={<KeyResetRegular />} data-testid="device-regenerate-keys" aria-label={`Regenerate keys of ${deviceId}…`}>
+                Regenerate keys…
+              </HostButton>
+            </MenuTrigger>
+            <MenuPopover>
+              <MenuList>
+                {KEY_CHOICES.map((k) => (
+                  <MenuItem key={k} onClick={() => setRegenerating(k)} data-testid={`regenerate-menu-${k}`}>
+                    {keyChoiceLabel(k)}…
+                  </MenuItem>
+                ))}
+              </MenuList>
+            </MenuPopover>
+          </Menu>
+        )}
         <HostButton icon={<DeleteRegular />} onClick={() => setDeleting(true)} data-testid="device-delete" aria-label={`Delete device ${deviceId}…`}>
           Delete…
         </HostButton>
@@ -99,6 +162,7 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
       {shownTab === 'edge' && <EdgePanel deviceId={deviceId} />}
       {shownTab === 'methods' && <MethodsPanel deviceId={deviceId} moduleIds={moduleIds} edge={edge} />}
       {shownTab === 'events' && <EventsPanel deviceId={deviceId} />}
+      {regenerating && <RegenerateKeysDialog deviceId={deviceId} initial={regenerating} onClose={() => setRegenerating(undefined)} />}
       {deleting && (
         <DeleteDeviceDialog
           deviceId={deviceId}

@@ -21,6 +21,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { HubDocument } from '../../../../shared/ipc/cloud.contract';
 import { authLabel, isNever } from './device-query';
+import { moduleKeyless } from './keys';
 import { useFleet } from './fleet-store';
 import { hubProblem } from './hub-error';
 import { useConnectionString } from './queries';
@@ -33,6 +34,7 @@ const useStyles = makeStyles({
   value: { margin: 0, minWidth: 0, overflowWrap: 'anywhere' },
   secret: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere', minWidth: 0, flex: '1 1 240px' },
+  csCell: { width: '50%', paddingTop: tokens.spacingVerticalXS, paddingBottom: tokens.spacingVerticalXS },
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
 
@@ -44,7 +46,7 @@ export function hubTime(iso: unknown): string {
 }
 
 /** The connection string, masked until revealed; Copy fetches it without showing it. */
-function ConnectionString({ deviceId, moduleId }: { deviceId: string; moduleId?: string }) {
+function ConnectionString({ deviceId, moduleId, testId = 'connection-string' }: { deviceId: string; moduleId?: string; testId?: string }) {
   const styles = useStyles();
   // Read at once and shown masked; the key shows only on Reveal.
   const [asked, setAsked] = useState(true);
@@ -67,7 +69,7 @@ function ConnectionString({ deviceId, moduleId }: { deviceId: string; moduleId?:
   const text = cs.data?.connectionString;
   return (
     <div className={styles.secret}>
-      <span className={styles.mono} data-testid="connection-string">
+      <span className={styles.mono} data-testid={testId}>
         {text ? (revealed || !hasSecret(text) ? text : maskConnectionString(text)) : cs.isFetching ? '…' : cs.error ? hubProblem(cs.error, `read the connection string of ${what}`).message : 'HostName=…;DeviceId=…;SharedAccessKey=••••••••'}
       </span>
       <Button
@@ -78,12 +80,12 @@ function ConnectionString({ deviceId, moduleId }: { deviceId: string; moduleId?:
           setRevealed((r) => !r);
         }}
         aria-label={revealed ? `Hide the connection string of ${what}` : `Reveal the connection string of ${what}`}
-        data-testid="connection-string-reveal"
+        data-testid={`${testId}-reveal`}
       >
         {revealed ? 'Hide' : 'Reveal'}
       </Button>
       <Tooltip content={copied === 'failed' ? 'This page may not use the clipboard: reveal it and copy by hand.' : `Copy the connection string of ${what}`} relationship="description">
-        <Button size="small" icon={copied === 'copied' ? <CheckmarkRegular /> : <CopyRegular />} onClick={() => void copy()} data-testid="connection-string-copy" aria-live="polite">
+        <Button size="small" icon={copied === 'copied' ? <CheckmarkRegular /> : <CopyRegular />} onClick={() => void copy()} data-testid={`${testId}-copy`} aria-live="polite">
           {copied === 'copied' ? 'Copied' : copied === 'failed' ? 'Could not copy' : 'Copy'}
         </Button>
       </Tooltip>
@@ -145,17 +147,26 @@ export function IdentityPanel({ device, modules }: { device: HubDocument | undef
                 <TableHeaderCell>Module</TableHeaderCell>
                 <TableHeaderCell>Connection</TableHeaderCell>
                 <TableHeaderCell>Last activity</TableHeaderCell>
+                <TableHeaderCell className={styles.csCell}>Connection string</TableHeaderCell>
                 <TableHeaderCell>Twin</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
               {modules.data.map((m) => {
                 const id = String(m.moduleId);
+                const keyless = moduleKeyless((m.authentication as { type?: string } | undefined)?.type);
                 return (
-                  <TableRow key={id}>
+                  <TableRow key={id} data-testid={`module-row-${id}`}>
                     <TableCell>{id}</TableCell>
                     <TableCell>{String(m.connectionState ?? 'unknown')}</TableCell>
                     <TableCell>{hubTime(m.lastActivityTime)}</TableCell>
+                    <TableCell className={styles.csCell}>
+                      {keyless ? (
+                        <Caption1 data-testid={`module-connection-string-${id}`}>{keyless}</Caption1>
+                      ) : (
+                        <ConnectionString deviceId={deviceId} moduleId={id} testId={`module-connection-string-${id}`} />
+                      )}
+                    </TableCell>
                     <TableCell>
                       <Button
                         size="small"

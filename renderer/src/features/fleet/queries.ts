@@ -120,6 +120,14 @@ export function useFleetActions() {
         return refreshList();
       },
     }),
+    regenerateKeys: useMutation({
+      mutationFn: (input: { deviceId: string; which: 'primary' | 'secondary' | 'both' }) => unwrap(cloud.deviceRegenerateKeys(input)),
+      onSuccess: (device, input) => {
+        queryClient.setQueryData(fleetKeys.device(input.deviceId), device);
+        // The device's connection string carries the old key; its modules' keys are their own and stay.
+        return queryClient.invalidateQueries({ queryKey: fleetKeys.connectionString(input.deviceId), exact: true });
+      },
+    }),
     invoke: useMutation({
       mutationFn: (input: { deviceId: string; moduleId?: string; methodName: string; payload: unknown; responseTimeoutInSeconds: number }) => unwrap(cloud.invokeMethod(input)),
     }),
