@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import deviceSdk, { type ModuleClient } from 'azure-iot-device';
 import deviceMqtt from 'azure-iot-device-mqtt';
@@ -25,6 +27,9 @@ async function calm(page: Page): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.waitForTimeout(300);
 }
+
+const CLI = join(process.cwd(), 'dist', 'cli.mjs');
+const runFile = promisify(execFile);
 
 const SIZES = [
   { name: 'large', width: 1440, height: 900 },
@@ -277,6 +282,10 @@ test.describe('Fleet on the embedded local hub (served console)', () => {
     await expect(page.getByTestId('identity-auth')).toContainText(`X.509 self-signed (thumbprint) · ${thumbprint}`);
     await expect(page.getByTestId('tab-edge')).toHaveCount(0);
     await expect(page.getByTestId('connection-string')).toContainText('x509=true');
+    // An X.509 device has no keys: Regenerate keys is not offered, and its tooltip says why.
+    await expect(page.getByTestId('device-regenerate-keys')).toBeDisabled();
+    await page.getByTestId('device-regenerate-keys').hover();
+    await expect(page.getByRole('tooltip')).toContainText('authenticates with an X.509 certificate');
 
     await page.getByTestId('tab-twins').click();
     await expect(page.getByTestId('twin-viewer').locator('.view-lines')).toContainText(`"deviceId": "${deviceId}"`);
@@ -306,6 +315,102 @@ test.describe('Fleet on the embedded local hub (served console)', () => {
     await expect(page.getByTestId('pending-interval')).toContainText('not reported');
     await calm(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'fleet-twin-large-light.png') });
+  });
+
+  test('regenerates the primary key of a SAS device: the old client is dropped, the new connection string connects; a module connection string is revealed as the CLI shows it', async ({ page }) => {
+    test.skip(!hub, `Skipped: ${notRunning}`);
+    const served = hubbed!;
+    const deviceId = 'fleet-e2e-keys';
+    const ca = readFileSync(hub!.caFile, 'utf8');
+    const cli = async (...args: string[]): Promise<unknown> => {
+      const { stdout } = await runFile(process.execPath, [CLI, ...args, '--json'], { env: { ...process.env, GATEHOUSE_HOME: served.dataDir } });
+      return JSON.parse(stdout) as unknown;
+    };
+    const primaryKey = async () => ((await cli('device-identity', 'show', '-d', deviceId)) as { authentication: { symmetricKey: { primaryKey: string; secondaryKey: string } } }).authentication.symmetricKey;
+    const connect = async (connectionString: string) => {
+      const client = deviceSdk.Client.fromConnectionString(`${connectionString};GatewayHostName=localhost:${hub!.mqttPort}`, deviceMqtt.Mqtt);
+      await client.setOptions({ ca });
+      // A refused connection is also an 'error' event; the awaited call below is what the test checks.
+      client.on('error', () => undefined);
+      await client.open();
+      return client;
+    };
+
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(served.url);
+    await page.getByTestId('nav-fleet').click();
+    await page.getByTestId('fleet-create').click();
+    await page.getByTestId('create-device-id').fill(deviceId);
+    await page.getByTestId('create-device-edge').click();
+    await page.getByTestId('create-device-submit').click();
+    await expect(page.getByTestId('device-title')).toHaveText(deviceId);
+    await expect(page.getByTestId('connection-string')).toContainText('SharedAccessKey=••••••••');
+    const maskedBefore = await page.getByTestId('connection-string').textContent();
+
+    // A real device client connected with the primary key.
+    const before = await primaryKey();
+    const oldString = ((await cli('device-identity', 'connection-string', 'show', '-d', deviceId)) as { connectionString: string }).connectionString;
+    expect(oldString).toContain(`SharedAccessKey=${before.primaryKey}`);
+    const oldClient = await connect(oldString);
+    let dropped = false;
+    oldClient.on('disconnect', () => {
+      dropped = true;
+    });
+    // The SDK's default policy retries a dropped connection (the hub refusing the old key reads to it as "not
+    // connected") for minutes before it says 'disconnect'; without retries it says so as soon as the hub drops it.
+    oldClient.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => -1 });
+    await oldClient.sendEvent(new deviceSdk.Message('before'));
+
+    // Regenerate the primary key from the menu: the dialog names the device and says who is disconnected.
+    await page.getByTestId('device-regenerate-keys').click();
+    await page.getByTestId('regenerate-menu-primary').click();
+    const dialog = page.getByTestId('regenerate-keys-dialog');
+    await expect(dialog.getByRole('heading')).toHaveText(`Regenerate keys of ${deviceId}?`);
+    await expect(dialog.getByRole('radio', { name: 'Primary key' })).toBeChecked();
+    await expect(page.getByTestId('regenerate-keys-text')).toContainText(`${deviceId} gets a new primary key.`);
+    await expect(page.getByTestId('regenerate-keys-text')).toContainText('connected with the primary key are disconnected');
+    await expect(page.getByTestId('regenerate-keys-confirm')).toHaveText('Regenerate primary key');
+    for (const dark of [false, true]) {
+      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SCREENSHOTS, `fleet-regenerate-keys-large-${dark ? 'dark' : 'light'}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByTestId('regenerate-keys-confirm').click();
+    await expect(dialog).toHaveCount(0);
+
+    // The key differs (the CLI reads it from the hub), the masked string on screen changed with it, the secondary stayed.
+    const after = await primaryKey();
+    expect(after.primaryKey).not.toBe(before.primaryKey);
+    expect(after.secondaryKey).toBe(before.secondaryKey);
+    await expect(page.getByTestId('regenerate-keys-done')).toContainText('New primary key');
+    // Still masked (the key only shows on Reveal), and read again from the hub: Reveal shows the new key at once.
+    await expect(page.getByTestId('connection-string')).toHaveText(maskedBefore!);
+    await page.getByTestId('connection-string-reveal').click();
+    await expect(page.getByTestId('connection-string')).toContainText(`SharedAccessKey=${after.primaryKey}`);
+
+    // The client with the old key was dropped by the hub; one with the new connection string connects and sends.
+    await expect.poll(() => dropped, { timeout: 30_000, message: 'the client with the old key is disconnected' }).toBe(true);
+    await expect(connect(oldString)).rejects.toThrow();
+    const newString = ((await cli('device-identity', 'connection-string', 'show', '-d', deviceId)) as { connectionString: string }).connectionString;
+    expect(newString).toContain(`SharedAccessKey=${after.primaryKey}`);
+    const newClient = await connect(newString);
+    await newClient.sendEvent(new deviceSdk.Message('after'));
+    await newClient.close();
+    oldClient.removeAllListeners('disconnect');
+
+    // A module identity's connection string, masked until Reveal, as the CLI gives it.
+    const registry = reachLocalHub(iothub.Registry.fromConnectionString(hub!.connectionString), { httpsPort: hub!.httpsPort, ca });
+    await registry.addModule({ deviceId, moduleId: 'filter' });
+    await page.getByTestId('fleet-refresh').click();
+    const moduleString = page.getByTestId('module-connection-string-filter');
+    await expect(moduleString).toContainText('SharedAccessKey=••••••••');
+    await expect(moduleString).toContainText(`DeviceId=${deviceId};ModuleId=filter`);
+    await page.getByTestId('module-connection-string-filter-reveal').click();
+    const fromCli = ((await cli('device-identity', 'connection-string', 'show', '-d', deviceId, '-m', 'filter')) as { connectionString: string }).connectionString;
+    await expect(moduleString).toHaveText(fromCli);
+    await expect(page.getByTestId('connection-string')).toContainText(`SharedAccessKey=${after.primaryKey}`);
   });
 
   test('a query the hub refuses is said under the query box', async ({ page }) => {

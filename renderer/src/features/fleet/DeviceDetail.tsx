@@ -1,5 +1,6 @@
 import {
   Badge,
+  Button,
   makeStyles,
   Menu,
   MenuItem,
@@ -7,6 +8,7 @@ import {
   MenuPopover,
   MenuTrigger,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
   Spinner,
@@ -16,7 +18,7 @@ import {
   tokens,
   Tooltip,
 } from '@fluentui/react-components';
-import { DeleteRegular, KeyResetRegular } from '@fluentui/react-icons';
+import { DeleteRegular, DismissRegular, KeyResetRegular } from '@fluentui/react-icons';
 import { useMemo, useState } from 'react';
 import type { ContributedCommand } from '../../app/commands';
 import { HostButton } from '../../app/HostButton';
@@ -27,7 +29,7 @@ import { EventsPanel } from './EventsPanel';
 import { useFleet, type DetailTab } from './fleet-store';
 import { hubProblem } from './hub-error';
 import { IdentityPanel } from './IdentityPanel';
-import { KEY_CHOICES, keyChoiceLabel, regenerateBlocked, type KeyChoice } from './keys';
+import { KEY_CHOICES, keyChoiceLabel, regeneratedTitle, regenerateBlocked, type KeyChoice } from './keys';
 import { MethodsPanel } from './MethodsPanel';
 import { useDevice, useModules } from './queries';
 import { RegenerateKeysDialog } from './RegenerateKeysDialog';
@@ -49,6 +51,7 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
   const setTab = useFleet((s) => s.setTab);
   const [deleting, setDeleting] = useState(false);
   const [regenerating, setRegenerating] = useState<KeyChoice>();
+  const [regenerated, setRegenerated] = useState<KeyChoice>();
   const doc = device.data;
   const edge = (doc?.capabilities as { iotEdge?: unknown } | undefined)?.iotEdge === true;
   const authType = (doc?.authentication as { type?: string } | undefined)?.type;
@@ -138,6 +141,15 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
           Delete…
         </HostButton>
       </div>
+      {regenerated && (
+        <MessageBar intent="success" layout="multiline" data-testid="regenerate-keys-done">
+          <MessageBarBody>
+            <MessageBarTitle>{regeneratedTitle(regenerated)}</MessageBarTitle>
+            Devices that used {regenerated === 'both' ? 'the old keys' : `the old ${regenerated} key`} were disconnected: give them the new connection string (Identity › Reveal or Copy).
+          </MessageBarBody>
+          <MessageBarActions containerAction={<Button appearance="transparent" icon={<DismissRegular />} aria-label="Dismiss" onClick={() => setRegenerated(undefined)} />} />
+        </MessageBar>
+      )}
       <TabList selectedValue={shownTab} onTabSelect={(_e, d) => setTab(d.value as DetailTab)} aria-label={`${deviceId} views`}>
         <Tab value="identity" data-testid="tab-identity">
           Identity
@@ -162,7 +174,16 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
       {shownTab === 'edge' && <EdgePanel deviceId={deviceId} />}
       {shownTab === 'methods' && <MethodsPanel deviceId={deviceId} moduleIds={moduleIds} edge={edge} />}
       {shownTab === 'events' && <EventsPanel deviceId={deviceId} />}
-      {regenerating && <RegenerateKeysDialog deviceId={deviceId} initial={regenerating} onClose={() => setRegenerating(undefined)} />}
+      {regenerating && (
+        <RegenerateKeysDialog
+          deviceId={deviceId}
+          initial={regenerating}
+          onClose={(done) => {
+            setRegenerating(undefined);
+            if (done) setRegenerated(done);
+          }}
+        />
+      )}
       {deleting && (
         <DeleteDeviceDialog
           deviceId={deviceId}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyChoiceLabel, moduleKeyless, regenerateBlocked, regenerateConsequence } from './keys';
+import { keyChoiceLabel, regenerateAction, regeneratedTitle, moduleKeyless, regenerateBlocked, regenerateConsequence } from './keys';
 
 describe('regenerating keys', () => {
   it('is offered for SAS devices only, and says why not for X.509', () => {
@@ -11,13 +11,17 @@ describe('regenerating keys', () => {
 
   it('names the device, the key and what happens to connected devices', () => {
     const primary = regenerateConsequence('gw-1', 'primary');
-    expect(primary).toMatch(/^gw-1 gets new key: its primary key is replaced\./);
+    expect(primary).toMatch(/^gw-1 gets a new primary key\./);
     expect(primary).toContain('connected with the primary key are disconnected');
     expect(primary).toContain('new connection string');
     const both = regenerateConsequence('gw-1', 'both');
-    expect(both).toContain('its primary and secondary keys are replaced');
+    expect(both).toMatch(/^gw-1 gets new primary and secondary keys\./);
+    expect(regenerateAction('both')).toBe('Regenerate both keys');
+    expect(regenerateAction('primary')).toBe('Regenerate primary key');
     expect(both).toContain('connected with either key');
     expect(keyChoiceLabel('secondary')).toBe('Secondary key');
+    expect(regeneratedTitle('primary')).toBe('New primary key');
+    expect(regeneratedTitle('both')).toBe('New primary and secondary keys');
   });
 });
 

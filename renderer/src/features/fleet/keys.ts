@@ -20,9 +20,14 @@ export function regenerateBlocked(authType: string | undefined): string | undefi
 
 /** What the confirmation says happens, naming the device and the key(s). */
 export function regenerateConsequence(deviceId: string, which: KeyChoice): string {
-  const keys = which === 'both' ? 'its primary and secondary keys' : `its ${which} key`;
+  const keys = which === 'both' ? 'new primary and secondary keys' : `a new ${which} key`;
   const users = which === 'both' ? 'either key' : `the ${which} key`;
-  return `${deviceId} gets new ${which === 'both' ? 'keys' : 'key'}: ${keys} ${which === 'both' ? 'are' : 'is'} replaced. Devices and clients connected with ${users} are disconnected by the hub and cannot connect again until they are given the new connection string. The old ${which === 'both' ? 'keys stop' : 'key stops'} working at once; this cannot be undone.`;
+  return `${deviceId} gets ${keys}. Devices and clients connected with ${users} are disconnected by the hub and cannot connect again until they are given the new connection string. The old ${which === 'both' ? 'keys stop' : 'key stops'} working at once; this cannot be undone.`;
+}
+
+/** The confirming button's words. */
+export function regenerateAction(which: KeyChoice): string {
+  return which === 'both' ? 'Regenerate both keys' : `Regenerate ${which} key`;
 }
 
 /**
@@ -40,4 +45,9 @@ export function moduleKeyless(authType: string | undefined): string | undefined 
     default:
       return undefined;
   }
+}
+
+/** The notice once the hub has new keys (the masked string looks the same: the key itself only shows on Reveal). */
+export function regeneratedTitle(which: KeyChoice): string {
+  return which === 'both' ? 'New primary and secondary keys' : `New ${which} key`;
 }
