@@ -410,6 +410,14 @@ test.describe('Fleet on the embedded local hub (served console)', () => {
     await page.getByTestId('module-connection-string-filter-reveal').click();
     const fromCli = ((await cli('device-identity', 'connection-string', 'show', '-d', deviceId, '-m', 'filter')) as { connectionString: string }).connectionString;
     await expect(moduleString).toHaveText(fromCli);
+
+    // The palette offers the same dialog.
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type(`Regenerate keys of ${deviceId}`);
+    await page.keyboard.press('Enter');
+    await expect(dialog.getByRole('heading')).toHaveText(`Regenerate keys of ${deviceId}?`);
+    await page.getByTestId('regenerate-keys-cancel').click();
+    await expect(dialog).toHaveCount(0);
     await expect(page.getByTestId('connection-string')).toContainText(`SharedAccessKey=${after.primaryKey}`);
   });
 
