@@ -174,7 +174,8 @@ test.describe('Fleet on the embedded local hub (served console)', () => {
     expect(await rpc(served, 'cloud.setModules', { deviceId, content: manifest({ modules: { tempSensor: module({}, { image: SENSOR_V1 }) } }) })).toMatchObject({ ok: true });
     const cs = (await rpc(served, 'cloud.connectionString', { deviceId, moduleId: '$edgeAgent' })).value as { connectionString: string };
     agentClient = deviceSdk.ModuleClient.fromConnectionString(`${cs.connectionString};GatewayHostName=localhost:${hub!.mqttPort}`, deviceMqtt.Mqtt);
-    agentClient.setOptions({ ca: readFileSync(hub!.caFile, 'utf8') });
+    // Awaited: open() may otherwise dial before the transport has the CA ("unable to get local issuer certificate").
+    await agentClient.setOptions({ ca: readFileSync(hub!.caFile, 'utf8') });
     await agentClient.open();
     agentClient.onMethod('ping', (_request, response) => void response?.send(200));
     const twin = await agentClient.getTwin();

@@ -62,7 +62,7 @@ describe('LocalHub', () => {
     // A device over MQTT (TLS, the port in GatewayHostName), trusting the hub's CA: telemetry and a method round trip.
     const device = DeviceClient.fromConnectionString(`HostName=localhost;DeviceId=sensor-1;SharedAccessKey=${key};GatewayHostName=localhost:${info.mqttPort}`, Mqtt);
     cleanups.push(() => device.close().then(() => undefined));
-    device.setOptions({ ca });
+    await device.setOptions({ ca });
     await device.open();
     const arrived = new Promise((resolve) => registry && hub.registry!.onTelemetry((t) => resolve(t)));
     await device.sendEvent(new Message(JSON.stringify({ t: 21.5 })));

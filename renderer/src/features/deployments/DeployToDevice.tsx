@@ -63,7 +63,7 @@ export function DeployToDeviceEntry({ compact = false }: { compact?: boolean }) 
   const commands = useMemo<readonly ContributedCommand[]>(
     () =>
       deployable && active
-        ? [{ id: 'deployments.deployToDevice', title: `Deploy ${baseName(active)} to a device…`, group: 'Editor', keywords: 'set-modules edge device hub cloud diff', needsHost: true, run: () => useDeployToDevice.getState().open(active) }]
+        ? [{ id: 'deployments.deployToDevice', title: `Deploy ${baseName(active)} to a device…`, group: 'Deployments', keywords: 'set-modules edge device hub cloud diff', needsHost: true, run: () => useDeployToDevice.getState().open(active) }]
         : [],
     [deployable, active],
   );
