@@ -1,4 +1,5 @@
 import type { AppError, Result } from '../../../shared/errors';
+import { azEvent } from '../../../shared/telemetry/az-event';
 import { cloudContract, type HubDocument, type TelemetryEvent } from '../../../shared/ipc/cloud.contract';
 import type { ContractClient } from '../../../shared/ipc';
 import { IotHubClient } from '../../cloud/iothub/iothub-client';
@@ -415,26 +416,3 @@ export const monitorEventsCommand: CliCommand = {
     }
   },
 };
-
-/** az's event shape; the payload is parsed JSON when the body is JSON text, else the text (or base64). */
-export function azEvent(event: TelemetryEvent): { event: Record<string, unknown> } {
-  let payload: unknown = event.body;
-  if (event.bodyEncoding === 'utf8') {
-    try {
-      payload = JSON.parse(event.body);
-    } catch {
-      payload = event.body;
-    }
-  }
-  return {
-    event: {
-      origin: event.deviceId,
-      module: event.moduleId ?? '',
-      interface: '',
-      component: '',
-      payload,
-      annotations: { 'iothub-connection-device-id': event.deviceId, ...(event.moduleId ? { 'iothub-connection-module-id': event.moduleId } : {}), 'iothub-enqueuedtime': event.enqueuedTimeUtc },
-      properties: { system: event.systemProperties, application: event.properties },
-    },
-  };
-}

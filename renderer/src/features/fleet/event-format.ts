@@ -1,3 +1,4 @@
+import { azEvent } from '../../../../shared/telemetry/az-event';
 import type { TelemetryEvent } from '../../../../shared/ipc/cloud.contract';
 import type { Sequenced } from './event-buffer';
 
@@ -89,29 +90,8 @@ export function filterRows(rows: readonly EventRowModel[], filter: string): read
   return needle ? rows.filter((row) => row.haystack.includes(needle)) : rows;
 }
 
-/**
- * A message as JSON, in the shape `az iot hub monitor-events --properties all` prints (and `gatehouse
- * monitor-events --json`): the payload parsed when it is JSON.
- */
-export function eventAsJson(event: TelemetryEvent): { event: Record<string, unknown> } {
-  const body = formatBody(event);
-  return {
-    event: {
-      origin: event.deviceId,
-      module: event.moduleId ?? '',
-      interface: '',
-      component: '',
-      payload: body.kind === 'json' ? (JSON.parse(event.body) as unknown) : event.body,
-      annotations: {
-        'iothub-connection-device-id': event.deviceId,
-        ...(event.moduleId ? { 'iothub-connection-module-id': event.moduleId } : {}),
-        'iothub-enqueuedtime': event.enqueuedTimeUtc,
-      },
-      properties: { system: event.systemProperties, application: event.properties },
-      ...(event.truncated ? { truncated: `the body had ${event.bodyBytes} bytes; the first 64 KiB are shown` } : {}),
-    },
-  };
-}
+/** A message as JSON, in the shape `az iot hub monitor-events --properties all` (and `gatehouse monitor-events --json`) prints. */
+export const eventAsJson = azEvent;
 
 /** The count under the Resume button: how many arrived while paused. */
 export function pausedCount(arrived: number): string {
