@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client as DeviceClient, Message } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { Registry } from 'azure-iothub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifest, module } from '../../../shared/manifest/manifest.test-util';
 import { attachLocalHubAgent } from '../../cloud/iothub/local-adapter';
+import { BIN, startServeProcess, stopServeProcess, waitForLocalHub } from '../served-console.test-util';
 
 /**
  * The az-shaped IoT Hub commands (the built bin, as users run it) against one served console's embedded local hub:
@@ -16,7 +17,6 @@ import { attachLocalHubAgent } from '../../cloud/iothub/local-adapter';
  * errors with nothing half-written.
  */
 
-const BIN = resolve(__dirname, '../../../bin/gatehouse.mjs');
 const home = mkdtempSync(join(tmpdir(), 'gh-cli-iothub-'));
 const files = mkdtempSync(join(tmpdir(), 'gh-cli-iothub-files-'));
 const run = `${process.pid.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -66,28 +66,13 @@ async function connectDevice(deviceId: string, moduleId?: string): Promise<Devic
 }
 
 beforeAll(async () => {
-  console_ = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { env: { ...process.env, GATEHOUSE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((ready, fail) => {
-    let out = '';
-    console_!.stdout!.on('data', (d: Buffer) => ((out += d.toString()), out.includes('\n') && ready()));
-    console_!.once('exit', (code) => fail(new Error(`gatehouse serve exited with ${code}`)));
-  });
-  let r = await cli(['localhub', 'info', '--json']);
-  for (let i = 0; i < 50 && r.status !== 0; i++) {
-    await new Promise((w) => setTimeout(w, 200));
-    r = await cli(['localhub', 'info', '--json']);
-  }
-  expect(r.status).toBe(0);
-  info = JSON.parse(r.stdout) as typeof info;
+  console_ = await startServeProcess(home);
+  info = await waitForLocalHub(home);
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(devices.map((d) => d.close().catch(() => undefined)));
-  if (console_ && console_.exitCode === null) {
-    const exited = new Promise((r) => console_!.once('exit', r));
-    console_.kill('SIGTERM');
-    await exited;
-  }
+  await stopServeProcess(console_);
   rmSync(home, { recursive: true, force: true });
   rmSync(files, { recursive: true, force: true });
 });

@@ -1,15 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, startServeProcess, stopServeProcess } from '../served-console.test-util';
 
 /**
  * `gatehouse localhub info` against a running console (the built bin, as users run it): the shape scripts and the
  * peer-suite runner read, the device CA only on request, and a clear refusal when no console runs.
  */
 
-const BIN = resolve(__dirname, '../../../bin/gatehouse.mjs');
 const home = mkdtempSync(join(tmpdir(), 'gh-cli-localhub-'));
 let console_: ChildProcess | undefined;
 
@@ -17,20 +17,11 @@ const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, GATEHOUSE_HOME: home, ...env }, encoding: 'utf8', timeout: 60_000 });
 
 beforeAll(async () => {
-  console_ = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { env: { ...process.env, GATEHOUSE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((ready, fail) => {
-    let out = '';
-    console_!.stdout!.on('data', (d: Buffer) => ((out += d.toString()), out.includes('\n') && ready()));
-    console_!.once('exit', (code) => fail(new Error(`gatehouse serve exited with ${code}`)));
-  });
+  console_ = await startServeProcess(home);
 }, 60_000);
 
 afterAll(async () => {
-  if (console_ && console_.exitCode === null) {
-    const exited = new Promise((r) => console_!.once('exit', r));
-    console_.kill('SIGTERM');
-    await exited;
-  }
+  await stopServeProcess(console_);
   rmSync(home, { recursive: true, force: true });
 });
 
