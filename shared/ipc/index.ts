@@ -5,6 +5,7 @@ import { workspaceContract } from './workspace.contract';
 import { runtimeContract } from './runtime.contract';
 import { localhubContract } from './localhub.contract';
 import { cloudContract } from './cloud.contract';
+import { edgehubContract } from './edgehub.contract';
 
 export * from './contract';
 export { appContract } from './app.contract';
@@ -13,9 +14,10 @@ export { workspaceContract } from './workspace.contract';
 export { runtimeContract } from './runtime.contract';
 export { localhubContract } from './localhub.contract';
 export { cloudContract } from './cloud.contract';
+export { edgehubContract } from './edgehub.contract';
 
 /** The allow-list: every contract the host serves. A method or event not reachable from here does not exist. */
-export const CONTRACTS = [appContract, statusContract, workspaceContract, runtimeContract, localhubContract, cloudContract] as const satisfies readonly Contract[];
+export const CONTRACTS = [appContract, statusContract, workspaceContract, runtimeContract, localhubContract, cloudContract, edgehubContract] as const satisfies readonly Contract[];
 
 export interface ResolvedMethod {
   readonly contract: Contract;
