@@ -43,6 +43,15 @@ describe('gatehouse CLI', () => {
     expect(await cli('status', '--colour')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
   });
 
+  it('with --json, a usage error is still one JSON document on stdout, for scripts', async () => {
+    const unknownOption = await cli('status', '--colour', '--json');
+    expect(unknownOption.code).toBe(2);
+    expect(JSON.parse(unknownOption.stdout)).toEqual({ error: { code: 'BAD_REQUEST', message: expect.stringContaining("Unknown option '--colour'") } });
+    const unknownCommand = await cli('frobnicate', '--json');
+    expect(JSON.parse(unknownCommand.stdout)).toEqual({ error: { code: 'BAD_REQUEST', message: expect.stringContaining('unknown command "frobnicate"') } });
+    expect((await cli('frobnicate')).stdout).toBe('');
+  });
+
   it('status --json prints one document with a stable shape', async () => {
     const { code, stdout } = await cli('status', '--json');
     expect(code).toBe(0);

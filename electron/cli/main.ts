@@ -45,7 +45,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(helpText());
       return 0;
     }
-    io.stderr(`gatehouse: unknown command "${words.join(' ')}". Run \`gatehouse --help\` for the list.`);
+    const message = `unknown command "${words.join(' ')}". Run \`gatehouse --help\` for the list.`;
+    jsonError(argv, io, 'BAD_REQUEST', message);
+    io.stderr(`gatehouse: ${message}`);
     return 2;
   }
   const { command } = found;
@@ -62,6 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       options: { json: { type: 'boolean' }, ...command.options },
     });
   } catch (error) {
+    jsonError(argv, io, 'BAD_REQUEST', (error as Error).message);
     io.stderr(`gatehouse ${command.path.join(' ')}: ${(error as Error).message}\n\n${commandHelp(command)}`);
     return 2;
   }
@@ -69,9 +72,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | string[] | undefined>, io });
   } catch (error) {
     // A bug, not a verdict: never exit 1 ("the input has errors") for it, and never a stack trace.
+    jsonError(argv, io, 'INTERNAL', `internal error: ${oneLine(error)}`);
     io.stderr(`gatehouse ${command.path.join(' ')}: internal error: ${oneLine(error)}`);
     return 2;
   }
+}
+
+/** With `--json`, a usage error or a bug is still one JSON document on stdout (`{error: {code, message}}`), for scripts. */
+function jsonError(argv: readonly string[], io: CliIo, code: 'BAD_REQUEST' | 'INTERNAL', message: string): void {
+  if (argv.includes('--json')) io.stdout(JSON.stringify({ error: { code, message } }));
 }
 
 /**
