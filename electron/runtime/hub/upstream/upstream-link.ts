@@ -1,0 +1,362 @@
+import { Client, ModuleClient } from 'azure-iot-device';
+import { Mqtt } from 'azure-iot-device-mqtt';
+import { assertNever, type Result } from '../../../../shared/errors';
+import type { Disposable } from '../../drivers/disposable';
+import { Emitter, type Event } from '../../drivers/event';
+import type { IdentityProvider, ModuleIdentity } from '../../workload/identity-provider';
+import type { EndpointSender, QueuedMessage, SendOutcome, UpstreamState } from '../hub-model';
+import { MAX_UPSTREAM_MESSAGE_BYTES, toUpstreamMessage, upstreamSize } from './upstream-message';
+import { errorKind, redact, type SdkClient } from './upstream-sdk';
+
+/**
+ * The `$upstream` endpoint: forwards queued messages to IoT Hub (a real one or the embedded local hub) with
+ * azure-iot-device over MQTT, each AS ITS SOURCE IDENTITY — a module's message on a ModuleClient of that module
+ * (keys from the IdentityProvider), the edge device's own on its device Client — so the hub stamps
+ * connectionDeviceId / connectionModuleId as IoT Hub does for modules behind edgeHub.
+ *
+ * The device client's connection is the link's health; its state machine (the SDK's retry policy is off, so every
+ * reconnect is ours):
+ *
+ *   off --start--> connecting --open ok--> connected --disconnect--> offline --retryAt--> connecting
+ *                      '--open failed--> offline (lastError, retryAt: exponential backoff)
+ *   any --dispose--> off
+ *
+ * Module clients are opened lazily on their first message, reused, closed when idle for `idleCloseMs`, when their
+ * connection drops (the next message reopens), or when the identity disappears. Nothing of a key or token is logged.
+ */
+
+export interface UpstreamModuleKeys {
+  readonly moduleId: string;
+  readonly primaryKey: string;
+  readonly secondaryKey: string;
+}
+
+export interface UpstreamLinkOptions {
+  /** IoT Hub's host name (`<hub>.azure-devices.net`, or `localhost` for the local hub): the SAS audience. */
+  readonly hubHostName: string;
+  /** The MQTT port when not 8883 (the local hub's default is 9883): dialled through `GatewayHostName=host:port`. */
+  readonly port?: number;
+  /** PEM of a CA to trust besides the system's (the local hub's root). */
+  readonly ca?: string;
+  /** The edge device and its modules, with their keys. */
+  readonly identities: IdentityProvider;
+  /** Makes these module identities exist in the hub with these keys (the host: azure-iothub's Registry). */
+  readonly ensureIdentities: (modules: readonly UpstreamModuleKeys[]) => Promise<Result<void>>;
+  readonly log?: (line: string) => void;
+  /** Reconnect backoff: the first wait and the cap (ms). Defaults 1 s and 60 s. */
+  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** A module client unused this long is closed (default 10 minutes). */
+  readonly idleCloseMs?: number;
+  /** A send without PUBACK after this long counts as failed, to be retried (default 60 s). */
+  readonly sendTimeoutMs?: number;
+  readonly now?: () => number;
+}
+
+/** An open client: the device's (no moduleId) or a module's. */
+interface Session {
+  readonly client: SdkClient;
+  readonly moduleId?: string;
+  readonly primaryKey: string;
+  lastUsedMs: number;
+}
+
+/** A module client, or why there is none (`refused`: the hub refused its keys). */
+type Opened = Session | Exclude<Attempt, { kind: 'sent' }>;
+
+export class UpstreamLink implements EndpointSender, Disposable {
+  private current: UpstreamState = { state: 'off', reason: 'not started' };
+  private readonly changed = new Emitter<UpstreamState>();
+  private readonly reconnected = new Emitter<void>();
+  readonly onDidChange: Event<UpstreamState> = this.changed.event;
+  private device: Client | undefined;
+  private attempts = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly modules = new Map<string, Promise<Opened>>();
+  /** Modules whose identity the hub refused even after ensureIdentities: no new attempt before this time. */
+  private readonly moduleRetryAt = new Map<string, number>();
+  /** Module keys (by primary key) already made sure of in the hub during this link's life. */
+  private readonly ensured = new Map<string, string>();
+  private disposed = false;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: UpstreamLinkOptions) {
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  get state(): UpstreamState {
+    return this.current;
+  }
+
+  /** Fires each time the device connection is (re)established: kick the `$upstream` pump. */
+  onReconnected(listener: () => void): Disposable {
+    return this.reconnected.event(listener);
+  }
+
+  /** Opens the device connection now (the link's health) and starts the idle sweep. */
+  start(): void {
+    if (this.disposed || this.current.state !== 'off') return;
+    const idle = this.options.idleCloseMs ?? 10 * 60_000;
+    this.sweepTimer = setInterval(() => void this.sweep(idle), Math.max(1_000, Math.floor(idle / 2)));
+    this.sweepTimer.unref();
+    void this.connect();
+  }
+
+  async send(queued: QueuedMessage): Promise<SendOutcome> {
+    const state = this.current;
+    if (state.state !== 'connected') {
+      const why = state.state === 'offline' ? `upstream offline: ${state.lastError}` : state.state === 'off' ? `upstream off: ${state.reason}` : 'upstream connecting';
+      return { ok: false, retry: true, reason: why };
+    }
+    const size = upstreamSize(queued.message);
+    if (size > MAX_UPSTREAM_MESSAGE_BYTES) {
+      return { ok: false, retry: false, reason: `message of ${size} bytes (body and properties) exceeds IoT Hub's ${MAX_UPSTREAM_MESSAGE_BYTES}` };
+    }
+    const { deviceId, moduleId } = queued.source;
+    if (deviceId !== this.options.identities.deviceId) {
+      return { ok: false, retry: false, reason: `messages of downstream device ${deviceId} cannot be sent upstream as that device (no keys for it)` };
+    }
+    if (moduleId === undefined) return this.sendAsDevice(queued);
+    return this.sendAsModule(moduleId, queued);
+  }
+
+  /** Closes the clients of modules whose identity no longer exists (call after the deployment's identities change). */
+  async syncIdentities(): Promise<void> {
+    const present = new Set((await this.options.identities.listModules()).map((m) => m.moduleId));
+    for (const moduleId of [...this.modules.keys()]) if (!present.has(moduleId)) await this.closeModule(moduleId);
+    for (const moduleId of [...this.ensured.keys()]) if (!present.has(moduleId)) this.ensured.delete(moduleId);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.sweepTimer);
+    const device = this.device;
+    this.device = undefined;
+    await Promise.all([...this.modules.keys()].map((id) => this.closeModule(id)));
+    if (device) await closeQuietly(device);
+    this.set({ state: 'off', reason: 'stopped' });
+    this.changed.dispose();
+    this.reconnected.dispose();
+  }
+
+  // The device connection ----------------------------------------------------------------------------------------
+
+  private async connect(): Promise<void> {
+    if (this.disposed) return;
+    this.set({ state: 'connecting', hubHost: this.options.hubHostName });
+    let client: Client | undefined;
+    try {
+      const device = await this.options.identities.getDevice();
+      client = Client.fromConnectionString(this.connectionString(device.deviceId, undefined, device.primaryKey), Mqtt);
+      const opened = client;
+      prepare(opened, () => this.deviceDropped(opened));
+      if (this.options.ca) await opened.setOptions({ ca: this.options.ca });
+      await opened.open();
+      if (this.disposed) return void (await closeQuietly(opened));
+      this.device = opened;
+      this.attempts = 0;
+      this.set({ state: 'connected', hubHost: this.options.hubHostName, since: new Date(this.now()).toISOString() });
+      this.log(`upstream: connected to ${this.hubAddress()} as ${device.deviceId}`);
+      this.reconnected.fire();
+    } catch (cause) {
+      if (client) await closeQuietly(client);
+      this.offline(`cannot connect to ${this.hubAddress()}: ${redact(cause)}`);
+    }
+  }
+
+  private deviceDropped(client: Client): void {
+    if (client !== this.device || this.disposed) return;
+    this.device = undefined;
+    void closeQuietly(client);
+    this.offline(`the connection to ${this.hubAddress()} dropped`);
+  }
+
+  private offline(lastError: string): void {
+    if (this.disposed) return;
+    const initial = this.options.backoff?.initialMs ?? 1_000;
+    const max = this.options.backoff?.maxMs ?? 60_000;
+    const waitMs = Math.min(max, initial * 2 ** Math.min(this.attempts, 20));
+    this.attempts += 1;
+    this.set({ state: 'offline', hubHost: this.options.hubHostName, lastError, retryAt: new Date(this.now() + waitMs).toISOString() });
+    this.log(`upstream: offline (${lastError}); retrying in ${waitMs} ms`);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.connect(), waitMs);
+  }
+
+  private set(state: UpstreamState): void {
+    this.current = state;
+    this.changed.fire(state);
+  }
+
+  // Module clients ------------------------------------------------------------------------------------------------
+
+  private async sendAsModule(moduleId: string, queued: QueuedMessage): Promise<SendOutcome> {
+    const identity = await this.options.identities.getModule(moduleId);
+    if (!identity) {
+      await this.closeModule(moduleId);
+      return { ok: false, retry: false, reason: `module ${moduleId} no longer has an identity on this device` };
+    }
+    const blockedUntil = this.moduleRetryAt.get(moduleId) ?? 0;
+    if (blockedUntil > this.now()) return { ok: false, retry: true, reason: `the hub refused module ${moduleId}; next attempt at ${new Date(blockedUntil).toISOString()}` };
+    // Unauthorized or not found: the hub does not know these keys. Make sure of the identity once more, then back off.
+    for (const last of [false, true]) {
+      const session = await this.moduleSession(identity);
+      const attempt = 'client' in session ? await this.attempt(session, queued, `module ${moduleId}`) : session;
+      if (attempt.kind !== 'refused') {
+        if (attempt.kind === 'sent') this.moduleRetryAt.delete(moduleId);
+        return outcomeOf(attempt);
+      }
+      await this.closeModule(moduleId);
+      this.ensured.delete(moduleId);
+      if (!last) continue;
+      const waitMs = this.options.backoff?.maxMs ?? 60_000;
+      this.moduleRetryAt.set(moduleId, this.now() + waitMs);
+      this.log(`upstream: the hub refuses module ${moduleId} even after its identity was ensured (${attempt.reason}); next attempt in ${waitMs} ms`);
+    }
+    return { ok: false, retry: true, reason: `the hub refuses module ${moduleId}` };
+  }
+
+  /** The open client of a module (reused while its keys are the same), or why there is none. */
+  private moduleSession(identity: ModuleIdentity): Promise<Opened> {
+    const existing = this.modules.get(identity.moduleId);
+    if (existing) {
+      return existing.then(async (session) => {
+        if ('client' in session && session.primaryKey === identity.primaryKey) return session;
+        await this.closeModule(identity.moduleId);
+        return this.moduleSession(identity);
+      });
+    }
+    const opening = this.openModule(identity);
+    this.modules.set(identity.moduleId, opening);
+    void opening.then((session) => {
+      if (!('client' in session) && this.modules.get(identity.moduleId) === opening) this.modules.delete(identity.moduleId);
+    });
+    return opening;
+  }
+
+  private async openModule(identity: ModuleIdentity): Promise<Opened> {
+    const { moduleId, primaryKey, secondaryKey } = identity;
+    if (this.ensured.get(moduleId) !== primaryKey) {
+      const ensured = await this.options.ensureIdentities([{ moduleId, primaryKey, secondaryKey }]);
+      if (!ensured.ok) return { kind: 'failed', reason: `cannot register module ${moduleId} in the hub: ${redact(ensured.error.message)}` };
+      this.ensured.set(moduleId, primaryKey);
+    }
+    const client = ModuleClient.fromConnectionString(this.connectionString(identity.deviceId, moduleId, primaryKey), Mqtt);
+    prepare(client, () => void this.closeModule(moduleId, client));
+    try {
+      if (this.options.ca) await client.setOptions({ ca: this.options.ca });
+      await client.open();
+    } catch (cause) {
+      await closeQuietly(client);
+      const kind = errorKind(cause);
+      return { kind: kind === 'refused' ? 'refused' : 'failed', reason: `cannot connect module ${moduleId}: ${redact(cause)}` };
+    }
+    if (this.disposed) {
+      await closeQuietly(client);
+      return { kind: 'failed', reason: 'upstream off: stopped' };
+    }
+    return { client, moduleId, primaryKey, lastUsedMs: this.now() };
+  }
+
+  /** Closes a module's client (only `client`, when given: a late event of an old client leaves a new one alone). */
+  private async closeModule(moduleId: string, client?: SdkClient): Promise<void> {
+    const entry = this.modules.get(moduleId);
+    if (!entry) return;
+    const session = await entry;
+    if (client && (!('client' in session) || session.client !== client)) return;
+    if (this.modules.get(moduleId) === entry) this.modules.delete(moduleId);
+    if ('client' in session) await closeQuietly(session.client);
+  }
+
+  private async sweep(idleMs: number): Promise<void> {
+    const cutoff = this.now() - idleMs;
+    for (const [moduleId, entry] of [...this.modules]) {
+      const session = await entry;
+      if ('client' in session && session.lastUsedMs < cutoff) {
+        this.log(`upstream: closing the idle client of module ${moduleId}`);
+        await this.closeModule(moduleId, session.client);
+      }
+    }
+    await this.syncIdentities().catch(() => undefined);
+  }
+
+  // Sending -------------------------------------------------------------------------------------------------------
+
+  private async sendAsDevice(queued: QueuedMessage): Promise<SendOutcome> {
+    const device = this.device;
+    if (!device) return { ok: false, retry: true, reason: 'upstream connecting' };
+    const attempt = await this.attempt({ client: device, primaryKey: '', lastUsedMs: 0 }, queued, 'the edge device');
+    if (attempt.kind === 'failed' || attempt.kind === 'timeout') this.deviceDropped(device);
+    return outcomeOf(attempt);
+  }
+
+  private async attempt(session: Session, queued: QueuedMessage, who: string): Promise<Attempt> {
+    const { client } = session;
+    session.lastUsedMs = this.now();
+    const { message, outputName } = toUpstreamMessage(queued.message);
+    const sending = outputName !== undefined && client instanceof ModuleClient ? client.sendOutputEvent(outputName, message) : client.sendEvent(message);
+    sending.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = this.options.sendTimeoutMs ?? 60_000;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    try {
+      const result = await Promise.race([sending.then(() => 'sent' as const), timeout]);
+      if (result === 'sent') return { kind: 'sent' };
+      if (session.moduleId !== undefined) void this.closeModule(session.moduleId, client);
+      return { kind: 'timeout', reason: `no acknowledgement of ${who}'s message within ${timeoutMs} ms` };
+    } catch (cause) {
+      const kind = errorKind(cause);
+      if (kind !== 'tooLarge' && session.moduleId !== undefined) void this.closeModule(session.moduleId, client);
+      return { kind, reason: `sending as ${who}: ${redact(cause)}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private connectionString(deviceId: string, moduleId: string | undefined, key: string): string {
+    const { hubHostName, port } = this.options;
+    const gateway = port !== undefined && port !== 8883 ? `;GatewayHostName=${hubHostName}:${port}` : '';
+    return `HostName=${hubHostName};DeviceId=${deviceId}${moduleId !== undefined ? `;ModuleId=${moduleId}` : ''};SharedAccessKey=${key}${gateway}`;
+  }
+
+  private hubAddress(): string {
+    const { hubHostName, port } = this.options;
+    return port !== undefined && port !== 8883 ? `${hubHostName}:${port}` : hubHostName;
+  }
+}
+
+/** What became of one try: the hub refused the identity (unauthorized / not found), the message, or it failed. */
+type Attempt =
+  | { readonly kind: 'sent' }
+  | { readonly kind: 'refused' | 'tooLarge' | 'failed' | 'timeout'; readonly reason: string };
+
+function outcomeOf(attempt: Attempt): SendOutcome {
+  switch (attempt.kind) {
+    case 'sent':
+      return { ok: true };
+    case 'tooLarge':
+      return { ok: false, retry: false, reason: `the hub refuses the message as too large (${attempt.reason})` };
+    case 'refused':
+    case 'failed':
+    case 'timeout':
+      return { ok: false, retry: true, reason: attempt.reason };
+    default:
+      return assertNever(attempt, 'attempt');
+  }
+}
+
+/** The SDK's retries off (state and backoff are the link's); its `disconnect` reported; its `error` never unhandled. */
+function prepare(client: SdkClient, onDisconnect: () => void): void {
+  client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
+  client.on('disconnect', onDisconnect);
+  client.on('error', () => undefined);
+}
+
+async function closeQuietly(client: SdkClient): Promise<void> {
+  client.removeAllListeners('disconnect');
+  await client.close().catch(() => undefined);
+}
