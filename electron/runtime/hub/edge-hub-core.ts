@@ -1,0 +1,263 @@
+import type { Result } from '../../../shared/errors';
+import type { RouteConfigStatus } from '../../../shared/ipc/edgehub.contract';
+import type { BackendError, DeviceBackend, DeviceGateway, HubMessage, IdentityRecord, IdentityRef, TwinSections } from '../../protocol/device-backend';
+import type { IdentityProvider } from '../workload/identity-provider';
+import { parseEdgeHubDesired, routeConfigStatus, type DesiredStatus, type EdgeHubConfig } from './edgehub-config';
+import type { MessageStore } from './hub-model';
+import { HubTwins } from './hub-twins';
+import { MessageRecorder, replayRecording } from './recording';
+import { MAX_MESSAGE_BYTES, routeMessage } from './router';
+import { HubTap } from './tap';
+
+/**
+ * The edge hub's core: the DeviceBackend the MQTT front end (electron/protocol) calls, for the edge device and its
+ * modules (EDGE-CONTRACTS.md §4.2, §7). Telemetry is routed with the routes in force and appended to the durable
+ * store for every endpoint it goes to; the promise resolves only after the append did (the PUBACK waits for the
+ * disk). A message no route selects is accepted and counted, as edgeHub drops it. `$edgeHub` desired is applied
+ * atomically (a bad route set keeps the previous routes) and the outcome is reported in IoT Edge's shape.
+ *
+ * Scope: identities are the edge device and its modules from the IdentityProvider (SAS); leaf (downstream) devices
+ * are not served yet (NOT_FOUND).
+ */
+
+export interface EdgeHubCoreOptions {
+  readonly identities: IdentityProvider;
+  /** The edge device's id. */
+  readonly deviceId: string;
+  readonly store: MessageStore;
+  readonly log?: (line: string) => void;
+  /** Epoch ms; default Date.now. */
+  readonly now?: () => number;
+  /** Module twins (default: kept in memory only; the composition root passes `HubTwins.open({file})`). */
+  readonly twins?: HubTwins;
+  readonly tap?: HubTap;
+  /** `$edgeHub` reported `version`. */
+  readonly version?: { readonly version: string; readonly build: string; readonly commit: string };
+}
+
+export interface EdgeHubCounters {
+  /** Messages accepted and stored for at least one endpoint. */
+  readonly routed: number;
+  /** Messages accepted that no route selected (dropped, as edgeHub does). */
+  readonly unrouted: number;
+  /** Messages refused (too large, store full or failing). */
+  readonly refused: number;
+}
+
+type ClientEntry = { status: 'Connected'; lastConnectedTimeUtc: string } | { status: 'Disconnected'; lastConnectedTimeUtc?: string; lastDisconnectedTimeUtc: string } | null;
+
+const EDGE_HUB_MODULE = '$edgeHub';
+const DEFAULT_VERSION = { version: '1.0.0', build: 'gatehouse', commit: '' };
+
+/** `TwinManager.EncodeTwinKey`: `.` → `%2E`, `$` → `%24`, space → `%20`. */
+export function encodeClientKey(ref: IdentityRef): string {
+  const id = ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`;
+  return id.replace(/\./g, '%2E').replace(/\$/g, '%24').replace(/ /g, '%20');
+}
+
+export class EdgeHubCore implements DeviceBackend {
+  readonly deviceId: string;
+  readonly tap: HubTap;
+  private readonly identities: IdentityProvider;
+  private readonly store: MessageStore;
+  private readonly log: (line: string) => void;
+  private readonly now: () => number;
+  private readonly twins: HubTwins;
+  private readonly version: EdgeHubCoreOptions['version'];
+  private gateway: DeviceGateway | undefined;
+  private config: EdgeHubConfig | undefined;
+  private status: DesiredStatus = { code: 200, description: '' };
+  private lastDesiredVersion: number | undefined;
+  private readonly clients = new Map<string, ClientEntry>();
+  private readonly reportedListeners = new Set<(reported: Record<string, unknown>) => void>();
+  private recorder: MessageRecorder | undefined;
+  private counts = { routed: 0, unrouted: 0, refused: 0 };
+
+  constructor(options: EdgeHubCoreOptions) {
+    this.deviceId = options.deviceId;
+    this.identities = options.identities;
+    this.store = options.store;
+    this.log = options.log ?? (() => undefined);
+    this.now = options.now ?? Date.now;
+    this.tap = options.tap ?? new HubTap({ now: this.now });
+    this.version = options.version ?? DEFAULT_VERSION;
+    this.twins = options.twins ?? HubTwins.inMemory({ log: this.log });
+  }
+
+  /** The front end (DeviceGateway) used for desired pushes, module-input delivery and methods. */
+  attach(gateway: DeviceGateway): void {
+    this.gateway = gateway;
+    this.twins.attach(gateway);
+  }
+
+  attachedGateway(): DeviceGateway | undefined {
+    return this.gateway;
+  }
+
+  // DeviceBackend ------------------------------------------------------------------------------------------------
+
+  async lookupIdentity(ref: IdentityRef): Promise<Result<IdentityRecord, BackendError>> {
+    try {
+      if (ref.deviceId !== this.deviceId) return notFound(`device ${ref.deviceId} is not this edge device (leaf devices are not served yet)`);
+      if (ref.moduleId === undefined) {
+        const device = await this.identities.getDevice();
+        return { ok: true, value: { deviceId: device.deviceId, status: 'enabled', credentials: { type: 'sas', primaryKey: device.primaryKey, secondaryKey: device.secondaryKey } } };
+      }
+      const module = await this.identities.getModule(ref.moduleId);
+      if (!module) return notFound(`module ${ref.deviceId}/${ref.moduleId} does not exist`);
+      return { ok: true, value: { deviceId: module.deviceId, moduleId: module.moduleId, status: 'enabled', credentials: { type: 'sas', primaryKey: module.primaryKey, secondaryKey: module.secondaryKey } } };
+    } catch (cause) {
+      return { ok: false, error: { code: 'UNAVAILABLE', message: `the identity store failed: ${String(cause)}` } };
+    }
+  }
+
+  async acceptTelemetry(from: IdentityRef, message: HubMessage): Promise<Result<void, BackendError>> {
+    if (message.body.byteLength > MAX_MESSAGE_BYTES) {
+      this.counts.refused += 1;
+      return { ok: false, error: { code: 'TOO_LARGE', message: `message of ${message.body.byteLength} bytes exceeds ${MAX_MESSAGE_BYTES}` } };
+    }
+    const enqueuedAtMs = this.now();
+    const routed = routeMessage(this.config?.routes ?? [], this.config?.timeToLiveSecs, from, message, enqueuedAtMs, (route, error) =>
+      this.log(`edgehub: route ${route.name} failed on a message and was skipped: ${String(error)}`),
+    );
+    if (routed.targets.length === 0) {
+      this.counts.unrouted += 1;
+      return { ok: true, value: undefined };
+    }
+    const appended = await this.store.append({ message, source: from, enqueuedAtMs }, routed.targets);
+    if (!appended.ok) {
+      this.counts.refused += 1;
+      const code = appended.error.code === 'FULL' ? 'THROTTLED' : 'UNAVAILABLE';
+      return { ok: false, error: { code, message: `the message store refused the message (${appended.error.code}): ${appended.error.message}` } };
+    }
+    this.counts.routed += 1;
+    const endpoints = routed.targets.map((t) => t.endpoint);
+    const id = this.tap.observe(from, message, routed.routeNames, endpoints, enqueuedAtMs);
+    this.recorder?.record({ id, atMs: enqueuedAtMs, source: from, message, routes: routed.routeNames, endpoints });
+    return { ok: true, value: undefined };
+  }
+
+  async getTwin(of: IdentityRef): Promise<Result<TwinSections, BackendError>> {
+    if (of.deviceId !== this.deviceId) return notFound(`no twin for ${of.deviceId}`);
+    return { ok: true, value: this.twins.get(of) };
+  }
+
+  async patchReported(of: IdentityRef, patch: Record<string, unknown>): Promise<Result<{ readonly version: number }, BackendError>> {
+    if (of.deviceId !== this.deviceId) return notFound(`no twin for ${of.deviceId}`);
+    return this.twins.patchReported(of, patch);
+  }
+
+  connectionChanged(ref: IdentityRef, connected: boolean): void {
+    if (ref.moduleId === EDGE_HUB_MODULE) return;
+    const key = encodeClientKey(ref);
+    const at = new Date(this.now()).toISOString();
+    const previous = this.clients.get(key);
+    if (connected) this.clients.set(key, { status: 'Connected', lastConnectedTimeUtc: at });
+    else if (ref.moduleId === undefined) this.clients.set(key, null);
+    else this.clients.set(key, { status: 'Disconnected', ...(previous?.lastConnectedTimeUtc ? { lastConnectedTimeUtc: previous.lastConnectedTimeUtc } : {}), lastDisconnectedTimeUtc: at });
+    this.emitReported();
+  }
+
+  // configuration ------------------------------------------------------------------------------------------------
+
+  /** Applies `$edgeHub` desired properties atomically: a refused set keeps the routes in force. */
+  applyConfig(edgeHubDesired: unknown, version?: number): RouteConfigStatus {
+    const desiredVersion = version ?? versionOf(edgeHubDesired);
+    const parsed = parseEdgeHubDesired(edgeHubDesired);
+    if (parsed.ok) {
+      this.config = parsed.value;
+      this.status = { code: 200, description: '' };
+      this.log(`edgehub: ${parsed.value.routes.length} route(s) in force (desired version ${desiredVersion ?? 'unknown'})`);
+    } else {
+      this.status = parsed.error;
+      this.log(`edgehub: desired properties refused, previous routes stay in force: ${parsed.error.description}`);
+    }
+    if (desiredVersion !== undefined) this.lastDesiredVersion = desiredVersion;
+    this.emitReported();
+    return this.routes();
+  }
+
+  /** Module-twin desired properties of a deployment's `modulesContent` (pushed to connected modules). */
+  async applyModuleTwins(modulesContent: Readonly<Record<string, unknown>>): Promise<Result<{ readonly changed: readonly string[] }>> {
+    return this.twins.applyModuleTwins(this.deviceId, modulesContent);
+  }
+
+  routes(): RouteConfigStatus {
+    return routeConfigStatus(this.config, this.status, this.lastDesiredVersion);
+  }
+
+  /** The config in force (undefined until one was accepted). */
+  currentConfig(): EdgeHubConfig | undefined {
+    return this.config;
+  }
+
+  /** `$edgeHub` reported properties in IoT Edge's shape (EDGE-CONTRACTS.md §4.2). */
+  reported(): Record<string, unknown> {
+    return {
+      schemaVersion: '1.0',
+      version: { ...this.version },
+      ...(this.lastDesiredVersion === undefined ? {} : { lastDesiredVersion: this.lastDesiredVersion }),
+      lastDesiredStatus: { code: this.status.code, description: this.status.description },
+      clients: Object.fromEntries([...this.clients].map(([key, entry]) => [key, entry === null ? null : { ...entry }])),
+    };
+  }
+
+  /** Called with the whole reported document after each change (status or clients), for the upstream link. */
+  onReportedChanged(listener: (reported: Record<string, unknown>) => void): { dispose(): void } {
+    this.reportedListeners.add(listener);
+    return { dispose: () => this.reportedListeners.delete(listener) };
+  }
+
+  counters(): EdgeHubCounters {
+    return { ...this.counts };
+  }
+
+  // recording ----------------------------------------------------------------------------------------------------
+
+  async recordStart(path: string): Promise<Result<{ readonly path: string }>> {
+    if (this.recorder) return { ok: false, error: { code: 'CONFLICT', message: `already recording to ${this.recorder.path}` } };
+    const started = await MessageRecorder.start(path);
+    if (!started.ok) return started;
+    this.recorder = started.value;
+    return { ok: true, value: { path } };
+  }
+
+  async recordStop(): Promise<Result<{ readonly path: string; readonly messages: number }>> {
+    const recorder = this.recorder;
+    if (!recorder) return { ok: false, error: { code: 'CONFLICT', message: 'not recording' } };
+    this.recorder = undefined;
+    return recorder.stop();
+  }
+
+  async replay(path: string, moduleId: string, input: string): Promise<Result<{ readonly delivered: number }>> {
+    if (!this.gateway) return { ok: false, error: { code: 'CONFLICT', message: 'the hub is not serving modules' } };
+    return replayRecording(path, this.gateway, { deviceId: this.deviceId, moduleId }, input);
+  }
+
+  async close(): Promise<void> {
+    this.tap.dispose();
+    if (this.recorder) await this.recordStop();
+    this.reportedListeners.clear();
+  }
+
+  private emitReported(): void {
+    if (this.reportedListeners.size === 0) return;
+    const reported = this.reported();
+    for (const listener of this.reportedListeners) {
+      try {
+        listener(reported);
+      } catch (error) {
+        this.log(`edgehub: a reported-properties listener failed: ${String(error)}`);
+      }
+    }
+  }
+}
+
+function notFound(message: string): { ok: false; error: BackendError } {
+  return { ok: false, error: { code: 'NOT_FOUND', message } };
+}
+
+function versionOf(desired: unknown): number | undefined {
+  const v = typeof desired === 'object' && desired !== null ? (desired as Record<string, unknown>).$version : undefined;
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}

@@ -1,0 +1,219 @@
+import { readFile } from 'node:fs/promises';
+import type { Result } from '../../../shared/errors';
+import type { BackendError, DeviceGateway, IdentityRef, TwinSections } from '../../protocol/device-backend';
+import { writeFileAtomic } from '../atomic-file';
+
+/**
+ * The twins the edge hub keeps for its device's modules (and the device itself), locally and durably, so modules get
+ * their desired properties and can report while the hub is offline (EDGE-CONTRACTS.md §1.4):
+ * - desired comes from the deployment's `modulesContent` (`<module>: {"properties.desired": {...}}`); each change
+ *   bumps that twin's desired `$version` and the PATCH (only what changed, removed keys as null, with `$version`) is
+ *   pushed to the module's live connections through the gateway;
+ * - reported patches are merged (null deletes) and bump the reported `$version`;
+ * - everything is kept in one JSON file written atomically (write, fsync, rename) before a change is acknowledged.
+ * `$edgeAgent` and `$edgeHub` entries of `modulesContent` are not module twins here (the agent and EdgeHubCore own them).
+ */
+
+type Json = Record<string, unknown>;
+
+interface TwinRecord {
+  desired: Json;
+  desiredVersion: number;
+  reported: Json;
+  reportedVersion: number;
+}
+
+interface TwinFile {
+  readonly format: 1;
+  readonly twins: Record<string, TwinRecord>;
+}
+
+export interface HubTwinsOptions {
+  /** The JSON file the twins live in; absent = memory only (tests). */
+  readonly file?: string;
+  readonly log?: (line: string) => void;
+}
+
+const SYSTEM_TWINS = new Set(['$edgeAgent', '$edgeHub']);
+const DESIRED_KEY = 'properties.desired';
+/** Twin documents deeper than IoT Hub allows (10 levels) are refused. */
+const MAX_DEPTH = 10;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `d` or `d/m`: the key a twin is kept under. */
+export function twinKey(ref: IdentityRef): string {
+  return ref.moduleId === undefined ? ref.deviceId : `${ref.deviceId}/${ref.moduleId}`;
+}
+
+export class HubTwins {
+  private gateway: DeviceGateway | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly twins: Map<string, TwinRecord>,
+    private readonly options: HubTwinsOptions,
+  ) {}
+
+  /** Twins kept in memory only (tests, or a hub without a data folder). */
+  static inMemory(options: Omit<HubTwinsOptions, 'file'> = {}): HubTwins {
+    return new HubTwins(new Map(), options);
+  }
+
+  /** Loads the file (a missing file is an empty set of twins; an unreadable one is an error, never overwritten). */
+  static async open(options: HubTwinsOptions = {}): Promise<Result<HubTwins>> {
+    const twins = new Map<string, TwinRecord>();
+    if (options.file) {
+      let text: string | undefined;
+      try {
+        text = await readFile(options.file, 'utf8');
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, error: { code: 'IO', message: `cannot read ${options.file}: ${String(cause)}` } };
+      }
+      if (text !== undefined) {
+        const parsed = parseTwinFile(text);
+        if (!parsed) return { ok: false, error: { code: 'IO', message: `${options.file} is not a twin file` } };
+        for (const [key, record] of Object.entries(parsed.twins)) twins.set(key, record);
+      }
+    }
+    return { ok: true, value: new HubTwins(twins, options) };
+  }
+
+  /** The gateway desired patches are pushed through. */
+  attach(gateway: DeviceGateway): void {
+    this.gateway = gateway;
+  }
+
+  get(ref: IdentityRef): TwinSections {
+    const record = this.twins.get(twinKey(ref));
+    return {
+      desired: { ...structuredClone(record?.desired ?? {}), $version: record?.desiredVersion ?? 1 },
+      reported: { ...structuredClone(record?.reported ?? {}), $version: record?.reportedVersion ?? 1 },
+    };
+  }
+
+  /**
+   * Applies the module-twin desired properties of a deployment for the modules of `deviceId`: changed twins get a new
+   * `$version` (persisted first), then their patch is pushed to connected modules. Resolves with the modules changed.
+   */
+  async applyModuleTwins(deviceId: string, modulesContent: Readonly<Record<string, unknown>>): Promise<Result<{ readonly changed: readonly string[] }>> {
+    const patches: { ref: IdentityRef; patch: Json }[] = [];
+    for (const [moduleId, content] of Object.entries(modulesContent)) {
+      if (SYSTEM_TWINS.has(moduleId) || !isObject(content)) continue;
+      const desired = content[DESIRED_KEY];
+      if (!isObject(desired)) continue;
+      const wanted = withoutMetadata(desired);
+      const ref = { deviceId, moduleId };
+      const record = this.record(ref);
+      const patch = diff(record.desired, wanted);
+      if (patch === undefined) continue;
+      record.desired = structuredClone(wanted);
+      record.desiredVersion += 1;
+      patches.push({ ref, patch: { ...patch, $version: record.desiredVersion } });
+    }
+    if (patches.length === 0) return { ok: true, value: { changed: [] } };
+    const saved = await this.persist();
+    if (!saved.ok) return saved;
+    for (const { ref, patch } of patches) this.gateway?.pushDesired(ref, patch);
+    return { ok: true, value: { changed: patches.map((p) => p.ref.moduleId ?? p.ref.deviceId) } };
+  }
+
+  /** Merges a reported patch (null deletes) and resolves with the new reported `$version` once it is on disk. */
+  async patchReported(ref: IdentityRef, patch: Json): Promise<Result<{ readonly version: number }, BackendError>> {
+    if (depth(patch) > MAX_DEPTH) return { ok: false, error: { code: 'BAD_REQUEST', message: `the reported patch is nested deeper than ${MAX_DEPTH} levels` } };
+    const record = this.record(ref);
+    const before = structuredClone(record.reported);
+    merge(record.reported, withoutMetadata(patch));
+    record.reportedVersion += 1;
+    const saved = await this.persist();
+    if (!saved.ok) {
+      record.reported = before;
+      record.reportedVersion -= 1;
+      return { ok: false, error: { code: 'UNAVAILABLE', message: saved.error.message } };
+    }
+    return { ok: true, value: { version: record.reportedVersion } };
+  }
+
+  private record(ref: IdentityRef): TwinRecord {
+    const key = twinKey(ref);
+    let record = this.twins.get(key);
+    if (!record) {
+      record = { desired: {}, desiredVersion: 1, reported: {}, reportedVersion: 1 };
+      this.twins.set(key, record);
+    }
+    return record;
+  }
+
+  /** Writes the whole set after the previous write (writes never overlap; each sees the state at its turn). */
+  private persist(): Promise<Result<void>> {
+    const file = this.options.file;
+    if (!file) return Promise.resolve({ ok: true, value: undefined });
+    const run = this.writing.then(async (): Promise<Result<void>> => {
+      try {
+        const content: TwinFile = { format: 1, twins: Object.fromEntries(this.twins) };
+        await writeFileAtomic(file, JSON.stringify(content));
+        return { ok: true, value: undefined };
+      } catch (cause) {
+        this.options.log?.(`hub twins: cannot write ${file}: ${String(cause)}`);
+        return { ok: false, error: { code: 'IO', message: `cannot write the twins: ${String(cause)}` } };
+      }
+    });
+    this.writing = run.then(() => undefined);
+    return run;
+  }
+}
+
+function parseTwinFile(text: string): TwinFile | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!isObject(value) || value.format !== 1 || !isObject(value.twins)) return undefined;
+    for (const record of Object.values(value.twins)) {
+      if (!isObject(record) || !isObject(record.desired) || !isObject(record.reported) || typeof record.desiredVersion !== 'number' || typeof record.reportedVersion !== 'number') return undefined;
+    }
+    return value as unknown as TwinFile;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A document without the service's `$version`/`$metadata` members (top level). */
+function withoutMetadata(doc: Json): Json {
+  const { $version: _v, $metadata: _m, ...rest } = doc;
+  return rest;
+}
+
+/** The patch turning `from` into `to` (removed keys → null), or undefined when they are equal. */
+export function diff(from: Json, to: Json): Json | undefined {
+  const patch: Json = {};
+  for (const key of Object.keys(from)) if (!Object.hasOwn(to, key)) patch[key] = null;
+  for (const [key, value] of Object.entries(to)) {
+    const old = from[key];
+    if (isObject(old) && isObject(value)) {
+      const inner = diff(old, value);
+      if (inner !== undefined) patch[key] = inner;
+    } else if (!Object.hasOwn(from, key) || JSON.stringify(old) !== JSON.stringify(value)) {
+      patch[key] = structuredClone(value);
+    }
+  }
+  return Object.keys(patch).length === 0 ? undefined : patch;
+}
+
+/** JSON merge patch as IoT Hub applies twin patches: objects merge, null deletes, anything else replaces. */
+export function merge(target: Json, patch: Json): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete target[key];
+    else if (isObject(value)) {
+      const current = target[key];
+      const into: Json = isObject(current) ? current : {};
+      merge(into, value);
+      target[key] = into;
+    } else target[key] = structuredClone(value);
+  }
+}
+
+function depth(value: unknown): number {
+  if (!isObject(value)) return 0;
+  let max = 0;
+  for (const inner of Object.values(value)) max = Math.max(max, depth(inner));
+  return max + 1;
+}
