@@ -48,7 +48,7 @@ if (want('renderer')) {
 }
 if (want('node')) {
   jobs.push(
-    esbuild({ ...esm, entryPoints: { cli: 'electron/cli/entry.ts', bench: 'scripts/bench/bench.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
+    esbuild({ ...esm, entryPoints: { cli: 'electron/cli/entry.ts', bench: 'scripts/bench/bench.ts', 'bench-hub': 'scripts/bench/hub.bench.ts', 'bench-hub-child': 'scripts/bench/hub-child.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
     esbuild({ ...cjs, plugins: [slimDocker], entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
     // The sandboxed preload may only require('electron'): everything else is bundled in.
     esbuild({ ...cjs, minify: true, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'] }),

@@ -1,0 +1,296 @@
+/**
+ * `npm run bench:hub` (dist/bench-hub.mjs): the edge hub against mosquitto under the same load from the same client
+ * (mqtt.js over TLS on loopback). Figures: QoS 0 routed messages/s (mosquitto: plain pass-through), QoS 1 durable
+ * messages/s (mosquitto with persistence), p50/p99 module-to-module latency at a fixed rate, the hub's RSS idle and
+ * under load (the hub runs alone in a child process), and the drain rate of messages queued for `$upstream` during
+ * an outage once the upstream (the embedded local hub) starts. `-- --json` prints one JSON object on the last line.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectAsync, type IClientOptions } from 'mqtt';
+import { createRootCa, createServerCertificate } from '../../electron/protocol/certificate-factory';
+import { createSasToken, sasResource } from '../../electron/protocol/sas-token';
+import { importPrivateKeyPem } from '../../electron/protocol/x509-runtime';
+import { LocalHub } from '../../electron/cloud/localhub/localhub';
+import { SecretBox } from '../../electron/runtime/secrets/secret-box';
+import { measureLatency, measureThroughput, type LatencyResult, type LoadTarget, type ThroughputResult } from './hub-load';
+import { ensureMosquitto, startMosquitto } from './hub-mosquitto';
+import { forkHubChild, rssOf, RssSampler, type HubChild, type HubChildConfig } from './hub-process';
+import { mib, parseHubBenchArgs, ratePerSec, ratio, round, type HubBenchOptions } from './hub-stats';
+
+const DEVICE = 'bench-edge';
+const HOST = 'localhost';
+const WARMUP = 2000;
+
+interface Side {
+  qos0?: ThroughputResult;
+  qos1?: ThroughputResult;
+  latency?: LatencyResult;
+  idleRss?: number;
+  loadRss?: number;
+}
+
+interface Drain {
+  readonly count: number;
+  readonly fillPerSec: number;
+  readonly firstAfterMs: number;
+  readonly perSec: number;
+}
+
+const print = (label: string, value: number | undefined, unit: string, reference?: { label: string; value: number | undefined }) => {
+  const shown = value === undefined ? '—'.padStart(9) : value.toFixed(1).padStart(9);
+  const compared = reference?.value !== undefined && value !== undefined ? `  (${(value / reference.value).toFixed(2)}× ${reference.label}: ${reference.value.toFixed(1)} ${unit})` : '';
+  console.log(`${label.padEnd(48)} ${shown} ${unit}${compared}`);
+};
+
+async function main(): Promise<void> {
+  const parsed = parseHubBenchArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    console.error(`bench:hub: ${parsed.error}`);
+    process.exit(2);
+  }
+  const options = parsed.value;
+  const started = performance.now();
+  const theirs = options.noMosquitto ? undefined : await mosquittoSide(options);
+  const { ours, drain, parts } = await hubSide(options);
+  console.log(`bench:hub: hub = ${parts}; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+
+  const p99 = (s: Side | undefined) => s?.latency?.p99Ms;
+  print('Hub: QoS 0 routed A → B', ours.qos0?.perSec, 'msg/s', { label: 'mosquitto pass-through', value: theirs?.qos0?.perSec });
+  print('Hub: QoS 1 durable A → B', ours.qos1?.perSec, 'msg/s', { label: 'mosquitto with persistence', value: theirs?.qos1?.perSec });
+  print(`Hub: module-to-module p50 at ${options.rate}/s`, ours.latency?.p50Ms, 'ms', { label: 'mosquitto', value: theirs?.latency?.p50Ms });
+  print(`Hub: module-to-module p99 at ${options.rate}/s`, p99(ours), 'ms', { label: 'mosquitto', value: p99(theirs) });
+  print('Hub: RSS idle', ours.idleRss === undefined ? undefined : mib(ours.idleRss), 'MB', { label: 'mosquitto', value: theirs?.idleRss === undefined ? undefined : mib(theirs.idleRss) });
+  print('Hub: RSS under load (peak)', ours.loadRss === undefined ? undefined : mib(ours.loadRss), 'MB', { label: 'mosquitto', value: theirs?.loadRss === undefined ? undefined : mib(theirs.loadRss) });
+  if (drain) {
+    print(`Hub: ${drain.count} queued for $upstream: fill (QoS 1)`, drain.fillPerSec, 'msg/s');
+    print('Hub: drain after the outage', drain.perSec, 'msg/s');
+  }
+  for (const [name, side] of [['hub', ours], ['mosquitto', theirs]] as const) {
+    for (const run of [side?.qos0, side?.qos1]) if (run && run.received < run.sent) console.log(`bench:hub: ${name}: ${run.sent - run.received} of ${run.sent} messages did not arrive`);
+    if (side?.latency && side.latency.received < side.latency.sent) console.log(`bench:hub: ${name}: latency run: ${side.latency.sent - side.latency.received} of ${side.latency.sent} did not arrive`);
+  }
+
+  if (options.json) {
+    const out = {
+      qos0Ratio: ratio(ours.qos0?.perSec, theirs?.qos0?.perSec),
+      qos1Ratio: ratio(ours.qos1?.perSec, theirs?.qos1?.perSec),
+      p99Ratio: ratio(p99(ours), p99(theirs)),
+      idleRssMB: ours.idleRss === undefined ? null : round(mib(ours.idleRss), 1),
+      loadRssMB: ours.loadRss === undefined ? null : round(mib(ours.loadRss), 1),
+      drainMsgsPerSec: drain ? Math.round(drain.perSec) : null,
+      qos0MsgsPerSec: num(ours.qos0?.perSec, 0),
+      qos1MsgsPerSec: num(ours.qos1?.perSec, 0),
+      p50Ms: num(ours.latency?.p50Ms, 2),
+      p99Ms: num(p99(ours), 2),
+      mosquittoQos0MsgsPerSec: num(theirs?.qos0?.perSec, 0),
+      mosquittoQos1MsgsPerSec: num(theirs?.qos1?.perSec, 0),
+      mosquittoP50Ms: num(theirs?.latency?.p50Ms, 2),
+      mosquittoP99Ms: num(p99(theirs), 2),
+      mosquittoLoadRssMB: theirs?.loadRss === undefined ? null : round(mib(theirs.loadRss), 1),
+    };
+    console.log(JSON.stringify(out));
+  }
+}
+
+const num = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? null : round(value, digits));
+
+async function testCertificate(): Promise<{ caPem: string; certificatePem: string; privateKeyPem: string }> {
+  const day = 86_400_000;
+  const validity = { notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + day) };
+  const root = await createRootCa('bench mosquitto ca', validity);
+  const leaf = await createServerCertificate(
+    { certificatePem: root.certificatePem, privateKey: await importPrivateKeyPem(root.privateKeyPem) },
+    { commonName: HOST, subjectAltNames: [HOST, '127.0.0.1'], ...validity },
+  );
+  return { caPem: root.certificatePem, ...leaf };
+}
+
+/** Runs the three load runs against a target while sampling `pid`'s RSS. */
+async function loadRuns(target: LoadTarget, pid: number, options: HubBenchOptions, side: Side): Promise<void> {
+  side.idleRss = await settledRss(pid);
+  const sampler = new RssSampler(pid);
+  try {
+    side.qos0 = await measureThroughput(target, { qos: 0, count: options.qos0, warmup: WARMUP, window: options.window });
+    side.qos1 = await measureThroughput(target, { qos: 1, count: options.qos1, warmup: WARMUP, window: options.window });
+    side.latency = await measureLatency(target, { ratePerSec: options.rate, count: options.latency, warmup: Math.min(500, options.latency) });
+  } finally {
+    side.loadRss = sampler.stop();
+  }
+}
+
+/** RSS after the process has been idle for a second: the median of five samples 200 ms apart. */
+async function settledRss(pid: number): Promise<number | undefined> {
+  await new Promise((r) => setTimeout(r, 1000));
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const rss = rssOf(pid);
+    if (rss !== undefined) samples.push(rss);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+async function mosquittoSide(options: HubBenchOptions): Promise<Side | undefined> {
+  const binary = ensureMosquitto((line) => console.log(line));
+  if (!binary.ok) {
+    console.log(`bench:hub: no mosquitto comparison: ${binary.reason}`);
+    return undefined;
+  }
+  const pki = await testCertificate();
+  const broker = await startMosquitto(binary.path, { certificatePem: pki.certificatePem, privateKeyPem: pki.privateKeyPem, persistence: true });
+  try {
+    const client = (id: string): IClientOptions => ({ host: '127.0.0.1', port: broker.port, protocol: 'mqtts', servername: HOST, ca: pki.caPem, clientId: `${id}-${randomBytes(4).toString('hex')}`, clean: true });
+    const topic = `devices/${DEVICE}/modules/A/messages/events`;
+    const target: LoadTarget = { name: 'mosquitto', publisher: client('bench-pub'), subscriber: client('bench-sub'), publishTopic: topic, subscribeFilter: topic };
+    const side: Side = {};
+    await loadRuns(target, broker.pid, options, side);
+    return side;
+  } finally {
+    await broker.stop();
+  }
+}
+
+function moduleClient(port: number, caPem: string, moduleId: string, key: string): IClientOptions {
+  const clientId = `${DEVICE}/${moduleId}`;
+  return {
+    host: '127.0.0.1',
+    port,
+    protocol: 'mqtts',
+    servername: HOST,
+    ca: caPem,
+    clientId,
+    clean: true,
+    username: `${HOST}/${clientId}/?api-version=2021-04-12`,
+    password: createSasToken({ resource: sasResource(HOST, DEVICE, moduleId), key, expiry: Math.floor(Date.now() / 1000) + 3600 }),
+  };
+}
+
+async function hubSide(options: HubBenchOptions): Promise<{ ours: Side; drain: Drain | undefined; parts: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-edgehub-'));
+  const keys = { A: newKey(), B: newKey(), C: newKey() };
+  const deviceKey = newKey();
+  const config: HubChildConfig = {
+    dataDir: join(dataDir, 'hub'),
+    deviceId: DEVICE,
+    hostName: HOST,
+    deviceKey,
+    modules: Object.entries(keys).map(([moduleId, primaryKey]) => ({ moduleId, primaryKey })),
+    routes: {
+      AtoB: 'FROM /messages/modules/A/outputs/* INTO BrokeredEndpoint("/modules/B/inputs/input1")',
+      CtoUpstream: 'FROM /messages/modules/C/outputs/* INTO $upstream',
+    },
+  };
+  const entry = join(dirname(fileURLToPath(import.meta.url)), 'bench-hub-child.mjs');
+  const child = await forkHubChild(entry, config);
+  const ours: Side = {};
+  let drain: Drain | undefined;
+  try {
+    const target: LoadTarget = {
+      name: 'edge hub',
+      publisher: moduleClient(child.port, child.caPem, 'A', keys.A),
+      subscriber: moduleClient(child.port, child.caPem, 'B', keys.B),
+      publishTopic: `devices/${DEVICE}/modules/A/messages/events/%24.on=output1`,
+      subscribeFilter: `devices/${DEVICE}/modules/B/inputs/#`,
+    };
+    await loadRuns(target, child.pid, options, ours);
+    if (options.drain > 0) {
+      try {
+        drain = await drainRun(child, options.drain, moduleClient(child.port, child.caPem, 'C', keys.C), dataDir, deviceKey, options.window);
+      } catch (error) {
+        console.log(`bench:hub: no drain figure: ${(error as Error).message}`);
+      }
+    }
+    return { ours, drain, parts: child.parts };
+  } finally {
+    await child.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const newKey = () => randomBytes(32).toString('base64');
+
+/**
+ * The outage: module C sends `count` messages (QoS 1, each PUBACK'd once stored) routed to `$upstream` while no
+ * upstream exists; then the local hub starts (ports 0) with the edge device registered under the hub's key, the
+ * hub is given its address, and the local hub counts arrivals. Drain rate: arrivals ÷ time from first to last.
+ */
+async function drainRun(child: HubChild, count: number, publisherOptions: IClientOptions, dataDir: string, deviceKey: string, window: number): Promise<Drain> {
+  const publisher = await connectAsync({ protocolVersion: 4, reconnectPeriod: 0, ...publisherOptions });
+  const topic = `devices/${DEVICE}/modules/C/messages/events/%24.on=telemetry`;
+  const fillStarted = performance.now();
+  try {
+    let acked = 0;
+    let failed: Error | undefined;
+    let wake: (() => void) | undefined;
+    for (let sent = 0; sent < count && !failed; sent++) {
+      while (sent - acked >= window && !failed) await new Promise<void>((resolve) => (wake = resolve));
+      const body = Buffer.from(JSON.stringify({ seq: sent, machine: { temperature: 21.5, pressure: 1.02 } }));
+      publisher.publish(topic, body, { qos: 1 }, (error) => {
+        if (error) failed = error;
+        else acked++;
+        wake?.();
+      });
+      if (sent % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    while (acked < count && !failed) await new Promise<void>((resolve) => (wake = resolve));
+    if (failed) throw new Error(`filling the outbox failed: ${failed.message}`);
+  } finally {
+    await publisher.endAsync(true).catch(() => undefined);
+  }
+  const fillPerSec = ratePerSec(count, performance.now() - fillStarted);
+  const stats = await child.request({ type: 'stats' }, 'stats');
+  const queued = stats.endpoints.find((e) => e.endpoint === '$upstream')?.depth;
+  if (queued !== undefined && queued < count) throw new Error(`only ${queued} of ${count} messages are queued for $upstream`);
+
+  const upstreamDir = join(dataDir, 'localhub');
+  const localHub = LocalHub.start({ dataDir: upstreamDir, secrets: new SecretBox(upstreamDir), httpsPort: 0, mqttPort: 0 });
+  try {
+    while (localHub.state.state === 'starting') await new Promise((r) => setTimeout(r, 20));
+    const info = await localHub.info();
+    const registry = localHub.registry;
+    if (!info.ok || !registry) throw new Error(`the local hub did not start: ${JSON.stringify(localHub.state)}`);
+    const created = await registry.putDevice(DEVICE, { deviceId: DEVICE, status: 'enabled', capabilities: { iotEdge: true }, authentication: { type: 'sas', symmetricKey: { primaryKey: deviceKey, secondaryKey: newKey() } } }, undefined);
+    if (!created.ok) throw new Error(`the local hub refused the edge device: ${created.error.message}`);
+    let arrived = 0;
+    let firstAt = 0;
+    let lastAt = 0;
+    let wake: (() => void) | undefined;
+    const subscription = registry.onTelemetry(() => {
+      lastAt = performance.now();
+      if (arrived++ === 0) firstAt = lastAt;
+      if (arrived >= count) wake?.();
+    });
+    try {
+      const toldAt = performance.now();
+      await child.request({ type: 'upstream', hostName: info.value.host, port: info.value.mqttPort, deviceKey, caPem: readFileSync(info.value.caFile, 'utf8') }, 'upstream-set');
+      const deadline = Date.now() + 120_000;
+      while (arrived < count && Date.now() < deadline) {
+        const before = arrived;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 15_000);
+        });
+        if (arrived === before) break;
+      }
+      if (arrived < count) throw new Error(`only ${arrived} of ${count} queued messages reached the local hub`);
+      return { count, fillPerSec, firstAfterMs: firstAt - toldAt, perSec: ratePerSec(count - 1, lastAt - firstAt) };
+    } finally {
+      subscription.dispose();
+    }
+  } finally {
+    await localHub.dispose();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench:hub: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
