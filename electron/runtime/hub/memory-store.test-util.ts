@@ -91,23 +91,40 @@ export class MemoryMessageStore implements MessageStore {
 
 /**
  * A stand-in for the EndpointPump (store/ is written elsewhere): every message appended for a module input is
- * delivered to that module through the gateway, in order, and acked once written; `$upstream` stays queued.
+ * delivered to that module through the gateway, in order, and acked once written; a module that has not subscribed
+ * yet is retried every 20 ms. `$upstream` stays queued.
  */
 export function pumpModuleInputs(store: MemoryMessageStore, gateway: DeviceGateway, deviceId: string): { dispose(): void } {
   let running = Promise.resolve();
-  const drain = async (endpoint: string) => {
+  let disposed = false;
+  const retries = new Set<NodeJS.Timeout>();
+  const drain = async (endpoint: string): Promise<void> => {
     const target = parseModuleInputEndpoint(endpoint);
-    if (!target) return;
+    if (!target || disposed) return;
     for (const queued of await store.peek(endpoint, 100)) {
       const system: Record<string, string> = { ...queued.message.systemProperties, cdid: queued.source.deviceId };
       if (queued.source.moduleId !== undefined) system.cmid = queued.source.moduleId;
       const delivered = await gateway.deliver({ deviceId, moduleId: target.moduleId }, { ...queued.message, systemProperties: system }, target.input);
-      if (!delivered) return;
+      if (!delivered) {
+        const timer = setTimeout(() => {
+          retries.delete(timer);
+          schedule(endpoint);
+        }, 20);
+        retries.add(timer);
+        return;
+      }
       await store.ack(endpoint, [queued.seq]);
     }
   };
-  const subscription = store.onAppended((endpoint) => {
+  const schedule = (endpoint: string) => {
     running = running.then(() => drain(endpoint));
-  });
-  return subscription;
+  };
+  const subscription = store.onAppended(schedule);
+  return {
+    dispose: () => {
+      disposed = true;
+      subscription.dispose();
+      for (const timer of retries) clearTimeout(timer);
+    },
+  };
 }
