@@ -1,0 +1,69 @@
+import type { BatchOp } from './store-codec';
+
+/**
+ * Group commit: one synced batch write at a time; whatever is submitted while a write is in flight goes into the
+ * next single batch (one fsync for many callers). Batches are written in submission order, and each request's
+ * `done` runs synchronously, in submission order, right after its batch settled (so the caller can update its
+ * in-memory index in exactly the order it assigned sequence numbers).
+ */
+
+export interface BatchInfo {
+  /** Operations in this batch. */
+  readonly ops: number;
+  /** Requests (appends, acks, expiry drops) the batch carries. */
+  readonly requests: number;
+}
+
+interface Request {
+  readonly ops: readonly BatchOp[];
+  readonly done: (error: unknown) => void;
+}
+
+export class GroupCommitWriter {
+  private pending: Request[] = [];
+  private running: Promise<void> | undefined;
+  /** Batch writes started (for tests and the benchmark). */
+  batches = 0;
+
+  constructor(
+    private readonly write: (ops: BatchOp[]) => Promise<void>,
+    private readonly beforeWrite?: (info: BatchInfo) => void | Promise<void>,
+  ) {}
+
+  /** Queues `ops` for the next batch; `done(undefined)` once they are on disk, `done(error)` if the write failed. */
+  submit(ops: readonly BatchOp[], done: (error: unknown) => void): void {
+    this.pending.push({ ops, done });
+    this.running ??= this.run();
+  }
+
+  /** Resolves once everything submitted so far is written (or failed). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async run(): Promise<void> {
+    // Let the appends of the current tick (a burst of PUBLISHes) join the first batch too.
+    await Promise.resolve();
+    while (this.pending.length > 0) {
+      const group = this.pending;
+      this.pending = [];
+      const ops = group.flatMap((request) => request.ops);
+      this.batches += 1;
+      let failure: unknown = undefined;
+      try {
+        await this.beforeWrite?.({ ops: ops.length, requests: group.length });
+        await this.write(ops);
+      } catch (error) {
+        failure = error ?? new Error('the batch write failed');
+      }
+      for (const request of group) {
+        try {
+          request.done(failure);
+        } catch {
+          // A caller's bookkeeping must not stop the others from hearing about their batch.
+        }
+      }
+    }
+    this.running = undefined;
+  }
+}

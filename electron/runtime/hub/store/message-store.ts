@@ -1,0 +1,417 @@
+import { ClassicLevel } from 'classic-level';
+import { err, fail, ok, type AppError, type Result } from '../../../../shared/errors';
+import type { EndpointStats, EndpointTarget, MessageStore, QueuedMessage, StoredMessage, StoreError } from '../hub-model';
+import { EndpointQueue, type QueueEntry } from './endpoint-queue';
+import { GroupCommitWriter, type BatchInfo } from './group-commit';
+import { bodyKey, decodeBody, decodeCount, decodeQueueValue, encodeBody, encodeJson, expiredKey, parseKey, queueKey, seqKey, type BatchOp } from './store-codec';
+
+/**
+ * The edge hub's durable store-and-forward log (MessageStore in hub-model.ts) on classic-level, layout in
+ * store-codec.ts. A message routed to several endpoints is stored once (`b/`) with one small queue entry per
+ * endpoint (`q/`); the body is deleted with its last entry. Ack deletes entries (the checkpoint is the deletion).
+ *
+ * Writes go through one GroupCommitWriter: every append, ack and expiry drop is part of a `{sync: true}` batch, and
+ * appends arriving while a batch is being written share the next one. The in-memory index (endpoint-queue.ts) holds
+ * the entries, not the bodies; it is loaded at open and updated only after a batch is on disk, so `peek` never shows a
+ * message the PUBACK was not yet sent for. `bytes()` is the sum of live key and value sizes: approximate (LevelDB's own
+ * overhead and not-yet-compacted deletes are not counted). The expired counter is persisted with the deletes it counts.
+ */
+
+export const DEFAULT_STORE_LIMIT_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
+
+export interface MessageStoreOptions {
+  readonly dir: string;
+  /** The disk bound; appends that would pass it answer FULL. Default 1 GiB. */
+  readonly limitBytes?: number;
+  /** TTL for targets with ttlSecs 0; `<= 0` or undefined: never expires (edgeHub's -1). */
+  readonly defaultTtlSecs?: number;
+  /** The clock (ms since epoch) for expiry and ages; injectable for tests. */
+  readonly now?: () => number;
+  /** How often expired messages of all endpoints are dropped (peek drops the ones it meets anyway); 0 disables. */
+  readonly sweepIntervalMs?: number;
+  readonly log?: (line: string) => void;
+  /** Called before every batch write (tests and the benchmark count group commits with it). */
+  readonly onBatchWrite?: (batch: BatchInfo) => void | Promise<void>;
+}
+
+export interface DurableMessageStore extends MessageStore {
+  /** Approximate bytes of the stored messages (live keys and values). */
+  bytes(): number;
+  readonly limitBytes: number;
+  /** The bound from `storeAndForwardConfiguration.storeLimits.maxSizeBytes` when the hub's config changes. */
+  setLimitBytes(limitBytes: number): void;
+  /** The TTL for ttlSecs 0 from `storeAndForwardConfiguration.timeToLiveSecs`; applies to later appends. */
+  setDefaultTtlSecs(secs: number | undefined): void;
+  /** Drops every expired message now (counted in stats().expired); resolves with how many. */
+  purgeExpired(): Promise<number>;
+  /** Batch writes so far (group commit: far fewer than appends under concurrency). */
+  batchWrites(): number;
+}
+
+export async function openMessageStore(options: MessageStoreOptions): Promise<Result<DurableMessageStore, AppError>> {
+  const db = new ClassicLevel<string, Uint8Array>(options.dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return fail('IO', `the message store at ${options.dir} cannot open: ${String(cause ?? error)}`);
+  }
+  const store = new LevelMessageStore(db, options);
+  try {
+    await store.load();
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    return fail('IO', `the message store at ${options.dir} cannot be read: ${String(error)}`);
+  }
+  return ok(store);
+}
+
+interface Body {
+  refs: number;
+  readonly bytes: number;
+}
+
+class LevelMessageStore implements DurableMessageStore {
+  private readonly endpoints = new Map<string, EndpointQueue>();
+  private readonly bodies = new Map<number, Body>();
+  private readonly listeners = new Set<(endpoint: string) => void>();
+  private readonly writer: GroupCommitWriter;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private nextBodyId = 0;
+  private storedBytes = 0;
+  /** Bytes of appends submitted and not yet written (counted against the bound). */
+  private reservedBytes = 0;
+  private limit: number;
+  private defaultTtlSecs: number | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly sweepTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly db: ClassicLevel<string, Uint8Array>,
+    options: MessageStoreOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? (() => undefined);
+    this.limit = options.limitBytes ?? DEFAULT_STORE_LIMIT_BYTES;
+    this.defaultTtlSecs = options.defaultTtlSecs;
+    this.writer = new GroupCommitWriter((ops) => db.batch(ops as BatchOp[], { sync: true }), options.onBatchWrite);
+    const sweep = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    if (sweep > 0) {
+      this.sweepTimer = setInterval(() => void this.purgeExpired(), sweep);
+      this.sweepTimer.unref();
+    }
+  }
+
+  get limitBytes(): number {
+    return this.limit;
+  }
+
+  /** Reads the whole log into the index; drops entries without a body and bodies without entries. */
+  async load(): Promise<void> {
+    const entries: { endpoint: string; priority: number; seq: number; value: Uint8Array; bytes: number; key: string }[] = [];
+    const repairs: BatchOp[] = [];
+    for await (const [key, value] of this.db.iterator()) {
+      const parsed = parseKey(key);
+      switch (parsed.kind) {
+        case 'queue':
+          entries.push({ ...parsed, value, key, bytes: key.length + value.byteLength });
+          break;
+        case 'body':
+          this.bodies.set(parsed.bodyId, { refs: 0, bytes: key.length + value.byteLength });
+          if (parsed.bodyId >= this.nextBodyId) this.nextBodyId = parsed.bodyId + 1;
+          break;
+        case 'seq': {
+          const queue = this.queue(parsed.endpoint);
+          queue.nextSeq = Math.max(queue.nextSeq, decodeCount(value) ?? 0);
+          break;
+        }
+        case 'expired':
+          this.queue(parsed.endpoint).expired = decodeCount(value) ?? 0;
+          break;
+        case 'unknown':
+          this.log(`message store: skipped an unknown key ${JSON.stringify(key.slice(0, 100))}`);
+          break;
+      }
+    }
+    // Keys sort by (endpoint, priority, seq), so each lane is added in seq order.
+    for (const entry of entries) {
+      const decoded = decodeQueueValue(entry.value);
+      const body = decoded && this.bodies.get(decoded.b);
+      if (!decoded || !body) {
+        this.log(`message store: dropped a malformed queue entry of ${entry.endpoint} (seq ${entry.seq})`);
+        repairs.push({ type: 'del', key: entry.key });
+        continue;
+      }
+      body.refs += 1;
+      this.storedBytes += entry.bytes;
+      this.queue(entry.endpoint).add({
+        seq: entry.seq,
+        priority: entry.priority,
+        bodyId: decoded.b,
+        enqueuedAtMs: decoded.t,
+        expiresAtMs: decoded.x ?? undefined,
+        bytes: entry.bytes,
+      });
+    }
+    for (const [bodyId, body] of this.bodies) {
+      if (body.refs > 0) this.storedBytes += body.bytes;
+      else {
+        this.bodies.delete(bodyId);
+        repairs.push({ type: 'del', key: bodyKey(bodyId) });
+      }
+    }
+    if (repairs.length > 0) await this.db.batch(repairs as BatchOp[], { sync: true });
+  }
+
+  append(message: StoredMessage, targets: readonly EndpointTarget[]): Promise<Result<void, StoreError>> {
+    if (this.closing) return Promise.resolve(err({ code: 'CLOSED', message: 'the message store is closed' }));
+    const unique = uniqueTargets(targets);
+    if (unique.length === 0) return Promise.resolve(ok(undefined));
+
+    const bodyId = this.nextBodyId;
+    const bodyValue = encodeBody(message);
+    const bodyEntryKey = bodyKey(bodyId);
+    const bodyBytes = bodyEntryKey.length + bodyValue.byteLength;
+    const ops: BatchOp[] = [{ type: 'put', key: bodyEntryKey, value: bodyValue }];
+    const planned: { queue: EndpointQueue; entry: QueueEntry }[] = [];
+    let size = bodyBytes;
+    for (const target of unique) {
+      const queue = this.queue(target.endpoint);
+      const seq = queue.nextSeq + planned.filter((p) => p.queue === queue).length;
+      const ttlSecs = target.ttlSecs > 0 ? target.ttlSecs : this.defaultTtlSecs;
+      const expiresAtMs = ttlSecs !== undefined && ttlSecs > 0 ? message.enqueuedAtMs + ttlSecs * 1000 : undefined;
+      const key = queueKey(target.endpoint, target.priority, seq);
+      const value = encodeJson({ b: bodyId, t: message.enqueuedAtMs, x: expiresAtMs ?? null });
+      const entry: QueueEntry = { seq, priority: target.priority, bodyId, enqueuedAtMs: message.enqueuedAtMs, expiresAtMs, bytes: key.length + value.byteLength };
+      ops.push({ type: 'put', key, value });
+      planned.push({ queue, entry });
+      size += entry.bytes;
+    }
+
+    if (this.storedBytes + this.reservedBytes + size > this.limit) {
+      this.dropExpired();
+      if (this.storedBytes + this.reservedBytes + size > this.limit) return Promise.resolve(err(this.fullError(size)));
+    }
+
+    // Committed to this append: hand out the ids (synchronously, so order per endpoint = append call order).
+    this.nextBodyId += 1;
+    for (const { queue, entry } of planned) queue.nextSeq = entry.seq + 1;
+    for (const queue of new Set(planned.map((p) => p.queue))) ops.push({ type: 'put', key: seqKey(queue.endpoint), value: encodeJson(queue.nextSeq) });
+    this.reservedBytes += size;
+
+    return new Promise((resolve) => {
+      this.writer.submit(ops, (error) => {
+        this.reservedBytes -= size;
+        if (error) {
+          resolve(err({ code: 'IO', message: `the message store could not write the message: ${String(error)}` }));
+          return;
+        }
+        this.storedBytes += size;
+        this.bodies.set(bodyId, { refs: planned.length, bytes: bodyBytes });
+        for (const { queue, entry } of planned) queue.add(entry);
+        resolve(ok(undefined));
+        for (const queue of new Set(planned.map((p) => p.queue))) this.notify(queue.endpoint);
+      });
+    });
+  }
+
+  async peek(endpoint: string, max: number): Promise<readonly QueuedMessage[]> {
+    const queue = this.endpoints.get(endpoint);
+    if (this.closing || !queue || max <= 0) return [];
+    const now = this.now();
+    const picked: QueueEntry[] = [];
+    const expired: QueueEntry[] = [];
+    for (const entry of queue.inOrder()) {
+      if (entry.expiresAtMs !== undefined && entry.expiresAtMs <= now) expired.push(entry);
+      else picked.push(entry);
+      if (picked.length >= max) break;
+    }
+    if (expired.length > 0) this.expire(queue, expired);
+    if (picked.length === 0) return [];
+
+    let values: (Uint8Array | undefined)[];
+    try {
+      values = await this.db.getMany(picked.map((entry) => bodyKey(entry.bodyId)));
+    } catch (error) {
+      this.log(`message store: reading ${endpoint} failed: ${String(error)}`);
+      return [];
+    }
+    const out: QueuedMessage[] = [];
+    picked.forEach((entry, index) => {
+      const value = values[index];
+      // Missing: acked (and its body deleted) while this read was under way.
+      if (!value) return;
+      const stored = decodeBody(value);
+      if (!stored) {
+        this.log(`message store: the body of ${endpoint} seq ${entry.seq} is unreadable; skipped`);
+        return;
+      }
+      out.push({ ...stored, endpoint, seq: entry.seq, priority: entry.priority, expiresAtMs: entry.expiresAtMs });
+    });
+    return out;
+  }
+
+  async ack(endpoint: string, seqs: readonly number[]): Promise<void> {
+    const queue = this.endpoints.get(endpoint);
+    if (this.closing || !queue) return;
+    const ops: BatchOp[] = [];
+    for (const seq of seqs) {
+      const entry = queue.remove(seq);
+      if (!entry) continue;
+      queue.delivered += 1;
+      this.release(queue, entry, ops);
+    }
+    if (ops.length > 0) await this.write(ops);
+  }
+
+  onAppended(listener: (endpoint: string) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  stats(): readonly EndpointStats[] {
+    const now = this.now();
+    return [...this.endpoints.values()].map((queue) => {
+      const oldest = queue.oldestEnqueuedAtMs();
+      return {
+        endpoint: queue.endpoint,
+        depth: queue.depth,
+        oldestAgeMs: oldest === undefined ? 0 : Math.max(0, now - oldest),
+        expired: queue.expired,
+        delivered: queue.delivered,
+      };
+    });
+  }
+
+  bytes(): number {
+    return this.storedBytes;
+  }
+
+  setLimitBytes(limitBytes: number): void {
+    this.limit = limitBytes;
+  }
+
+  setDefaultTtlSecs(secs: number | undefined): void {
+    this.defaultTtlSecs = secs;
+  }
+
+  async purgeExpired(): Promise<number> {
+    if (this.closing) return 0;
+    const pending = this.dropExpired();
+    await Promise.all(pending.writes);
+    return pending.count;
+  }
+
+  batchWrites(): number {
+    return this.writer.batches;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.sweepTimer) clearInterval(this.sweepTimer);
+      this.listeners.clear();
+      await this.writer.drain();
+      await this.db.close().catch((error: unknown) => this.log(`message store: close failed: ${String(error)}`));
+    })();
+    return this.closing;
+  }
+
+  private queue(endpoint: string): EndpointQueue {
+    let queue = this.endpoints.get(endpoint);
+    if (!queue) {
+      queue = new EndpointQueue(endpoint);
+      this.endpoints.set(endpoint, queue);
+    }
+    return queue;
+  }
+
+  /** Drops every expired entry of every endpoint from the index now; the deletes are written in the background. */
+  private dropExpired(): { count: number; writes: Promise<void>[] } {
+    const now = this.now();
+    let count = 0;
+    const writes: Promise<void>[] = [];
+    for (const queue of this.endpoints.values()) {
+      const expired = [...queue.inOrder()].filter((entry) => entry.expiresAtMs !== undefined && entry.expiresAtMs <= now);
+      if (expired.length === 0) continue;
+      count += expired.length;
+      writes.push(this.expire(queue, expired));
+    }
+    return { count, writes };
+  }
+
+  /** Removes expired entries from the index at once and writes their deletes with the new expired count. */
+  private expire(queue: EndpointQueue, entries: readonly QueueEntry[]): Promise<void> {
+    const ops: BatchOp[] = [];
+    for (const entry of entries) {
+      if (!queue.remove(entry.seq)) continue;
+      queue.expired += 1;
+      this.release(queue, entry, ops);
+    }
+    ops.push({ type: 'put', key: expiredKey(queue.endpoint), value: encodeJson(queue.expired) });
+    return this.write(ops);
+  }
+
+  /** Adds the deletes of an entry (and of its body, when this was its last entry) and forgets their bytes. */
+  private release(queue: EndpointQueue, entry: QueueEntry, ops: BatchOp[]): void {
+    ops.push({ type: 'del', key: queueKey(queue.endpoint, entry.priority, entry.seq) });
+    this.storedBytes -= entry.bytes;
+    const body = this.bodies.get(entry.bodyId);
+    if (!body) return;
+    body.refs -= 1;
+    if (body.refs > 0) return;
+    this.bodies.delete(entry.bodyId);
+    this.storedBytes -= body.bytes;
+    ops.push({ type: 'del', key: bodyKey(entry.bodyId) });
+  }
+
+  /** Writes deletes and counters; a failure is logged (the entries come back at the next open: at least once). */
+  private write(ops: readonly BatchOp[]): Promise<void> {
+    return new Promise((resolve) => {
+      this.writer.submit(ops, (error) => {
+        if (error) this.log(`message store: a checkpoint write failed (those messages may be delivered again after a restart): ${String(error)}`);
+        resolve();
+      });
+    });
+  }
+
+  private notify(endpoint: string): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(endpoint);
+      } catch (error) {
+        this.log(`message store: an onAppended listener threw: ${String(error)}`);
+      }
+    }
+  }
+
+  private fullError(size: number): StoreError {
+    const used = this.storedBytes + this.reservedBytes;
+    return {
+      code: 'FULL',
+      message:
+        `the message store is full: ${formatBytes(used)} stored of its ${formatBytes(this.limit)} bound, and this message needs ${formatBytes(size)}. ` +
+        'New messages are refused until queued ones are delivered or expire (nothing stored is dropped): bring the upstream back online or start the modules whose inputs are queued (see the Outbox), ' +
+        'or raise storeAndForwardConfiguration.storeLimits.maxSizeBytes in $edgeHub desired properties.',
+    };
+  }
+}
+
+/** Targets with the same endpoint, priority and TTL collapse into one (two routes that agree deliver once). */
+function uniqueTargets(targets: readonly EndpointTarget[]): EndpointTarget[] {
+  const seen = new Set<string>();
+  return targets.filter((target) => {
+    const id = `${target.endpoint}\u0000${target.priority}\u0000${target.ttlSecs}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
