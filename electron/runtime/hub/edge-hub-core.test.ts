@@ -2,38 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceGateway, HubMessage, IdentityRef, MethodResponse } from '../../protocol/device-backend';
-import type { Result } from '../../../shared/errors';
-import type { MethodFailure } from '../../protocol/device-backend';
+import type { HubMessage, IdentityRef } from '../../protocol/device-backend';
 import { IdentityStore } from '../workload/identity.store';
 import { EdgeHubCore, encodeClientKey } from './edge-hub-core';
 import { HubTwins } from './hub-twins';
-import { MemoryMessageStore } from './memory-store.test-util';
+import { MemoryMessageStore, RecordingGateway } from './memory-store.test-util';
 
 const DEVICE = 'edge.1';
 const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
-
-/** Records what the core asks of the front end. */
-export class RecordingGateway implements DeviceGateway {
-  readonly desired: { target: IdentityRef; patch: Record<string, unknown> }[] = [];
-  readonly delivered: { target: IdentityRef; message: HubMessage; input: string | undefined }[] = [];
-  accepting = true;
-  async invokeMethod(): Promise<Result<MethodResponse, MethodFailure>> {
-    return { ok: false, error: { code: 'NOT_CONNECTED', message: 'no' } };
-  }
-  pushDesired(target: IdentityRef, patch: Record<string, unknown>): void {
-    this.desired.push({ target, patch });
-  }
-  async deliver(target: IdentityRef, message: HubMessage, input?: string): Promise<boolean> {
-    if (!this.accepting) return false;
-    this.delivered.push({ target, message, input });
-    return true;
-  }
-  disconnect(): void {}
-  isConnected(): boolean {
-    return true;
-  }
-}
 
 const text = (body: string, systemProperties: Record<string, string> = {}, properties: Record<string, string> = {}): HubMessage => ({ body: new TextEncoder().encode(body), systemProperties, properties });
 

@@ -1,5 +1,5 @@
 import type { Result } from '../../../shared/errors';
-import type { DeviceGateway } from '../../protocol/device-backend';
+import type { DeviceGateway, HubMessage, IdentityRef, MethodFailure, MethodResponse } from '../../protocol/device-backend';
 import { parseModuleInputEndpoint, type EndpointStats, type EndpointTarget, type MessageStore, type QueuedMessage, type StoredMessage, type StoreError } from './hub-model';
 
 /**
@@ -127,4 +127,26 @@ export function pumpModuleInputs(store: MemoryMessageStore, gateway: DeviceGatew
       for (const timer of retries) clearTimeout(timer);
     },
   };
+}
+
+/** Records what the core asks of the front end. */
+export class RecordingGateway implements DeviceGateway {
+  readonly desired: { target: IdentityRef; patch: Record<string, unknown> }[] = [];
+  readonly delivered: { target: IdentityRef; message: HubMessage; input: string | undefined }[] = [];
+  accepting = true;
+  async invokeMethod(): Promise<Result<MethodResponse, MethodFailure>> {
+    return { ok: false, error: { code: 'NOT_CONNECTED', message: 'no' } };
+  }
+  pushDesired(target: IdentityRef, patch: Record<string, unknown>): void {
+    this.desired.push({ target, patch });
+  }
+  async deliver(target: IdentityRef, message: HubMessage, input?: string): Promise<boolean> {
+    if (!this.accepting) return false;
+    this.delivered.push({ target, message, input });
+    return true;
+  }
+  disconnect(): void {}
+  isConnected(): boolean {
+    return true;
+  }
 }

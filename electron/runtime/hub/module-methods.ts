@@ -38,6 +38,8 @@ export type MethodCallFailure = MethodFailure | { readonly code: 'NOT_FOUND' | '
 interface Reply {
   readonly status: number;
   readonly body: unknown;
+  /** Close the connection after the reply (a body left unread). */
+  readonly close?: boolean;
 }
 
 export function createModuleMethodHandler(options: ModuleMethodHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
@@ -98,7 +100,7 @@ async function handle(options: ModuleMethodHandlerOptions, req: IncomingMessage)
       : iotHubError(401, 'IotHubUnauthorizedAccess', 'Unauthorized: the SharedAccessSignature is not valid for the calling module.');
   }
   const body = await readBody(req, METHOD_BODY_LIMIT);
-  if (body === 'too-large') return iotHubError(413, 'MessageTooLarge', `The request body is larger than ${METHOD_BODY_LIMIT} bytes.`);
+  if (body === 'too-large') return { ...iotHubError(413, 'MessageTooLarge', `The request body is larger than ${METHOD_BODY_LIMIT} bytes.`), close: true };
   if (body === undefined) return iotHubError(400, 'ArgumentInvalid', 'The request body could not be read.');
   const params = parseParams(body);
   if (typeof params === 'string') return iotHubError(400, 'ArgumentInvalid', params);
@@ -219,6 +221,6 @@ function trackingLine(): string {
 function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(reply.body);
-  res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...(reply.close ? { Connection: 'close' } : {}) });
   res.end(text);
 }
