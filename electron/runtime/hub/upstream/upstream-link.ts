@@ -1,5 +1,5 @@
-import { Client, ModuleClient } from 'azure-iot-device';
-import { Mqtt } from 'azure-iot-device-mqtt';
+import deviceSdk from 'azure-iot-device';
+import mqttSdk from 'azure-iot-device-mqtt';
 import { assertNever, type Result } from '../../../../shared/errors';
 import type { Disposable } from '../../drivers/disposable';
 import { Emitter, type Event } from '../../drivers/event';
@@ -7,6 +7,12 @@ import type { IdentityProvider, ModuleIdentity } from '../../workload/identity-p
 import type { EndpointSender, QueuedMessage, SendOutcome, UpstreamState } from '../hub-model';
 import { MAX_UPSTREAM_MESSAGE_BYTES, toUpstreamMessage, upstreamSize } from './upstream-message';
 import { errorKind, redact, type SdkClient } from './upstream-sdk';
+
+// CommonJS packages whose named exports Node's ESM loader cannot see (the CLI bundle): take them from the default.
+const { Client, ModuleClient } = deviceSdk;
+const { Mqtt } = mqttSdk;
+type Client = deviceSdk.Client;
+type ModuleClient = deviceSdk.ModuleClient;
 
 /**
  * The `$upstream` endpoint: forwards queued messages to IoT Hub (a real one or the embedded local hub) with
@@ -40,6 +46,11 @@ export interface UpstreamLinkOptions {
   readonly ca?: string;
   /** The edge device and its modules, with their keys. */
   readonly identities: IdentityProvider;
+  /**
+   * The key the edge device connects with, when the hub's record of the device is not the identity store's (e.g. the
+   * device connection string a real IoT Hub gave). Default: the IdentityProvider's device primary key.
+   */
+  readonly deviceKey?: () => Promise<string>;
   /** Makes these module identities exist in the hub with these keys (the host: azure-iothub's Registry). */
   readonly ensureIdentities: (modules: readonly UpstreamModuleKeys[]) => Promise<Result<void>>;
   readonly log?: (line: string) => void;
@@ -150,8 +161,9 @@ export class UpstreamLink implements EndpointSender, Disposable {
     this.set({ state: 'connecting', hubHost: this.options.hubHostName });
     let client: Client | undefined;
     try {
-      const device = await this.options.identities.getDevice();
-      client = Client.fromConnectionString(this.connectionString(device.deviceId, undefined, device.primaryKey), Mqtt);
+      const deviceId = this.options.identities.deviceId;
+      const key = this.options.deviceKey ? await this.options.deviceKey() : (await this.options.identities.getDevice()).primaryKey;
+      client = Client.fromConnectionString(this.connectionString(deviceId, undefined, key), Mqtt);
       const opened = client;
       prepare(opened, () => this.deviceDropped(opened));
       if (this.options.ca) await opened.setOptions({ ca: this.options.ca });
@@ -160,7 +172,7 @@ export class UpstreamLink implements EndpointSender, Disposable {
       this.device = opened;
       this.attempts = 0;
       this.set({ state: 'connected', hubHost: this.options.hubHostName, since: new Date(this.now()).toISOString() });
-      this.log(`upstream: connected to ${this.hubAddress()} as ${device.deviceId}`);
+      this.log(`upstream: connected to ${this.hubAddress()} as ${deviceId}`);
       this.reconnected.fire();
     } catch (cause) {
       if (client) await closeQuietly(client);

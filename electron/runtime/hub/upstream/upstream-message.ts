@@ -1,5 +1,8 @@
-import { Message } from 'azure-iot-device';
+import deviceSdk from 'azure-iot-device';
 import type { HubMessage } from '../../../protocol/device-backend';
+// azure-iot-device is CommonJS whose exports Node's ESM loader cannot name (the CLI bundle): take them from the default export.
+const { Message } = deviceSdk;
+type Message = deviceSdk.Message;
 
 /**
  * A stored message as azure-iot-device sends it upstream (HUB-CONTRACTS.md §6.3, EDGE-CONTRACTS.md "System
