@@ -23,7 +23,7 @@ describe('image recipes', () => {
 
   it('lists and loads the recipes in resources/images', async () => {
     const names = unwrap(await listRecipeNames(defaultRecipesDir()));
-    expect(names).toEqual(expect.arrayContaining(['busybox-module', 'node-module-base']));
+    expect(names).toEqual(expect.arrayContaining(['busybox-module', 'node-module-base', 'sample-filter', 'sample-method-responder', 'sample-temperature-sensor']));
     const busybox = unwrap(await loadRecipe(defaultRecipesDir(), 'busybox-module'));
     expect(busybox).toMatchObject({ name: 'busybox-module', image: 'gatehouse/busybox-module:test', directories: { '/tmp': '1777' } });
     expect(busybox.hostFiles[0]).toMatchObject({ from: { path: '/bin/busybox' }, requireStatic: true, sharedLibraries: false });
@@ -100,5 +100,84 @@ describe('image recipes', () => {
     expect((await stat(path.join(staged, 'rootfs/opt'))).mode & 0o7777).toBe(0o755);
     expect((await lstat(path.join(staged, 'rootfs/bin/sh'))).isSymbolicLink()).toBe(true);
     expect(await readlink(path.join(staged, 'rootfs/bin/sh'))).toBe('busybox');
+  });
+
+  it('module images: a code folder into the image, and npm packages with their closure into node_modules/ (runtime files only)', async () => {
+    // dir/node_modules is where the packages are found from dir/module-image/ (as Node would).
+    const file = async (rel: string, text: string) => {
+      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      await writeFile(path.join(dir, rel), text);
+    };
+    await file('node_modules/sdk/package.json', JSON.stringify({ name: 'sdk', version: '1.0.0', dependencies: { dep: '*', '@types/node': '*' } }));
+    await file('node_modules/sdk/dist/index.js', 'module.exports = require("dep");\n');
+    await file('node_modules/sdk/dist/index.d.ts', 'export {};\n');
+    await file('node_modules/sdk/dist/index.js.map', '{}');
+    await file('node_modules/sdk/README.md', '# sdk\n');
+    await file('node_modules/sdk/LICENSE', 'MIT\n');
+    await file('node_modules/sdk/node_modules/.bin/tool', '#!/bin/sh\n');
+    await file('node_modules/dep/package.json', JSON.stringify({ name: 'dep', version: '2.0.0' }));
+    await file('node_modules/dep/lib/map.js', 'module.exports = 2;\n');
+    await file('node_modules/@types/node/package.json', JSON.stringify({ name: '@types/node', version: '20.0.0' }));
+    await file('node_modules/@types/node/index.d.ts', 'export {};\n');
+    await file('modules/sample/index.js', "require('sdk');\n");
+    await file('modules/sample/package.json', '{}');
+    await writeRecipe('module-image', {
+      image: 'gatehouse-test/module-image:test',
+      description: 'x',
+      base: 'planned',
+      folders: { '/app': '../modules/sample' },
+      nodeModules: ['sdk'],
+    });
+    const recipe = unwrap(await loadRecipe(dir, 'module-image'));
+    expect(recipe).toMatchObject({ base: 'planned', folders: { '/app': '../modules/sample' }, nodeModules: ['sdk'] });
+
+    const plan = unwrap(await planContext(recipe));
+    expect(plan.map((e) => `${e.kind} ${e.target}`)).toEqual([
+      'file Dockerfile',
+      'directory node_modules/dep',
+      'directory node_modules/dep/lib',
+      'file node_modules/dep/lib/map.js',
+      'file node_modules/dep/package.json',
+      'directory node_modules/sdk',
+      'file node_modules/sdk/LICENSE',
+      'directory node_modules/sdk/dist',
+      'file node_modules/sdk/dist/index.js',
+      'file node_modules/sdk/package.json',
+      'file recipe.json',
+      'directory rootfs/app',
+      'file rootfs/app/index.js',
+      'file rootfs/app/package.json',
+    ]);
+    const hash = await hashContext(plan);
+    // The base image's hash is an input: a rebuilt base rebuilds the module image.
+    expect(await hashContext(plan, { base: 'gatehouse-test/planned:test aaa' })).not.toBe(hash);
+    expect(await hashContext(plan, { base: 'gatehouse-test/planned:test bbb' })).not.toBe(await hashContext(plan, { base: 'gatehouse-test/planned:test aaa' }));
+    await file('node_modules/dep/lib/map.js', 'module.exports = 3;\n');
+    expect(await hashContext(unwrap(await planContext(recipe)))).not.toBe(hash);
+    await file('modules/sample/index.js', "require('sdk'); // changed\n");
+    const changedCode = await hashContext(unwrap(await planContext(recipe)));
+    expect(changedCode).not.toBe(hash);
+    // Docs and types are not inputs.
+    await file('node_modules/sdk/README.md', '# sdk, reworded\n');
+    expect(await hashContext(unwrap(await planContext(recipe)))).toBe(changedCode);
+
+    await writeRecipe('no-package', { image: 'gatehouse-test/no-package:test', description: 'x', nodeModules: ['not-installed'] });
+    expect(await planContext(unwrap(await loadRecipe(dir, 'no-package')))).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await writeRecipe('no-folder', { image: 'gatehouse-test/no-folder:test', description: 'x', folders: { '/app': '../modules/absent' } });
+    expect(await planContext(unwrap(await loadRecipe(dir, 'no-folder')))).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await writeRecipe('bad-fields', { image: 'gatehouse-test/bad:test', description: 'x', folders: { '/app': '/etc' }, nodeModules: ['../escape'], base: 'Not A Recipe' });
+    const bad = await loadRecipe(dir, 'bad-fields');
+    const issues = !bad.ok ? ((bad.error.details as { issues: Array<{ path: unknown[] }> }).issues ?? []) : [];
+    expect(issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['folders./app', 'nodeModules.0', 'base']));
+  });
+
+  it('the sample module recipes build on the node base with the SDK closure', async () => {
+    for (const name of ['sample-temperature-sensor', 'sample-filter', 'sample-method-responder']) {
+      const recipe = unwrap(await loadRecipe(defaultRecipesDir(), name));
+      expect(recipe).toMatchObject({ image: `gatehouse/${name}:1.0`, base: 'node-module-base', nodeModules: ['azure-iot-device', 'azure-iot-device-mqtt'] });
+      const targets = unwrap(await planContext(recipe)).map((e) => e.target);
+      expect(targets).toEqual(expect.arrayContaining(['rootfs/app/index.js', 'rootfs/app/logic.js', 'node_modules/azure-iot-device/package.json', 'node_modules/azure-iot-mqtt-base/package.json', 'node_modules/debug/package.json']));
+      expect(targets.filter((t) => t.startsWith('node_modules/@types/') || t.endsWith('.d.ts') || t.endsWith('.map'))).toEqual([]);
+    }
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { appError, err, ok, type Result } from '../../../../shared/errors';
 import { elfInterpreter, sharedLibraries, which, type SharedLibrary } from './host-binaries';
 import type { HostFileSpec, ImageRecipe } from './image-recipe';
+import { resolveNodeModules } from './node-modules';
 
 /**
  * A build context as data: every entry says where it goes (relative to the context root) and where it comes
@@ -50,30 +51,63 @@ async function hostFileEntries(spec: HostFileSpec): Promise<Result<ContextEntry[
   return ok(entries);
 }
 
-async function walk(root: string, relative: string, out: ContextEntry[]): Promise<void> {
-  const dir = path.join(root, relative);
-  for (const name of await readdir(dir)) {
-    const rel = path.posix.join(relative, name);
-    const info = await lstat(path.join(root, rel));
+/** Adds `sourceDir`'s tree as entries under `targetDir`, leaving out what `skip` says (by name, top level or not). */
+async function walk(sourceDir: string, targetDir: string, out: ContextEntry[], skip?: (name: string, top: boolean, directory: boolean) => boolean, top = true): Promise<void> {
+  for (const name of await readdir(sourceDir)) {
+    const source = path.join(sourceDir, name);
+    const target = path.posix.join(targetDir, name);
+    const info = await lstat(source);
+    if (skip?.(name, top, info.isDirectory())) continue;
     if (info.isDirectory()) {
-      out.push({ kind: 'directory', target: rel, mode: 0o755 });
-      await walk(root, rel, out);
+      out.push({ kind: 'directory', target, mode: 0o755 });
+      await walk(source, target, out, skip, false);
     } else if (info.isSymbolicLink()) {
-      out.push({ kind: 'symlink', target: rel, linkTo: await readlink(path.join(root, rel)) });
+      out.push({ kind: 'symlink', target, linkTo: await readlink(source) });
     } else if (info.isFile()) {
-      out.push({ kind: 'file', target: rel, source: path.join(root, rel), executable: (info.mode & 0o111) !== 0 });
+      out.push({ kind: 'file', target, source, executable: (info.mode & 0o111) !== 0 });
     }
   }
 }
 
-/** Everything the recipe's image is built from: Dockerfile, the recipe folder's rootfs/, host files, links, dirs. */
+/** Files a package does not need at run time: types, TypeScript sources, source maps, docs. */
+const NOT_RUNTIME_FILE = /\.(d\.[cm]?ts|[cm]?ts|map|md|markdown)$/i;
+
+async function nodeModulesEntries(recipe: ImageRecipe): Promise<Result<ContextEntry[]>> {
+  if (recipe.nodeModules.length === 0) return ok([]);
+  const packages = await resolveNodeModules(recipe.dir, recipe.nodeModules);
+  if (!packages.ok) return packages;
+  const entries: ContextEntry[] = [];
+  for (const pkg of packages.value) {
+    if (pkg.name.startsWith('@types/')) continue; // declarations only: nothing requires them at run time
+    // `node_modules/…` of the context, apart from rootfs/: the Dockerfile copies it in its own layer, which is
+    // then the same (and stored once) for every module image with the same packages.
+    const target = pkg.target;
+    entries.push({ kind: 'directory', target, mode: 0o755 });
+    // A package's own node_modules holds other packages of the closure (or ones it does not need).
+    await walk(pkg.source, target, entries, (name, top, directory) => (top && directory && name === 'node_modules') || (!directory && NOT_RUNTIME_FILE.test(name)));
+  }
+  return ok(entries);
+}
+
+/** Everything the recipe's image is built from: Dockerfile, rootfs/, folders, node_modules, host files, links, dirs. */
 export async function planContext(recipe: ImageRecipe): Promise<Result<ContextEntry[]>> {
   const entries: ContextEntry[] = [
     { kind: 'file', target: 'Dockerfile', source: path.join(recipe.dir, 'Dockerfile'), executable: false },
     { kind: 'file', target: 'recipe.json', source: path.join(recipe.dir, 'recipe.json'), executable: false },
   ];
   const rootfs = path.join(recipe.dir, 'rootfs');
-  if (await stat(rootfs).catch(() => undefined)) await walk(recipe.dir, 'rootfs', entries);
+  if (await stat(rootfs).catch(() => undefined)) await walk(rootfs, 'rootfs', entries);
+  for (const [inImage, folder] of Object.entries(recipe.folders)) {
+    const source = path.resolve(recipe.dir, folder);
+    if (!(await stat(source).catch(() => undefined))?.isDirectory()) {
+      return err(appError('NOT_FOUND', `${source} (folder for ${inImage} in recipe ${recipe.name}) is not a folder`, { source }));
+    }
+    entries.push({ kind: 'directory', target: imagePath(inImage), mode: 0o755 });
+    await walk(source, imagePath(inImage), entries);
+  }
+  const nodeModules = await nodeModulesEntries(recipe);
+  if (!nodeModules.ok) return nodeModules;
+  entries.push(...nodeModules.value);
   for (const spec of recipe.hostFiles) {
     const files = await hostFileEntries(spec);
     if (!files.ok) return files;
@@ -97,9 +131,13 @@ function sha256File(file: string): Promise<string> {
   });
 }
 
-/** sha256 over the plan: targets, kinds, modes, link targets and file contents (not host paths or times). */
-export async function hashContext(entries: readonly ContextEntry[]): Promise<string> {
+/**
+ * sha256 over the plan: targets, kinds, modes, link targets and file contents (not host paths or times), and
+ * the other inputs of the build (e.g. the base image's hash), by name.
+ */
+export async function hashContext(entries: readonly ContextEntry[], inputs: Readonly<Record<string, string>> = {}): Promise<string> {
   const hash = createHash('sha256').update(`${CONTEXT_FORMAT}\n`);
+  for (const name of Object.keys(inputs).sort()) hash.update(`input ${name} ${inputs[name]}\n`);
   for (const entry of entries) {
     if (entry.kind === 'file') hash.update(`file ${entry.target} ${entry.executable ? 755 : 644} ${await sha256File(entry.source)}\n`);
     else if (entry.kind === 'symlink') hash.update(`symlink ${entry.target} ${entry.linkTo}\n`);

@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
-import { err, ok, type Result } from '../../../../shared/errors';
+import { appError, err, ok, type Result } from '../../../../shared/errors';
 import { toAppError } from '../docker/docker-errors';
 import { hashContext, planContext, stageContext } from './build-context';
 import { buildFromContext } from './image-build';
@@ -77,12 +77,44 @@ async function pruneStale(docker: Dockerode, recipe: string, keepId: string): Pr
   }
 }
 
-export async function buildLocalImage(docker: Dockerode, recipe: ImageRecipe, options: BuildLocalImagesOptions = {}): Promise<Result<LocalImage>> {
+/** Base images already ensured in one buildLocalImages call, by recipe name (hashing node once, not per module). */
+type BaseImages = Map<string, Promise<Result<LocalImage>>>;
+
+/**
+ * The image of the recipe's `base` (built or cached under its own tag, whatever the options say: other images
+ * build FROM that tag, and a test's labels must not mark it for removal), checked against the Dockerfile's FROM.
+ */
+async function ensureBase(docker: Dockerode, recipe: ImageRecipe, options: BuildLocalImagesOptions, chain: readonly string[], bases: BaseImages): Promise<Result<LocalImage | undefined>> {
+  const name = recipe.base;
+  if (!name) return ok(undefined);
+  if (chain.includes(name)) return err(appError('BAD_REQUEST', `image recipes build on each other in a cycle: ${[...chain, name].join(' → ')}`, { chain }));
+  const base = await loadRecipe(path.dirname(recipe.dir), name);
+  if (!base.ok) return base;
+  const dockerfile = await readFile(path.join(recipe.dir, 'Dockerfile'), 'utf8').catch(() => '');
+  const from = /^\s*FROM\s+(\S+)/im.exec(dockerfile)?.[1];
+  if (from !== base.value.image) {
+    return err(appError('BAD_REQUEST', `recipe ${recipe.name} builds on ${name} (${base.value.image}) but its Dockerfile starts FROM ${from ?? 'nothing'}`, { recipe: recipe.name }));
+  }
+  let image = bases.get(name);
+  if (!image) {
+    image = buildRecipe(docker, base.value, options.onOutput ? { onOutput: options.onOutput } : {}, [...chain, name], bases);
+    bases.set(name, image);
+  }
+  return image;
+}
+
+export async function buildLocalImage(docker: Dockerode, recipe: ImageRecipe, options: BuildLocalImagesOptions = {}, bases: BaseImages = new Map()): Promise<Result<LocalImage>> {
+  return buildRecipe(docker, recipe, options, [recipe.name], bases);
+}
+
+async function buildRecipe(docker: Dockerode, recipe: ImageRecipe, options: BuildLocalImagesOptions, chain: readonly string[], bases: BaseImages): Promise<Result<LocalImage>> {
   const started = Date.now();
   const tag = options.tagFor?.(recipe) ?? recipe.image;
+  const base = await ensureBase(docker, recipe, options, chain, bases);
+  if (!base.ok) return base;
   const plan = await planContext(recipe);
   if (!plan.ok) return plan;
-  const hash = await hashContext(plan.value);
+  const hash = await hashContext(plan.value, base.value ? { base: `${base.value.tag} ${base.value.hash}` } : {});
   const done = (id: string, outcome: LocalImage['outcome']): Result<LocalImage> =>
     ok({ recipe: recipe.name, tag, id, hash, outcome, durationMs: Date.now() - started });
 
@@ -121,10 +153,11 @@ export async function buildLocalImages(docker: Dockerode, options: BuildLocalIma
     names = listed.value;
   }
   const images: LocalImage[] = [];
+  const bases: BaseImages = new Map();
   for (const name of names) {
     const recipe = await loadRecipe(recipesDir, name);
     if (!recipe.ok) return recipe;
-    const image = await buildLocalImage(docker, recipe.value, options);
+    const image = await buildLocalImage(docker, recipe.value, options, bases);
     if (!image.ok) return image;
     images.push(image.value);
   }

@@ -9,6 +9,7 @@ import { appError, err, ok, type Result } from '../../../../shared/errors';
  *   Dockerfile    – copies `rootfs/` into the image and sets ENTRYPOINT/ENV; never pulls (FROM scratch)
  *   recipe.json   – the image tag and what to stage into `rootfs/` from this machine (validated here)
  *   rootfs/       – files that go into the image as they are (optional)
+ * A module image also names its `base` recipe, the `folders` of its code and the `nodeModules` it needs.
  */
 
 const absolute = z.string().startsWith('/', 'must be an absolute path inside the image');
@@ -34,6 +35,16 @@ export const RecipeSchema = z
     symlinks: z.record(absolute, z.string().min(1)).default({}),
     /** Image path → octal mode, e.g. `"/tmp": "1777"`. */
     directories: z.record(absolute, z.string().regex(/^[0-7]{3,4}$/)).default({}),
+    /** The recipe (folder name) whose image the Dockerfile builds FROM: built first, its hash is part of this one's. */
+    base: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a recipe folder name').optional(),
+    /** Image path → a folder of this repository, relative to the recipe folder, copied as it is (e.g. a module's code). */
+    folders: z.record(absolute, z.string().min(1).refine((p) => !p.startsWith('/'), 'must be relative to the recipe folder')).default({}),
+    /**
+     * npm packages staged with their production dependency closure, as installed on this machine (found like Node
+     * does, from the recipe folder upwards), into the context's `node_modules/` (not rootfs/): the Dockerfile copies
+     * it, e.g. `COPY node_modules/ /app/node_modules/`. Type declarations, source maps and docs are left out.
+     */
+    nodeModules: z.array(z.string().regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i, 'must be an npm package name')).default([]),
   })
   .strict();
 
