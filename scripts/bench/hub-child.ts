@@ -9,17 +9,7 @@ import { createRootCa, createServerCertificate } from '../../electron/protocol/c
 import type { BackendError, DeviceBackend, HubMessage, IdentityRecord, IdentityRef, TwinSections } from '../../electron/protocol/device-backend';
 import { IotHubMqttFrontEnd, listenMqttTls } from '../../electron/protocol/mqtt-front-end';
 import { importPrivateKeyPem } from '../../electron/protocol/x509-runtime';
-import type { ChildToParent, HubChildConfig, ParentToChild } from './hub-process';
-
-interface RunningHub {
-  readonly port: number;
-  readonly caPem: string;
-  /** Which composition this is, printed with the figures. */
-  readonly parts: string;
-  setUpstream(upstream: Extract<ParentToChild, { type: 'upstream' }>): Promise<void>;
-  stats(): readonly { endpoint: string; depth: number; delivered: number }[];
-  close(): Promise<void>;
-}
+import type { ChildToParent, HubChildConfig, ParentToChild, RunningHub } from './hub-process';
 
 const send = (message: ChildToParent) => process.send?.(message);
 
@@ -35,7 +25,7 @@ async function main(): Promise<void> {
             await hub.setUpstream(message);
             return send({ type: 'upstream-set' });
           case 'stats':
-            return send({ type: 'stats', endpoints: hub.stats() });
+            return send({ type: 'stats', ...hub.stats() });
           case 'stop':
             await hub.close();
             process.exit(0);
@@ -102,7 +92,7 @@ async function startFrontEndOnly(config: HubChildConfig): Promise<RunningHub> {
     caPem: pki.caPem,
     parts: 'front end + in-memory routing (harness check; no store, no upstream)',
     setUpstream: () => Promise.reject(new Error('this composition has no upstream')),
-    stats: () => [{ endpoint: 'module inputs', depth: 0, delivered }],
+    stats: () => ({ endpoints: [{ endpoint: 'module inputs', depth: 0, delivered }], upstream: 'none' }),
     close: async () => {
       await frontEnd.close();
       await listener.close();

@@ -31,8 +31,26 @@ export type ParentToChild =
 export type ChildToParent =
   | { readonly type: 'ready'; readonly port: number; readonly caPem: string; readonly parts: string }
   | { readonly type: 'upstream-set' }
-  | { readonly type: 'stats'; readonly endpoints: readonly { endpoint: string; depth: number; delivered: number }[] }
+  | ({ readonly type: 'stats' } & RunningHubStats)
   | { readonly type: 'failed'; readonly message: string };
+
+export interface RunningHubStats {
+  readonly endpoints: readonly { endpoint: string; depth: number; delivered: number }[];
+  /** The upstream link's state, as a line. */
+  readonly upstream: string;
+}
+
+/** The hub as the child runs it. */
+export interface RunningHub {
+  readonly port: number;
+  /** PEM the clients trust for the hub's server certificate. */
+  readonly caPem: string;
+  /** Which composition this is, printed with the figures. */
+  readonly parts: string;
+  setUpstream(upstream: Extract<ParentToChild, { type: 'upstream' }>): Promise<void>;
+  stats(): RunningHubStats;
+  close(): Promise<void>;
+}
 
 export interface HubChild {
   readonly pid: number;

@@ -200,7 +200,7 @@ async function hubSide(options: HubBenchOptions): Promise<{ ours: Side; drain: D
     await loadRuns(target, child.pid, options, ours);
     if (options.drain > 0) {
       try {
-        drain = await drainRun(child, options.drain, moduleClient(child.port, child.caPem, 'C', keys.C), dataDir, deviceKey, options.window);
+        drain = await drainRun(child, options.drain, moduleClient(child.port, child.caPem, 'C', keys.C), dataDir, { device: deviceKey, modules: keys }, options.window);
       } catch (error) {
         console.log(`bench:hub: no drain figure: ${(error as Error).message}`);
       }
@@ -219,7 +219,7 @@ const newKey = () => randomBytes(32).toString('base64');
  * upstream exists; then the local hub starts (ports 0) with the edge device registered under the hub's key, the
  * hub is given its address, and the local hub counts arrivals. Drain rate: arrivals ÷ time from first to last.
  */
-async function drainRun(child: HubChild, count: number, publisherOptions: IClientOptions, dataDir: string, deviceKey: string, window: number): Promise<Drain> {
+async function drainRun(child: HubChild, count: number, publisherOptions: IClientOptions, dataDir: string, keys: { device: string; modules: Record<string, string> }, window: number): Promise<Drain> {
   const publisher = await connectAsync({ protocolVersion: 4, reconnectPeriod: 0, ...publisherOptions });
   const topic = `devices/${DEVICE}/modules/C/messages/events/%24.on=telemetry`;
   const fillStarted = performance.now();
@@ -244,8 +244,8 @@ async function drainRun(child: HubChild, count: number, publisherOptions: IClien
   }
   const fillPerSec = ratePerSec(count, performance.now() - fillStarted);
   const stats = await child.request({ type: 'stats' }, 'stats');
-  const queued = stats.endpoints.find((e) => e.endpoint === '$upstream')?.depth;
-  if (queued !== undefined && queued < count) throw new Error(`only ${queued} of ${count} messages are queued for $upstream`);
+  const queued = stats.endpoints.find((e) => e.endpoint === '$upstream')?.depth ?? 0;
+  if (queued < count) throw new Error(`only ${queued} of ${count} messages are queued for $upstream (upstream: ${stats.upstream})`);
 
   const upstreamDir = join(dataDir, 'localhub');
   const localHub = LocalHub.start({ dataDir: upstreamDir, secrets: new SecretBox(upstreamDir), httpsPort: 0, mqttPort: 0 });
@@ -254,8 +254,14 @@ async function drainRun(child: HubChild, count: number, publisherOptions: IClien
     const info = await localHub.info();
     const registry = localHub.registry;
     if (!info.ok || !registry) throw new Error(`the local hub did not start: ${JSON.stringify(localHub.state)}`);
-    const created = await registry.putDevice(DEVICE, { deviceId: DEVICE, status: 'enabled', capabilities: { iotEdge: true }, authentication: { type: 'sas', symmetricKey: { primaryKey: deviceKey, secondaryKey: newKey() } } }, undefined);
+    // The edge device and its modules upstream, under the keys the hub has (what edgeAgent keeps in IoT Hub).
+    const sas = (primaryKey: string) => ({ type: 'sas', symmetricKey: { primaryKey, secondaryKey: newKey() } });
+    const created = await registry.putDevice(DEVICE, { deviceId: DEVICE, status: 'enabled', capabilities: { iotEdge: true }, authentication: sas(keys.device) }, undefined);
     if (!created.ok) throw new Error(`the local hub refused the edge device: ${created.error.message}`);
+    for (const [moduleId, key] of Object.entries(keys.modules)) {
+      const module = await registry.putModule(DEVICE, moduleId, { deviceId: DEVICE, moduleId, authentication: sas(key) }, undefined);
+      if (!module.ok) throw new Error(`the local hub refused module ${moduleId}: ${module.error.message}`);
+    }
     let arrived = 0;
     let firstAt = 0;
     let lastAt = 0;
@@ -267,7 +273,7 @@ async function drainRun(child: HubChild, count: number, publisherOptions: IClien
     });
     try {
       const toldAt = performance.now();
-      await child.request({ type: 'upstream', hostName: info.value.host, port: info.value.mqttPort, deviceKey, caPem: readFileSync(info.value.caFile, 'utf8') }, 'upstream-set');
+      await child.request({ type: 'upstream', hostName: info.value.host, port: info.value.mqttPort, deviceKey: keys.device, caPem: readFileSync(info.value.caFile, 'utf8') }, 'upstream-set');
       const deadline = Date.now() + 120_000;
       while (arrived < count && Date.now() < deadline) {
         const before = arrived;
