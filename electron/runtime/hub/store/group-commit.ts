@@ -12,10 +12,16 @@ export interface BatchInfo {
   readonly ops: number;
   /** Requests (appends, acks, expiry drops) the batch carries. */
   readonly requests: number;
+  /** Bytes of keys and values in this batch. */
+  readonly bytes: number;
 }
+
+/** A batch takes requests until it holds this many bytes (one large request still goes alone). */
+export const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 interface Request {
   readonly ops: readonly BatchOp[];
+  readonly bytes: number;
   readonly done: (error: unknown) => void;
 }
 
@@ -28,11 +34,14 @@ export class GroupCommitWriter {
   constructor(
     private readonly write: (ops: BatchOp[]) => Promise<void>,
     private readonly beforeWrite?: (info: BatchInfo) => void | Promise<void>,
+    private readonly maxBatchBytes = DEFAULT_MAX_BATCH_BYTES,
   ) {}
 
   /** Queues `ops` for the next batch; `done(undefined)` once they are on disk, `done(error)` if the write failed. */
   submit(ops: readonly BatchOp[], done: (error: unknown) => void): void {
-    this.pending.push({ ops, done });
+    let bytes = 0;
+    for (const op of ops) bytes += op.key.length + (op.type === 'put' ? op.value.byteLength : 0);
+    this.pending.push({ ops, bytes, done });
     this.running ??= this.run();
   }
 
@@ -45,13 +54,13 @@ export class GroupCommitWriter {
     // Let the appends of the current tick (a burst of PUBLISHes) join the first batch too.
     await Promise.resolve();
     while (this.pending.length > 0) {
-      const group = this.pending;
-      this.pending = [];
+      const group = this.takeGroup();
       const ops = group.flatMap((request) => request.ops);
+      const bytes = group.reduce((sum, request) => sum + request.bytes, 0);
       this.batches += 1;
       let failure: unknown = undefined;
       try {
-        await this.beforeWrite?.({ ops: ops.length, requests: group.length });
+        await this.beforeWrite?.({ ops: ops.length, requests: group.length, bytes });
         await this.write(ops);
       } catch (error) {
         failure = error ?? new Error('the batch write failed');
@@ -65,5 +74,18 @@ export class GroupCommitWriter {
       }
     }
     this.running = undefined;
+  }
+
+  /** The oldest pending requests, up to the byte cap (at least one), in submission order. */
+  private takeGroup(): Request[] {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.pending.length) {
+      const next = this.pending[count];
+      if (!next || (count > 0 && bytes + next.bytes > this.maxBatchBytes)) break;
+      bytes += next.bytes;
+      count += 1;
+    }
+    return this.pending.splice(0, count);
   }
 }

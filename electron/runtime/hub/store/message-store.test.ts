@@ -259,6 +259,30 @@ describe('message store: group commit', () => {
     expect(bodies(await store.peek('$upstream', 300))).toEqual(['first', ...Array.from({ length: 200 }, (_, i) => `m${i}`)]);
   });
 
+  it('caps a group commit by bytes, so a burst of large messages is written in several ordered batches', async () => {
+    const batches: { bytes: number; requests: number }[] = [];
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const store = await openStore({
+      maxBatchBytes: 8_192,
+      onBatchWrite: async (batch) => {
+        batches.push(batch);
+        if (batches.length === 1) await held;
+      },
+    });
+    const first = store.append(message('first'), [target('$upstream')]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = Array.from({ length: 40 }, (_, i) => store.append(message(`m${i}:${'k'.repeat(1_000)}`), [target('$upstream')]));
+    release?.();
+    expect((await Promise.all([first, ...rest])).every((r) => r.ok)).toBe(true);
+    const later = batches.slice(1);
+    expect(later.reduce((sum, b) => sum + b.requests, 0)).toBe(40);
+    expect(later.length).toBeGreaterThan(3);
+    expect(later.length).toBeLessThan(40);
+    for (const batch of later) expect(batch.bytes).toBeLessThanOrEqual(8_192);
+    expect(bodies(await store.peek('$upstream', 100)).map((b) => b.split(':')[0])).toEqual(['first', ...Array.from({ length: 40 }, (_, i) => `m${i}`)]);
+  });
+
   it('resolves an append only after its batch is written', async () => {
     let release: (() => void) | undefined;
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -33,6 +33,8 @@ export interface MessageStoreOptions {
   readonly log?: (line: string) => void;
   /** Called before every batch write (tests and the benchmark count group commits with it). */
   readonly onBatchWrite?: (batch: BatchInfo) => void | Promise<void>;
+  /** A group commit stops taking appends at this many bytes (default 8 MiB), so a burst never builds one huge write. */
+  readonly maxBatchBytes?: number;
 }
 
 export interface DurableMessageStore extends MessageStore {
@@ -85,6 +87,8 @@ class LevelMessageStore implements DurableMessageStore {
   private reservedBytes = 0;
   private limit: number;
   private defaultTtlSecs: number | undefined;
+  /** No entry expires before this (a lower bound: stale after peeks drop some); skips needless full sweeps. */
+  private nextExpiryMs = Number.POSITIVE_INFINITY;
   private closing: Promise<void> | undefined;
   private readonly sweepTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -96,7 +100,7 @@ class LevelMessageStore implements DurableMessageStore {
     this.log = options.log ?? (() => undefined);
     this.limit = options.limitBytes ?? DEFAULT_STORE_LIMIT_BYTES;
     this.defaultTtlSecs = options.defaultTtlSecs;
-    this.writer = new GroupCommitWriter((ops) => db.batch(ops as BatchOp[], { sync: true }), options.onBatchWrite);
+    this.writer = new GroupCommitWriter((ops) => db.batch(ops as BatchOp[], { sync: true }), options.onBatchWrite, options.maxBatchBytes);
     const sweep = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     if (sweep > 0) {
       this.sweepTimer = setInterval(() => void this.purgeExpired(), sweep);
@@ -146,6 +150,7 @@ class LevelMessageStore implements DurableMessageStore {
       }
       body.refs += 1;
       this.storedBytes += entry.bytes;
+      if (decoded.x !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, decoded.x);
       this.queue(entry.endpoint).add({
         seq: entry.seq,
         priority: entry.priority,
@@ -210,7 +215,10 @@ class LevelMessageStore implements DurableMessageStore {
         }
         this.storedBytes += size;
         this.bodies.set(bodyId, { refs: planned.length, bytes: bodyBytes });
-        for (const { queue, entry } of planned) queue.add(entry);
+        for (const { queue, entry } of planned) {
+          queue.add(entry);
+          if (entry.expiresAtMs !== undefined) this.nextExpiryMs = Math.min(this.nextExpiryMs, entry.expiresAtMs);
+        }
         resolve(ok(undefined));
         for (const queue of new Set(planned.map((p) => p.queue))) this.notify(queue.endpoint);
       });
@@ -332,12 +340,20 @@ class LevelMessageStore implements DurableMessageStore {
     const now = this.now();
     let count = 0;
     const writes: Promise<void>[] = [];
+    if (now < this.nextExpiryMs) return { count, writes };
+    let nextExpiryMs = Number.POSITIVE_INFINITY;
     for (const queue of this.endpoints.values()) {
-      const expired = [...queue.inOrder()].filter((entry) => entry.expiresAtMs !== undefined && entry.expiresAtMs <= now);
+      const expired: QueueEntry[] = [];
+      for (const entry of queue.inOrder()) {
+        if (entry.expiresAtMs === undefined) continue;
+        if (entry.expiresAtMs <= now) expired.push(entry);
+        else nextExpiryMs = Math.min(nextExpiryMs, entry.expiresAtMs);
+      }
       if (expired.length === 0) continue;
       count += expired.length;
       writes.push(this.expire(queue, expired));
     }
+    this.nextExpiryMs = nextExpiryMs;
     return { count, writes };
   }
 
