@@ -187,7 +187,7 @@ describe('two SDK modules through the edge hub core', () => {
   });
 
   it('a invokes a method on b over the HTTPS endpoint with its own SAS; an unknown module is 404', async () => {
-    b.onMethod('ping', (request, response) => void response.send(201, { pong: request.payload }));
+    b.onMethod('ping', (request, response) => void response?.send(201, { pong: request?.payload }));
     let result: unknown;
     for (let i = 0; i < 200 && result === undefined; i++) {
       // onMethod subscribes in the background: until then the hub answers 404 (not connected).

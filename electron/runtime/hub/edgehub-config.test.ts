@@ -99,6 +99,23 @@ describe('routes', () => {
     expect(refusal(desired('1.1', { routes }))).toMatch(message);
   });
 
+  it('accepts the route grammar of the checklist: case-insensitive keywords, SELECT *, both quotes, <> and !=, ||, ??, hex and real literals', () => {
+    const parsed = parseEdgeHubDesired(
+      desired('1.1', {
+        routes: {
+          r: "select * FrOm /messages/* wHeRe (a <> 'x' AnD b != \"y\") oR (c || 'd' = 'cd') Or as_number(n) = 0x10 or as_number(f) = 1.5e0 or (m ?? 'z') = 'z' InTo $UPSTREAM",
+          s: 'FROM /messages/modules/m/outputs/o INTO brokeredendpoint("/modules/m2/inputs/i")',
+        },
+      }),
+    );
+    if (!parsed.ok) throw new Error(parsed.error.description);
+    expect(parsed.value.routes.map((r) => r.endpoint)).toEqual(['$upstream', 'module/m2/i']);
+  });
+
+  it('refuses twin_change_includes in a deployed route, even FROM /twinChangeNotifications (edgeHub builds custom sources)', () => {
+    expect(refusal(desired('1.1', { routes: { t: "FROM /twinChangeNotifications WHERE twin_change_includes('properties.reported.x') INTO $upstream" } }))).toMatch(/Error parsing route t - /);
+  });
+
   it('accepts priority 2000000000 and numeric strings as Newtonsoft does', () => {
     const parsed = parseEdgeHubDesired(desired('1.1', { routes: { r: { route: 'FROM /* INTO $upstream', priority: '2000000000', timeToLiveSecs: '5' } } }));
     expect(parsed.ok && parsed.value.routes[0]).toMatchObject({ priority: 2_000_000_000, ttlSecs: 5 });

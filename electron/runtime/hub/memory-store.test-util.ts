@@ -134,7 +134,7 @@ export class RecordingGateway implements DeviceGateway {
   readonly desired: { target: IdentityRef; patch: Record<string, unknown> }[] = [];
   readonly delivered: { target: IdentityRef; message: HubMessage; input: string | undefined }[] = [];
   accepting = true;
-  async invokeMethod(): Promise<Result<MethodResponse, MethodFailure>> {
+  async invokeMethod(_target: IdentityRef, _methodName: string, _payload: unknown, _timeoutMs: number): Promise<Result<MethodResponse, MethodFailure>> {
     return { ok: false, error: { code: 'NOT_CONNECTED', message: 'no' } };
   }
   pushDesired(target: IdentityRef, patch: Record<string, unknown>): void {

@@ -199,7 +199,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
     });
     req.on('end', () => finish(Buffer.concat(chunks)));
     req.on('error', () => finish(undefined));
-    req.on('close', () => finish(done ? undefined : Buffer.concat(chunks)));
+    // Closed before the end: an aborted request, not a body.
+    req.on('close', () => finish(undefined));
   });
 }
 

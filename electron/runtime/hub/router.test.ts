@@ -52,6 +52,15 @@ describe('routeMessage', () => {
     expect(routingSystemProperties(m1, message('x', { cmid: 'sensor', mid: 'id1' }), 0)).toMatchObject({ connectionModuleId: 'm1', connectionDeviceId: DEVICE, messageId: 'id1' });
   });
 
+  it('lets an application property named $name shadow the system property; {$name} forces the system one', () => {
+    const cfg = config({
+      shadowed: "FROM /* WHERE $connectionModuleId = 'fake' INTO $upstream",
+      forced: "FROM /* WHERE {$connectionModuleId} = 'sensor' INTO BrokeredEndpoint(\"/modules/x/inputs/in\")",
+    });
+    expect(route(cfg, sensor, message('x', {}, { $connectionModuleId: 'fake' })).routeNames).toEqual(['shadowed', 'forced']);
+    expect(route(cfg, sensor, message('x')).routeNames).toEqual(['forced']);
+  });
+
   it('routes on $body only with $.ct=application/json and $.ce utf-8/16/32', () => {
     const cfg = config({ body: 'FROM /* WHERE $body.temperature > 30 INTO $upstream' });
     const hot = { temperature: 35 };
