@@ -1,4 +1,4 @@
-import { BoxMultipleRegular, CloudArrowUpRegular, DocumentBulletListRegular, HomeRegular, IotRegular, SettingsRegular } from '@fluentui/react-icons';
+import { BoxMultipleRegular, CloudArrowUpRegular, DataLineRegular, DocumentBulletListRegular, HomeRegular, IotRegular, SettingsRegular } from '@fluentui/react-icons';
 import type { ComponentType, ReactElement } from 'react';
 // Manifests and Runtime export lazy pages: they load when first opened, so the first paint carries only the shell.
 import { DeploymentsPage } from '../features/deployments';
@@ -7,6 +7,7 @@ import { ManifestsPage } from '../features/manifests';
 import { OverviewPage } from '../features/overview';
 import { RuntimePage } from '../features/runtime';
 import { SettingsPage } from '../features/settings';
+import { TelemetryPage } from '../features/telemetry';
 import type { AreaId } from './ui-store';
 
 export interface Area {
@@ -28,4 +29,5 @@ export const AREAS: readonly Area[] = [
   // Alt+5 (not 4): Alt+4 stays Settings, which specs and hands already know.
   { id: 'fleet', label: 'Fleet', description: 'Devices, twins and direct methods on the connected IoT hub', icon: <IotRegular />, component: FleetPage, shortcut: '5' },
   { id: 'deployments', label: 'Deployments', description: 'Deployments at scale on the connected hub: target conditions, priorities, metrics', icon: <CloudArrowUpRegular />, component: DeploymentsPage, shortcut: '6' },
+  { id: 'telemetry', label: 'Telemetry', description: 'Live messages of the local edge hub: rates, fields, messages, record and replay, outbox', icon: <DataLineRegular />, component: TelemetryPage, shortcut: '7' },
 ];

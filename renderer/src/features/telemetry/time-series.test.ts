@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartRows, latestValue, TimeSeries } from './time-series';
+import { chartRows, latestValue, TimeSeries, type SeriesRow } from './time-series';
 
 const T0 = Date.parse('2026-12-03T12:00:00Z');
 
@@ -45,7 +45,7 @@ describe('TimeSeries', () => {
 });
 
 describe('chartRows and latestValue', () => {
-  const rows = [
+  const rows: SeriesRow[] = [
     { t: 1, values: { a: 1, b: 10 } },
     { t: 2, values: { b: 20 } },
     { t: 3, values: { c: 5 } },

@@ -93,3 +93,10 @@ export function chartRows(rows: readonly SeriesRow[], keys: readonly string[]): 
   }
   return out;
 }
+
+/** Keys with a value in the rows, in the order they first appear. */
+export function rowKeys(rows: readonly SeriesRow[]): string[] {
+  const keys = new Set<string>();
+  for (const row of rows) for (const key of Object.keys(row.values)) keys.add(key);
+  return [...keys];
+}
