@@ -59,7 +59,7 @@ if (spawnSync('ip', ['netns', 'add', NS]).status !== 0) {
 spawnSync('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', 'lo', 'up']);
 const cli = join(ROOT, 'dist', 'cli.mjs');
 const home = mkdtempSync(join(tmpdir(), 'gatehouse-peer-'));
-const env = { ...process.env, GATEHOUSE_HOME: home, GATEHOUSE_LOCALHUB_HTTPS_PORT: '443', GATEHOUSE_LOCALHUB_MQTT_PORT: '8883' };
+const env = { ...process.env, GATEHOUSE_HOME: home, GATEHOUSE_LOCALHUB_HTTPS_PORT: '443', GATEHOUSE_LOCALHUB_MQTT_PORT: '8883', GATEHOUSE_EDGEHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_HTTPS_PORT: '0' };
 
 const serve = spawn(...inNs(process.execPath, [cli, 'serve', '--port', '0', '--json']), { env, stdio: ['ignore', 'pipe', 'pipe'] });
 let serveErr = '';

@@ -27,7 +27,7 @@ export async function connectHost(env: NodeJS.ProcessEnv): Promise<HostConnectio
   let host: Host;
   try {
     // A command's own host lives for one command: it serves no local hub (its ports belong to a console).
-    host = createHost({ dataDir, shell: 'served', env, log: () => undefined, localHub: false });
+    host = createHost({ dataDir, shell: 'served', env, log: () => undefined, localHub: false, edgeHub: false });
   } catch (error) {
     // Another Gatehouse holds the data folder but did not answer through serve.json.
     return unreachable((error as Error).message);

@@ -8,6 +8,7 @@ import { tokenRotateCommand, tokenShowCommand } from './commands/token';
 import { localhubInfoCommand } from './commands/localhub';
 import { IOTHUB_COMMANDS, monitorEventsCommand } from './commands/iothub';
 import { HUB_COMMANDS } from './commands/hub';
+import { EDGEHUB_COMMANDS } from './commands/edgehub';
 import {
   runtimeApplyCommand,
   runtimeLogsCommand,
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runtimeSideloadCommand,
   runtimeMethodCommand,
   localhubInfoCommand,
+  ...EDGEHUB_COMMANDS,
   ...HUB_COMMANDS,
   ...IOTHUB_COMMANDS,
   monitorEventsCommand,

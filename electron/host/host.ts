@@ -22,6 +22,7 @@ import { DEFAULT_LOCALHUB_HTTPS_PORT, DEFAULT_LOCALHUB_MQTT_PORT, LocalHub } fro
 import type { TelemetryRecord } from '../cloud/localhub/registry';
 import type { TelemetryEvent } from '../../shared/ipc/cloud.contract';
 import { WorkspaceService } from '../services/workspace.service';
+import { hubPortConflict, hubPorts, registerEdgeHubOff, startEdgeHub } from './edge-hub-host';
 import { defaultTemplatesDir } from '../services/workspace-templates';
 import { Dispatcher } from './dispatcher';
 import { EventBus, type Disposable } from './event-bus';
@@ -42,6 +43,8 @@ export interface HostOptions {
   readonly pickFolder?: (title?: string) => Promise<string | undefined>;
   /** Start the embedded local hub (default: yes, unless GATEHOUSE_LOCALHUB=off). A CLI command's own host does not. */
   readonly localHub?: boolean;
+  /** Start the edge hub (default: yes, unless GATEHOUSE_EDGEHUB=off). A CLI command's own host does not. */
+  readonly edgeHub?: boolean;
 }
 
 /** Why a host could not be created (e.g. CONFLICT: another Gatehouse runs on the data folder). */
@@ -72,6 +75,12 @@ export interface Host extends Disposable {
  * Electron's main process and `gatehouse serve` both call this; only the transport in front differs.
  */
 export function createHost(options: HostOptions): Host {
+  const env0 = options.env ?? process.env;
+  const ports = hubPorts(env0);
+  const localHubOn = options.localHub !== false && env0.GATEHOUSE_LOCALHUB !== 'off';
+  const edgeHubOn = options.edgeHub !== false && env0.GATEHOUSE_EDGEHUB !== 'off';
+  const conflict = hubPortConflict(ports, edgeHubOn, localHubOn);
+  if (conflict) throw new HostError('CONFLICT', conflict);
   const lock = lockDataDir(options.dataDir);
   if (!lock.ok) throw new HostError(lock.error.code, lock.error.message);
   const events = new EventBus();
@@ -96,6 +105,10 @@ export function createHost(options: HostOptions): Host {
   ]).then(() => undefined);
   const runtimeService = new RuntimeService(agent, driver, runtime, events);
   const localHub = startLocalHub(options, env, secrets, runtime.deviceId, log);
+  const edgeSecurity = security.then((s) => (s.ok ? ok({ identities: s.value.identities, issuer: s.value.ca }) : s));
+  const edgeHub = edgeHubOn
+    ? startEdgeHub({ dataDir: options.dataDir, runtime, ports, security: edgeSecurity, agent, localHub, dispatcher, events, log })
+    : registerEdgeHubOff(dispatcher, 'the edge hub is off in this process (a CLI command without a running console, or GATEHOUSE_EDGEHUB=off)');
   const hubConnection = new HubConnectionService(localHub, { store: new HubConnectionsStore(options.dataDir, secrets) });
   const connectivity = new ConnectivityService({
     deployment: () => agent.desiredDeployment,
@@ -167,6 +180,7 @@ export function createHost(options: HostOptions): Host {
       status.dispose();
       for (const s of hubSubscriptions) s.dispose();
       hubConnection.dispose();
+      edgeHub?.dispose();
       void localHub?.dispose();
       connectivity.dispose();
       workspace.dispose();

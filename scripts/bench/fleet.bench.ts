@@ -34,7 +34,7 @@ interface HubInfo {
  */
 export async function fleetBenchmarks(): Promise<Figure[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-fleet-'));
-  const host = createHost({ dataDir, shell: 'served', env: { ...process.env, GATEHOUSE_LOCALHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_MQTT_PORT: '0' }, log: () => undefined });
+  const host = createHost({ dataDir, shell: 'served', env: { ...process.env, GATEHOUSE_LOCALHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB: 'off' }, log: () => undefined });
   const served = await serveConsole({ host, rendererDir: rendererDir(), port: 0, log: () => undefined });
   const browser = await chromium.launch({
     executablePath: process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium',

@@ -95,6 +95,7 @@ export class Agent implements Disposable {
   private readonly retries: RetryTracker;
   private readonly cache = new ObservationCache();
   private generationIds: Record<string, string> = {};
+  private gatewayHostName?: string;
   private readonly changed = new Emitter<AgentSnapshot>();
   readonly onDidChange: Event<AgentSnapshot> = this.changed.event;
 
@@ -509,7 +510,21 @@ export class Agent implements Disposable {
   /** The runtime context containers get: the generation ids of the last prepared identities, this instance's labels. */
   get effectiveRuntime(): RuntimeContext {
     const instance = this.instanceInfo ? { id: this.instanceInfo.id, dataDir: resolve(this.options.dataDir) } : undefined;
-    return { ...this.options.runtime, generationIds: { ...this.options.runtime.generationIds, ...this.generationIds }, ...(instance ? { instance } : {}) };
+    return {
+      ...this.options.runtime,
+      ...(this.gatewayHostName === undefined ? {} : { gatewayHostName: this.gatewayHostName }),
+      generationIds: { ...this.options.runtime.generationIds, ...this.generationIds },
+      ...(instance ? { instance } : {}),
+    };
+  }
+
+  /**
+   * Where modules reach the edge hub (IOTEDGE_GATEWAYHOSTNAME, with the port when it is not 8883), known once the hub
+   * listens. Containers created from then on get it; running ones keep theirs until they are recreated (the hub's
+   * port is stable across restarts unless it is set to 0).
+   */
+  setGatewayHostName(gatewayHostName: string): void {
+    this.gatewayHostName = gatewayHostName;
   }
 
   get restartMemory(): AgentMemory {
