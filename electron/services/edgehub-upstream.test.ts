@@ -1,17 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Registry } from 'azure-iothub';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appError, err, ok, type Result } from '../../shared/errors';
-import { reachLocalHub } from '../cloud/iothub/local-adapter';
-import type { TelemetryRecord } from '../cloud/localhub/registry';
-import { LocalHub } from '../cloud/localhub/localhub';
-import { nextEvent } from '../runtime/drivers/event';
-import { UPSTREAM_ENDPOINT, type QueuedMessage, type UpstreamState } from '../runtime/hub/hub-model';
-import { UpstreamLink, type UpstreamModuleKeys } from '../runtime/hub/upstream/upstream-link';
-import { SecretBox } from '../runtime/secrets/secret-box';
+import { UpstreamLink } from '../runtime/hub/upstream/upstream-link';
 import { IdentityStore } from '../runtime/workload/identity.store';
+import { GATEWAY, ensureWith, queued, setGatewayKeys, startHub, stateIs, tempDir, until, type Cleanups } from './edgehub-upstream.test-util';
 
 /**
  * The edge hub's `$upstream` link against the real embedded local hub (TLS MQTT on its own port and CA): each module's
@@ -22,76 +12,15 @@ import { IdentityStore } from '../runtime/workload/identity.store';
  * sender in order itself, as the pump would: resend the head until it is taken.)
  */
 
-const GATEWAY = 'gateway-1';
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-upstream-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function startHub(dataDir: string, ports: { httpsPort: number; mqttPort: number } = { httpsPort: 0, mqttPort: 0 }) {
-  const hub = LocalHub.start({ dataDir, secrets: new SecretBox(dataDir), ...ports, edgeDeviceId: GATEWAY });
-  while (hub.state.state === 'starting') await new Promise((r) => setTimeout(r, 20));
-  const info = await hub.info();
-  if (!info.ok) throw new Error(info.error.message);
-  const ca = readFileSync(info.value.caFile, 'utf8');
-  const registry = reachLocalHub(Registry.fromConnectionString(info.value.connectionString), { httpsPort: info.value.httpsPort, ca });
-  const received: TelemetryRecord[] = [];
-  hub.registry!.onTelemetry((record) => received.push(record));
-  return { hub, info: info.value, ca, registry, received };
-}
-
-/** The host's ensureIdentities, written with azure-iothub's Registry: create each module, or set its keys. */
-function ensureWith(registry: () => Registry, calls: string[][]) {
-  return async (modules: readonly UpstreamModuleKeys[]): Promise<Result<void>> => {
-    calls.push(modules.map((m) => m.moduleId));
-    try {
-      for (const { moduleId, primaryKey, secondaryKey } of modules) {
-        const authentication = { type: 'sas', symmetricKey: { primaryKey, secondaryKey } };
-        const existing = await registry().getModule(GATEWAY, moduleId).catch(() => undefined);
-        if (!existing) await registry().addModule({ deviceId: GATEWAY, moduleId, authentication } as never);
-        else if (existing.responseBody.authentication?.symmetricKey?.primaryKey !== primaryKey) {
-          await registry().updateModule({ deviceId: GATEWAY, moduleId, authentication } as never, true);
-        }
-      }
-      return ok(undefined);
-    } catch (cause) {
-      return err(appError('IO', `cannot register modules: ${(cause as Error).message}`));
-    }
-  };
-}
-
-let seq = 0;
-function queued(moduleId: string | undefined, body: string, systemProperties: Record<string, string> = {}, properties: Record<string, string> = {}): QueuedMessage {
-  seq += 1;
-  return {
-    endpoint: UPSTREAM_ENDPOINT,
-    seq,
-    priority: 0,
-    expiresAtMs: undefined,
-    enqueuedAtMs: Date.now(),
-    source: moduleId === undefined ? { deviceId: GATEWAY } : { deviceId: GATEWAY, moduleId },
-    message: { body: Buffer.from(body), systemProperties, properties },
-  };
-}
-
-function stateIs(link: UpstreamLink, wanted: UpstreamState['state']): Promise<unknown> {
-  return link.state.state === wanted ? Promise.resolve() : nextEvent(link.onDidChange, (s) => s.state === wanted);
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
-}
-
 describe('UpstreamLink with the local hub', () => {
   it('forwards each module message as that module with its properties, survives the hub going away and drains a backlog in order', async () => {
-    const hubDir = tempDir();
-    const identities = await IdentityStore.open({ dataDir: tempDir(), deviceId: GATEWAY });
+    const hubDir = tempDir(cleanups);
+    const identities = await IdentityStore.open({ dataDir: tempDir(cleanups), deviceId: GATEWAY });
     if (!identities.ok) throw new Error(identities.error.message);
     const store = identities.value;
     expect((await store.syncModules(['sensor', 'filter'])).ok).toBe(true);
@@ -100,7 +29,7 @@ describe('UpstreamLink with the local hub', () => {
     cleanups.push(() => hub.hub.dispose());
     // The gateway in the hub carries the keys the runtime's identity store holds for it.
     const device = await store.getDevice();
-    await hub.registry.update({ deviceId: GATEWAY, status: 'enabled', capabilities: { iotEdge: true }, authentication: { symmetricKey: { primaryKey: device.primaryKey, secondaryKey: device.secondaryKey } } } as never);
+    await setGatewayKeys(hub, device);
 
     const ensureCalls: string[][] = [];
     const logs: string[] = [];
@@ -186,11 +115,11 @@ describe('UpstreamLink with the local hub', () => {
   });
 
   it('re-ensures a module the hub no longer knows, refuses messages of a module whose identity is gone', async () => {
-    const identities = await IdentityStore.open({ dataDir: tempDir(), deviceId: GATEWAY });
+    const identities = await IdentityStore.open({ dataDir: tempDir(cleanups), deviceId: GATEWAY });
     if (!identities.ok) throw new Error(identities.error.message);
     const store = identities.value;
     await store.syncModules(['sensor', 'filter']);
-    const hub = await startHub(tempDir());
+    const hub = await startHub(tempDir(cleanups));
     cleanups.push(() => hub.hub.dispose());
     // Here the gateway keeps the keys the hub gave it (as with a real IoT Hub's device connection string).
     const deviceKey = async () => (await hub.registry.get(GATEWAY)).responseBody.authentication?.symmetricKey?.primaryKey ?? '';
