@@ -194,6 +194,7 @@ describe('two SDK modules through the edge hub core', () => {
       result = await a.invokeMethod(DEVICE, 'b', { methodName: 'ping', payload: { x: 1 }, responseTimeoutInSeconds: 5, connectTimeoutInSeconds: 0 }).catch((e: Error) => (e.message === 'Not found' ? pause().then(() => undefined) : e));
     }
     expect(result).toEqual({ status: 201, payload: { pong: { x: 1 } } });
+    expect(await core.invokeModuleMethod('b', 'ping', 2, 5)).toEqual({ ok: true, value: { status: 201, payload: { pong: 2 } } });
     const missing = await a.invokeMethod(DEVICE, 'nobody', { methodName: 'ping', payload: null, responseTimeoutInSeconds: 5, connectTimeoutInSeconds: 0 }).catch((e: Error) => e);
     expect(missing).toBeInstanceOf(Error);
     expect((missing as Error & { response?: { statusCode?: number } }).response?.statusCode).toBe(404);
@@ -240,6 +241,21 @@ describe('two SDK modules through the edge hub core', () => {
     await sendAndReceive('{"after":"refusals"}');
     expect(received.at(-1)?.body).toBe('{"after":"refusals"}');
     expect(stolen).toEqual([]);
+  });
+
+  it('records routed messages to NDJSON and replays them into b\'s input in order, with their properties', async () => {
+    const path = join(dir, 'recording.ndjson');
+    expect(await core.recordStart(path)).toEqual({ ok: true, value: { path } });
+    await sendAndReceive('{"n":1}');
+    await sendAndReceive('{"n":2}');
+    expect(await core.recordStop()).toEqual({ ok: true, value: { path, messages: 2 } });
+    const before = received.length;
+    expect(await core.replay(path, 'b', 'replayed')).toEqual({ ok: true, value: { delivered: 2 } });
+    await waitFor(() => received.length === before + 2, 'the replayed messages');
+    expect(received.slice(before)).toEqual([
+      { input: 'replayed', body: '{"n":1}', properties: expect.objectContaining({ kind: 'reading' }) as unknown },
+      { input: 'replayed', body: '{"n":2}', properties: expect.objectContaining({ kind: 'reading' }) as unknown },
+    ]);
   });
 
   it('a bad route set is refused whole and the old routes keep routing', async () => {

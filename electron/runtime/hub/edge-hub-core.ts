@@ -1,10 +1,11 @@
 import type { Result } from '../../../shared/errors';
 import type { RouteConfigStatus } from '../../../shared/ipc/edgehub.contract';
-import type { BackendError, DeviceBackend, DeviceGateway, HubMessage, IdentityRecord, IdentityRef, TwinSections } from '../../protocol/device-backend';
+import type { BackendError, DeviceBackend, DeviceGateway, HubMessage, IdentityRecord, IdentityRef, MethodResponse, TwinSections } from '../../protocol/device-backend';
 import type { IdentityProvider } from '../workload/identity-provider';
 import { parseEdgeHubDesired, routeConfigStatus, type DesiredStatus, type EdgeHubConfig } from './edgehub-config';
 import type { MessageStore } from './hub-model';
 import { HubTwins } from './hub-twins';
+import { invokeModuleMethod, type MethodCallFailure } from './module-methods';
 import { MessageRecorder, replayRecording } from './recording';
 import { MAX_MESSAGE_BYTES, routeMessage } from './router';
 import { HubTap } from './tap';
@@ -210,6 +211,11 @@ export class EdgeHubCore implements DeviceBackend {
 
   counters(): EdgeHubCounters {
     return { ...this.counts };
+  }
+
+  /** A direct method on a module of this device (the console's "invoke"); `timeoutSecs` is the response timeout. */
+  invokeModuleMethod(moduleId: string, methodName: string, payload: unknown, timeoutSecs?: number): Promise<Result<MethodResponse, MethodCallFailure>> {
+    return invokeModuleMethod(this.gateway, { deviceId: this.deviceId, moduleId }, methodName, payload, timeoutSecs);
   }
 
   // recording ----------------------------------------------------------------------------------------------------
