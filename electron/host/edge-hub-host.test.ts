@@ -12,6 +12,7 @@ import { EdgeHub } from '../runtime/hub/edge-hub';
 import { SecretBox } from '../runtime/secrets/secret-box';
 import { EdgeSecurity } from '../runtime/workload/edge-security';
 import { followLocalHub, hubPortConflict } from './edge-hub-host';
+import { createHost, HostError } from './host';
 
 /**
  * The edge hub as the console composes it, with real parts: the edge CA's server certificate, module identities
@@ -180,5 +181,21 @@ describe('hub ports', () => {
     expect(hubPortConflict({ ...ports, localMqtt: 9883 }, true, true)).toBeUndefined();
     expect(hubPortConflict({ edgeMqtt: 0, edgeHttps: 0, localMqtt: 0, localHttps: 0 }, true, true)).toBeUndefined();
     expect(hubPortConflict({ ...ports, localMqtt: 9883, localHttps: 443 }, true, true)).toMatch(/GATEHOUSE_EDGEHUB_HTTPS_PORT and GATEHOUSE_LOCALHUB_HTTPS_PORT/);
+  });
+
+  it('a console asked to run both hubs on one port does not start at all (nothing half-way), and says which settings', () => {
+    const dataDir = tempDir();
+    const env = { ...process.env, GATEHOUSE_EDGEHUB_MQTT_PORT: '18883', GATEHOUSE_LOCALHUB_MQTT_PORT: '18883', GATEHOUSE_LOCALHUB_HTTPS_PORT: '0', GATEHOUSE_EDGEHUB_HTTPS_PORT: '0' };
+    let thrown: unknown;
+    try {
+      createHost({ dataDir, shell: 'served', env, log: () => undefined }).dispose();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(HostError);
+    expect(thrown).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('GATEHOUSE_EDGEHUB_MQTT_PORT and GATEHOUSE_LOCALHUB_MQTT_PORT') });
+    // Nothing was left holding the data folder: a console with sane ports starts on it.
+    const host = createHost({ dataDir, shell: 'served', env: { ...env, GATEHOUSE_LOCALHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_MQTT_PORT: '0' }, log: () => undefined });
+    host.dispose();
   });
 });
