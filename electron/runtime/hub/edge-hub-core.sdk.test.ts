@@ -243,6 +243,18 @@ describe('two SDK modules through the edge hub core', () => {
     expect(stolen).toEqual([]);
   });
 
+  it('takes a message of 262144 bytes and closes the connection of one byte more, storing nothing', async () => {
+    const sender = await raw('a');
+    const before = store.appended.length;
+    await sender.publishAsync(`devices/${DEVICE}/modules/a/messages/events/%24.on=out/`, Buffer.alloc(262_144, 0x61), { qos: 1 });
+    expect(store.appended.length).toBe(before + 1);
+    await waitFor(() => received.at(-1)?.body.length === 262_144, 'b to receive the largest message');
+    const closed = new Promise<void>((resolve) => sender.once('close', () => resolve()));
+    sender.publish(`devices/${DEVICE}/modules/a/messages/events/%24.on=out/`, Buffer.alloc(262_145, 0x61), { qos: 1 });
+    await closed;
+    expect(store.appended.length).toBe(before + 1);
+  });
+
   it('records routed messages to NDJSON and replays them into b\'s input in order, with their properties', async () => {
     const path = join(dir, 'recording.ndjson');
     expect(await core.recordStart(path)).toEqual({ ok: true, value: { path } });
