@@ -60,6 +60,7 @@ function shutDown(signal) {
 }
 process.on('SIGTERM', () => shutDown('SIGTERM'));
 process.on('SIGINT', () => shutDown('SIGINT'));
+log(`starting (node ${process.version}, pid ${process.pid})`);
 
 ModuleClient.fromEnvironment(Mqtt, (error, created) => {
   if (error) {
@@ -74,6 +75,7 @@ ModuleClient.fromEnvironment(Mqtt, (error, created) => {
     log('disconnected and the SDK gave up reconnecting; exiting so that the runtime restarts the module');
     process.exit(1);
   });
+  log('module client created; connecting to the edge hub');
   client.open((openError) => {
     if (openError) {
       log(`cannot connect to the edge hub: ${openError.message}`);

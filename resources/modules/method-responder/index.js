@@ -79,6 +79,7 @@ function shutDown(signal) {
 }
 process.on('SIGTERM', () => shutDown('SIGTERM'));
 process.on('SIGINT', () => shutDown('SIGINT'));
+log(`starting (node ${process.version}, pid ${process.pid})`);
 
 ModuleClient.fromEnvironment(Mqtt, (error, created) => {
   if (error) {
@@ -95,6 +96,7 @@ ModuleClient.fromEnvironment(Mqtt, (error, created) => {
   });
   for (const name of METHODS) client.onMethod(name, onMethod);
   answerUnregisteredMethods(client, onMethod);
+  log('module client created; connecting to the edge hub');
   client.open((openError) => {
     if (openError) {
       log(`cannot connect to the edge hub: ${openError.message}`);

@@ -73,6 +73,7 @@ function shutDown(signal) {
 }
 process.on('SIGTERM', () => shutDown('SIGTERM'));
 process.on('SIGINT', () => shutDown('SIGINT'));
+log(`starting (node ${process.version}, pid ${process.pid})`);
 
 ModuleClient.fromEnvironment(Mqtt, (error, created) => {
   if (error) {
@@ -92,6 +93,7 @@ ModuleClient.fromEnvironment(Mqtt, (error, created) => {
     log(`reset: machine temperature back to ${machineTemperature}`);
     response.send(200, { machineTemperature }, (e) => e && log(`reset response not sent: ${e.message}`));
   });
+  log('module client created; connecting to the edge hub');
   client.open((openError) => {
     if (openError) {
       log(`cannot connect to the edge hub: ${openError.message}`);
