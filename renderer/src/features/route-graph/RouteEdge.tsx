@@ -6,6 +6,7 @@
 import { makeStyles, mergeClasses, tokens, Tooltip } from '@fluentui/react-components';
 import { EdgeLabelRenderer, type Edge, type EdgeProps } from '@xyflow/react';
 import { createContext, useContext, useState, type ReactNode } from 'react';
+import { formatRate } from '../telemetry';
 import { edgeLabelText, type Point, type PositionedEdge } from './route-graph.layout';
 import type { RouteGraphEdge } from './route-graph.types';
 
@@ -18,6 +19,12 @@ export type RouteFlowEdge = Edge<RouteEdgeData, 'route'>;
 
 /** Who hears about a click on an edge or its label. */
 export const RouteSelectContext = createContext<(edge: RouteGraphEdge) => void>(() => undefined);
+
+/**
+ * Messages/s per route name while the edge hub runs (`edgehub.rates.byRoute`); undefined when it does not, and then
+ * no edge shows a rate. Given by context so a new reading (about once a second) redraws the edges, not the layout.
+ */
+export const RouteRatesContext = createContext<Readonly<Record<string, number>> | undefined>(undefined);
 
 export type EdgeTone = 'normal' | 'warning' | 'broken';
 
@@ -50,6 +57,20 @@ const useStyles = makeStyles({
   warning: { border: `${tokens.strokeWidthThin} solid ${tokens.colorStatusWarningBorder1}` },
   broken: { color: tokens.colorStatusDangerForeground1, border: `${tokens.strokeWidthThin} solid ${tokens.colorStatusDangerBorder1}`, backgroundColor: tokens.colorStatusDangerBackground1 },
   selected: { border: `${tokens.strokeWidthThin} solid ${tokens.colorBrandStroke1}`, color: tokens.colorNeutralForeground1, boxShadow: tokens.shadow4 },
+  rate: {
+    position: 'absolute',
+    pointerEvents: 'none',
+    whiteSpace: 'nowrap',
+    padding: `0 ${tokens.spacingHorizontalXS}`,
+    borderRadius: tokens.borderRadiusMedium,
+    fontFamily: tokens.fontFamilyBase,
+    fontSize: '10px',
+    lineHeight: '15px',
+    fontVariantNumeric: 'tabular-nums',
+    color: tokens.colorNeutralForegroundOnBrand,
+    backgroundColor: tokens.colorBrandBackground,
+  },
+  rateIdle: { color: tokens.colorNeutralForeground2, backgroundColor: tokens.colorNeutralBackground3 },
   tipSurface: { maxWidth: '420px' },
   tip: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   tipName: { fontWeight: tokens.fontWeightSemibold },
@@ -100,6 +121,7 @@ export function RouteEdge({ id, data, sourceX, sourceY, targetX, targetY, marker
   const styles = useStyles();
   const select = useContext(RouteSelectContext);
   const [hovered, setHovered] = useState(false);
+  const rates = useContext(RouteRatesContext);
   if (!data) return null;
   const { edge, points, label } = data.placed;
   const tone = edgeTone(edge);
@@ -110,6 +132,8 @@ export function RouteEdge({ id, data, sourceX, sourceY, targetX, targetY, marker
   const text = edgeLabelText(edge);
   const stroke = selected || hovered ? tokens.colorBrandStroke1 : TONE_COLOR[tone];
   const hover = { onMouseEnter: () => setHovered(true), onMouseLeave: () => setHovered(false) };
+  // A live rate sits just under the caption (its own box: the caption's size, and so the layout, never changes).
+  const rate = rates === undefined || edge.broken ? undefined : (rates[edge.id] ?? 0);
   return (
     <>
       <path
@@ -137,6 +161,18 @@ export function RouteEdge({ id, data, sourceX, sourceY, targetX, targetY, marker
               {text}
             </div>
           </Tooltip>
+          {rate !== undefined && (
+            <div
+              className={mergeClasses('nodrag', 'nopan', styles.rate, rate === 0 && styles.rateIdle)}
+              style={{ transform: `translate(-50%, 0) translate(${labelAt.x}px, ${labelAt.y + 11}px)` }}
+              title={`${edge.id}: ${formatRate(rate).replace('/s', '')} messages per second through the edge hub`}
+              data-testid="route-graph-edge-rate"
+              data-route={edge.id}
+              data-rate={rate}
+            >
+              {formatRate(rate)}
+            </div>
+          )}
         </EdgeLabelRenderer>
       )}
     </>

@@ -24,7 +24,8 @@ import { filterRouteGraph } from './route-graph.filter';
 import { buildRouteGraph } from './route-graph.model';
 import { layoutRouteGraph, type RouteGraphLayout } from './route-graph.layout';
 import type { RouteGraph as RouteGraphData, RouteGraphEdge } from './route-graph.types';
-import { edgeTone, RouteEdge, RouteSelectContext, TONE_COLOR, type RouteFlowEdge } from './RouteEdge';
+import { useLiveRouteRates } from '../telemetry';
+import { edgeTone, RouteEdge, RouteRatesContext, RouteSelectContext, TONE_COLOR, type RouteFlowEdge } from './RouteEdge';
 import { routeNodeTypes, type RouteFlowNode } from './RouteGraphNodes';
 
 export interface RouteRange {
@@ -41,6 +42,11 @@ export interface RouteGraphProps {
   /** CSS height of the canvas; 480px by default. */
   readonly height?: number | string;
   readonly colorMode?: 'light' | 'dark';
+  /**
+   * Messages/s per route name to show on the edges; by default the edge hub's live rates while it runs (matched by
+   * route name), none when it does not. `null`: never show rates.
+   */
+  readonly rates?: Readonly<Record<string, number>> | null;
 }
 
 const edgeTypes: EdgeTypes = { route: RouteEdge };
@@ -221,14 +227,18 @@ function Canvas({ graph: total, onSelectRoute, colorMode }: { graph: RouteGraphD
   );
 }
 
-export function RouteGraph({ text, onSelectRoute, height = 480, colorMode }: RouteGraphProps) {
+export function RouteGraph({ text, onSelectRoute, height = 480, colorMode, rates }: RouteGraphProps) {
   const styles = useStyles();
+  const live = useLiveRouteRates();
+  const shown = rates === null ? undefined : (rates ?? live);
   const themeAttribute = useThemeAttribute();
   const graph = useMemo(() => buildRouteGraph(text), [text]);
   return (
-    <div className={styles.root} style={{ ...flowVariables, height }} data-testid="route-graph">
+    <div className={styles.root} style={{ ...flowVariables, height }} data-testid="route-graph" data-live-rates={shown ? 'on' : 'off'}>
       <ReactFlowProvider>
-        <Canvas graph={graph} colorMode={colorMode ?? themeAttribute} {...(onSelectRoute ? { onSelectRoute } : {})} />
+        <RouteRatesContext.Provider value={shown}>
+          <Canvas graph={graph} colorMode={colorMode ?? themeAttribute} {...(onSelectRoute ? { onSelectRoute } : {})} />
+        </RouteRatesContext.Provider>
       </ReactFlowProvider>
     </div>
   );
