@@ -100,7 +100,7 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
 
   subscriptions.push(
     edgeHub.onDidChangeState((state) => {
-      events.emit(edgehubContract, 'changed', state);
+      safeEmit(log, () => events.emit(edgehubContract, 'changed', state));
       if (state.state === 'running') {
         const address = edgeHub.gatewayAddress();
         if (address) agent.setGatewayHostName(address);
@@ -123,7 +123,7 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
     void edgeHub.setUpstream(undefined, 'the embedded local hub is off in this process and no hub is connected');
   }
 
-  subscriptions.push(tapEvents(edgeHub, events));
+  subscriptions.push(tapEvents(edgeHub, events, log));
 
   // The Outbox moves: push it once a second while it changes (and once more when it stops changing).
   let lastOutbox = '';
@@ -133,7 +133,7 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
     const text = JSON.stringify(outboxShape(outbox.value));
     if (text === lastOutbox) return;
     lastOutbox = text;
-    events.emit(edgehubContract, 'outbox', outbox.value);
+    safeEmit(log, () => events.emit(edgehubContract, 'outbox', outbox.value));
   }, 1000);
   outboxTimer.unref();
   subscriptions.push({ dispose: () => clearInterval(outboxTimer) });
@@ -149,13 +149,13 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
 }
 
 /** The tap's events once the hub runs (its core exists only then). */
-function tapEvents(edgeHub: EdgeHub, events: EventBus): Disposable {
+function tapEvents(edgeHub: EdgeHub, events: EventBus, log: (line: string) => void): Disposable {
   let tap: Disposable | undefined;
   const state = edgeHub.onDidChangeState(() => {
     const core = edgeHub.core;
     if (!core || tap) return;
-    tap = core.tap.onMessages((batch) => events.emit(edgehubContract, 'messages', batch));
-    const rates = core.tap.onRates((r) => events.emit(edgehubContract, 'rates', r));
+    tap = core.tap.onMessages((batch) => safeEmit(log, () => events.emit(edgehubContract, 'messages', batch)));
+    const rates = core.tap.onRates((r) => safeEmit(log, () => events.emit(edgehubContract, 'rates', r)));
     const inner = tap;
     tap = { dispose: () => (inner.dispose(), rates.dispose()) };
   });
@@ -262,4 +262,13 @@ export function registerEdgeHubOff(dispatcher: Dispatcher, reason: string): unde
     replay: off,
   });
   return undefined;
+}
+
+/** An event that does not match its contract is a bug to log, never an exception out of a timer or the message path. */
+function safeEmit(log: (line: string) => void, emit: () => void): void {
+  try {
+    emit();
+  } catch (error) {
+    log(`gatehouse: edge hub: an event was not sent: ${(error as Error).message.split('\n')[0]}`);
+  }
 }
