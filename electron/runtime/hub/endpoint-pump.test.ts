@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EndpointPump, type EndpointPumpOptions, type PumpState } from './endpoint-pump';
-import type { QueuedMessage, SendOutcome } from './hub-model';
+import type { MessageStore, QueuedMessage, SendOutcome } from './hub-model';
 import { openMessageStore, type DurableMessageStore } from './store/message-store';
 
 // The pump over a real store (classic-level in a temp folder) and a scripted sender; timers are injected, so the
@@ -213,5 +213,31 @@ describe('endpoint pump', () => {
     await backingOff.dispose();
     expect(backingOff.state).toEqual({ state: 'stopped' });
     expect(timers.timers[0]?.cancelled).toBe(true);
+  });
+});
+
+describe('endpoint pump over a store that breaks its contract', () => {
+  it('backs off when peek rejects, then delivers once it answers again', async () => {
+    await append('m0');
+    let broken = true;
+    const flaky: MessageStore = {
+      append: (message, targets) => store.append(message, targets),
+      peek: (endpoint, max) => (broken ? Promise.reject(new Error('store gone')) : store.peek(endpoint, max)),
+      ack: (endpoint, seqs) => store.ack(endpoint, seqs),
+      onAppended: (listener) => store.onAppended(listener),
+      stats: () => store.stats(),
+      close: () => store.close(),
+    };
+    const timers = manualTimers();
+    const sender = scriptedSender();
+    const pump = new EndpointPump({ store: flaky, endpoint: ENDPOINT, sender, setTimer: timers.setTimer });
+    pumps.push(pump);
+    pump.start();
+    const state = await until(pump, (s) => s.state === 'backingOff');
+    expect(state).toMatchObject({ lastError: expect.stringContaining('store gone') });
+    broken = false;
+    timers.fireLast();
+    await drained(pump);
+    expect(sender.sent).toEqual(['m0']);
   });
 });

@@ -132,7 +132,15 @@ export class EndpointPump {
   private async run(): Promise<void> {
     while (!this.stopped) {
       this.dirty = false;
-      const batch = await this.store.peek(this.endpoint, this.batchSize);
+      let batch: readonly QueuedMessage[];
+      try {
+        batch = await this.store.peek(this.endpoint, this.batchSize);
+      } catch (error) {
+        // The contract says peek never rejects; if a store does anyway, wait and look again rather than spin.
+        this.lastError = `reading the queue failed: ${String(error)}`;
+        await this.backOff(this.lastError);
+        continue;
+      }
       const todo = batch.filter((message) => !this.acking.has(message.seq));
       if (todo.length === 0) {
         if (batch.length > 0) {
