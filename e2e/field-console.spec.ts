@@ -99,8 +99,8 @@ test.describe('Field-ready editor and keyboard (served console)', () => {
     writeFileSync(join(odd, 'package.json'), '{ "name": "not-a-manifest" }\n');
     expect(await rpc(served, 'workspace.createFromTemplate', { template: 'sensor-filter-upstream', parent, name: 'field-solution' })).toMatchObject({ ok: true });
     const template = readFileSync(join(solution, 'deployment.template.json'), 'utf8');
-    expect(template).toContain('${MODULES.filtermodule}');
-    writeFileSync(join(solution, 'deployment.template.json'), template.replace('${MODULES.filtermodule}', '${MODULES.nosuchmodule}'));
+    expect(template).toContain('"gatehouse/sample-filter:1.0"');
+    writeFileSync(join(solution, 'deployment.template.json'), template.replace('"gatehouse/sample-filter:1.0"', '"${MODULES.nosuchmodule}"'));
   });
 
   test('a deployment with an unusual file name judged in the editor as the CLI judges it', async ({ page, served }) => {

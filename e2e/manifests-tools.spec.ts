@@ -116,7 +116,7 @@ test.describe('Manifests tools: routes, modules form, apply (served console)', (
     await panel.getByTestId('module-filtermodule').getByRole('button', { name: /^filtermodule/ }).click();
     const policy = panel.getByTestId('module-filtermodule-restartPolicy');
     await expect(policy).toHaveValue('always');
-    await expect(panel.getByTestId('module-filtermodule-image')).toHaveValue('${MODULES.filtermodule}');
+    await expect(panel.getByTestId('module-filtermodule-image')).toHaveValue('gatehouse/sample-filter:1.0');
 
     const tab = page.getByTestId(`tab-${FILE}`);
     await policy.selectOption('on-failure');
@@ -174,7 +174,7 @@ test.describe('Manifests tools: routes, modules form, apply (served console)', (
     const dialog = page.getByTestId('apply-dialog');
     await expect(dialog).toContainText(/Apply deployment\.(amd64|arm64v8|arm32v7)\.json/);
     const steps = dialog.getByTestId('plan-steps');
-    await expect(steps).toContainText(/ensure image localhost:5000\/filtermodule:0\.0\.1-\w+ for filtermodule/);
+    await expect(steps).toContainText('ensure image gatehouse/sample-filter:1.0 for filtermodule');
     await expect(steps).toContainText('ensure image mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.4 for SimulatedTemperatureSensor');
     await page.mouse.move(0, 400);
     await page.screenshot({ path: join(SCREENSHOTS, 'manifests-apply-light.png'), animations: 'disabled' });
@@ -183,7 +183,7 @@ test.describe('Manifests tools: routes, modules form, apply (served console)', (
     // Cancel brings you back to the editor you came from.
     await expect(page.getByTestId('area-manifests')).toBeVisible();
     await expect(page.getByTestId('code-editor')).toBeVisible();
-    expect(readFileSync(manifest, 'utf8')).toContain('azureiotedge-simulated-temperature-sensor:1.5'); // nothing was saved
+    expect(readFileSync(manifest, 'utf8')).toContain('gatehouse/sample-temperature-sensor:1.0'); // nothing was saved
   });
 
   test('a template that does not expand stays in the editor with the reason, the cursor on it', async ({ page, served }) => {
@@ -195,6 +195,6 @@ test.describe('Manifests tools: routes, modules form, apply (served console)', (
     await page.getByTestId('apply-local').click();
     await expect(page.getByTestId('editor-notice')).toContainText('NOT_IN_DOT_ENV');
     await expect(page.getByTestId('area-manifests')).toBeVisible();
-    await expect(page.getByTestId('code-editor')).toHaveAttribute('data-selection', new RegExp(`^${lineOf('azureiotedge-simulated-temperature-sensor:1.5')}:`));
+    await expect(page.getByTestId('code-editor')).toHaveAttribute('data-selection', new RegExp(`^${lineOf('gatehouse/sample-temperature-sensor:1.0')}:`));
   });
 });

@@ -41,8 +41,9 @@ describe('solution templates', () => {
     expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(report.kind).toBe('deployment');
     if (id === 'sensor-filter-upstream') {
-      expect(expanded.value.text).toContain('"image": "localhost:5000/filtermodule:0.0.1-amd64"');
-      expect(expanded.value.text).toContain('mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5');
+      // Runs as it is on the local runtime: the sample images are built on this machine (resources/images/sample-*).
+      expect(expanded.value.text).toContain('"image": "gatehouse/sample-filter:1.0"');
+      expect(expanded.value.text).toContain('"image": "gatehouse/sample-temperature-sensor:1.0"');
     }
   });
 

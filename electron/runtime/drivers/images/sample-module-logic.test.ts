@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultRecipesDir } from './image-recipe';
+import { validateManifest } from '../../../../shared/manifest';
+import { defaultRecipesDir, loadRecipe } from './image-recipe';
+import { unwrap } from '../test-engine.test-util';
 
 /**
  * The pure logic of the sample modules in resources/modules/<name>/logic.js (CommonJS, as IoT Edge modules are
@@ -161,5 +164,29 @@ describe('method-responder logic', () => {
     expect(responder.callModuleAnswer(undefined, { status: 201, payload: { ok: 1 } })).toEqual({ status: 200, payload: { status: 201, payload: { ok: 1 } } });
     expect(responder.callModuleAnswer(new Error('Request timed out'))).toMatchObject({ status: 504 });
     expect(responder.callModuleAnswer(new Error('module not found'))).toMatchObject({ status: 502, payload: { message: 'the call failed: module not found' } });
+  });
+});
+
+describe('the sample deployment (resources/samples/sensor-filter.deployment.json)', () => {
+  const file = path.resolve(modulesDir, '../samples/sensor-filter.deployment.json');
+  const text = readFileSync(file, 'utf8');
+
+  it('is valid, runs the sample images, and routes sensor → filter → $upstream on the names the modules use', async () => {
+    expect(validateManifest(text, { fileName: 'sensor-filter.deployment.json' })).toMatchObject({ kind: 'deployment', ok: true, diagnostics: [] });
+    const content = (JSON.parse(text) as { modulesContent: Record<string, { 'properties.desired': Record<string, unknown> }> }).modulesContent;
+    const agent = content.$edgeAgent!['properties.desired'] as { modules: Record<string, { settings: { image: string } }> };
+    expect(agent.modules.tempSensor?.settings.image).toBe(unwrap(await loadRecipe(defaultRecipesDir(), 'sample-temperature-sensor')).image);
+    expect(agent.modules.filter?.settings.image).toBe(unwrap(await loadRecipe(defaultRecipesDir(), 'sample-filter')).image);
+    expect(content.$edgeHub!['properties.desired'].routes).toEqual({
+      sensorToFilter: 'FROM /messages/modules/tempSensor/outputs/temperatureOutput INTO BrokeredEndpoint("/modules/filter/inputs/input1")',
+      filterToUpstream: { route: 'FROM /messages/modules/filter/outputs/output1 INTO $upstream', priority: 0, timeToLiveSecs: 3600 },
+    });
+    // The module code sends and listens on exactly these names.
+    expect(readFileSync(path.join(modulesDir, 'temperature-sensor/index.js'), 'utf8')).toContain("sendOutputEvent('temperatureOutput'");
+    const filterCode = readFileSync(path.join(modulesDir, 'filter/index.js'), 'utf8');
+    expect(filterCode).toContain("inputName !== 'input1'");
+    expect(filterCode).toContain("sendOutputEvent('output1'");
+    expect(content.filter?.['properties.desired']).toEqual({ TemperatureThreshold: 25 });
+    expect(content.tempSensor?.['properties.desired']).toEqual({ SendData: true, SendInterval: 5 });
   });
 });
