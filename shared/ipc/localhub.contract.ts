@@ -13,6 +13,8 @@ export const LocalHubEndpoint = z.object({
   host: z.string(),
   httpsPort: z.number().int(),
   mqttPort: z.number().int(),
+  /** The Event Hubs-compatible endpoint (AMQPS; AMQP over WebSockets is on the HTTPS port); absent when it is off. */
+  amqpPort: z.number().int().optional(),
   /** PEM file of the root CA its TLS certificate chains to. */
   caFile: z.string(),
 });
@@ -30,6 +32,8 @@ export type LocalHubState = z.infer<typeof LocalHubState>;
 export const LocalHubInfo = LocalHubEndpoint.extend({
   /** Service connection string of the `iothubowner` policy (full rights). */
   connectionString: z.string(),
+  /** `Endpoint=sb://<host>:<amqpPort>/;SharedAccessKeyName=iothubowner;SharedAccessKey=…;EntityPath=<hub name>`. */
+  eventHubsConnectionString: z.string().optional(),
   /** Only when asked with `withCaKey`: the device CA that signs certificates of CA-authenticated devices. */
   deviceCaCert: z.string().optional(),
   deviceCaKey: z.string().optional(),

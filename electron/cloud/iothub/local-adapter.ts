@@ -1,4 +1,5 @@
 import { Agent } from 'node:https';
+import { WebSocket } from 'ws';
 
 /**
  * The one place where the console bends the official SDK to reach the embedded local hub (HUB-CONTRACTS.md §1.2):
@@ -34,4 +35,21 @@ export function attachLocalHubAgent(sdkClient: object, endpoint: LocalHubEndpoin
   (agent as Agent & { defaultPort: number }).defaultPort = endpoint.httpsPort;
   rest.setOptions({ ca: endpoint.ca, http: { agent } });
   return agent;
+}
+
+/**
+ * The same bend for `@azure/event-hubs` (the local hub's Event Hubs-compatible endpoint): the client dials AMQPS on
+ * the connection string's port and trusts only the system CAs, and core-amqp passes it no TLS options; but it takes
+ * official options for AMQP over WebSockets — a WebSocket constructor and its constructor options (here `ca`) — and a
+ * `customEndpointAddress` to dial instead (token audiences still name the connection string's endpoint). The local
+ * hub serves AMQP over WebSockets on its HTTPS port at `/$servicebus/websocket`, as Azure does on 443.
+ */
+export function localEventHubsClientOptions(endpoint: LocalHubEndpoint & { readonly host?: string }): {
+  customEndpointAddress: string;
+  webSocketOptions: { webSocket: typeof WebSocket; webSocketConstructorOptions: { ca: string } };
+} {
+  return {
+    customEndpointAddress: `https://${endpoint.host ?? 'localhost'}:${endpoint.httpsPort}`,
+    webSocketOptions: { webSocket: WebSocket, webSocketConstructorOptions: { ca: endpoint.ca } },
+  };
 }

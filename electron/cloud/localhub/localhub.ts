@@ -9,10 +9,14 @@ import { openLocalHubCa, type LocalHubCaFiles } from './localhub-ca';
 import { ConfigurationApplier } from './configuration-applier';
 import { LocalHubRegistry } from './registry';
 import { createRestHandler } from './rest-server';
+import { EventHubsLog } from './eventhubs-log';
+import { EventHubsServer } from './eventhubs-server';
 
 /** Ports a non-root user can bind; `GATEHOUSE_LOCALHUB_HTTPS_PORT` / `_MQTT_PORT` (0 = any free port) override them. */
 export const DEFAULT_LOCALHUB_HTTPS_PORT = 9443;
 export const DEFAULT_LOCALHUB_MQTT_PORT = 9883;
+/** The Event Hubs-compatible endpoint (AMQPS); `GATEHOUSE_LOCALHUB_AMQP_PORT` overrides it (0 = any free port). */
+export const DEFAULT_LOCALHUB_AMQP_PORT = 9671;
 
 export interface LocalHubOptions {
   readonly dataDir: string;
@@ -21,6 +25,8 @@ export interface LocalHubOptions {
   readonly hostName?: string;
   readonly httpsPort?: number;
   readonly mqttPort?: number;
+  /** Event Hubs-compatible AMQPS port; default `GATEHOUSE_LOCALHUB_AMQP_PORT`, else 9671. Not binding it is not fatal. */
+  readonly amqpPort?: number;
   /** The local gateway, registered as an edge device on first start. */
   readonly edgeDeviceId?: string;
   readonly log?: (line: string) => void;
@@ -32,6 +38,8 @@ interface Running {
   readonly frontEnd: IotHubMqttFrontEnd;
   readonly ca: LocalHubCaFiles;
   readonly endpoint: LocalHubEndpoint;
+  /** The Event Hubs-compatible entity (the hub name) when its endpoint is listening. */
+  readonly eventHubsName?: string;
   readonly closers: (() => Promise<void>)[];
 }
 
@@ -78,9 +86,13 @@ export class LocalHub {
     const owner = running.registry.policies().find((p) => p.keyName === 'iothubowner');
     if (!owner) return err(appError('INTERNAL', 'the local hub has no iothubowner policy'));
     const connectionString = `HostName=${running.endpoint.host};SharedAccessKeyName=${owner.keyName};SharedAccessKey=${owner.primaryKey}`;
+    const eventHubs = running.eventHubsName && running.endpoint.amqpPort !== undefined
+      ? { eventHubsConnectionString: `Endpoint=sb://${running.endpoint.host}:${running.endpoint.amqpPort}/;SharedAccessKeyName=${owner.keyName};SharedAccessKey=${owner.primaryKey};EntityPath=${running.eventHubsName}` }
+      : {};
     return ok({
       ...running.endpoint,
       connectionString,
+      ...eventHubs,
       ...(withCaKey ? { deviceCaCert: running.ca.deviceCa.certificatePem, deviceCaKey: running.ca.deviceCa.privateKeyPem } : {}),
     });
   }
@@ -115,11 +127,20 @@ export class LocalHub {
       const frontEnd = new IotHubMqttFrontEnd({ backend: registry, hostNames: deviceHostNames, trustedDeviceCaPems: [ca.value.deviceCa.certificatePem], log });
       closers.push(async () => frontEnd.close());
       registry.setGateway(frontEnd);
+      // The Event Hubs-compatible endpoint: retention fed by the registry's telemetry, AMQPS and AMQP over WebSockets.
+      const eventHubsLog = new EventHubsLog();
+      const eventHubsName = host.split('.')[0] || 'localhub';
+      const telemetry = registry.onTelemetry((record) => void eventHubsLog.append(record.from, record.message, new Date(record.enqueuedTimeUtc)));
+      closers.push(async () => telemetry.dispose());
+      const eventHubs = new EventHubsServer({ entityPath: eventHubsName, log: eventHubsLog, policies: () => registry.policies(), hostNames, cert: ca.value.server.certificatePem, key: ca.value.server.privateKeyPem, logLine: log });
+      closers.push(() => eventHubs.close());
       const rest = createRestHandler({ registry, hostName: host, gateway: frontEnd, log });
       const tls = { cert: ca.value.server.certificatePem, key: ca.value.server.privateKeyPem, requestCert: true, rejectUnauthorized: false };
       const httpsPort = await listenTwice(async (address, port) => {
         const server: HttpsServer = createHttpsServer(tls, rest);
         const webSocket = attachMqttWebSocket(server, frontEnd);
+        const amqpWebSocket = eventHubs.attachWebSocket(server);
+        closers.push(async () => amqpWebSocket.close());
         const bound = await listen(server, address, port, closers);
         // Upgraded WebSocket sockets are no longer the HTTP server's connections (closeAllConnections misses them), so
         // the server's close would wait for every MqttWs device: end them first (closers run in reverse).
@@ -131,12 +152,13 @@ export class LocalHub {
         closers.push(() => listener.close());
         return listener.port;
       }, this.options.mqttPort ?? DEFAULT_LOCALHUB_MQTT_PORT, 'MQTT');
+      const amqpPort = await listenEventHubs(eventHubs, this.options.amqpPort ?? envPort(process.env.GATEHOUSE_LOCALHUB_AMQP_PORT) ?? DEFAULT_LOCALHUB_AMQP_PORT, log);
       if (this.options.edgeDeviceId) await ensureEdgeDevice(registry, this.options.edgeDeviceId, log);
       if (this.disposed) return void (await closeAll(closers));
-      const endpoint = { host, httpsPort, mqttPort, caFile: ca.value.caFile };
-      this.running = { registry, deployments, frontEnd, ca: ca.value, endpoint, closers };
+      const endpoint = { host, httpsPort, mqttPort, ...(amqpPort !== undefined ? { amqpPort } : {}), caFile: ca.value.caFile };
+      this.running = { registry, deployments, frontEnd, ca: ca.value, endpoint, ...(amqpPort !== undefined ? { eventHubsName } : {}), closers };
       this.set({ state: 'running', endpoint, since: new Date().toISOString() });
-      log(`gatehouse: local hub on https://${host}:${httpsPort} and mqtts://${host}:${mqttPort}`);
+      log(`gatehouse: local hub on https://${host}:${httpsPort} and mqtts://${host}:${mqttPort}${amqpPort !== undefined ? ` (Event Hubs-compatible: amqps://${host}:${amqpPort})` : ''}`);
     } catch (cause) {
       await this.fail(String((cause as Error).message ?? cause), closers);
     }
@@ -156,6 +178,27 @@ export class LocalHub {
   }
 }
 
+/**
+ * The Event Hubs-compatible endpoint is an addition: a port that is taken or refused leaves the hub running without
+ * it (logged; info() then has no eventHubsConnectionString), unlike the HTTPS and MQTT ports.
+ */
+async function listenEventHubs(server: EventHubsServer, port: number, log: (line: string) => void): Promise<number | undefined> {
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    log('gatehouse: GATEHOUSE_LOCALHUB_AMQP_PORT is not a port number (0–65535); the Event Hubs-compatible endpoint is off');
+    return undefined;
+  }
+  try {
+    return await listenTwice((address, p) => server.listen(address, p), port, 'AMQP');
+  } catch (cause) {
+    log(`gatehouse: the local hub's Event Hubs-compatible endpoint is off: ${(cause as Error).message}`);
+    return undefined;
+  }
+}
+
+function envPort(value: string | undefined): number | undefined {
+  return value === undefined || value.trim() === '' ? undefined : Number(value);
+}
+
 /** Binds 127.0.0.1 and then ::1 on the same port; ::1 is optional (a host without IPv6 still works). */
 async function listenTwice(bind: (address: string, port: number) => Promise<number>, port: number, what: string): Promise<number> {
   let bound: number;
@@ -163,8 +206,9 @@ async function listenTwice(bind: (address: string, port: number) => Promise<numb
     bound = await bind('127.0.0.1', port);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`${what} port ${port} is in use by another program (set GATEHOUSE_LOCALHUB_${what === 'MQTT' ? 'MQTT' : 'HTTPS'}_PORT)`, { cause });
-    if (code === 'EACCES') throw new Error(`${what} port ${port} needs privileges this user does not have (set GATEHOUSE_LOCALHUB_${what === 'MQTT' ? 'MQTT' : 'HTTPS'}_PORT)`, { cause });
+    const variable = `GATEHOUSE_LOCALHUB_${what === 'MQTT' || what === 'AMQP' ? what : 'HTTPS'}_PORT`;
+    if (code === 'EADDRINUSE') throw new Error(`${what} port ${port} is in use by another program (set ${variable})`, { cause });
+    if (code === 'EACCES') throw new Error(`${what} port ${port} needs privileges this user does not have (set ${variable})`, { cause });
     throw cause;
   }
   try {
