@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EndpointTarget, StoredMessage } from '../hub-model';
 import { openMessageStore, type DurableMessageStore, type MessageStoreOptions } from './message-store';
+import { bodyKey, queueKey } from './store-codec';
 
 let work: string;
 const open: DurableMessageStore[] = [];
@@ -139,6 +141,40 @@ describe('message store: ack and reopen', () => {
     await openStore();
     const second = await openMessageStore({ dir: join(work, 'store'), sweepIntervalMs: 0 });
     expect(second).toMatchObject({ ok: false, error: { code: 'IO' } });
+  });
+});
+
+describe('message store: what it finds on disk', () => {
+  it('drops queue entries without a readable body, removes orphan bodies, skips unknown keys, and says so', async () => {
+    let store = await openStore();
+    await appendOk(store, message('good'), [target('$upstream')]);
+    await store.close();
+    open.splice(0);
+    const raw = new ClassicLevel<string, Uint8Array>(join(work, 'store'), { keyEncoding: 'utf8', valueEncoding: 'view' });
+    await raw.open();
+    const enc = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    await raw.batch([
+      { type: 'put', key: queueKey('$upstream', 0, 7), value: enc({ b: 999, t: 1, x: null }) }, // its body is missing
+      { type: 'put', key: queueKey('$upstream', 0, 8), value: enc({ nonsense: true }) },
+      { type: 'put', key: bodyKey(500), value: new Uint8Array([0, 0, 0, 2, 123, 125]) }, // no entry refers to it
+      { type: 'put', key: 'zz/other', value: enc(1) },
+    ]);
+    await raw.close();
+
+    const logged: string[] = [];
+    store = await openStore({ log: (line) => logged.push(line) });
+    expect(bodies(await store.peek('$upstream', 10))).toEqual(['good']);
+    expect(store.stats()[0]).toMatchObject({ depth: 1 });
+    expect(logged).toHaveLength(3);
+    expect(logged.join('\n')).toContain('unknown key');
+    expect(logged.filter((l) => l.includes('malformed queue entry'))).toHaveLength(2);
+    // The next seq is past the dropped ones (seqs never repeat), and the bytes count only what is live.
+    await appendOk(store, message('next'), [target('$upstream')]);
+    expect((await store.peek('$upstream', 10)).map((m) => m.seq)).toEqual([0, 9]);
+    const live = store.bytes();
+    store = await reopen(store, { log: (line) => logged.push(line) });
+    expect(store.bytes()).toBe(live);
+    expect(logged).toHaveLength(4); // only the unknown key again: the repairs were written
   });
 });
 

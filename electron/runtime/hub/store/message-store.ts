@@ -141,6 +141,9 @@ class LevelMessageStore implements DurableMessageStore {
     }
     // Keys sort by (endpoint, priority, seq), so each lane is added in seq order.
     for (const entry of entries) {
+      // Even a dropped entry's seq was handed out once: it must not be handed out again.
+      const queue = this.queue(entry.endpoint);
+      queue.nextSeq = Math.max(queue.nextSeq, entry.seq + 1);
       const decoded = decodeQueueValue(entry.value);
       const body = decoded && this.bodies.get(decoded.b);
       if (!decoded || !body) {
@@ -151,7 +154,7 @@ class LevelMessageStore implements DurableMessageStore {
       body.refs += 1;
       this.storedBytes += entry.bytes;
       if (decoded.x !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, decoded.x);
-      this.queue(entry.endpoint).add({
+      queue.add({
         seq: entry.seq,
         priority: entry.priority,
         bodyId: decoded.b,
