@@ -87,3 +87,7 @@ export function stateIs(link: UpstreamLink, wanted: UpstreamState['state']): Pro
 export async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 20));
 }
+
+export async function untilAsync(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 50));
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamLink } from '../runtime/hub/upstream/upstream-link';
 import { IdentityStore } from '../runtime/workload/identity.store';
-import { GATEWAY, ensureWith, queued, setGatewayKeys, startHub, stateIs, tempDir, until, type Cleanups } from './edgehub-upstream.test-util';
+import { GATEWAY, ensureWith, queued, setGatewayKeys, startHub, stateIs, tempDir, until, untilAsync, type Cleanups } from './edgehub-upstream.test-util';
 
 /**
  * The edge hub's `$upstream` link against the real embedded local hub (TLS MQTT on its own port and CA): each module's
@@ -155,5 +155,41 @@ describe('UpstreamLink with the local hub', () => {
 
     await link.dispose();
     expect(link.state).toEqual({ state: 'off', reason: 'stopped' });
+  });
+
+  it('closes a module client left idle and one whose identity is gone; the next message opens it again', async () => {
+    const identities = await IdentityStore.open({ dataDir: tempDir(cleanups), deviceId: GATEWAY });
+    if (!identities.ok) throw new Error(identities.error.message);
+    const store = identities.value;
+    await store.syncModules(['sensor', 'filter']);
+    const hub = await startHub(tempDir(cleanups));
+    cleanups.push(() => hub.hub.dispose());
+    await setGatewayKeys(hub, await store.getDevice());
+    // idleCloseMs 1: every sweep (each second, its floor) finds the sensor client idle.
+    const link = new UpstreamLink({ hubHostName: 'localhost', port: hub.info.mqttPort, ca: hub.ca, identities: store, ensureIdentities: ensureWith(() => hub.registry, []), idleCloseMs: 1 });
+    cleanups.push(() => link.dispose());
+    link.start();
+    await stateIs(link, 'connected');
+    const connection = async (moduleId: string) => String((await hub.registry.getModule(GATEWAY, moduleId)).responseBody.connectionState);
+
+    expect(await link.send(queued('sensor', 'one'))).toEqual({ ok: true });
+    expect(await connection('sensor')).toBe('Connected');
+    await untilAsync(async () => (await connection('sensor')) === 'Disconnected');
+    expect(link.state.state).toBe('connected');
+    expect(await link.send(queued('sensor', 'two'))).toEqual({ ok: true });
+    await until(() => hub.received.length === 2);
+    expect(hub.received.map((r) => r.from.moduleId)).toEqual(['sensor', 'sensor']);
+    await link.dispose();
+
+    // With a long idle time, removing the identity is what closes the client.
+    const second = new UpstreamLink({ hubHostName: 'localhost', port: hub.info.mqttPort, ca: hub.ca, identities: store, ensureIdentities: ensureWith(() => hub.registry, []) });
+    cleanups.push(() => second.dispose());
+    second.start();
+    await stateIs(second, 'connected');
+    expect(await second.send(queued('filter', 'three'))).toEqual({ ok: true });
+    expect(await connection('filter')).toBe('Connected');
+    await store.syncModules(['sensor']);
+    await second.syncIdentities();
+    await untilAsync(async () => (await connection('filter')) === 'Disconnected');
   });
 });
