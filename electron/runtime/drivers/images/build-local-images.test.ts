@@ -94,6 +94,59 @@ describe('buildLocalImages on a real engine', () => {
     expect(rebuilt?.id).not.toBe(built?.id);
   });
 
+  it('builds a recipe’s base first, under the base’s own tag and labels, and rebuilds the module when the base changes', async () => {
+    const recipes = path.join(dir, 'based-recipes');
+    const baseTag = `gatehouse-test/base:${runId}`;
+    const write = async (name: string, files: Record<string, string>) => {
+      await mkdir(path.join(recipes, name, 'rootfs'), { recursive: true });
+      for (const [file, text] of Object.entries(files)) await writeFile(path.join(recipes, name, file), text);
+    };
+    await write('base', {
+      Dockerfile: 'FROM scratch\nCOPY rootfs/ /\n',
+      'recipe.json': JSON.stringify({ image: baseTag, description: 'test base' }),
+      'rootfs/base.txt': `base ${runId}\n`,
+    });
+    await write('module', {
+      Dockerfile: `FROM ${baseTag}\nCOPY rootfs/ /\nCMD ["/module.txt"]\n`,
+      'recipe.json': JSON.stringify({ image: `gatehouse-test/module:${runId}`, description: 'test module', base: 'base' }),
+      'rootfs/module.txt': 'module\n',
+    });
+    await write('wrong-from', {
+      Dockerfile: 'FROM scratch\nCOPY rootfs/ /\n',
+      'recipe.json': JSON.stringify({ image: `gatehouse-test/wrong-from:${runId}`, description: 'x', base: 'base' }),
+    });
+    await write('loop-a', { Dockerfile: `FROM gatehouse-test/loop-b:${runId}\n`, 'recipe.json': JSON.stringify({ image: `gatehouse-test/loop-a:${runId}`, description: 'x', base: 'loop-b' }) });
+    await write('loop-b', { Dockerfile: `FROM gatehouse-test/loop-a:${runId}\n`, 'recipe.json': JSON.stringify({ image: `gatehouse-test/loop-b:${runId}`, description: 'x', base: 'loop-a' }) });
+    const options = { recipesDir: recipes, labels: { [TEST_LABEL]: runId } };
+    try {
+      const [module] = unwrap(await buildLocalImages(docker, { ...options, names: ['module'] }), 'build on a base');
+      expect(module).toMatchObject({ tag: `gatehouse-test/module:${runId}`, outcome: 'built' });
+      const base = await docker.getImage(baseTag).inspect();
+      // The base is not a test image of this run (other images build FROM its tag); it is removed below by tag.
+      expect(base.Config.Labels).toMatchObject({ [IMAGE_LABELS.recipe]: 'base' });
+      expect(base.Config.Labels?.[TEST_LABEL]).toBeUndefined();
+      const moduleImage = await docker.getImage(module!.tag).inspect();
+      expect(moduleImage.RootFS.Layers.slice(0, base.RootFS.Layers.length)).toEqual(base.RootFS.Layers);
+
+      const [cached] = unwrap(await buildLocalImages(docker, { ...options, names: ['module'] }), 'cached');
+      expect(cached).toMatchObject({ outcome: 'cached', hash: module?.hash });
+      await writeFile(path.join(recipes, 'base', 'rootfs', 'base.txt'), `base changed ${runId}\n`);
+      const [rebuilt] = unwrap(await buildLocalImages(docker, { ...options, names: ['module'] }), 'rebuild on a changed base');
+      expect(rebuilt?.outcome).toBe('built');
+      expect(rebuilt?.hash).not.toBe(module?.hash);
+
+      const wrong = await buildLocalImages(docker, { ...options, names: ['wrong-from'] });
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      if (!wrong.ok) expect(wrong.error.message).toContain(`FROM scratch`);
+      const loop = await buildLocalImages(docker, { ...options, names: ['loop-a'] });
+      expect(loop).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      if (!loop.ok) expect(loop.error.message).toContain('loop-a → loop-b → loop-a');
+    } finally {
+      await docker.getImage(`gatehouse-test/module:${runId}`).remove({ force: true }).catch(() => undefined);
+      await docker.getImage(baseTag).remove({ force: true }).catch(() => undefined);
+    }
+  });
+
   it('fails with IO and the builder message when the Dockerfile is broken', async () => {
     const recipeDir = path.join(dir, 'broken-recipes', 'broken');
     await mkdir(recipeDir, { recursive: true });
