@@ -26,7 +26,8 @@ function RateChart({ title, rows, what, testId }: { title: string; rows: readonl
   const styles = useStyles();
   const keys = useMemo(() => rowKeys(rows), [rows]);
   const colorOf = useCallback((key: string) => seriesColor(keys.indexOf(key)), [keys]);
-  const total = keys.reduce((sum, key) => sum + (latestValue(rows.slice(-1), key) ?? 0), 0);
+  const newest = rows.slice(-1);
+  const total = keys.reduce((sum, key) => sum + (latestValue(newest, key) ?? 0), 0);
   return (
     <section className={styles.card} aria-label={title}>
       <div className={styles.head}>
@@ -39,7 +40,7 @@ function RateChart({ title, rows, what, testId }: { title: string; rows: readonl
           </Caption1>
         )}
       </div>
-      <LiveChart rows={rows} keys={keys} colorOf={colorOf} height={220} format={formatRate} label={`${title}, messages per second`} testId={testId} empty={`No messages ${what} yet. The hub counts them every second while modules send.`} />
+      <LiveChart rows={rows} keys={keys} colorOf={colorOf} height={220} format={formatRate} rates label={`${title}, messages per second`} testId={testId} empty={`No messages ${what} yet. The hub counts them every second while modules send.`} />
     </section>
   );
 }
@@ -86,6 +87,7 @@ export function ChartsTab() {
           height={260}
           format={format}
           connectGaps
+          legend={false}
           label="Numeric fields of sampled messages"
           testId="telemetry-fields-chart"
           empty={snapshot.fieldKeys.length > 0 ? 'Switch a field on to draw it.' : 'No numbers yet: fields of JSON message bodies (machine.temperature…) are drawn here as sampled messages arrive.'}

@@ -54,15 +54,19 @@ export interface LiveChartProps {
   readonly compact?: boolean;
   /** Draw a series through rows that lack it (fields: rows of other sources come between); rates keep gaps. */
   readonly connectGaps?: boolean;
+  /** Rates: a series a row lacks is 0 there, and the y axis starts at 0. */
+  readonly rates?: boolean;
+  /** Draw the legend under the chart (off where toggles above the chart already name the series). */
+  readonly legend?: boolean;
 }
 
 /**
  * A line chart of live series (recharts, no animation: it is redrawn up to 10 times a second). Time runs along x in
  * local time; gaps stay gaps (a source that sent nothing is not drawn as a line through the gap).
  */
-export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, format, empty, label, testId, compact, connectGaps = false }: LiveChartProps) {
+export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, format, empty, label, testId, compact, connectGaps = false, rates = false, legend = true }: LiveChartProps) {
   const styles = useStyles();
-  const data = useMemo(() => chartRows(rows, keys), [rows, keys]);
+  const data = useMemo(() => chartRows(rows, keys, rates ? 0 : undefined), [rows, keys, rates]);
   if (data.length === 0 || keys.length === 0) {
     return (
       <div className={styles.empty} style={{ height }} data-testid={testId} data-points={0} role="img" aria-label={`${label}: ${empty}`}>
@@ -94,7 +98,7 @@ export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, 
             stroke={tokens.colorNeutralForeground3}
             tick={{ fontSize: 11, fill: tokens.colorNeutralForeground3 }}
             allowDecimals
-            domain={compact ? [0, 'auto'] : ['auto', 'auto']}
+            domain={compact || rates ? [0, 'auto'] : ['auto', 'auto']}
           />
           <Tooltip
             isAnimationActive={false}
@@ -103,7 +107,7 @@ export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, 
             contentStyle={{ backgroundColor: tokens.colorNeutralBackground1, border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: 4, fontSize: 12 }}
             labelStyle={{ color: tokens.colorNeutralForeground2 }}
           />
-          {!compact && <Legend wrapperStyle={{ fontSize: 12 }} iconType="plainline" />}
+          {!compact && legend && <Legend wrapperStyle={{ fontSize: 12 }} iconType="plainline" />}
           {keys.map((key) => (
             <Line key={key} dataKey={key} name={key} type="monotone" stroke={colorOf(key)} strokeWidth={1.75} dot={false} isAnimationActive={false} connectNulls={connectGaps} />
           ))}

@@ -15,9 +15,10 @@ import { clockTime } from './time-format';
 const useStyles = makeStyles({
   root: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(380px, 1fr))', gap: tokens.spacingHorizontalXL, minWidth: 0 },
   card: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
-  row: { display: 'flex', alignItems: 'flex-end', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
-  path: { flex: '1 1 260px', minWidth: 0 },
+  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   pick: { flex: '1 1 140px', minWidth: '120px' },
+  // Fluent's Combobox wants 250 px; here two share a row with the button.
+  combo: { minWidth: 0, width: '100%' },
   mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
   live: { color: tokens.colorStatusDangerForeground1, fontWeight: tokens.fontWeightSemibold },
 });
@@ -54,6 +55,11 @@ export function RecordReplay() {
 
   const targets = useMemo(() => replayTargets(routes.data?.routes, runtime.data?.modules.map((m) => m.name) ?? []), [routes.data, runtime.data]);
   const inputs = targets.get(ui.replayModule) ?? [];
+  // Until the user picks, the first module input a route feeds is offered (sensor → filter: filter/input1).
+  useEffect(() => {
+    const first = [...targets].find(([, ins]) => ins.length > 0);
+    if (first && useTelemetryUi.getState().replayModule === '') useTelemetryUi.getState().set({ replayModule: first[0], replayInput: first[1][0] ?? '' });
+  }, [targets]);
   const replayPath = ui.replayPath || ui.last?.path || '';
   const canReplay = replayPath.trim() !== '' && ui.replayModule.trim() !== '' && ui.replayInput.trim() !== '';
 
@@ -61,10 +67,10 @@ export function RecordReplay() {
     <div className={styles.root} data-testid="telemetry-record-replay">
       <section className={styles.card} aria-label="Record">
         <Subtitle2>Record</Subtitle2>
+        <Field label="To the file (NDJSON, one message a line, full bodies)">
+          <Input value={ui.path} onChange={(_e, d) => ui.set({ path: d.value })} disabled={ui.recording !== undefined} className={styles.mono} data-testid="telemetry-record-path" />
+        </Field>
         <div className={styles.row}>
-          <Field className={styles.path} label="To the file (NDJSON, one message a line, full bodies)">
-            <Input value={ui.path} onChange={(_e, d) => ui.set({ path: d.value })} disabled={ui.recording !== undefined} className={styles.mono} data-testid="telemetry-record-path" />
-          </Field>
           {ui.recording ? (
             <HostButton icon={<RecordStopRegular />} appearance="primary" onClick={() => stop.mutate()} disabled={stop.isPending} data-testid="telemetry-record-stop">
               Stop recording
@@ -74,17 +80,17 @@ export function RecordReplay() {
               Start recording
             </HostButton>
           )}
+          {ui.recording && (
+            <Caption1 data-testid="telemetry-recording">
+              <span className={styles.live}>● Recording</span> since {clockTime(new Date(ui.recording.since).toISOString())} to <span className={styles.mono}>{ui.recording.path}</span>
+            </Caption1>
+          )}
+          {!ui.recording && ui.last && (
+            <Caption1 data-testid="telemetry-recorded" data-messages={ui.last.messages}>
+              Recorded {ui.last.messages.toLocaleString()} message{ui.last.messages === 1 ? '' : 's'} to <span className={styles.mono}>{ui.last.path}</span>
+            </Caption1>
+          )}
         </div>
-        {ui.recording && (
-          <Caption1 data-testid="telemetry-recording">
-            <span className={styles.live}>● Recording</span> since {clockTime(new Date(ui.recording.since).toISOString())} to <span className={styles.mono}>{ui.recording.path}</span>
-          </Caption1>
-        )}
-        {!ui.recording && ui.last && (
-          <Caption1 data-testid="telemetry-recorded" data-messages={ui.last.messages}>
-            Recorded {ui.last.messages.toLocaleString()} message{ui.last.messages === 1 ? '' : 's'} to <span className={styles.mono}>{ui.last.path}</span>
-          </Caption1>
-        )}
         {start.error && <Failure what="start recording" error={start.error} testId="telemetry-record-error" />}
         {stop.error && <Failure what="stop recording" error={stop.error} testId="telemetry-record-error" />}
       </section>
@@ -97,6 +103,7 @@ export function RecordReplay() {
           <Field className={styles.pick} label="Module">
             <Combobox
               freeform
+              className={styles.combo}
               value={ui.replayModule}
               selectedOptions={[ui.replayModule]}
               onChange={(e) => ui.set({ replayModule: e.target.value })}
@@ -114,6 +121,7 @@ export function RecordReplay() {
           <Field className={styles.pick} label="Input">
             <Combobox
               freeform
+              className={styles.combo}
               value={ui.replayInput}
               selectedOptions={[ui.replayInput]}
               onChange={(e) => ui.set({ replayInput: e.target.value })}

@@ -59,6 +59,14 @@ describe('chartRows and latestValue', () => {
     expect(chartRows(rows, [])).toEqual([]);
   });
 
+  it('fills what a row lacks when told to (rates: not counted in that second is 0)', () => {
+    expect(chartRows(rows, ['a', 'b'], 0)).toEqual([
+      { t: 1, a: 1, b: 10 },
+      { t: 2, a: 0, b: 20 },
+      { t: 3, a: 0, b: 0 },
+    ]);
+  });
+
   it('finds the newest value of a key', () => {
     expect(latestValue(rows, 'b')).toBe(20);
     expect(latestValue(rows, 'a')).toBe(1);

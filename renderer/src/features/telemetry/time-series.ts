@@ -78,13 +78,16 @@ export function latestValue(rows: readonly SeriesRow[], key: string): number | u
   return undefined;
 }
 
-/** Rows as recharts takes them: `{ t, [key]: value }`, only the keys asked for (rows with none of them are left out). */
-export function chartRows(rows: readonly SeriesRow[], keys: readonly string[]): Record<string, number>[] {
+/**
+ * Rows as recharts takes them: `{ t, [key]: value }`, only the keys asked for (rows with none of them are left out).
+ * `missing`: the value of a key a row lacks (0 for rates: a source the hub did not count in a second sent nothing).
+ */
+export function chartRows(rows: readonly SeriesRow[], keys: readonly string[], missing?: number): Record<string, number>[] {
   const out: Record<string, number>[] = [];
   for (const row of rows) {
     let point: Record<string, number> | undefined;
     for (const key of keys) {
-      const value = row.values[key];
+      const value = row.values[key] ?? missing;
       if (value === undefined) continue;
       point ??= { t: row.t };
       point[key] = value;
