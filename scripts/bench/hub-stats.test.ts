@@ -31,7 +31,7 @@ describe('bench:hub figures', () => {
 
   it('parses counts and refuses unknown or bad options', () => {
     expect(parseHubBenchArgs([])).toEqual({ ok: true, value: HUB_BENCH_DEFAULTS });
-    expect(parseHubBenchArgs(['--json', '--drain', '0', '--qos0', '500'])).toEqual({ ok: true, value: { ...HUB_BENCH_DEFAULTS, json: true, drain: 0, qos0: 500 } });
+    expect(parseHubBenchArgs(['--json', '--drain', '0', '--qos0', '500', '--drain-secs', '5'])).toEqual({ ok: true, value: { ...HUB_BENCH_DEFAULTS, json: true, drain: 0, qos0: 500, drainSecs: 5 } });
     expect(parseHubBenchArgs(['--qos1', '0'])).toMatchObject({ ok: false, error: expect.stringContaining('--qos1') });
     expect(parseHubBenchArgs(['--rate', 'fast'])).toMatchObject({ ok: false });
     expect(parseHubBenchArgs(['--qos2', '5'])).toMatchObject({ ok: false, error: expect.stringContaining('unknown option --qos2') });

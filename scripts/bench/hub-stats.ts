@@ -50,15 +50,17 @@ export interface HubBenchOptions {
   readonly rate: number;
   /** Messages queued for `$upstream` during the outage; 0 skips the drain. */
   readonly drain: number;
+  /** The drain is timed for at most this long (seconds) once the upstream is back. */
+  readonly drainSecs: number;
   /** Skip the mosquitto comparison. */
   readonly noMosquitto: boolean;
 }
 
-export const HUB_BENCH_DEFAULTS: HubBenchOptions = { json: false, qos0: 20_000, qos1: 10_000, window: 1000, latency: 2000, rate: 500, drain: 100_000, noMosquitto: false };
+export const HUB_BENCH_DEFAULTS: HubBenchOptions = { json: false, qos0: 10_000, qos1: 5000, window: 1000, latency: 2000, rate: 500, drain: 100_000, drainSecs: 20, noMosquitto: false };
 
-const COUNTS = ['qos0', 'qos1', 'window', 'latency', 'rate', 'drain'] as const;
+const COUNTS = ['qos0', 'qos1', 'window', 'latency', 'rate', 'drain', 'drain-secs'] as const;
 
-/** `--json`, `--qos0 N`, `--qos1 N`, `--window N`, `--latency N`, `--rate N`, `--drain N`, `--no-mosquitto`; an error names a bad one. */
+/** `--json`, `--qos0 N`, `--qos1 N`, `--window N`, `--latency N`, `--rate N`, `--drain N`, `--drain-secs N`, `--no-mosquitto`; an error names a bad one. */
 export function parseHubBenchArgs(argv: readonly string[]): { ok: true; value: HubBenchOptions } | { ok: false; error: string } {
   const options: { -readonly [K in keyof HubBenchOptions]: HubBenchOptions[K] } = { ...HUB_BENCH_DEFAULTS };
   for (let i = 0; i < argv.length; i++) {
@@ -70,7 +72,7 @@ export function parseHubBenchArgs(argv: readonly string[]): { ok: true; value: H
       const value = Number(argv[++i]);
       const least = name === 'drain' ? 0 : 1;
       if (!Number.isInteger(value) || value < least || value > 10_000_000) return { ok: false, error: `${arg} needs a whole number from ${least} to 10000000` };
-      options[name] = value;
+      options[name === 'drain-secs' ? 'drainSecs' : name] = value;
     } else return { ok: false, error: `unknown option ${arg} (options: --json, --no-mosquitto, ${COUNTS.map((c) => `--${c} N`).join(', ')})` };
   }
   return { ok: true, value: options };
