@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, copyFile, constants, lstat, mkdir, readdir, readlink, stat, symlink } from 'node:fs/promises';
+import { chmod, copyFile, constants, lstat, mkdir, readdir, readFile, readlink, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { appError, err, ok, type Result } from '../../../../shared/errors';
 import { elfInterpreter, sharedLibraries, which, type SharedLibrary } from './host-binaries';
@@ -121,7 +121,13 @@ export async function planContext(recipe: ImageRecipe): Promise<Result<ContextEn
   return ok([...byTarget.values()].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)));
 }
 
-function sha256File(file: string): Promise<string> {
+/** Files up to this size are read at once; bigger ones (node itself) are streamed. */
+const READ_AT_ONCE_BYTES = 1 << 20;
+/** Files hashed at the same time: a module image has thousands of small node_modules files. */
+const HASH_CONCURRENCY = 32;
+
+async function sha256File(file: string): Promise<string> {
+  if ((await stat(file)).size <= READ_AT_ONCE_BYTES) return createHash('sha256').update(await readFile(file)).digest('hex');
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     createReadStream(file)
@@ -131,6 +137,21 @@ function sha256File(file: string): Promise<string> {
   });
 }
 
+/** The content digest of every file entry, by index, read HASH_CONCURRENCY at a time. */
+async function fileDigests(entries: readonly ContextEntry[]): Promise<Map<number, string>> {
+  const files = entries.flatMap((entry, index) => (entry.kind === 'file' ? [{ index, source: entry.source }] : []));
+  const digests = new Map<number, string>();
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      digests.set(file.index, await sha256File(file.source));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, files.length) }, worker));
+  return digests;
+}
+
 /**
  * sha256 over the plan: targets, kinds, modes, link targets and file contents (not host paths or times), and
  * the other inputs of the build (e.g. the base image's hash), by name.
@@ -138,11 +159,12 @@ function sha256File(file: string): Promise<string> {
 export async function hashContext(entries: readonly ContextEntry[], inputs: Readonly<Record<string, string>> = {}): Promise<string> {
   const hash = createHash('sha256').update(`${CONTEXT_FORMAT}\n`);
   for (const name of Object.keys(inputs).sort()) hash.update(`input ${name} ${inputs[name]}\n`);
-  for (const entry of entries) {
-    if (entry.kind === 'file') hash.update(`file ${entry.target} ${entry.executable ? 755 : 644} ${await sha256File(entry.source)}\n`);
+  const digests = await fileDigests(entries);
+  entries.forEach((entry, index) => {
+    if (entry.kind === 'file') hash.update(`file ${entry.target} ${entry.executable ? 755 : 644} ${digests.get(index)}\n`);
     else if (entry.kind === 'symlink') hash.update(`symlink ${entry.target} ${entry.linkTo}\n`);
     else hash.update(`dir ${entry.target} ${entry.mode.toString(8)}\n`);
-  }
+  });
   return hash.digest('hex');
 }
 

@@ -126,7 +126,7 @@ describe('buildLocalImages on a real engine', () => {
       expect(base.Config.Labels).toMatchObject({ [IMAGE_LABELS.recipe]: 'base' });
       expect(base.Config.Labels?.[TEST_LABEL]).toBeUndefined();
       const moduleImage = await docker.getImage(module!.tag).inspect();
-      expect(moduleImage.RootFS.Layers.slice(0, base.RootFS.Layers.length)).toEqual(base.RootFS.Layers);
+      expect(moduleImage.RootFS.Layers?.slice(0, base.RootFS.Layers?.length ?? 0)).toEqual(base.RootFS.Layers);
 
       const [cached] = unwrap(await buildLocalImages(docker, { ...options, names: ['module'] }), 'cached');
       expect(cached).toMatchObject({ outcome: 'cached', hash: module?.hash });
