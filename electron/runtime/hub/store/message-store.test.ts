@@ -154,10 +154,11 @@ describe('message store: what it finds on disk', () => {
     await raw.open();
     const enc = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
     await raw.batch([
-      { type: 'put', key: queueKey('$upstream', 0, 7), value: enc({ b: 999, t: 1, x: null }) }, // its body is missing
+      { type: 'put', key: queueKey('$upstream', 0, 7), value: enc({ b: 999, n: 10, t: 1, x: null }) }, // its body is missing
       { type: 'put', key: queueKey('$upstream', 0, 8), value: enc({ nonsense: true }) },
       { type: 'put', key: bodyKey(500), value: new Uint8Array([0, 0, 0, 2, 123, 125]) }, // no entry refers to it
-      { type: 'put', key: 'zz/other', value: enc(1) },
+      { type: 'put', key: 'q\u0000broken', value: enc(1) },
+      { type: 'put', key: 'zz/not-ours', value: enc(1) }, // outside the store's key ranges: left alone, unread
     ]);
     await raw.close();
 

@@ -4,11 +4,12 @@ import type { StoredMessage } from '../hub-model';
 /**
  * How the message store lays out classic-level keys and values (utf8 keys, binary values). `\0` separates key parts;
  * endpoint ids are URI-encoded so they never contain it, and numbers are zero-padded so keys sort numerically:
- *   `q\0<endpoint>\0<priority:10>\0<seq:16>` one queued message of one endpoint: {b: bodyId, t: enqueuedAtMs, x: expiresAtMs|null}
+ *   `q\0<endpoint>\0<priority:10>\0<seq:16>` one queued message of one endpoint: {b: bodyId, n: body record bytes, t: enqueuedAtMs, x: expiresAtMs|null}
  *   `b\0<bodyId:16>`                         one message body, stored once for every endpoint it goes to
  *   `s\0<endpoint>`                          the endpoint's next seq (high-water mark: seqs never repeat after acks)
  *   `x\0<endpoint>`                          the endpoint's expired count (persisted with the deletes it counts)
- * A body value is `u32 header length (BE) | header JSON {s: source, sp, p, t} | body bytes`.
+ * A body value is `u32 header length (BE) | header JSON {s: source, sp, p, t} | body bytes`. Key order puts every
+ * `b` before every `q`; open reads the bodies' keys only (their sizes are in the queue entries).
  */
 
 export type BatchOp = { readonly type: 'put'; readonly key: string; readonly value: Uint8Array } | { readonly type: 'del'; readonly key: string };
@@ -21,6 +22,9 @@ export const queueKey = (endpoint: string, priority: number, seq: number) =>
 export const bodyKey = (bodyId: number) => `b${SEP}${pad(bodyId, 16)}`;
 export const seqKey = (endpoint: string) => `s${SEP}${encodeURIComponent(endpoint)}`;
 export const expiredKey = (endpoint: string) => `x${SEP}${encodeURIComponent(endpoint)}`;
+
+/** The key range of one record kind (`b`, `q`, `s`, `x`). */
+export const kindRange = (kind: 'b' | 'q' | 's' | 'x') => ({ gte: `${kind}${SEP}`, lt: `${kind}\u0001` });
 
 export type ParsedKey =
   | { readonly kind: 'queue'; readonly endpoint: string; readonly priority: number; readonly seq: number }
@@ -63,24 +67,27 @@ export function parseKey(key: string): ParsedKey {
   }
 }
 
+/** A Buffer over the same bytes (no copy). */
+const asBuffer = (value: Uint8Array) => Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+
 export const encodeJson = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value), 'utf8');
 
 /** A non-negative safe integer stored as JSON (seq high-water marks, counters), or undefined. */
 export function decodeCount(value: Uint8Array): number | undefined {
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(value).toString('utf8'));
+    const parsed: unknown = JSON.parse(asBuffer(value).toString('utf8'));
     return typeof parsed === 'number' && Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : undefined;
   } catch {
     return undefined;
   }
 }
 
-const QueueValue = z.object({ b: z.number().int().nonnegative(), t: z.number(), x: z.number().nullable() });
+const QueueValue = z.object({ b: z.number().int().nonnegative(), n: z.number().int().nonnegative(), t: z.number(), x: z.number().nullable() });
 export type QueueValue = z.infer<typeof QueueValue>;
 
 export function decodeQueueValue(value: Uint8Array): QueueValue | undefined {
   try {
-    const parsed = QueueValue.safeParse(JSON.parse(Buffer.from(value).toString('utf8')));
+    const parsed = QueueValue.safeParse(JSON.parse(asBuffer(value).toString('utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -106,7 +113,7 @@ export function encodeBody(stored: StoredMessage): Uint8Array {
 
 /** The stored message a body value holds, or undefined when it is not what encodeBody writes. */
 export function decodeBody(value: Uint8Array): StoredMessage | undefined {
-  const buffer = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const buffer = asBuffer(value);
   if (buffer.length < 4) return undefined;
   const headerLength = buffer.readUInt32BE(0);
   if (4 + headerLength > buffer.length) return undefined;
