@@ -40,7 +40,7 @@ const IOTHUB_HOST = 'releases.gatehouse.local';
 const PEER = 'peer';
 const SCRIPT = resolve(__dirname, 'testdata', 'sdk-release-module.cjs');
 const CACHE_ROOT = process.env.GATEHOUSE_SDK_RELEASES_DIR ?? join(homedir(), '.cache', 'gatehouse', 'sdk-releases');
-const INSTALL_TIMEOUT_MS = 300_000;
+const INSTALL_TIMEOUT_MS = 240_000;
 
 type Installed = { readonly ok: true; readonly dir: string } | { readonly ok: false; readonly reason: string };
 const installed = new Map<string, Installed>();
