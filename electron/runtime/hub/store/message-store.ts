@@ -3,7 +3,8 @@ import { err, fail, ok, type AppError, type Result } from '../../../../shared/er
 import type { EndpointStats, EndpointTarget, MessageStore, QueuedMessage, StoredMessage, StoreError } from '../hub-model';
 import { EndpointQueue, type QueueEntry } from './endpoint-queue';
 import { GroupCommitWriter, type BatchInfo } from './group-commit';
-import { bodyKey, decodeBody, decodeCount, decodeQueueValue, encodeBody, encodeJson, expiredKey, kindRange, parseKey, queueKey, seqKey, type BatchOp } from './store-codec';
+import { bodyKey, decodeBody, encodeBody, encodeJson, expiredKey, queueKey, seqKey, type BatchOp } from './store-codec';
+import { loadLog, type Body } from './store-load';
 
 /**
  * The edge hub's durable store-and-forward log (MessageStore in hub-model.ts) on classic-level, layout in
@@ -69,11 +70,6 @@ export async function openMessageStore(options: MessageStoreOptions): Promise<Re
   return ok(store);
 }
 
-interface Body {
-  refs: number;
-  readonly bytes: number;
-}
-
 class LevelMessageStore implements DurableMessageStore {
   private readonly endpoints = new Map<string, EndpointQueue>();
   private readonly bodies = new Map<number, Body>();
@@ -112,66 +108,13 @@ class LevelMessageStore implements DurableMessageStore {
     return this.limit;
   }
 
-  /**
-   * Reads the log into the index: bodies by key only (in key order all `b` come before `q`), then the queue entries,
-   * then the seq marks and expired counters. Drops entries without a body and bodies without entries.
-   */
+  /** Reads the log into the index (store-load.ts). */
   async load(): Promise<void> {
-    const repairs: BatchOp[] = [];
-    const bodyIds = new Set<number>();
-    await this.scan(this.db.keys(kindRange('b')), (key) => {
-      const parsed = parseKey(key);
-      if (parsed.kind !== 'body') return this.log(`message store: skipped an unknown key ${JSON.stringify(key.slice(0, 100))}`);
-      bodyIds.add(parsed.bodyId);
-      if (parsed.bodyId >= this.nextBodyId) this.nextBodyId = parsed.bodyId + 1;
-    });
-    // Keys sort by (endpoint, priority, seq), so each lane is added in seq order.
-    await this.scan(this.db.iterator(kindRange('q')), ([key, value]) => {
-      const parsed = parseKey(key);
-      if (parsed.kind !== 'queue') return this.log(`message store: skipped an unknown key ${JSON.stringify(key.slice(0, 100))}`);
-      // Even a dropped entry's seq was handed out once: it must not be handed out again.
-      const queue = this.queue(parsed.endpoint);
-      queue.nextSeq = Math.max(queue.nextSeq, parsed.seq + 1);
-      const decoded = decodeQueueValue(value);
-      if (!decoded || !bodyIds.has(decoded.b)) {
-        this.log(`message store: dropped a malformed queue entry of ${parsed.endpoint} (seq ${parsed.seq})`);
-        repairs.push({ type: 'del', key });
-        return;
-      }
-      const body = this.bodies.get(decoded.b);
-      if (body) body.refs += 1;
-      else {
-        this.bodies.set(decoded.b, { refs: 1, bytes: decoded.n });
-        this.storedBytes += decoded.n;
-      }
-      const bytes = key.length + value.byteLength;
-      this.storedBytes += bytes;
-      if (decoded.x !== null) this.nextExpiryMs = Math.min(this.nextExpiryMs, decoded.x);
-      queue.add({ seq: parsed.seq, priority: parsed.priority, bodyId: decoded.b, enqueuedAtMs: decoded.t, expiresAtMs: decoded.x ?? undefined, bytes });
-    });
-    await this.scan(this.db.iterator({ gte: kindRange('s').gte, lt: kindRange('x').lt }), ([key, value]) => {
-      const parsed = parseKey(key);
-      if (parsed.kind === 'seq') {
-        const queue = this.queue(parsed.endpoint);
-        queue.nextSeq = Math.max(queue.nextSeq, decodeCount(value) ?? 0);
-      } else if (parsed.kind === 'expired') this.queue(parsed.endpoint).expired = decodeCount(value) ?? 0;
-      else this.log(`message store: skipped an unknown key ${JSON.stringify(key.slice(0, 100))}`);
-    });
-    for (const bodyId of bodyIds) if (!this.bodies.has(bodyId)) repairs.push({ type: 'del', key: bodyKey(bodyId) });
-    if (repairs.length > 0) await this.db.batch(repairs as BatchOp[], { sync: true });
-  }
-
-  /** Feeds every item of an iterator to `each`, a thousand at a time. */
-  private async scan<T>(iterator: { nextv(size: number): Promise<T[]>; close(): Promise<void> }, each: (item: T) => void): Promise<void> {
-    try {
-      for (;;) {
-        const items = await iterator.nextv(1_000);
-        if (items.length === 0) return;
-        for (const item of items) each(item);
-      }
-    } finally {
-      await iterator.close();
-    }
+    const loaded = await loadLog(this.db, (endpoint) => this.queue(endpoint), this.log);
+    for (const [bodyId, body] of loaded.bodies) this.bodies.set(bodyId, body);
+    this.nextBodyId = loaded.nextBodyId;
+    this.storedBytes = loaded.storedBytes;
+    this.nextExpiryMs = loaded.nextExpiryMs;
   }
 
   append(message: StoredMessage, targets: readonly EndpointTarget[]): Promise<Result<void, StoreError>> {
