@@ -56,7 +56,7 @@ export interface HubBenchOptions {
   readonly noMosquitto: boolean;
 }
 
-export const HUB_BENCH_DEFAULTS: HubBenchOptions = { json: false, qos0: 10_000, qos1: 5000, window: 1000, latency: 2000, rate: 500, drain: 100_000, drainSecs: 20, noMosquitto: false };
+export const HUB_BENCH_DEFAULTS: HubBenchOptions = { json: false, qos0: 10_000, qos1: 5000, window: 1000, latency: 1000, rate: 200, drain: 100_000, drainSecs: 20, noMosquitto: false };
 
 const COUNTS = ['qos0', 'qos1', 'window', 'latency', 'rate', 'drain', 'drain-secs'] as const;
 

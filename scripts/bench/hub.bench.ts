@@ -31,6 +31,8 @@ interface Side {
   latency?: LatencyResult;
   idleRss?: number;
   loadRss?: number;
+  /** Peak while the outage's messages were queued and drained. */
+  outageRss?: number;
 }
 
 interface Drain {
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
   print(`Hub: module-to-module p99 at ${options.rate}/s`, p99(ours), 'ms', { label: 'mosquitto', value: p99(theirs) });
   print('Hub: RSS idle', ours.idleRss === undefined ? undefined : mib(ours.idleRss), 'MB', { label: 'mosquitto', value: theirs?.idleRss === undefined ? undefined : mib(theirs.idleRss) });
   print('Hub: RSS under load (peak)', ours.loadRss === undefined ? undefined : mib(ours.loadRss), 'MB', { label: 'mosquitto', value: theirs?.loadRss === undefined ? undefined : mib(theirs.loadRss) });
+  if (ours.outageRss !== undefined && options.drain > 0) print(`Hub: RSS with ${options.drain} queued (peak)`, mib(ours.outageRss), 'MB');
   if (drain) {
     print(`Hub: ${drain.count} queued for $upstream: fill (QoS 1)`, drain.fillPerSec, 'msg/s');
     print('Hub: drain after the outage', drain.perSec, 'msg/s');
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
       loadRssMB: ours.loadRss === undefined ? null : round(mib(ours.loadRss), 1),
       drainMsgsPerSec: drain ? Math.round(drain.perSec) : null,
       drainArrived: drain ? drain.arrived : null,
+      outageRssMB: ours.outageRss === undefined ? null : round(mib(ours.outageRss), 1),
       qos0MsgsPerSec: num(ours.qos0?.perSec, 0),
       qos1MsgsPerSec: num(ours.qos1?.perSec, 0),
       p50Ms: num(ours.latency?.p50Ms, 2),
@@ -205,10 +209,13 @@ async function hubSide(options: HubBenchOptions): Promise<{ ours: Side; drain: D
     };
     await loadRuns(target, child.pid, options, ours);
     if (options.drain > 0) {
+      const sampler = new RssSampler(child.pid);
       try {
         drain = await drainRun(child, options.drain, options.drainSecs, moduleClient(child.port, child.caPem, 'C', keys.C), dataDir, { device: deviceKey, modules: keys }, options.window);
       } catch (error) {
         console.log(`bench:hub: no drain figure: ${(error as Error).message}`);
+      } finally {
+        ours.outageRss = sampler.stop();
       }
     }
     return { ours, drain, parts: child.parts };
