@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Message, ModuleClient } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
@@ -39,6 +39,7 @@ const DEVICE = 'sdk-gateway';
 const IOTHUB_HOST = 'releases.gatehouse.local';
 const PEER = 'peer';
 const SCRIPT = resolve(__dirname, 'testdata', 'sdk-release-module.cjs');
+const CALLER_SCRIPT = resolve(__dirname, 'testdata', 'sdk-release-caller.cjs');
 const CACHE_ROOT = process.env.GATEHOUSE_SDK_RELEASES_DIR ?? join(homedir(), '.cache', 'gatehouse', 'sdk-releases');
 const INSTALL_TIMEOUT_MS = 240_000;
 
@@ -126,13 +127,13 @@ async function until<T>(what: string, probe: () => T | undefined | false | Promi
   }
 }
 
-async function startHub(): Promise<{ hub: EdgeHub; security: EdgeSecurity; dataDir: string }> {
+async function startHub(httpsPort = 0): Promise<{ hub: EdgeHub; security: EdgeSecurity; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-sdk-releases-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const security = await EdgeSecurity.start({ dataDir, deviceId: DEVICE });
   if (!security.ok) throw new Error(security.error.message);
   cleanups.push(() => security.value.dispose());
-  const hub = EdgeHub.start({ dataDir, deviceId: DEVICE, iotHubHostName: IOTHUB_HOST, gatewayHostName: 'localhost', security: { identities: security.value.identities, issuer: security.value.ca }, mqttPort: 0, httpsPort: 0 });
+  const hub = EdgeHub.start({ dataDir, deviceId: DEVICE, iotHubHostName: IOTHUB_HOST, gatewayHostName: 'localhost', security: { identities: security.value.identities, issuer: security.value.ca }, mqttPort: 0, httpsPort });
   cleanups.push(() => hub.dispose());
   await until('the edge hub to start', () => hub.state.state !== 'starting');
   if (hub.state.state !== 'running') throw new Error(`edge hub: ${JSON.stringify(hub.state)}`);
@@ -156,10 +157,10 @@ interface ModuleEvent {
 }
 
 /** The module script in a child Node, with the release's node_modules beside it and the agent's IOTEDGE_* environment. */
-function startModule(dir: string, env: Record<string, string>): { child: ChildProcess; events: ModuleEvent[]; stderr: () => string } {
+function startModule(dir: string, env: Record<string, string>, source = SCRIPT): { child: ChildProcess; events: ModuleEvent[]; stderr: () => string } {
   // Beside its node_modules: require() finds the release before anything on the way up (NODE_PATH comes last).
-  const script = join(dir, 'sdk-release-module.cjs');
-  copyFileSync(SCRIPT, script);
+  const script = join(dir, basename(source));
+  copyFileSync(source, script);
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(IOTEDGE_|EdgeHubConnectionString$|IotHubConnectionString$|EdgeModuleCACertificateFile$|NODE_PATH$|NODE_OPTIONS$|DEBUG$)/.test(k)));
   const child = spawn(process.execPath, [script], { cwd: dir, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: ModuleEvent[] = [];
@@ -300,4 +301,59 @@ describe('modules built on past azure-iot-device releases, unmodified, against t
       expect(seen('step-error'), diagnostics()).toBeUndefined();
     }, 90_000);
   }
+});
+
+/**
+ * Module-to-module methods from each release: `ModuleClient.invokeMethod` goes over HTTPS to IOTEDGE_GATEWAYHOSTNAME
+ * as given (no release, 1.7 to 1.18.4, accepts a port there: it becomes the request's `host`, see
+ * azure-iot-http-base's http.js), so the hub's HTTPS endpoint must be on 443, as IoT Edge's is. Where this user
+ * cannot bind 443 (or it is taken), the test is skipped with that reason.
+ */
+describe('module-to-module methods called from past azure-iot-device releases', () => {
+  it('each release calls a method on a module running today\'s SDK through the hub on 443', async (context) => {
+    const ready = RELEASES.map((release) => ({ release, setup: installed.get(release.device) })).filter((r): r is { release: Release; setup: { ok: true; dir: string } } => r.setup?.ok === true);
+    if (ready.length === 0) {
+      console.warn('sdk-releases: skipped module-to-module methods: no release is installed (see the reasons above)');
+      return context.skip();
+    }
+    const { hub, security } = await startHub(443);
+    if (hub.state.state !== 'running' || hub.state.httpsPort !== 443) {
+      console.warn(`sdk-releases: skipped module-to-module methods: the edge hub could not listen on 443 here (${JSON.stringify(hub.state)}); old releases call IOTEDGE_GATEWAYHOSTNAME on 443 only`);
+      return context.skip();
+    }
+    const callers = ready.map(({ release }) => `caller${release.device.replace(/\./g, '')}`);
+    const generationIds = await security.prepareModules([...callers, PEER]);
+    if (!generationIds.ok) throw new Error(generationIds.error.message);
+    const peer = await peerClient(hub, security);
+    peer.onMethod('ping', (request, response) => void response.send(200, { pong: request.payload }));
+    await until('the peer to subscribe to methods', async () => {
+      const probe = await invokeModuleMethod(hub.gateway, { deviceId: DEVICE, moduleId: PEER }, 'ping', null, 5);
+      return probe.ok;
+    });
+
+    const outcomes: string[] = [];
+    for (const [i, { release, setup }] of ready.entries()) {
+      const moduleId = callers[i]!;
+      const { child, events, stderr } = startModule(
+        setup.dir,
+        {
+          IOTEDGE_WORKLOADURI: `unix://${security.workload.socketPath(moduleId)}`,
+          IOTEDGE_DEVICEID: DEVICE,
+          IOTEDGE_MODULEID: moduleId,
+          IOTEDGE_MODULEGENERATIONID: generationIds.value[moduleId] ?? '',
+          IOTEDGE_IOTHUBHOSTNAME: IOTHUB_HOST,
+          IOTEDGE_GATEWAYHOSTNAME: 'localhost',
+          IOTEDGE_AUTHSCHEME: 'sasToken',
+          IOTEDGE_APIVERSION: '2022-08-03',
+          CALL_TARGET: `${PEER}/ping`,
+        },
+        CALLER_SCRIPT,
+      );
+      const result = await until(`${release.device}'s call to end`, () => events[0] ?? (child.exitCode !== null ? { event: 'exited', stderr: stderr() } : undefined), 30_000);
+      const passed = JSON.stringify(result.result) === JSON.stringify({ status: 200, payload: { pong: { from: moduleId, sdk: release.device } } });
+      console.log(`sdk-releases: azure-iot-device ${release.device}: module-to-module method ${passed ? 'pass' : 'FAIL'}`);
+      outcomes.push(passed ? `${release.device} pass` : `${release.device}: ${JSON.stringify(result)}`);
+    }
+    expect(outcomes).toEqual(ready.map(({ release }) => `${release.device} pass`));
+  }, 90_000);
 });
