@@ -11,6 +11,8 @@ const send = (message: ChildToParent) => process.send?.(message);
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as HubChildConfig;
   mkdirSync(config.dataDir, { recursive: true });
+  // A parent that dies (Ctrl-C, a crash) takes the hub with it: no hub is left listening.
+  process.once('disconnect', () => process.exit(1));
   const hub = await startEdgeHub(config);
   process.on('message', (message: ParentToChild) => {
     void (async () => {
