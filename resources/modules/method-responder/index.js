@@ -36,36 +36,6 @@ function onMethod(request, response) {
   });
 }
 
-/**
- * The SDK has no catch-all for direct methods: a request for a method without a handler is dropped and the
- * caller times out. To answer it 404 at once, requests the MQTT transport would emit to no listener go to
- * `handler` as the SDK's own request/response objects (the transport is private to the SDK: checked here).
- */
-function answerUnregisteredMethods(moduleClient, handler) {
-  const transport = moduleClient._transport;
-  if (!transport || typeof transport.emit !== 'function' || typeof transport.listenerCount !== 'function') {
-    log('this SDK version hides its transport: unknown methods will time out instead of getting 404');
-    return;
-  }
-  const emit = transport.emit.bind(transport);
-  transport.emit = (event, ...args) => {
-    const message = args[0];
-    if (typeof event === 'string' && event.startsWith('method_') && transport.listenerCount(event) === 0 && message && message.requestId) {
-      const response = new DeviceMethodResponse(message.requestId, transport);
-      let request;
-      try {
-        request = new DeviceMethodRequest(message.requestId, message.methods.methodName, message.body);
-      } catch (error) {
-        reply(response, message.methods.methodName, 400, { message: `invalid request: ${error.message}` });
-        return true;
-      }
-      handler(request, response);
-      return true;
-    }
-    return emit(event, ...args);
-  };
-}
-
 function shutDown(signal) {
   if (stopping) return;
   stopping = true;
@@ -95,7 +65,9 @@ ModuleClient.fromEnvironment(Mqtt, (error, created) => {
     process.exit(1);
   });
   for (const name of METHODS) client.onMethod(name, onMethod);
-  answerUnregisteredMethods(client, onMethod);
+  if (!logic.catchAllMethods(client._transport, onMethod, { DeviceMethodRequest, DeviceMethodResponse })) {
+    log('this SDK version hides its transport: unknown methods will time out instead of getting 404');
+  }
   log('module client created; connecting to the edge hub');
   client.open((openError) => {
     if (openError) {

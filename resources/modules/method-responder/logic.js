@@ -52,4 +52,32 @@ function callModuleAnswer(error, result) {
   return { status: 200, payload: { status: result && result.status, payload: result ? result.payload : null } };
 }
 
-module.exports = { DEFAULT_RESPONSE_TIMEOUT, answer, parseCallModule, callModuleAnswer };
+/**
+ * The SDK has no catch-all for direct methods: a request for a method without a handler is dropped and the
+ * caller times out. This routes the requests the MQTT transport would emit to no listener (`method_<name>`)
+ * to `handler`, as the SDK's own request and response objects (`sdk`: DeviceMethodRequest,
+ * DeviceMethodResponse), so that an unknown method gets its 404 at once. A request whose payload is not JSON is
+ * answered 400 here. The transport is private to the SDK: returns false when it does not look as expected.
+ */
+function catchAllMethods(transport, handler, sdk) {
+  if (!transport || typeof transport.emit !== 'function' || typeof transport.listenerCount !== 'function') return false;
+  const emit = transport.emit.bind(transport);
+  transport.emit = (event, ...args) => {
+    const message = args[0];
+    const unhandled = typeof event === 'string' && event.startsWith('method_') && transport.listenerCount(event) === 0;
+    if (!unhandled || !message || typeof message.requestId !== 'string' || !message.methods) return emit(event, ...args);
+    const response = new sdk.DeviceMethodResponse(message.requestId, transport);
+    let request;
+    try {
+      request = new sdk.DeviceMethodRequest(message.requestId, message.methods.methodName, message.body);
+    } catch (error) {
+      response.send(400, { message: `invalid request: ${error.message}` }, () => undefined);
+      return true;
+    }
+    handler(request, response);
+    return true;
+  };
+  return true;
+}
+
+module.exports = { DEFAULT_RESPONSE_TIMEOUT, answer, parseCallModule, callModuleAnswer, catchAllMethods };

@@ -41,7 +41,25 @@ const responder = load(path.join(modulesDir, 'method-responder/logic.js')) as {
   answer(methodName: string, payload: unknown, now: Date): { status: number; payload: unknown } | undefined;
   parseCallModule(body: unknown): { ok: true; request: { moduleId: string; methodParams: { methodName: string; payload: unknown; responseTimeoutInSeconds: number } } } | { ok: false; status: number; payload: { message: string } };
   callModuleAnswer(error: Error | undefined, result?: { status: number; payload: unknown }): { status: number; payload: unknown };
+  catchAllMethods(transport: unknown, handler: (request: MethodRequest, response: { send(status: number, payload: unknown, done: () => void): void }) => void, sdk: unknown): boolean;
 };
+interface MethodRequest {
+  methodName: string;
+  payload?: unknown;
+}
+/** The SDK the modules use, from this repository's node_modules (the images carry the same closure). */
+const deviceSdk = load('azure-iot-device') as {
+  ModuleClient: { fromConnectionString(cs: string, transport: unknown): { _transport: SdkTransport } };
+  DeviceMethodRequest: unknown;
+  DeviceMethodResponse: unknown;
+};
+const { Mqtt } = load('azure-iot-device-mqtt') as { Mqtt: unknown };
+interface SdkTransport {
+  emit(event: string, ...args: unknown[]): boolean;
+  onDeviceMethod(name: string, callback: (message: unknown) => void): void;
+  sendMethodResponse: (response: { requestId: string; status: number; payload: unknown }, done: (error?: Error) => void) => void;
+  _authenticationProvider?: { stop?: () => void };
+}
 
 /** A deterministic random source cycling through `values`. */
 const cycle = (...values: number[]) => {
@@ -164,6 +182,48 @@ describe('method-responder logic', () => {
     expect(responder.callModuleAnswer(undefined, { status: 201, payload: { ok: 1 } })).toEqual({ status: 200, payload: { status: 201, payload: { ok: 1 } } });
     expect(responder.callModuleAnswer(new Error('Request timed out'))).toMatchObject({ status: 504 });
     expect(responder.callModuleAnswer(new Error('module not found'))).toMatchObject({ status: 502, payload: { message: 'the call failed: module not found' } });
+  });
+});
+
+describe('method-responder: methods without a handler', () => {
+  it("reach the catch-all through the SDK's MQTT transport as the SDK's own request and response", () => {
+    // A module client that never connects: only its transport's method dispatch is used.
+    const key = Buffer.from('not-a-real-key-not-a-real-key-00').toString('base64');
+    const client = deviceSdk.ModuleClient.fromConnectionString(`HostName=127.0.0.1;DeviceId=d;ModuleId=m;SharedAccessKey=${key}`, Mqtt);
+    const transport = client._transport;
+    transport._authenticationProvider?.stop?.();
+    const sent: Array<{ requestId: string; status: number; payload: unknown }> = [];
+    transport.sendMethodResponse = (response, done) => {
+      sent.push({ requestId: response.requestId, status: response.status, payload: response.payload });
+      done();
+    };
+    const handled: MethodRequest[] = [];
+    expect(
+      responder.catchAllMethods(
+        transport,
+        (request, response) => {
+          handled.push({ methodName: request.methodName, payload: request.payload });
+          const answer = responder.answer(request.methodName, request.payload, new Date(0));
+          if (answer) response.send(answer.status, answer.payload, () => undefined);
+        },
+        deviceSdk,
+      ),
+    ).toBe(true);
+    const registered: unknown[] = [];
+    transport.onDeviceMethod('echo', (message) => registered.push(message));
+
+    const request = (requestId: string, methodName: string, body: string) => ({ requestId, methods: { methodName }, body: Buffer.from(body), properties: {}, verb: 'POST' });
+    transport.emit('method_reboot', request('1', 'reboot', '{"now":true}'));
+    transport.emit('method_echo', request('2', 'echo', '{"x":1}'));
+    transport.emit('method_broken', request('3', 'broken', 'not json'));
+
+    expect(handled).toEqual([{ methodName: 'reboot', payload: { now: true } }]);
+    expect(registered).toHaveLength(1);
+    expect(sent).toEqual([
+      { requestId: '1', status: 404, payload: { message: expect.stringContaining('reboot') } },
+      { requestId: '3', status: 400, payload: { message: expect.stringContaining('invalid request') } },
+    ]);
+    expect(responder.catchAllMethods(undefined, () => undefined, deviceSdk)).toBe(false);
   });
 });
 
