@@ -40,7 +40,7 @@ function RateChart({ title, rows, what, testId }: { title: string; rows: readonl
           </Caption1>
         )}
       </div>
-      <LiveChart rows={rows} keys={keys} colorOf={colorOf} height={220} format={formatRate} rates label={`${title}, messages per second`} testId={testId} empty={`No messages ${what} yet. The hub counts them every second while modules send.`} />
+      <LiveChart rows={rows} keys={keys} colorOf={colorOf} height={220} format={formatRate} rates windowMs={WINDOW_MS} label={`${title}, messages per second`} testId={testId} empty={`No messages ${what} yet. The hub counts them every second while modules send.`} />
     </section>
   );
 }
@@ -86,6 +86,7 @@ export function ChartsTab() {
           colorOf={fieldColor}
           height={260}
           format={format}
+          windowMs={WINDOW_MS}
           connectGaps
           legend={false}
           label="Numeric fields of sampled messages"

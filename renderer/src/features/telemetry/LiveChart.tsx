@@ -58,13 +58,15 @@ export interface LiveChartProps {
   readonly rates?: boolean;
   /** Draw the legend under the chart (off where toggles above the chart already name the series). */
   readonly legend?: boolean;
+  /** The span of the x axis, ending at the newest row (a fixed window: the line grows in from the right). */
+  readonly windowMs?: number;
 }
 
 /**
  * A line chart of live series (recharts, no animation: it is redrawn up to 10 times a second). Time runs along x in
  * local time; gaps stay gaps (a source that sent nothing is not drawn as a line through the gap).
  */
-export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, format, empty, label, testId, compact, connectGaps = false, rates = false, legend = true }: LiveChartProps) {
+export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, format, empty, label, testId, compact, connectGaps = false, rates = false, legend = true, windowMs }: LiveChartProps) {
   const styles = useStyles();
   const data = useMemo(() => chartRows(rows, keys, rates ? 0 : undefined), [rows, keys, rates]);
   if (data.length === 0 || keys.length === 0) {
@@ -74,9 +76,9 @@ export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, 
       </div>
     );
   }
-  const last = data[data.length - 1]!;
+  const lastT = data[data.length - 1]!.t ?? 0;
   return (
-    <div style={{ height, minWidth: 0 }} data-testid={testId} data-points={data.length} data-last-t={last.t} role="img" aria-label={label}>
+    <div style={{ height, minWidth: 0 }} data-testid={testId} data-points={data.length} data-last-t={lastT} role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={compact ? { top: 4, right: 4, bottom: 4, left: 4 } : { top: 8, right: 16, bottom: 0, left: 0 }}>
           {!compact && <CartesianGrid stroke={tokens.colorNeutralStroke3} strokeDasharray="3 3" />}
@@ -84,7 +86,8 @@ export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, 
             dataKey="t"
             type="number"
             scale="time"
-            domain={['dataMin', 'dataMax']}
+            domain={windowMs ? [lastT - windowMs, lastT] : ['dataMin', 'dataMax']}
+            allowDataOverflow={windowMs !== undefined}
             tickFormatter={clockTick}
             hide={compact}
             stroke={tokens.colorNeutralForeground3}
@@ -109,7 +112,7 @@ export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, 
           />
           {!compact && legend && <Legend wrapperStyle={{ fontSize: 12 }} iconType="plainline" />}
           {keys.map((key) => (
-            <Line key={key} dataKey={key} name={key} type="monotone" stroke={colorOf(key)} strokeWidth={1.75} dot={false} isAnimationActive={false} connectNulls={connectGaps} />
+            <Line key={key} dataKey={key} name={key} type="linear" stroke={colorOf(key)} strokeWidth={1.75} dot={false} isAnimationActive={false} connectNulls={connectGaps} />
           ))}
         </LineChart>
       </ResponsiveContainer>

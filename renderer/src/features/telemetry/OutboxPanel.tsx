@@ -1,11 +1,12 @@
 import { Badge, Caption1, makeStyles, ProgressBar, Subtitle2, tokens } from '@fluentui/react-components';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { TONE_COLOR } from '../runtime';
 import { drainProgress } from './drain';
 import { formatAge, formatBytes, upstreamWord } from './hub-words';
 import { LiveChart } from './LiveChart';
 import { clockTime } from './time-format';
-import type { SeriesRow } from './time-series';
+import { rowKeys, WINDOW_MS, type SeriesRow } from './time-series';
+import { seriesColor } from './LiveChart';
 import { useTelemetryFeed } from './use-telemetry-feed';
 
 const useStyles = makeStyles({
@@ -31,6 +32,21 @@ const sparkColor = () => tokens.colorBrandForeground1;
 function DepthSpark({ rows, endpoint }: { rows: readonly SeriesRow[]; endpoint: string }) {
   const keys = useMemo(() => [endpoint], [endpoint]);
   return <LiveChart rows={rows} keys={keys} colorOf={sparkColor} height={36} compact format={(v) => Math.round(v).toLocaleString()} label={`Queue depth of ${endpoint} over time`} testId="outbox-depth-chart" empty="—" />;
+}
+
+function DepthChart({ rows }: { rows: readonly SeriesRow[] }) {
+  const styles = useStyles();
+  const keys = useMemo(() => rowKeys(rows), [rows]);
+  const colorOf = useCallback((key: string) => seriesColor(keys.indexOf(key)), [keys]);
+  return (
+    <section aria-label="Queue depth over time" className={styles.root}>
+      <div className={styles.head}>
+        <Subtitle2>Queue depth</Subtitle2>
+        <Caption1 className={styles.muted}>messages waiting per endpoint, last {WINDOW_MS / 60_000} min</Caption1>
+      </div>
+      <LiveChart rows={rows} keys={keys} colorOf={colorOf} height={200} windowMs={WINDOW_MS} rates format={(v) => Math.round(v).toLocaleString()} label="Queue depth per endpoint over time" testId="outbox-depth-history" empty="No queue readings yet." />
+    </section>
+  );
 }
 
 /**
@@ -118,6 +134,7 @@ export function OutboxPanel() {
           </table>
         </div>
       )}
+      <DepthChart rows={depth} />
     </div>
   );
 }

@@ -16,8 +16,8 @@ const useStyles = makeStyles({
   root: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(380px, 1fr))', gap: tokens.spacingHorizontalXL, minWidth: 0 },
   card: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
   row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
-  pick: { flex: '1 1 140px', minWidth: '120px' },
-  // Fluent's Combobox wants 250 px; here two share a row with the button.
+  pair: { display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)', gap: tokens.spacingHorizontalS },
+  // Fluent's Combobox wants 250 px; here two share a row.
   combo: { minWidth: 0, width: '100%' },
   mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
   live: { color: tokens.colorStatusDangerForeground1, fontWeight: tokens.fontWeightSemibold },
@@ -99,8 +99,8 @@ export function RecordReplay() {
         <Field label="The recording">
           <Input value={replayPath} onChange={(_e, d) => ui.set({ replayPath: d.value })} className={styles.mono} placeholder="A recording’s path (.ndjson)" data-testid="telemetry-replay-path" />
         </Field>
-        <div className={styles.row}>
-          <Field className={styles.pick} label="Module">
+        <div className={styles.pair}>
+          <Field label="Module">
             <Combobox
               freeform
               className={styles.combo}
@@ -118,7 +118,7 @@ export function RecordReplay() {
               ))}
             </Combobox>
           </Field>
-          <Field className={styles.pick} label="Input">
+          <Field label="Input">
             <Combobox
               freeform
               className={styles.combo}
@@ -136,6 +136,8 @@ export function RecordReplay() {
               ))}
             </Combobox>
           </Field>
+        </div>
+        <div className={styles.row}>
           <HostButton
             icon={<PlayRegular />}
             disabled={!canReplay || replay.isPending}
@@ -144,12 +146,12 @@ export function RecordReplay() {
           >
             {replay.isPending ? 'Replaying…' : 'Replay'}
           </HostButton>
+          {replay.data && replay.variables && (
+            <Caption1 data-testid="telemetry-replayed" data-delivered={replay.data.delivered}>
+              Sent {replay.data.delivered.toLocaleString()} message{replay.data.delivered === 1 ? '' : 's'} to {replay.variables.moduleId}/{replay.variables.input}.
+            </Caption1>
+          )}
         </div>
-        {replay.data && replay.variables && (
-          <Caption1 data-testid="telemetry-replayed" data-delivered={replay.data.delivered}>
-            Sent {replay.data.delivered.toLocaleString()} message{replay.data.delivered === 1 ? '' : 's'} to {replay.variables.moduleId}/{replay.variables.input}.
-          </Caption1>
-        )}
         {replay.error && <Failure what="replay the recording" error={replay.error} testId="telemetry-replay-error" />}
       </section>
     </div>

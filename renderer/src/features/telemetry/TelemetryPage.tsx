@@ -3,7 +3,7 @@ import { ArrowClockwiseRegular } from '@fluentui/react-icons';
 import type { EdgeHubState } from '../../../../shared/ipc/edgehub.contract';
 import { TONE_COLOR } from '../runtime';
 import { ChartsTab } from './ChartsTab';
-import { edgeHubWord, upstreamWord } from './hub-words';
+import { asSentence, edgeHubWord, upstreamWord } from './hub-words';
 import { MessageInspector } from './MessageInspector';
 import { OutboxPanel } from './OutboxPanel';
 import { useEdgeHubState } from './queries';
@@ -110,9 +110,10 @@ function HubNotRunning({ state }: { state: Exclude<EdgeHubState, { state: 'runni
     <MessageBar intent={intent} layout="multiline" data-testid="telemetry-hub-not-running" data-state={state.state}>
       <MessageBarBody>
         <MessageBarTitle>{title}</MessageBarTitle>
-        {'reason' in state && <span data-testid="telemetry-hub-reason">{state.reason} </span>}
+        {'reason' in state && <span data-testid="telemetry-hub-reason">{asSentence(state.reason)} </span>}
         Charts, messages and the outbox appear once it runs.
       </MessageBarBody>
     </MessageBar>
   );
 }
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edgeHubWord, formatAge, formatBytes, formatRate, upstreamWord } from './hub-words';
+import { asSentence, edgeHubWord, formatAge, formatBytes, formatRate, upstreamWord } from './hub-words';
 
 const at = (iso: string) => `<${iso}>`;
 
@@ -42,5 +42,13 @@ describe('formats', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(200 * 1024 * 1024)).toBe('200 MB');
+  });
+});
+
+describe('asSentence', () => {
+  it('makes the host’s reason a sentence of its own', () => {
+    expect(asSentence('the edge hub is off in this process (GATEHOUSE_EDGEHUB=off)')).toBe('The edge hub is off in this process (GATEHOUSE_EDGEHUB=off).');
+    expect(asSentence('Port 8883 is taken.')).toBe('Port 8883 is taken.');
+    expect(asSentence('  ')).toBe('');
   });
 });
