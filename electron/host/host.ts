@@ -22,6 +22,7 @@ import { DEFAULT_LOCALHUB_HTTPS_PORT, DEFAULT_LOCALHUB_MQTT_PORT, LocalHub } fro
 import type { TelemetryRecord } from '../cloud/localhub/registry';
 import type { TelemetryEvent } from '../../shared/ipc/cloud.contract';
 import { WorkspaceService } from '../services/workspace.service';
+import type { EdgeHub } from '../runtime/hub/edge-hub';
 import { hubPortConflict, hubPorts, registerEdgeHubOff, startEdgeHub } from './edge-hub-host';
 import { defaultTemplatesDir } from '../services/workspace-templates';
 import { Dispatcher } from './dispatcher';
@@ -62,6 +63,8 @@ export interface Host extends Disposable {
   readonly dispatcher: Dispatcher;
   readonly events: EventBus;
   readonly agent: Agent;
+  /** The local runtime's edge hub (undefined when this process runs none: a CLI command's own host, GATEHOUSE_EDGEHUB=off). */
+  readonly edgeHub: EdgeHub | undefined;
   /** Resolves when the agent has loaded its persisted state and made its first reconcile. */
   readonly ready: Promise<void>;
   /** Seals secrets at rest for this data folder (the console token too). */
@@ -170,6 +173,7 @@ export function createHost(options: HostOptions): Host {
     dispatcher,
     events,
     agent,
+    edgeHub: edgeHub?.edgeHub,
     ready,
     secrets,
     edgeCa: async () => {

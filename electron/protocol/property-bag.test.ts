@@ -17,6 +17,13 @@ describe('decodePropertyBag (D→H, strings observed from azure-iot-device-mqtt 
     ['dt-subject as $.sub', '%24.sub=comp1', { systemProperties: { sub: 'comp1' }, properties: {} }],
     ['a value containing "="', 'k=a%3Db', { systemProperties: {}, properties: { k: 'a=b' } }],
     ['a key without value', 'flag', { systemProperties: {}, properties: { flag: '' } }],
+    [
+      // A module that copies a received message's properties (the Node SDK keeps `$.on`, `$.cdid` of an input there)
+      // sends them after the SDK's own: the SDK's output name is the one that counts.
+      'an output event carrying a copied $.on and $.cdid after its own',
+      '%24.on=output1&MessageType=Alert&%24.on=temperatureOutput&%24.cdid=edge1/',
+      { systemProperties: { on: 'output1', cdid: 'edge1' }, properties: { MessageType: 'Alert' } },
+    ],
   ])('%s', (_name, bag, expected) => {
     expect(decodePropertyBag(bag)).toEqual({ ok: true, value: expected });
   });

@@ -29,8 +29,13 @@ export function decodePropertyBag(bag: string): Result<DecodedPropertyBag> {
     const value = decode(eq < 0 ? '' : segment.slice(eq + 1));
     if (key === undefined || value === undefined) return invalid('the property bag has bad percent-encoding');
     if (key === '') return invalid('the property bag has an empty name');
-    if (key.startsWith(SYSTEM_PREFIX)) systemProperties[key.slice(SYSTEM_PREFIX.length)] = value;
-    else properties[key] = value;
+    // The SDK writes its system properties first; a `$.` name again later is an application property that a module
+    // copied from a message it received (the Node SDK keeps `$.on`, `$.cdid`, … of an input in `properties`): the
+    // first one wins, so a copied `$.on` cannot re-label the output the message is sent on.
+    if (key.startsWith(SYSTEM_PREFIX)) {
+      const name = key.slice(SYSTEM_PREFIX.length);
+      if (!Object.hasOwn(systemProperties, name)) systemProperties[name] = value;
+    } else properties[key] = value;
   }
   return { ok: true, value: { systemProperties, properties } };
 }

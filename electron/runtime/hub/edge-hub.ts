@@ -318,9 +318,10 @@ class ModuleInputSender implements EndpointSender {
     const message: HubMessage = {
       body: queued.message.body,
       properties: queued.message.properties,
-      // edgeHub stamps the sender's identity on messages it routes to a module input.
+      // edgeHub stamps the sender's identity on messages it routes to a module input; the sender's output name is not
+      // part of an input message (the input name is in the topic).
       systemProperties: {
-        ...queued.message.systemProperties,
+        ...withoutOutputName(queued.message.systemProperties),
         cdid: queued.source.deviceId,
         ...(queued.source.moduleId ? { cmid: queued.source.moduleId } : {}),
       },
@@ -328,6 +329,11 @@ class ModuleInputSender implements EndpointSender {
     const delivered = await this.gateway.deliver(this.target, message, this.input);
     return delivered ? { ok: true } : { ok: false, retry: true, reason: `${this.target.moduleId} is not connected or has not subscribed to its inputs` };
   }
+}
+
+function withoutOutputName(systemProperties: Readonly<Record<string, string>>): Record<string, string> {
+  const { on: _output, ...rest } = systemProperties;
+  return rest;
 }
 
 /** Binds every address on one port (the first decides the port when it is 0); only the first must succeed. */
