@@ -6,7 +6,7 @@ import type { IotHubClient } from '../cloud/iothub/iothub-client';
 import type { HubConnectionService } from './hub-connection.service';
 
 /** The hub list and switching (the console's HubConnectionService). */
-export type HubDirectory = Pick<HubConnectionService, 'hubs' | 'add' | 'rename' | 'remove' | 'select' | 'reveal'>;
+export type HubDirectory = Pick<HubConnectionService, 'hubs' | 'add' | 'rename' | 'remove' | 'select' | 'reveal' | 'eventsSource'>;
 
 /**
  * The cloud contract over the connected hub's client. Which hub that is (the embedded local hub by default) is the
@@ -22,7 +22,10 @@ export class CloudService implements ContractImpl<typeof cloudContract> {
 
   hubs = async () => this.withDirectory((d) => d.hubs());
 
-  hubAdd = async (input: { connectionString: string; name?: string }) => this.withDirectory((d) => d.add(input));
+  hubAdd = async (input: { connectionString: string; name?: string; eventHubsConnectionString?: string; eventHubsConsumerGroup?: string }) => this.withDirectory((d) => d.add(input));
+
+  /** Where `cloud.telemetry` comes from for the connected hub (the local hub, an Event Hubs-compatible endpoint) or why nothing does. */
+  eventsSource = async () => this.withDirectory((d) => d.eventsSource());
 
   hubRename = async (input: { id: string; name: string }) => this.withDirectory((d) => d.rename(input));
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { appError, err, ok, type Result } from '../../shared/errors';
-import type { HubEntry, HubList } from '../../shared/ipc/cloud.contract';
+import type { EventsSource, HubEntry, HubList, TelemetryEvent } from '../../shared/ipc/cloud.contract';
+import { EVENT_HUBS_HINT, EventHubsReader, parseEventHubsConnectionString } from '../cloud/iothub/event-hubs-reader';
 import type { LocalHubInfo, LocalHubState } from '../../shared/ipc/localhub.contract';
 import type { HubStatus } from '../../shared/ipc/status.contract';
 import { IotHubClient, parseServiceConnectionString } from '../cloud/iothub/iothub-client';
@@ -21,11 +22,16 @@ export interface LocalHubHandle {
  */
 export type HubClientFactory = (connectionString: string) => Result<IotHubClient>;
 
+/** How a cloud hub's events reader is made from its Event Hubs-compatible connection string (default: the client untouched). */
+export type EventsReaderFactory = (eventHubsConnectionString: string, options: { consumerGroup: string; verifyOnly?: boolean }) => Result<EventHubsReader>;
+
 export interface HubConnectionOptions {
   /** The user's hubs and which one is active. */
   readonly store: HubConnectionsStore;
   /** Default: the official SDK as it is. */
   readonly connect?: HubClientFactory;
+  /** Default: `@azure/event-hubs` as it is. */
+  readonly connectEvents?: EventsReaderFactory;
 }
 
 /** How often the connected hub is asked for its registry statistics (the health check). */
@@ -52,6 +58,13 @@ export class HubConnectionService implements Disposable {
   private chosen = false;
   private readonly store: HubConnectionsStore;
   private readonly connect: HubClientFactory;
+  private readonly connectEvents: EventsReaderFactory;
+  /** The active cloud hub's events reader, and where events come from now. */
+  private reader?: EventHubsReader;
+  private events: EventsSource = { source: 'local', hostName: 'localhost', message: 'Device-to-cloud messages arrive at the embedded local hub.' };
+  private readonly telemetry = new Emitter<TelemetryEvent>();
+  /** Device-to-cloud messages of the active cloud hub, read from its Event Hubs-compatible endpoint (not the local hub's). */
+  readonly onTelemetry: Event<TelemetryEvent> = this.telemetry.event;
   /** Resolves when the active hub's first verdict is known. */
   readonly ready: Promise<void>;
 
@@ -61,6 +74,7 @@ export class HubConnectionService implements Disposable {
   ) {
     this.store = options.store;
     this.connect = options.connect ?? ((cs) => IotHubClient.connect(cs));
+    this.connectEvents = options.connectEvents ?? ((cs, o) => EventHubsReader.create(cs, o));
     this.current = localHub ? fromLocalState(localHub.state) : noLocalHub();
     if (localHub) this.subscription = localHub.onDidChangeState((s) => void (this.active === LOCAL_HUB_ID && this.follow(s)));
     this.ready = this.store
@@ -100,16 +114,30 @@ export class HubConnectionService implements Disposable {
    * (registry statistics), so a wrong policy or key is UNAUTHORIZED and a wrong host DISCONNECTED, and then nothing
    * is stored. It does not become active.
    */
-  async add(input: { connectionString: string; name?: string }): Promise<Result<HubEntry>> {
+  async add(input: { connectionString: string; name?: string; eventHubsConnectionString?: string; eventHubsConsumerGroup?: string }): Promise<Result<HubEntry>> {
     const connectionString = input.connectionString.trim();
     const info = parseServiceConnectionString(connectionString);
     if (!info.ok) return info;
+    const eventHubsConnectionString = input.eventHubsConnectionString?.trim() || undefined;
+    const consumerGroup = input.eventHubsConsumerGroup?.trim() || '$Default';
+    const eventHubsInfo = eventHubsConnectionString ? parseEventHubsConnectionString(eventHubsConnectionString) : undefined;
+    if (eventHubsInfo && !eventHubsInfo.ok) return eventHubsInfo;
     const client = this.connect(connectionString);
     if (!client.ok) return client;
     const statistics = await client.value.statistics();
     if (!statistics.ok) return err(appError(statistics.error.code, `${info.value.hostName} refused the connection: ${statistics.error.message}`, statistics.error.details));
+    let eventHubs: { entityPath: string; consumerGroup: string } | undefined;
+    if (eventHubsConnectionString) {
+      // Really read the endpoint (a CBS token and $management), so a wrong key is refused now, not when reading events.
+      const reader = this.connectEvents(eventHubsConnectionString, { consumerGroup, verifyOnly: true });
+      if (!reader.ok) return reader;
+      const properties = await reader.value.properties();
+      await reader.value.close();
+      if (!properties.ok) return err(appError(properties.error.code, `the Event Hubs-compatible endpoint of ${info.value.hostName} refused the connection: ${properties.error.message}`));
+      eventHubs = { entityPath: properties.value.name, consumerGroup };
+    }
     return this.guard(async () => {
-      const stored = await this.store.add({ ...info.value, ...(input.name?.trim() ? { name: input.name.trim() } : {}) }, connectionString);
+      const stored = await this.store.add({ ...info.value, ...(input.name?.trim() ? { name: input.name.trim() } : {}), ...(eventHubs ? { eventHubs } : {}) }, connectionString, eventHubsConnectionString);
       // A new key for the active hub (key rotation) is used at once.
       if (stored.id === this.active) await this.activate();
       return ok(cloudEntry(stored));
@@ -165,6 +193,11 @@ export class HubConnectionService implements Disposable {
     });
   }
 
+  /** Where `cloud.telemetry` comes from for the active hub, or why nothing does (said to the user by the UI and CLI). */
+  async eventsSource(): Promise<Result<EventsSource>> {
+    return ok({ ...this.events });
+  }
+
   private localEntry(): HubEntry {
     const state = this.localHub?.state;
     return { id: LOCAL_HUB_ID, name: 'Local hub', hostName: state?.state === 'running' ? state.endpoint.host : 'localhost', policy: 'iothubowner', kind: 'local' };
@@ -191,11 +224,44 @@ export class HubConnectionService implements Disposable {
     const client = this.connect(secret);
     if (!client.ok) return this.set({ state: 'unreachable', hostName: entry.hostName, kind: 'cloud', reason: client.error.message, checkedAt: new Date().toISOString() });
     this.client = client.value;
+    await this.startEvents(entry, generation);
+    if (generation !== this.generation) return;
     await this.startProbing(generation);
+  }
+
+  /** Reads the cloud hub's events from its Event Hubs-compatible endpoint (from now on), or says why there are none. */
+  private async startEvents(entry: StoredHub, generation: number): Promise<void> {
+    const eventHubs = entry.eventHubs;
+    const eventHubsSecret = eventHubs ? await this.store.eventHubsConnectionString(entry.id).catch(() => undefined) : undefined;
+    if (generation !== this.generation) return;
+    if (!eventHubs || !eventHubsSecret) {
+      this.events = { source: 'none', hostName: entry.hostName, message: `Live events of ${entry.hostName} need its Event Hubs-compatible endpoint: add the hub again with that connection string (${EVENT_HUBS_HINT}).` };
+      return;
+    }
+    const base = { source: 'eventHubs' as const, hostName: entry.hostName, entityPath: eventHubs.entityPath, consumerGroup: eventHubs.consumerGroup };
+    const reader = this.connectEvents(eventHubsSecret, { consumerGroup: eventHubs.consumerGroup });
+    if (!reader.ok) {
+      this.events = { ...base, message: `The events of ${entry.hostName} cannot be read: ${reader.error.message}`, error: { code: reader.error.code, message: reader.error.message } };
+      return;
+    }
+    this.reader = reader.value;
+    this.events = { ...base, message: `Events of ${entry.hostName} are read from its Event Hubs-compatible endpoint (${eventHubs.entityPath}, consumer group ${eventHubs.consumerGroup}), from now on.` };
+    reader.value.start({
+      onEvent: (event) => {
+        if (generation !== this.generation) return;
+        if (this.events.error) this.events = { ...base, message: this.events.message };
+        this.telemetry.fire(event);
+      },
+      onError: (error) => {
+        if (generation !== this.generation) return;
+        this.events = { ...base, message: `Reading the events of ${entry.hostName} failed: ${error.message}`, error: { code: error.code, message: error.message } };
+      },
+    });
   }
 
   private async follow(state: LocalHubState): Promise<void> {
     const generation = this.reset();
+    this.events = { source: 'local', hostName: state.state === 'running' ? state.endpoint.host : 'localhost', message: 'Device-to-cloud messages arrive at the embedded local hub.' };
     if (state.state !== 'running') return this.set(fromLocalState(state));
     this.set({ state: 'connecting', hostName: state.endpoint.host, kind: 'local' });
     const info = await this.localHub!.info();
@@ -213,6 +279,8 @@ export class HubConnectionService implements Disposable {
   private reset(): number {
     clearInterval(this.timer);
     this.client = undefined;
+    void this.reader?.close();
+    this.reader = undefined;
     return ++this.generation;
   }
 
@@ -256,12 +324,15 @@ export class HubConnectionService implements Disposable {
     this.generation += 1;
     clearInterval(this.timer);
     this.subscription?.dispose();
+    void this.reader?.close();
+    this.reader = undefined;
     this.changed.dispose();
+    this.telemetry.dispose();
   }
 }
 
 function cloudEntry(hub: StoredHub): HubEntry {
-  return { id: hub.id, name: hub.name, hostName: hub.hostName, policy: hub.policy, kind: 'cloud', addedAt: hub.addedAt };
+  return { id: hub.id, name: hub.name, hostName: hub.hostName, policy: hub.policy, kind: 'cloud', addedAt: hub.addedAt, ...(hub.eventHubs ? { eventHubs: { ...hub.eventHubs } } : {}) };
 }
 
 function noLocalHub(): HubStatus {

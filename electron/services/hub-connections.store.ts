@@ -10,7 +10,7 @@ import type { SecretBox } from '../runtime/secrets/secret-box';
  * The user's IoT Hubs, kept in the data folder (`<data>/hubs/`):
  * - `hubs.json`: what may be shown — id, name, host name, policy, when it was added — and which hub is active
  *   (`local`, the embedded local hub, by default);
- * - `connection-strings.sealed`: the connection strings, sealed with the data folder's SecretBox (AES-256-GCM under a
+ * - `connection-strings.sealed`: the connection strings (and a hub's Event Hubs-compatible one, under `<id>/eventhubs`), sealed with the data folder's SecretBox (AES-256-GCM under a
  *   key kept in the OS keychain by the desktop app, in a 0600 file by the served console).
  * A connection string is written before its entry and forgotten after it, so a crash never leaves an entry without
  * its secret. Both files are parsed at load; a malformed one is refused with its name, never half-read.
@@ -25,9 +25,21 @@ export interface StoredHub {
   readonly policy: string;
   /** ISO 8601, UTC. */
   readonly addedAt: string;
+  /** Set when an Event Hubs-compatible connection string is kept for it (the events are read there). */
+  readonly eventHubs?: { readonly entityPath: string; readonly consumerGroup: string };
 }
 
-const StoredHubSchema = z.object({ id: z.string().min(1), name: z.string().min(1), hostName: z.string().min(1), policy: z.string().min(1), addedAt: z.string() });
+/** Where a hub's Event Hubs-compatible connection string is kept in the sealed file. */
+const eventHubsKey = (id: string) => `${id}/eventhubs`;
+
+const StoredHubSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  hostName: z.string().min(1),
+  policy: z.string().min(1),
+  addedAt: z.string(),
+  eventHubs: z.object({ entityPath: z.string().min(1), consumerGroup: z.string().min(1) }).optional(),
+});
 const IndexSchema = z.object({ version: z.literal(1), active: z.string().min(1), hubs: z.array(StoredHubSchema) });
 const SecretsSchema = z.record(z.string(), z.string());
 type Index = z.infer<typeof IndexSchema>;
@@ -68,17 +80,29 @@ export class HubConnectionsStore {
     return secret ? ok(secret) : err(appError('NOT_FOUND', `no hub "${id}" (gatehouse hub list shows them)`));
   }
 
+  /** The sealed Event Hubs-compatible connection string of a hub, opened; undefined when none is kept. */
+  async eventHubsConnectionString(id: string): Promise<string | undefined> {
+    const { index, secrets } = await this.state();
+    return index.hubs.some((h) => h.id === id) ? secrets[eventHubsKey(id)] : undefined;
+  }
+
   /**
    * Keeps a verified hub. The same host and policy again replaces the stored key (key rotation) and keeps the id;
-   * `name` defaults to the host name.
+   * `name` defaults to the host name. An Event Hubs-compatible connection string given with it is kept beside it (one
+   * kept before is kept when none is given).
    */
-  async add(hub: { hostName: string; policy: string; name?: string }, connectionString: string): Promise<StoredHub> {
+  async add(
+    hub: { hostName: string; policy: string; name?: string; eventHubs?: { entityPath: string; consumerGroup: string } },
+    connectionString: string,
+    eventHubsConnectionString?: string,
+  ): Promise<StoredHub> {
     return this.mutate(async (index, secrets) => {
       const same = index.hubs.find((h) => h.hostName.toLowerCase() === hub.hostName.toLowerCase() && h.policy === hub.policy);
+      const eventHubs = eventHubsConnectionString && hub.eventHubs ? { eventHubs: hub.eventHubs } : {};
       const entry: StoredHub = same
-        ? { ...same, ...(hub.name ? { name: hub.name } : {}) }
-        : { id: newId(index), name: hub.name ?? hub.hostName, hostName: hub.hostName, policy: hub.policy, addedAt: new Date().toISOString() };
-      await this.writeSecrets({ ...secrets, [entry.id]: connectionString });
+        ? { ...same, ...(hub.name ? { name: hub.name } : {}), ...eventHubs }
+        : { id: newId(index), name: hub.name ?? hub.hostName, hostName: hub.hostName, policy: hub.policy, addedAt: new Date().toISOString(), ...eventHubs };
+      await this.writeSecrets({ ...secrets, [entry.id]: connectionString, ...(eventHubsConnectionString && hub.eventHubs ? { [eventHubsKey(entry.id)]: eventHubsConnectionString } : {}) });
       await this.writeIndex({ ...index, hubs: same ? index.hubs.map((h) => (h.id === entry.id ? entry : h)) : [...index.hubs, entry] });
       return entry;
     });
@@ -103,6 +127,7 @@ export class HubConnectionsStore {
       await this.writeIndex({ ...index, active, hubs: index.hubs.filter((h) => h.id !== id) });
       const rest = { ...secrets };
       delete rest[id];
+      delete rest[eventHubsKey(id)];
       await this.writeSecrets(rest);
       return ok({ active });
     });

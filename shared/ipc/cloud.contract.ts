@@ -56,8 +56,27 @@ export const HubEntry = z.object({
   kind: z.enum(['local', 'cloud']),
   /** ISO 8601, UTC; absent for the local hub. */
   addedAt: z.string().optional(),
+  /** A cloud hub whose Event Hubs-compatible endpoint is known: its events are read there (entity and consumer group). */
+  eventHubs: z.object({ entityPath: z.string(), consumerGroup: z.string() }).optional(),
 });
 export type HubEntry = z.infer<typeof HubEntry>;
+
+/**
+ * Where the connected hub's device-to-cloud messages come from: the local hub pushes them (`local`), a cloud hub's
+ * Event Hubs-compatible endpoint is read (`eventHubs`), or none can be read (`none`: a cloud hub added without that
+ * endpoint's connection string; `message` says where to find it).
+ */
+export const EventsSource = z.object({
+  source: z.enum(['local', 'eventHubs', 'none']),
+  hostName: z.string(),
+  entityPath: z.string().optional(),
+  consumerGroup: z.string().optional(),
+  /** What to tell the user: where the events come from, why there are none, or the reader's last error. */
+  message: z.string(),
+  /** The reader's last failure (e.g. UNAUTHORIZED after a key was regenerated); absent while it reads. */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type EventsSource = z.infer<typeof EventsSource>;
 
 /**
  * The hubs, the active one, and where their connection strings are kept: `keychain` (sealed under a key in the OS
@@ -141,9 +160,23 @@ export const cloudContract = defineContract({
     },
     hubs: { input: z.object({}).strict(), output: HubList, summary: 'The hubs the console can connect to, the active one, and how their secrets are kept.' },
     hubAdd: {
-      input: z.object({ connectionString: z.string().min(1).max(4096), name: HUB_NAME.optional() }).strict(),
+      input: z
+        .object({
+          connectionString: z.string().min(1).max(4096),
+          name: HUB_NAME.optional(),
+          /** The hub's Event Hubs-compatible endpoint (Built-in endpoints), for its events; checked and stored sealed too. */
+          eventHubsConnectionString: z.string().min(1).max(4096).optional(),
+          /** Default `$Default`. */
+          eventHubsConsumerGroup: z.string().trim().min(1).max(50).optional(),
+        })
+        .strict(),
       output: HubEntry,
       summary: 'Add a hub by its service connection string; it is connected first (a wrong key is UNAUTHORIZED, a wrong host DISCONNECTED) and stored sealed.',
+    },
+    eventsSource: {
+      input: z.object({}).strict(),
+      output: EventsSource,
+      summary: "Where the connected hub's device-to-cloud messages (cloud.telemetry) come from, or why there are none.",
     },
     hubRename: { input: z.object({ id: HUB_ID, name: HUB_NAME }).strict(), output: HubEntry, summary: 'Rename a hub.' },
     hubRemove: { input: z.object({ id: HUB_ID }).strict(), output: HubList, summary: 'Forget a hub and its connection string; the local hub becomes active if it was.' },
