@@ -1,5 +1,6 @@
 import Dockerode from 'dockerode';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
@@ -222,6 +223,31 @@ test.describe('Telemetry on the edge hub (served console, real Docker engine)', 
     await expect(page.getByTestId('outbox-row').and(page.locator('[data-endpoint="$upstream"]'))).toBeVisible({ timeout: 20_000 });
     await expect(page.getByTestId('outbox-upstream')).toHaveText('connected', { timeout: 20_000 });
     await shoot(page, 'telemetry-outbox');
+  });
+
+  test('the route graph of the running deployment shows live rates on its edges', async ({ page }) => {
+    test.skip(notRunning !== '', `Skipped: ${notRunning}`);
+    test.skip(!applied, `Skipped: the sample was not applied (${noSample || 'the previous test failed before applying it'})`);
+    const folder = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-telemetry-'));
+    try {
+      writeFileSync(join(folder, 'deployment.json'), sampleDeployment());
+      expect((await rpc(served!, 'workspace.open', { path: folder })).ok).toBe(true);
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.goto(served!.url);
+      await page.getByTestId('nav-manifests').click();
+      await page.getByTestId('file-tree').getByTestId('tree-deployment.json').click();
+      await page.getByTestId('toggle-routes').click();
+      const graph = page.getByTestId('routes-panel').getByTestId('route-graph');
+      await expect(graph).toHaveAttribute('data-live-rates', 'on', { timeout: 15_000 });
+      const rate = graph.getByTestId('route-graph-edge-rate').and(page.locator('[data-route="sensorToFilter"]'));
+      await expect(rate).toHaveText(/^\d+(\.\d+)?\/s$/);
+      await expect.poll(async () => Number(await rate.getAttribute('data-rate')), { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect(graph.getByTestId('route-graph-edge-rate').and(page.locator('[data-route="filterToUpstream"]'))).toBeVisible();
+      await shoot(page, 'telemetry-route-graph-rates', [SIZES[0]]);
+    } finally {
+      await rpc(served!, 'workspace.close', {});
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

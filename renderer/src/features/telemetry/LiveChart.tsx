@@ -1,7 +1,7 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { chartRows, type SeriesRow } from './time-series';
+import { chartRows, windowTicks, type SeriesRow } from './time-series';
 
 /** Series colours from Fluent's palette (CSS variables, so light and dark both read); a key keeps its colour by index. */
 export const SERIES_COLORS = [
@@ -88,6 +88,7 @@ export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, 
             scale="time"
             domain={windowMs ? [lastT - windowMs, lastT] : ['dataMin', 'dataMax']}
             allowDataOverflow={windowMs !== undefined}
+            {...(windowMs ? { ticks: windowTicks(lastT, windowMs) } : {})}
             tickFormatter={clockTick}
             hide={compact}
             stroke={tokens.colorNeutralForeground3}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartRows, latestValue, TimeSeries, type SeriesRow } from './time-series';
+import { chartRows, latestValue, TimeSeries, windowTicks, type SeriesRow } from './time-series';
 
 const T0 = Date.parse('2026-12-03T12:00:00Z');
 
@@ -71,5 +71,12 @@ describe('chartRows and latestValue', () => {
     expect(latestValue(rows, 'b')).toBe(20);
     expect(latestValue(rows, 'a')).toBe(1);
     expect(latestValue(rows, 'z')).toBeUndefined();
+  });
+});
+
+describe('windowTicks', () => {
+  it('marks whole half minutes inside the window', () => {
+    const end = Date.parse('2026-12-03T12:02:10Z');
+    expect(windowTicks(end, 120_000).map((t) => new Date(t).toISOString().slice(11, 19))).toEqual(['12:00:30', '12:01:00', '12:01:30', '12:02:00']);
   });
 });

@@ -103,3 +103,10 @@ export function rowKeys(rows: readonly SeriesRow[]): string[] {
   for (const row of rows) for (const key of Object.keys(row.values)) keys.add(key);
   return [...keys];
 }
+
+/** Ticks every `stepMs` on whole multiples of it (14:03:00, 14:03:30…) inside [end - windowMs, end]. */
+export function windowTicks(end: number, windowMs: number, stepMs = 30_000): number[] {
+  const ticks: number[] = [];
+  for (let t = Math.ceil((end - windowMs) / stepMs) * stepMs; t <= end; t += stepMs) ticks.push(t);
+  return ticks;
+}
