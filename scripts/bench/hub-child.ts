@@ -22,7 +22,7 @@ async function main(): Promise<void> {
             await hub.setUpstream(message);
             return send({ type: 'upstream-set' });
           case 'stats':
-            return send({ type: 'stats', ...hub.stats() });
+            return send({ type: 'stats', ...hub.stats(), memory: process.memoryUsage() });
           case 'stop':
             await hub.close();
             process.exit(0);

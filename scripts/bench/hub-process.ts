@@ -38,6 +38,8 @@ export interface RunningHubStats {
   readonly endpoints: readonly { endpoint: string; depth: number; delivered: number }[];
   /** The upstream link's state, as a line. */
   readonly upstream: string;
+  /** The child's process.memoryUsage(), to tell the JS heap from native memory in its RSS. */
+  readonly memory?: { readonly heapUsed: number; readonly external: number; readonly arrayBuffers: number; readonly rss: number };
 }
 
 /** The hub as the child runs it. */

@@ -30,6 +30,8 @@ interface Side {
   qos1?: ThroughputResult;
   latency?: LatencyResult;
   idleRss?: number;
+  /** The hub's V8 heap in use when idle (the rest of its RSS is code, native buffers, TLS, the store's cache). */
+  idleHeap?: number;
   loadRss?: number;
   /** Peak while the outage's messages were queued and drained. */
   outageRss?: number;
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   print(`Hub: module-to-module p50 at ${options.rate}/s`, ours.latency?.p50Ms, 'ms', { label: 'mosquitto', value: theirs?.latency?.p50Ms });
   print(`Hub: module-to-module p99 at ${options.rate}/s`, p99(ours), 'ms', { label: 'mosquitto', value: p99(theirs) });
   print('Hub: RSS idle', ours.idleRss === undefined ? undefined : mib(ours.idleRss), 'MB', { label: 'mosquitto', value: theirs?.idleRss === undefined ? undefined : mib(theirs.idleRss) });
+  if (ours.idleHeap !== undefined) print('Hub: V8 heap used when idle', mib(ours.idleHeap), 'MB');
   print('Hub: RSS under load (peak)', ours.loadRss === undefined ? undefined : mib(ours.loadRss), 'MB', { label: 'mosquitto', value: theirs?.loadRss === undefined ? undefined : mib(theirs.loadRss) });
   if (ours.outageRss !== undefined && options.drain > 0) print(`Hub: RSS with ${options.drain} queued (peak)`, mib(ours.outageRss), 'MB');
   if (drain) {
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
       p99Ratio: ratio(p99(ours), p99(theirs)),
       idleRssMB: ours.idleRss === undefined ? null : round(mib(ours.idleRss), 1),
       loadRssMB: ours.loadRss === undefined ? null : round(mib(ours.loadRss), 1),
+      idleHeapMB: ours.idleHeap === undefined ? null : round(mib(ours.idleHeap), 1),
       drainMsgsPerSec: drain ? Math.round(drain.perSec) : null,
       drainArrived: drain ? drain.arrived : null,
       outageRssMB: ours.outageRss === undefined ? null : round(mib(ours.outageRss), 1),
@@ -207,6 +211,7 @@ async function hubSide(options: HubBenchOptions): Promise<{ ours: Side; drain: D
       publishTopic: `devices/${DEVICE}/modules/A/messages/events/%24.on=output1`,
       subscribeFilter: `devices/${DEVICE}/modules/B/inputs/#`,
     };
+    ours.idleHeap = (await child.request({ type: 'stats' }, 'stats')).memory?.heapUsed;
     await loadRuns(target, child.pid, options, ours);
     if (options.drain > 0) {
       const sampler = new RssSampler(child.pid);
