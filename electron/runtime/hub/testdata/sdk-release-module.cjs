@@ -1,6 +1,6 @@
 // A module as field modules were written since azure-iot-device 1.7 (2018), run unmodified against Gatehouse's edge
 // hub by sdk-releases.test.ts with one SDK release on NODE_PATH. It uses only the callback API that every release
-// from 1.7 to 1.18 has (1.7 has no promises): ModuleClient.fromEnvironment(Mqtt, cb), open, the `inputMessage`
+// from 1.7 to 1.18 has (1.7 has no promises): ModuleClient.fromEnvironment(Mqtt or MqttWs, cb), open, the `inputMessage`
 // event, complete, onMethod, getTwin, twin.properties.reported.update, the twin's `properties.desired` event and
 // sendOutputEvent. Every step reports on its own line of JSON on stdout ({"event": ...}), so one failing step does
 // not hide the others. It runs until its parent ends it.
@@ -8,7 +8,9 @@
 'use strict';
 
 const device = require('azure-iot-device');
-const { Mqtt } = require('azure-iot-device-mqtt');
+// Mqtt (8883, or the port in IOTEDGE_GATEWAYHOSTNAME) unless SDK_RELEASE_TRANSPORT=MqttWs (wss on 443).
+const transport = process.env.SDK_RELEASE_TRANSPORT === 'MqttWs' ? 'MqttWs' : 'Mqtt';
+const Transport = require('azure-iot-device-mqtt')[transport];
 
 function emit(event, fields) {
   process.stdout.write(JSON.stringify(Object.assign({ event: event }, fields || {})) + '\n');
@@ -19,11 +21,11 @@ function failed(step, error) {
 }
 
 const version = require('azure-iot-device/package.json').version;
-emit('loaded', { version: version, mqttVersion: require('azure-iot-device-mqtt/package.json').version, resolved: require.resolve('azure-iot-device') });
+emit('loaded', { version: version, mqttVersion: require('azure-iot-device-mqtt/package.json').version, transport: transport, resolved: require.resolve('azure-iot-device') });
 
 const moduleId = process.env.IOTEDGE_MODULEID;
 
-device.ModuleClient.fromEnvironment(Mqtt, function (error, client) {
+device.ModuleClient.fromEnvironment(Transport, function (error, client) {
   if (error) return failed('fromEnvironment', error);
   client.on('error', function (e) {
     failed('client', e);
