@@ -14,12 +14,14 @@ import { invokeModuleMethod } from './module-methods';
  * Field modules pin old SDKs: a module built on any azure-iot-device release since 1.7 (2018) must work unmodified
  * against the edge hub (issue 12). For each release below, the matching azure-iot-device / azure-iot-device-mqtt pair
  * is installed once into a cache outside the repository (GATEHOUSE_SDK_RELEASES_DIR, default
- * ~/.cache/gatehouse/sdk-releases/<device version>/) and testdata/sdk-release-module.cjs runs in a Node child with
- * that release, started exactly as the agent starts a module: the IOTEDGE_* environment, its own workload socket,
+ * ~/.cache/gatehouse/sdk-releases/<device version>/) and testdata/sdk-release-module.cjs runs in a Node child beside
+ * that release, with the environment the agent gives a module: the IOTEDGE_* variables, its own workload socket,
  * `ModuleClient.fromEnvironment(Mqtt)`. Each release must: (1) send an output a route delivers to another module's
  * input, (2) receive an input, (3) get its twin and patch reported (seen in the hub's twins), (4) receive a desired
  * update pushed by a deployment change, (5) answer a direct method called through the hub. The other module is
- * today's SDK, in-process. Without the registry and without the cache a release is skipped, with the reason printed.
+ * today's SDK, in-process. Where the hub can have 443, the same five run over MqttWs and each release also calls a
+ * module-to-module method (testdata/sdk-release-caller.cjs). Without the registry and without the cache a release is
+ * skipped, with the reason printed.
  */
 
 interface Release {
@@ -30,8 +32,8 @@ interface Release {
 }
 
 const RELEASES: readonly Release[] = [
-  { device: '1.7.1', mqtt: '1.7.1', era: '2018, the first with ModuleClient.fromEnvironment; callback-only API' },
-  { device: '1.13.0', mqtt: '1.12.0', era: 'mid: 2020' },
+  { device: '1.7.1', mqtt: '1.7.1', era: 'July 2018: the first 1.7 with a matching azure-iot-device-mqtt; callbacks only' },
+  { device: '1.13.0', mqtt: '1.12.0', era: 'March 2020' },
   { device: '1.18.4', mqtt: '1.16.4', era: 'today' },
 ];
 
@@ -96,6 +98,7 @@ async function ensureRelease(release: Release): Promise<Installed> {
       return { ok: false, reason: `azure-iot-device@${release.device} is not in ${dir} and npm could not install it (exit ${npm.code}): ${tail}` };
     }
     console.log(`sdk-releases: installed azure-iot-device@${release.device} + azure-iot-device-mqtt@${release.mqtt} into ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (complete(dir, release)) return { ok: true, dir }; // another run installed it meanwhile
     rmSync(dir, { recursive: true, force: true });
     try {
       renameSync(staging, dir);
