@@ -73,12 +73,12 @@ const useStyles = makeStyles({
 export function EventsPanel({ deviceId }: { deviceId?: string }) {
   const hub = useActiveHub();
   if (hub === undefined) return <Spinner size="small" label="Asking which hub is connected…" />;
-  if (hub.kind !== 'local') {
+  if (hub.kind !== 'local' && !hub.eventHubs) {
     return (
       <MessageBar intent="info" layout="multiline" data-testid="events-cloud-unavailable">
         <MessageBarBody>
           <MessageBarTitle>No live events from {hub.name}</MessageBarTitle>
-          Live events from a cloud hub need its Event Hubs-compatible endpoint: not available yet. The embedded local hub (Settings › Hubs) shows them.
+          Live events from a cloud hub are read from its Event Hubs-compatible endpoint: add the hub again in Settings › Hubs with that connection string (Azure portal › your IoT hub › Hub settings › Built-in endpoints).
         </MessageBarBody>
       </MessageBar>
     );

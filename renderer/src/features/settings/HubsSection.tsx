@@ -58,16 +58,18 @@ export function HubsSection() {
   const { add, remove, select } = useHubActions();
   const [connectionString, setConnectionString] = useState('');
   const [name, setName] = useState('');
+  const [eventHubsConnectionString, setEventHubsConnectionString] = useState('');
   const [removing, setRemoving] = useState<HubEntry | undefined>();
   const list = hubs.data;
 
   const submit = () =>
     add.mutate(
-      { connectionString, ...(name.trim() ? { name: name.trim() } : {}) },
+      { connectionString, ...(name.trim() ? { name: name.trim() } : {}), ...(eventHubsConnectionString.trim() ? { eventHubsConnectionString: eventHubsConnectionString.trim() } : {}) },
       {
         onSuccess: () => {
           setConnectionString('');
           setName('');
+          setEventHubsConnectionString('');
         },
       },
     );
@@ -96,7 +98,15 @@ export function HubsSection() {
                   <Body1>{hub.name}</Body1> {active && <Badge appearance="tint" color="success">active</Badge>}
                 </TableCell>
                 <TableCell>{hub.hostName}</TableCell>
-                <TableCell>{hub.policy}</TableCell>
+                <TableCell>
+                  {hub.policy}
+                  {hub.eventHubs && (
+                    <Caption1 className={styles.muted} data-testid={`hub-events-${hub.id}`}>
+                      {' '}
+                      · events: {hub.eventHubs.entityPath} ({hub.eventHubs.consumerGroup})
+                    </Caption1>
+                  )}
+                </TableCell>
                 <TableCell>
                   <div className={styles.actions}>
                     {!active && (
@@ -146,6 +156,26 @@ export function HubsSection() {
             }}
             className={styles.input}
             data-testid="hub-connection-string"
+          />
+        </Field>
+        <Field
+          label="Event Hubs-compatible connection string (optional, for live events)"
+          hint="Azure portal › your IoT hub › Hub settings › Built-in endpoints"
+          className={styles.secret}
+          data-testid="hub-add-eventhubs-field"
+        >
+          <Input
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="Endpoint=sb://…/;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath=…"
+            value={eventHubsConnectionString}
+            onChange={(_e, d) => {
+              setEventHubsConnectionString(d.value);
+              if (add.isError) add.reset();
+            }}
+            className={styles.input}
+            data-testid="hub-eventhubs-connection-string"
           />
         </Field>
         <Field label="Name (optional)" className={styles.name}>

@@ -27,7 +27,7 @@ export function useHubActions() {
   // Another hub answers every cloud query from now on: everything read from the old one is stale.
   const hubSwitched = () => queryClient.invalidateQueries();
   return {
-    add: useMutation({ mutationFn: (input: { connectionString: string; name?: string }) => unwrap(cloud.hubAdd(input)), onSuccess: listChanged }),
+    add: useMutation({ mutationFn: (input: { connectionString: string; name?: string; eventHubsConnectionString?: string }) => unwrap(cloud.hubAdd(input)), onSuccess: listChanged }),
     remove: useMutation({ mutationFn: (id: string) => unwrap(cloud.hubRemove({ id })), onSuccess: hubSwitched }),
     select: useMutation({ mutationFn: (id: string) => unwrap(cloud.hubSelect({ id })), onSuccess: hubSwitched }),
   };
