@@ -18,6 +18,7 @@ import {
   runtimeStartCommand,
   runtimeStatusCommand,
   runtimeStopCommand,
+  runtimeSampleCommand,
 } from './commands/runtime';
 
 /** Every CLI command, in the order `gatehouse --help` lists them. */
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runtimeStartCommand,
   runtimeSideloadCommand,
   runtimeMethodCommand,
+  runtimeSampleCommand,
   localhubInfoCommand,
   ...EDGEHUB_COMMANDS,
   ...HUB_COMMANDS,

@@ -106,7 +106,7 @@ export function createHost(options: HostOptions): Host {
     agent.start().catch((error: unknown) => log(`gatehouse: the agent did not start: ${(error as Error).message}`)),
     driver.state.state === 'connecting' ? engineVerdict : undefined,
   ]).then(() => undefined);
-  const runtimeService = new RuntimeService(agent, driver, runtime, events);
+  const runtimeService = new RuntimeService(agent, driver, runtime, events, (o) => driver.buildLocalImages(o));
   const localHub = startLocalHub(options, env, secrets, runtime.deviceId, log);
   const edgeSecurity = security.then((s) => (s.ok ? ok({ identities: s.value.identities, issuer: s.value.ca }) : s));
   const edgeHub = edgeHubOn

@@ -40,6 +40,9 @@ export async function listenMqttTls(options: MqttTlsListenOptions): Promise<Mqtt
       rejectUnauthorized: false,
     },
     (socket) => {
+      // MQTT is small request/answer packets (PUBLISH → PUBACK): Nagle's algorithm would hold each answer back for the
+      // next segment (measured by bench:hub: p50 48 ms → 5.5 ms, upstream drain 21 → 1,374 msg/s with it off).
+      socket.setNoDelay(true);
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
       options.frontEnd.handle(socket, { peerCertificate: socket.getPeerCertificate(true) });

@@ -20,6 +20,7 @@ import type { Disposable } from '../runtime/drivers/disposable';
 import { GATEHOUSE_VERSION } from '../host/version';
 import { followModuleLog } from './log-follower';
 import { SideloadUploads } from './sideload-upload';
+import { defaultResourcesDir, runSample, type ImageBuilder } from './sample-runner';
 
 const SECRET_NAME = /pass|secret|key|token|connectionstring|sas|credential/i;
 const MAX_LOG_LINES = 5000;
@@ -80,6 +81,9 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     private readonly driver: ContainerDriver,
     private readonly runtime: RuntimeContext,
     private readonly events: EventBus,
+    /** Builds local images (the Docker driver); absent where the runtime cannot build (the sample then says so). */
+    private readonly buildImages?: ImageBuilder,
+    private readonly resourcesDir: string = defaultResourcesDir(),
   ) {
     this.uploads = new SideloadUploads(driver, (fileName, progress, size) => this.emitSideloadProgress(fileName, progress, size));
     const push = () => this.events.emit(runtimeContract, 'changed', this.snapshot());
@@ -293,6 +297,11 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
 
   async invokeMethod({ methodName, payload }: { methodName: string; payload?: unknown }) {
     return ok(await this.agent.invokeMethod(methodName, payload));
+  }
+
+  /** Builds the sample's images and applies the sample deployment (sensor → filter → $upstream). */
+  async runSample() {
+    return runSample(this.agent, this.buildImages, this.resourcesDir);
   }
 
   async reported() {

@@ -196,6 +196,15 @@ export const runtimeContract = defineContract({
       summary: 'Invoke an $edgeAgent direct method (ping, RestartModule, GetModuleLogs) locally.',
     },
     reported: { input: z.object({}).strict(), output: z.record(z.string(), z.unknown()), summary: '$edgeAgent reported properties in IoT Edge shape.' },
+    runSample: {
+      input: z.object({}).strict(),
+      output: z.object({
+        version: z.number().int(),
+        images: z.array(z.object({ tag: z.string(), outcome: z.enum(['cached', 'retagged', 'built']) })),
+        modules: z.array(z.string()),
+      }),
+      summary: 'Build the sample module images on this engine (no registry) and apply the sample deployment: temperature sensor → filter → $upstream.',
+    },
   },
   events: {
     changed: RuntimeSnapshot,

@@ -312,3 +312,27 @@ export const runtimeMethodCommand: CliCommand = {
     });
   },
 };
+
+export const runtimeSampleCommand: CliCommand = {
+  path: ['runtime', 'sample'],
+  summary: 'Build the sample module images (no registry) and run the sample deployment: temperature sensor → filter → $upstream',
+  usage: '[--json]',
+  options: {},
+  async run({ values, io }) {
+    return withRuntime(io, async (runtime, connection) => {
+      const run = await runtime.runSample({});
+      if (!run.ok) return report(io, values.json === true, 'runtime sample', run.error);
+      await connection.settle();
+      if (values.json) io.stdout(JSON.stringify({ ok: true, ...run.value }));
+      else
+        io.stdout(
+          [
+            `Sample deployment v${run.value.version} accepted: ${run.value.modules.join(', ')}.`,
+            ...run.value.images.map((i) => `image ${i.tag}: ${i.outcome}`),
+            'Watch it in the Telemetry area, or with `gatehouse edgehub outbox` and `gatehouse monitor-events`.',
+          ].join('\n'),
+        );
+      return 0;
+    });
+  },
+};

@@ -26,6 +26,7 @@ import type {
 import { EngineConnection, type AvailableDetails, type BackoffOptions } from '../engine-connection';
 import type { Event } from '../event';
 import { DockerContainers } from './docker-containers';
+import { buildLocalImages, type BuildLocalImagesOptions, type LocalImage } from '../images/build-local-images';
 import { createInvoke, type DockerInvoke } from './docker-errors';
 import { eventMatches } from './docker-event-parser';
 import { DockerEventStream } from './docker-event-stream';
@@ -183,6 +184,11 @@ export class DockerDriver implements ContainerDriver {
   listImages(filter?: ImageFilter): Promise<Result<ImageSummary[]>> {
     return this.images.list(filter);
   }
+  /** Builds local images from recipes (resources/images) on this engine: the samples run offline, with no registry. */
+  buildLocalImages(options: BuildLocalImagesOptions): Promise<Result<LocalImage[]>> {
+    return buildLocalImages(this.docker, options);
+  }
+
   inspectImage(reference: string): Promise<Result<ImageDetails>> {
     return this.images.inspect(reference);
   }
