@@ -8,7 +8,7 @@ export default defineConfig({
   // The renderer's corpus run reads the files with import.meta.glob('@gatehouse-corpus/manifests/*').
   resolve: { alias: [{ find: /^@gatehouse-corpus\//, replacement: `${corpus.dir}/` }] },
   test: {
-    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
+    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
