@@ -5,11 +5,10 @@ import { useEffect, useMemo } from 'react';
 import { HostButton } from '../../app/HostButton';
 import { unwrap } from '../../ipc/client';
 import { useRuntimeSnapshot } from '../runtime';
-import { useAppInfo } from '../settings';
 import { useEdgeHubClient, useRoutesInForce } from './queries';
-import { defaultRecordingPath } from './recording-path';
 import { replayTargets } from './replay-targets';
 import { useTelemetryUi } from './telemetry-store';
+import { useRecording } from './use-recording';
 import { clockTime } from './time-format';
 
 const useStyles = makeStyles({
@@ -27,30 +26,10 @@ const useStyles = makeStyles({
 export function RecordReplay() {
   const styles = useStyles();
   const edgehub = useEdgeHubClient();
-  const info = useAppInfo();
   const routes = useRoutesInForce(true);
   const runtime = useRuntimeSnapshot();
   const ui = useTelemetryUi();
-  const dataDir = info.data?.dataDir;
-
-  // The default path is known once the data folder is; a path the user typed stays.
-  useEffect(() => {
-    if (dataDir && useTelemetryUi.getState().path === '') useTelemetryUi.getState().set({ path: defaultRecordingPath(dataDir, new Date()) });
-  }, [dataDir]);
-
-  const start = useMutation({
-    mutationFn: (path: string) => unwrap(edgehub.recordStart({ path })),
-    onSuccess: (value) => useTelemetryUi.getState().set({ recording: { path: value.path, since: Date.now() } }),
-  });
-  const stop = useMutation({
-    mutationFn: () => unwrap(edgehub.recordStop({})),
-    onSuccess: (value) => {
-      const s = useTelemetryUi.getState();
-      // The next recording gets a new default name; a typed path is left as typed.
-      const next = dataDir && s.path === s.recording?.path ? defaultRecordingPath(dataDir, new Date()) : s.path;
-      s.set({ recording: undefined, last: { path: value.path, messages: value.messages }, replayPath: value.path, path: next });
-    },
-  });
+  const { start, stop } = useRecording();
   const replay = useMutation({ mutationFn: (input: { path: string; moduleId: string; input: string }) => unwrap(edgehub.replay(input)) });
 
   const targets = useMemo(() => replayTargets(routes.data?.routes, runtime.data?.modules.map((m) => m.name) ?? []), [routes.data, runtime.data]);

@@ -1,6 +1,9 @@
 import { Badge, Button, Caption1, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Subtitle1, Tab, TabList, tokens } from '@fluentui/react-components';
 import { ArrowClockwiseRegular } from '@fluentui/react-icons';
+import { useMemo } from 'react';
 import type { EdgeHubState } from '../../../../shared/ipc/edgehub.contract';
+import type { ContributedCommand } from '../../app/commands';
+import { useContributeCommands } from '../../app/use-commands';
 import { TONE_COLOR } from '../runtime';
 import { ChartsTab } from './ChartsTab';
 import { asSentence, edgeHubWord, upstreamWord } from './hub-words';
@@ -10,6 +13,7 @@ import { useEdgeHubState } from './queries';
 import { RecordReplay } from './RecordReplay';
 import { useTelemetryUi, type TelemetryTab } from './telemetry-store';
 import { clockTime } from './time-format';
+import { useRecording } from './use-recording';
 import { useTelemetryFeed } from './use-telemetry-feed';
 
 const useStyles = makeStyles({
@@ -54,6 +58,7 @@ export function TelemetryPage() {
   const setUi = useTelemetryUi((s) => s.set);
   const hub = state.data;
   const word = hub ? edgeHubWord(hub) : undefined;
+  useTelemetryCommands(hub?.state === 'running');
   return (
     <div className={styles.root} data-testid="telemetry-page">
       <div className={styles.header}>
@@ -117,3 +122,25 @@ function HubNotRunning({ state }: { state: Exclude<EdgeHubState, { state: 'runni
   );
 }
 
+
+/** The area's actions in the palette while the hub runs: start or stop recording, and each view. */
+function useTelemetryCommands(running: boolean) {
+  const { start, stop } = useRecording();
+  const startRecording = start.mutate;
+  const stopRecording = stop.mutate;
+  const recording = useTelemetryUi((s) => s.recording);
+  const path = useTelemetryUi((s) => s.path);
+  const commands = useMemo((): ContributedCommand[] => {
+    if (!running) return [];
+    const show = (tab: TelemetryTab) => () => useTelemetryUi.getState().set({ tab });
+    return [
+      recording
+        ? { id: 'telemetry.recordStop', title: `Stop recording to ${recording.path}`, group: 'Telemetry', keywords: 'record ndjson', needsHost: true, run: () => stopRecording() }
+        : { id: 'telemetry.recordStart', title: `Record the edge hub's messages to ${path}`, group: 'Telemetry', keywords: 'record ndjson capture', needsHost: true, run: () => path.trim() !== '' && startRecording(path.trim()) },
+      { id: 'telemetry.showCharts', title: 'Show the telemetry charts', group: 'Telemetry', keywords: 'rates messages per second fields', run: show('charts') },
+      { id: 'telemetry.showMessages', title: 'Inspect the edge hub\'s messages', group: 'Telemetry', keywords: 'inspector replay record', run: show('messages') },
+      { id: 'telemetry.showOutbox', title: 'Show the outbox (queues and upstream)', group: 'Telemetry', keywords: 'store forward queue depth drain upstream', run: show('outbox') },
+    ];
+  }, [running, recording, path, startRecording, stopRecording]);
+  useContributeCommands('telemetry', commands);
+}
