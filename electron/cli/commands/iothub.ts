@@ -375,8 +375,8 @@ export const IOTHUB_COMMANDS: readonly CliCommand[] = [
  * `gatehouse monitor-events`: device-to-cloud messages as the connected hub receives them, in the shape of
  * `az iot hub monitor-events --properties all` (`{"event": {origin, module, payload, properties: {system,
  * application}}}`), one JSON document per message (one line each with `--json`), until Ctrl+C or `--timeout`.
- * It needs the running console: the local hub pushes what arrives; a cloud hub's Event Hubs-compatible endpoint is
- * not read yet.
+ * It needs the running console: the local hub pushes what arrives; a cloud hub's messages are read by the console
+ * from its Event Hubs-compatible endpoint (added with the hub); without that endpoint it says where to find it.
  */
 export const monitorEventsCommand: CliCommand = {
   path: ['monitor-events'],
@@ -394,6 +394,12 @@ export const monitorEventsCommand: CliCommand = {
         io.stderr('gatehouse monitor-events: no console is running for this data folder; the local hub runs with it (start `gatehouse serve` or the app)');
         return 2;
       }
+      const source = await contractClient(cloudContract, connection).eventsSource({});
+      if (source.ok && source.value.source === 'none') {
+        io.stderr(`gatehouse monitor-events: ${source.value.message}`);
+        return 2;
+      }
+      if (source.ok && source.value.source === 'eventHubs' && !values.json) io.stderr(source.value.message);
       let finish: (code: number) => void = () => undefined;
       const done = new Promise<number>((r) => (finish = r));
       const unsubscribe = await connection.subscribe('cloud.telemetry', (payload) => {
