@@ -21,7 +21,7 @@ import {
   useId,
   useToastController,
 } from '@fluentui/react-components';
-import { ArrowUploadRegular, BoxArrowUpRegular } from '@fluentui/react-icons';
+import { ArrowUploadRegular, BoxArrowUpRegular, PlayRegular } from '@fluentui/react-icons';
 import { useRef, useState } from 'react';
 import type { ModuleRow } from '../../../../shared/ipc/runtime.contract';
 import { HostButton } from '../../app/HostButton';
@@ -44,6 +44,7 @@ const useStyles = makeStyles({
   // Room for three-digit step numbers in the monospace font: steps 10+ are never clipped.
   plan: { margin: 0, paddingLeft: '6ch', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
   empty: { padding: tokens.spacingVerticalXXL, textAlign: 'center', color: tokens.colorNeutralForeground2 },
+  sample: { display: 'flex', flexDirection: 'column', alignItems: 'center', gap: tokens.spacingVerticalS, marginTop: tokens.spacingVerticalL },
   summary: { color: tokens.colorNeutralForeground2, marginTop: `-${tokens.spacingVerticalS}` },
   problems: { margin: 0, paddingLeft: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   when: { color: tokens.colorNeutralForeground2, display: 'block' },
@@ -92,7 +93,7 @@ export function RuntimePage() {
   const [statusRequest, setStatusRequest] = useState<StatusRequest>();
   const data = snapshot.data;
   const now = useNow();
-  const { restart } = useRuntimeActions();
+  const { restart, runSample } = useRuntimeActions();
   const toasterId = useId('runtime-actions');
   const { dispatchToast } = useToastController(toasterId);
 
@@ -188,7 +189,24 @@ export function RuntimePage() {
         {data && data.modules.length > 0 ? (
           <ModulesTable modules={data.modules} version={data.version} onOpen={(module, tab) => setDrawer({ module, tab })} onRestart={onRestart} onSetStatus={setStatusRequest} />
         ) : (
-          <Body1 className={styles.empty}>No deployment applied yet. Apply a deployment file, or open one in Manifests and apply it from there.</Body1>
+          <div className={styles.empty} data-testid="runtime-empty">
+            <Body1 block>No deployment applied yet. Apply a deployment file, open one in Manifests and apply it from there, or run the sample.</Body1>
+            <div className={styles.sample}>
+              <HostButton icon={<PlayRegular />} appearance="primary" disabled={runSample.isPending} onClick={() => runSample.mutate()} data-testid="run-sample">
+                {runSample.isPending ? 'Building the sample images…' : 'Run the sample'}
+              </HostButton>
+              <Caption1>
+                A temperature sensor, a filter that forwards readings above a threshold, and a route to $upstream: modules written with azure-iot-device, built on this
+                machine (no registry needed).
+              </Caption1>
+              {runSample.isPending && <Spinner size="tiny" label="Building images, then applying the sample deployment" />}
+              {runSample.error && (
+                <MessageBar intent="error" data-testid="run-sample-error">
+                  <MessageBarBody>The sample did not start: {runSample.error.message}</MessageBarBody>
+                </MessageBar>
+              )}
+            </div>
+          </div>
         )}
       </Card>
       {data && data.notManaged.length > 0 && (

@@ -55,6 +55,7 @@ export function useRuntimeActions() {
     restart: useMutation({ mutationFn: (name: string) => unwrap(runtime.restartModule({ name })) }),
     setStatus: useMutation({ mutationFn: (input: { name: string; status: 'running' | 'stopped' }) => unwrap(runtime.setModuleStatus(input)) }),
     sideload: useMutation({ mutationFn: (path: string) => unwrap(runtime.sideload({ path })), onSuccess: refresh }),
+    runSample: useMutation({ mutationFn: () => unwrap(runtime.runSample({})), onSuccess: refresh }),
     upload: useMutation({ mutationFn: (input: { file: File; signal?: AbortSignal }) => uploadTarball(runtime, input.file, input.signal), onSuccess: refresh }),
   };
 }

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import type { Page } from '@playwright/test';
+import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+
+/**
+ * "Run the sample" from the Runtime page's empty state, in one click: the sample images are built on this engine
+ * (no registry), the sample deployment is applied, and its modules (written with azure-iot-device) run and connect
+ * to the edge hub; their filtered readings reach the embedded local hub as the filter module. The spec leaves an
+ * empty deployment behind (the sample's module names are fixed, and later specs run it too).
+ */
+
+const SAMPLE = join(process.cwd(), 'resources', 'samples', 'sensor-filter.deployment.json');
+const docker = new Dockerode();
+let served: ServedConsole;
+
+async function rpc<T>(method: string, params: object = {}): Promise<{ ok: boolean; value?: T; error?: { message: string } }> {
+  const res = await fetch(`${served.origin}/api/rpc`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: JSON.stringify({ method, params }) });
+  return (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
+}
+
+function emptyDeployment(): string {
+  const manifest = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { modulesContent: Record<string, { 'properties.desired': Record<string, unknown> }> };
+  manifest.modulesContent.$edgeAgent!['properties.desired'].modules = {};
+  manifest.modulesContent.$edgeHub!['properties.desired'].routes = {};
+  for (const key of Object.keys(manifest.modulesContent)) if (!key.startsWith('$')) delete manifest.modulesContent[key];
+  return JSON.stringify(manifest);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const size of [
+    { width: 1440, height: 900, name: 'large' },
+    { width: 1024, height: 700, name: 'small' },
+  ]) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.mouse.move(size.width - 8, Math.round(size.height / 2));
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.name}-${scheme}.png`), animations: 'disabled' });
+    }
+  }
+}
+
+test.beforeAll(async () => {
+  served = await startServedConsole();
+});
+
+test.afterAll(async () => {
+  await rpc('runtime.apply', { text: emptyDeployment(), fileName: 'empty.json' });
+  for (let i = 0; i < 60; i++) {
+    const left = await docker.listContainers({ all: true, filters: { name: ['^/tempSensor$', '^/filter$'] } });
+    if (left.length === 0) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await served.stop();
+});
+
+test.describe('Run the sample (served console, real Docker engine)', () => {
+  test('one click builds the images, runs sensor → filter → $upstream, and the alerts reach the local hub', async ({ page }) => {
+    test.setTimeout(240_000);
+    await page.goto(served.url);
+    await page.getByTestId('nav-runtime').click();
+    const empty = page.getByTestId('runtime-empty');
+    await expect(empty).toContainText('No deployment applied yet');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.mouse.move(1432, 450);
+    await page.screenshot({ path: join(SCREENSHOTS, 'runtime-sample-empty-large-light.png'), animations: 'disabled' });
+
+    await page.getByTestId('run-sample').click();
+    await expect(page.getByTestId('runtime-status-tempSensor')).toHaveText('running', { timeout: 180_000 });
+    await expect(page.getByTestId('runtime-status-filter')).toHaveText('running');
+    await expect(page.getByTestId('run-sample-error')).toHaveCount(0);
+
+    // The modules connected to the edge hub and their routed messages left it upstream.
+    await expect
+      .poll(async () => {
+        const outbox = await rpc<{ endpoints: { endpoint: string; delivered: number }[]; upstream: { state: string } }>('edgehub.outbox');
+        return outbox.value?.endpoints.find((e) => e.endpoint === '$upstream')?.delivered ?? 0;
+      }, { timeout: 120_000, message: 'filtered readings delivered to $upstream' })
+      .toBeGreaterThan(0);
+    const reported = await rpc<{ clients: Record<string, { status: string } | null> }>('edgehub.reported');
+    const connected = Object.entries(reported.value?.clients ?? {}).filter(([, c]) => c?.status === 'Connected').map(([k]) => k.split('/')[1]);
+    expect(connected.sort()).toEqual(['filter', 'tempSensor']);
+    await shoot(page, 'runtime-sample-running');
+  });
+});
