@@ -42,6 +42,7 @@ const IOTHUB_HOST = 'releases.gatehouse.local';
 const PEER = 'peer';
 const SCRIPT = resolve(__dirname, 'testdata', 'sdk-release-module.cjs');
 const CALLER_SCRIPT = resolve(__dirname, 'testdata', 'sdk-release-caller.cjs');
+const FAST_CLOCK = resolve(__dirname, 'testdata', 'fast-clock.cjs');
 const CACHE_ROOT = process.env.GATEHOUSE_SDK_RELEASES_DIR ?? join(homedir(), '.cache', 'gatehouse', 'sdk-releases');
 const INSTALL_TIMEOUT_MS = 240_000;
 
@@ -160,12 +161,12 @@ interface ModuleEvent {
 }
 
 /** The module script in a child Node, with the release's node_modules beside it and the agent's IOTEDGE_* environment. */
-function startModule(dir: string, env: Record<string, string>, source = SCRIPT): { child: ChildProcess; events: ModuleEvent[]; stderr: () => string } {
+function startModule(dir: string, env: Record<string, string>, source = SCRIPT, nodeArgs: readonly string[] = []): { child: ChildProcess; events: ModuleEvent[]; stderr: () => string } {
   // Beside its node_modules: require() finds the release before anything on the way up (NODE_PATH comes last).
   const script = join(dir, basename(source));
   copyFileSync(source, script);
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(IOTEDGE_|EdgeHubConnectionString$|IotHubConnectionString$|EdgeModuleCACertificateFile$|NODE_PATH$|NODE_OPTIONS$|DEBUG$)/.test(k)));
-  const child = spawn(process.execPath, [script], { cwd: dir, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: dir, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: ModuleEvent[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -315,6 +316,88 @@ describe('modules built on past azure-iot-device releases, unmodified, against t
       const { hub, security } = await startHub();
       expect(await exerciseRelease(hub, security, release, setup.dir, 'Mqtt')).toEqual([]);
     }, 90_000);
+  }
+});
+
+/**
+ * 45 minutes after a module's SAS token is made, every release renews it by closing the MQTT connection and opening
+ * a new one with the same client id and clean=false, without subscribing again (azure-iot-mqtt-base's
+ * `reconnecting` state): inputs, desired updates and methods keep flowing only if the hub restores the session's
+ * subscriptions. testdata/fast-clock.cjs makes that first renewal happen after 3 s.
+ */
+describe('past azure-iot-device releases after their SAS token renewal', () => {
+  for (const release of RELEASES) {
+    it(`azure-iot-device ${release.device}: input, desired and method still reach the module on its renewed connection`, async (context) => {
+      const setup = installed.get(release.device);
+      if (!setup?.ok) {
+        console.warn(`sdk-releases: skipped the renewal of azure-iot-device ${release.device}: ${setup?.reason ?? 'not installed'}`);
+        return context.skip();
+      }
+      const { hub, security } = await startHub();
+      const moduleId = `renew${release.device.replace(/\./g, '')}`;
+      const generationIds = await security.prepareModules([moduleId, PEER]);
+      if (!generationIds.ok) throw new Error(generationIds.error.message);
+      const routes = { schemaVersion: '1.1', routes: { toModule: `FROM /messages/modules/${PEER}/outputs/toModule INTO BrokeredEndpoint("/modules/${moduleId}/inputs/input1")` }, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } };
+      expect(hub.applyDeployment(routes, 1, {})).toMatchObject({ code: 200 });
+      const peer = await peerClient(hub, security);
+      const { child, events, stderr } = startModule(
+        setup.dir,
+        {
+          IOTEDGE_WORKLOADURI: `unix://${security.workload.socketPath(moduleId)}`,
+          IOTEDGE_DEVICEID: DEVICE,
+          IOTEDGE_MODULEID: moduleId,
+          IOTEDGE_MODULEGENERATIONID: generationIds.value[moduleId] ?? '',
+          IOTEDGE_IOTHUBHOSTNAME: IOTHUB_HOST,
+          IOTEDGE_GATEWAYHOSTNAME: hub.gatewayAddress() ?? '',
+          IOTEDGE_AUTHSCHEME: 'sasToken',
+          IOTEDGE_APIVERSION: '2022-08-03',
+        },
+        SCRIPT,
+        ['--require', FAST_CLOCK],
+      );
+      const diagnostics = () => `module events: ${JSON.stringify(events)}\nstderr: ${stderr().slice(-2000)}`;
+      const seen = (event: string, match: (e: ModuleEvent) => boolean = () => true) => events.find((e) => e.event === event && match(e));
+      const exited = () => (child.exitCode !== null ? { event: 'exited' } : undefined);
+      await until('the module to open its connection', () => seen('open') ?? seen('step-error') ?? exited(), 20_000);
+      expect(seen('open'), diagnostics()).toBeDefined();
+      await until('the module to subscribe to its twin', () => seen('reported') ?? seen('step-error') ?? exited());
+
+      // The renewal: a new connection, not a new subscription.
+      const client = `${DEVICE}/${moduleId}`; // $edgeHub reported clients' key (no character here needs escaping)
+      const connectedAt = () => (hub.core!.reported().clients as Record<string, { status?: string; lastConnectedTimeUtc?: string } | null>)[client];
+      const before = connectedAt()?.lastConnectedTimeUtc;
+      expect(before, JSON.stringify(hub.core!.reported().clients)).toBeDefined();
+      await until('the token renewal', () => seen('clock') ?? exited(), 20_000);
+      expect(seen('clock'), diagnostics()).toBeDefined();
+      await until('the renewed connection', () => {
+        const now = connectedAt();
+        return now?.status === 'Connected' && now.lastConnectedTimeUtc !== before;
+      });
+
+      const failures: string[] = [];
+      const check = async (what: string, body: () => Promise<void>) => {
+        try {
+          await body();
+        } catch (error) {
+          failures.push(`${what}: ${(error as Error).message}`);
+        }
+      };
+      await check('input', async () => {
+        await peer.sendOutputEvent('toModule', new Message('after renewal'));
+        expect(await until('the input after the renewal', () => seen('input'))).toMatchObject({ input: 'input1', body: 'after renewal' });
+      });
+      await check('desired', async () => {
+        expect(hub.applyDeployment(routes, 2, { [moduleId]: { 'properties.desired': { renewed: true } } })).toMatchObject({ code: 200 });
+        await until('the desired update after the renewal', () => seen('desired', (e) => (e.patch as { renewed?: boolean } | undefined)?.renewed === true));
+      });
+      await check('method', async () => {
+        const called = await invokeModuleMethod(hub.gateway, { deviceId: DEVICE, moduleId }, 'describe', 'after renewal', 5);
+        expect(called).toMatchObject({ ok: true, value: { status: 200, payload: { sdk: release.device } } });
+      });
+      console.log(`sdk-releases: azure-iot-device ${release.device} after its token renewal: ${failures.length === 0 ? 'input, desired, method pass' : failures.join('; ')}`);
+      expect(failures, diagnostics()).toEqual([]);
+      expect(seen('step-error'), diagnostics()).toBeUndefined();
+    }, 60_000);
   }
 });
 
