@@ -113,7 +113,12 @@ async function ensureRelease(release: Release): Promise<Installed> {
 }
 
 beforeAll(async () => {
-  await Promise.all(RELEASES.map(async (release) => installed.set(release.device, await ensureRelease(release))));
+  await Promise.all(
+    RELEASES.map(async (release) => {
+      const outcome = await ensureRelease(release).catch((error: Error): Installed => ({ ok: false, reason: `the cache ${CACHE_ROOT} is not usable: ${error.message}` }));
+      installed.set(release.device, outcome);
+    }),
+  );
 }, 2 * INSTALL_TIMEOUT_MS);
 
 const cleanups: (() => Promise<void> | void)[] = [];
