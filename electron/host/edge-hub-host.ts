@@ -5,7 +5,9 @@ import type { Outbox } from '../../shared/ipc/edgehub.contract';
 import type { LocalHub } from '../cloud/localhub/localhub';
 import type { Agent } from '../runtime/agent/agent';
 import { modulesContentOf } from '../runtime/agent/desired-state';
-import { DEFAULT_EDGEHUB_HTTPS_PORT, DEFAULT_EDGEHUB_MQTT_PORT, EdgeHub, type EdgeHubSecurity } from '../runtime/hub/edge-hub';
+import { DEFAULT_EDGEHUB_HTTPS_PORT, DEFAULT_EDGEHUB_MQTT_PORT, EdgeHub, type EdgeHubSecurity, type UpstreamTarget } from '../runtime/hub/edge-hub';
+import type { SystemTwinSync } from '../runtime/hub/upstream/system-twins';
+import { startSystemTwins } from './cloud-twins-host';
 import type { RuntimeContext } from '../runtime/agent/container-spec';
 import type { Dispatcher } from './dispatcher';
 import type { Disposable, EventBus } from './event-bus';
@@ -112,12 +114,22 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
   if (localHub) {
     // One change at a time: two overlapping setUpstream calls would leave two links.
     let chain = Promise.resolve();
+    // The cloud's $edgeAgent/$edgeHub twins follow the same target as $upstream (cloud-twins-host.ts).
+    let twins: SystemTwinSync | undefined;
     const follow = () => {
       chain = chain
-        .then(() => followLocalHub(edgeHub, localHub, options.runtime.deviceId, () => options.security, log))
+        .then(async () => {
+          const target = await followLocalHub(edgeHub, localHub, options.runtime.deviceId, () => options.security, log);
+          if (target === 'unchanged') return;
+          await twins?.dispose();
+          twins = undefined;
+          const security = await options.security;
+          if (target && security.ok) twins = startSystemTwins({ target, deviceId: options.runtime.deviceId, agent, edgeHub, identities: security.value.identities, log });
+        })
         .catch((error: unknown) => log(`gatehouse: edge hub: upstream to the local hub: ${(error as Error).message}`));
     };
     subscriptions.push(localHub.onDidChangeState(follow));
+    subscriptions.push({ dispose: () => void twins?.dispose() });
     follow();
   } else {
     void edgeHub.setUpstream(undefined, 'the embedded local hub is off in this process and no hub is connected');
@@ -174,25 +186,29 @@ export async function followLocalHub(
   deviceId: string,
   securityOf: () => Promise<Result<EdgeHubSecurity>>,
   log: (line: string) => void,
-): Promise<void> {
+): Promise<UpstreamTarget | undefined | 'unchanged'> {
   const state = localHub.state;
   const registry = localHub.registry;
   if (state.state !== 'running' || !registry) {
     const reason = state.state === 'failed' || state.state === 'off' ? `the local hub is ${state.state}: ${state.reason}` : 'the local hub is starting';
-    if (state.state !== 'starting') await edgeHub.setUpstream(undefined, reason);
-    return;
+    if (state.state === 'starting') return 'unchanged';
+    await edgeHub.setUpstream(undefined, reason);
+    return undefined;
   }
   let ca: string;
   try {
     ca = readFileSync(state.endpoint.caFile, 'utf8');
   } catch (error) {
     await edgeHub.setUpstream(undefined, `the local hub's CA file cannot be read: ${(error as Error).message}`);
-    return;
+    return undefined;
   }
   // The local hub keeps the gateway's identities with the runtime's keys, as edgeAgent keeps module identities in IoT
   // Hub: the device's keys first (the link opens the device client at once), the modules' when the link asks.
   const security = await securityOf();
-  if (!security.ok) return void (await edgeHub.setUpstream(undefined, `the runtime's identities are not available: ${security.error.message}`));
+  if (!security.ok) {
+    await edgeHub.setUpstream(undefined, `the runtime's identities are not available: ${security.error.message}`);
+    return undefined;
+  }
   const device = await security.value.identities.getDevice();
   const current = registry.getDevice(deviceId);
   const currentKey = current.ok ? (current.value.authentication as { symmetricKey?: { primaryKey?: string } } | undefined)?.symmetricKey?.primaryKey : undefined;
@@ -202,9 +218,12 @@ export async function followLocalHub(
       { deviceId, status: 'enabled', capabilities: { iotEdge: true }, authentication: { type: 'sas', symmetricKey: { primaryKey: device.primaryKey, secondaryKey: device.secondaryKey } } },
       current.ok ? '*' : undefined,
     );
-    if (!put.ok) return void (await edgeHub.setUpstream(undefined, `the local hub did not take the gateway's keys: ${put.error.message}`));
+    if (!put.ok) {
+      await edgeHub.setUpstream(undefined, `the local hub did not take the gateway's keys: ${put.error.message}`);
+      return undefined;
+    }
   }
-  await edgeHub.setUpstream({
+  const target: UpstreamTarget = {
     hubHostName: state.endpoint.host,
     port: state.endpoint.mqttPort,
     ca,
@@ -223,8 +242,10 @@ export async function followLocalHub(
       }
       return ok(undefined);
     },
-  });
+  };
+  await edgeHub.setUpstream(target);
   log(`gatehouse: edge hub: $upstream goes to the local hub at ${state.endpoint.host}:${state.endpoint.mqttPort}`);
+  return target;
 }
 
 function registerEdgeHubContract(dispatcher: Dispatcher, edgeHub: EdgeHub): void {

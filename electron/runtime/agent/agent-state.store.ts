@@ -20,6 +20,10 @@ const Persisted = z.object({
   previousDeployment: z.string().optional(),
   /** Applied although a real IoT Edge runtime shared the engine (the user's explicit override). */
   overrideForeignRuntime: z.boolean().optional(),
+  /** Applied from the cloud: the `$edgeAgent` desired `$version` it was built from. */
+  cloudVersion: z.number().int().nonnegative().optional(),
+  /** A local apply that overrode the cloud's deployment of this `$edgeAgent` desired `$version`. */
+  overridesCloudVersion: z.number().int().nonnegative().optional(),
 });
 export type PersistedDeployment = z.infer<typeof Persisted>;
 

@@ -23,6 +23,7 @@ import { describeStep, type PlannedStep } from './steps';
 import { invokeAgentMethod, type MethodResponse } from './direct-methods';
 import type { LogLine } from '../drivers/driver';
 import type { ModuleRow, AgentSnapshot, AgentState } from './agent-snapshot';
+import { desiredSourceOf, overriddenCloudVersion, type DesiredSource } from './desired-source';
 
 export interface AgentOptions {
   readonly dataDir: string;
@@ -48,6 +49,10 @@ export interface AgentOptions {
 export interface ApplyOptions {
   /** Apply although a real IoT Edge runtime uses this engine (its containers are still never touched). */
   readonly overrideForeignRuntime?: boolean;
+  /** Applied from the cloud: the `$edgeAgent` desired `$version` this deployment was built from. */
+  readonly cloudVersion?: number;
+  /** A local apply while the cloud drives the desired state: the explicit override (refused without it, CONFLICT). */
+  readonly overrideCloud?: boolean;
 }
 
 /** An image the plan needs (an ensureImage step), and whether this machine's engine has it now. */
@@ -98,6 +103,9 @@ export class Agent implements Disposable {
   private gatewayHostName?: string;
   private readonly changed = new Emitter<AgentSnapshot>();
   readonly onDidChange: Event<AgentSnapshot> = this.changed.event;
+  private cloudDriving = false;
+  private readonly sourceChanged = new Emitter<DesiredSource>();
+  readonly onDidChangeSource: Event<DesiredSource> = this.sourceChanged.event;
 
   private instance: Promise<InstanceInfo> | undefined;
   private instanceInfo: InstanceInfo | undefined;
@@ -200,6 +208,21 @@ export class Agent implements Disposable {
     return this.persisted;
   }
 
+  /** Who drives the desired state now (see desired-source.ts). */
+  get desiredSource(): DesiredSource {
+    return desiredSourceOf(this.persisted, this.cloudDriving);
+  }
+
+  /**
+   * Whether the cloud link is up with a deployment for this device: while it is, local applies need `overrideCloud`.
+   * Set by the cloud twin sync.
+   */
+  setCloudDriving(driving: boolean): void {
+    if (this.cloudDriving === driving) return;
+    this.cloudDriving = driving;
+    this.sourceChanged.fire(this.desiredSource);
+  }
+
   /** Validate, then plan against what runs now, without changing anything. */
   async preview(text: string, fileName = 'deployment.json'): Promise<Result<PreviewResult>> {
     const checked = this.check(text, fileName);
@@ -257,6 +280,16 @@ export class Agent implements Disposable {
         { reason: 'foreign-runtime', foreignRuntime },
       );
     }
+    const fromCloud = options.cloudVersion !== undefined;
+    if (!fromCloud && this.cloudDriving && !options.overrideCloud) {
+      const source = this.desiredSource;
+      return fail(
+        'CONFLICT',
+        `The cloud drives this runtime's deployment${source.driver === 'cloud' ? ` ($edgeAgent desired version ${source.version})` : ''}; nothing was applied. Apply with the explicit override (overrideCloud) to replace it locally until the cloud sends a new version.`,
+        { reason: 'cloud-drives' },
+      );
+    }
+    const overridden = fromCloud ? undefined : overriddenCloudVersion(this.persisted);
     const version = (this.persisted?.version ?? 0) + 1;
     const next: PersistedDeployment = {
       version,
@@ -264,6 +297,7 @@ export class Agent implements Disposable {
       deployment: text,
       previousDeployment: this.persisted?.deployment,
       ...(foreignRuntime.length ? { overrideForeignRuntime: true } : {}),
+      ...(fromCloud ? { cloudVersion: options.cloudVersion } : overridden !== undefined ? { overridesCloudVersion: overridden } : {}),
     };
     await this.store.saveDeployment(next);
     this.previous = this.deployment ? { version: version - 1, modules: this.deployment.modules } : undefined;
@@ -271,7 +305,8 @@ export class Agent implements Disposable {
     this.deployment = checked.value;
     this.retries.reset();
     this.problems.clear();
-    this.options.log?.(`agent: deployment version ${version} accepted (${checked.value.modules.length} modules)`);
+    this.options.log?.(`agent: deployment version ${version} accepted (${checked.value.modules.length} modules${fromCloud ? `, from the cloud's $edgeAgent desired version ${options.cloudVersion}` : overridden !== undefined ? `, overriding the cloud's version ${overridden}` : ''})`);
+    this.sourceChanged.fire(this.desiredSource);
     this.schedule();
     return ok({ version, plan: preview.ok ? preview.value.plan.map(describeStep) : [], notes: checked.value.notes });
   }
@@ -536,5 +571,6 @@ export class Agent implements Disposable {
     if (this.timer) clearInterval(this.timer);
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
+    this.sourceChanged.dispose();
   }
 }

@@ -1,0 +1,179 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Registry } from 'azure-iothub';
+import { describe, expect, it } from 'vitest';
+import { ok } from '../../shared/errors';
+import { reachLocalHub } from '../cloud/iothub/local-adapter';
+import { LocalHub } from '../cloud/localhub/localhub';
+import { Agent } from '../runtime/agent/agent';
+import { testDeployment, TEST_RUNTIME, BESIDE_TEST_LOOKALIKES } from '../runtime/agent/agent.test-util';
+import { DockerDriver } from '../runtime/drivers/docker/docker-driver';
+import { newRunId, useTestEngine } from '../runtime/drivers/test-engine.test-util';
+import { EdgeHub } from '../runtime/hub/edge-hub';
+import { SecretBox } from '../runtime/secrets/secret-box';
+import { EdgeSecurity } from '../runtime/workload/edge-security';
+import { startSystemTwins } from './cloud-twins-host';
+import { followLocalHub } from './edge-hub-host';
+
+/**
+ * Issue 12 "Upstream", against the real embedded local hub with azure-iothub as the operator: the cloud's
+ * `$edgeAgent`/`$edgeHub` desired properties drive the local agent (on the real engine, busybox test modules),
+ * reported properties come back, a local apply while the cloud drives is refused unless it says override, and the
+ * `$edgeAgent` direct methods are answered by the agent.
+ */
+
+const DEVICE = 'edge-cloud-twins';
+const runId = newRunId();
+const cleanups: (() => Promise<void> | void)[] = [];
+useTestEngine({ runId, cleanups, onEngine: () => undefined, removeAfterEach: true });
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cloudtwins-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The local hub, the edge hub and the agent as the console composes them, with the cloud twin sync started. */
+async function composed() {
+  const hubDir = tempDir();
+  const localHub = LocalHub.start({ dataDir: hubDir, secrets: new SecretBox(hubDir), httpsPort: 0, mqttPort: 0, edgeDeviceId: DEVICE });
+  cleanups.push(() => localHub.dispose());
+  await until('the local hub', () => localHub.state.state !== 'starting');
+  const info = await localHub.info();
+  if (!info.ok) throw new Error(info.error.message);
+  const ca = readFileSync(info.value.caFile, 'utf8');
+  const endpoint = { httpsPort: info.value.httpsPort, ca };
+  const registry = reachLocalHub(Registry.fromConnectionString(info.value.connectionString), endpoint);
+  const service = reachLocalHub(Client.fromConnectionString(info.value.connectionString), endpoint);
+  cleanups.push(() => service.close().then(() => undefined, () => undefined));
+
+  const edgeDir = tempDir();
+  const security = await EdgeSecurity.start({ dataDir: edgeDir, deviceId: DEVICE });
+  if (!security.ok) throw new Error(security.error.message);
+  cleanups.push(() => security.value.dispose());
+  const identities = security.value.identities;
+  const edgeHub = EdgeHub.start({ dataDir: edgeDir, deviceId: DEVICE, iotHubHostName: 'localhost', gatewayHostName: 'localhost', security: { identities, issuer: security.value.ca }, mqttPort: 0, httpsPort: 0 });
+  cleanups.push(() => edgeHub.dispose());
+  await until('the edge hub', () => edgeHub.state.state === 'running');
+
+  const driver = new DockerDriver();
+  const agent = new Agent({ dataDir: edgeDir, driver, runtime: { ...TEST_RUNTIME, deviceId: DEVICE }, periodMs: 60_000, stopTimeoutSeconds: 1 });
+  await agent.start();
+  cleanups.push(() => (agent.dispose(), driver.dispose()));
+  // As startEdgeHub does: the edge hub's routes follow the agent's deployment.
+  agent.onDidChange(() => {
+    const persisted = agent.persistedDeployment;
+    if (!persisted) return;
+    const content = (JSON.parse(persisted.deployment) as { modulesContent: Record<string, { 'properties.desired'?: Record<string, unknown> }> }).modulesContent;
+    edgeHub.applyDeployment(content.$edgeHub?.['properties.desired'], persisted.version, content);
+  });
+
+  const logs: string[] = [];
+  const target = await followLocalHub(edgeHub, localHub, DEVICE, async () => ok({ identities, issuer: security.value.ca }), () => undefined);
+  if (!target || target === 'unchanged') throw new Error('no upstream target');
+  const sync = startSystemTwins({ target: { ...target, backoff: { initialMs: 50, maxMs: 200 } }, deviceId: DEVICE, agent, edgeHub, identities, log: (l) => logs.push(l), reportDebounceMs: 50 });
+  cleanups.push(() => sync.dispose());
+  await until('the system twins to connect', () => sync.state.state === 'connected');
+  return { registry, service, agent, edgeHub, sync, logs };
+}
+
+function modulesContent(modules: Parameters<typeof testDeployment>[1], routes: Record<string, string> = {}) {
+  const content = (JSON.parse(testDeployment(runId, modules)) as { modulesContent: Record<string, { 'properties.desired': Record<string, unknown> }> }).modulesContent;
+  const hub = content.$edgeHub?.['properties.desired'];
+  if (hub) hub.routes = routes;
+  return content;
+}
+
+const reportedOf = async (registry: Registry, moduleId: string) =>
+  (await registry.getModuleTwin(DEVICE, moduleId)).responseBody.properties as unknown as { desired: { $version: number }; reported: Record<string, unknown> };
+
+describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () => {
+  it('applies the cloud desired deployment, reports back, refuses an invalid one whole and a local apply without override', async () => {
+    const { registry, agent, edgeHub, sync } = await composed();
+    // A new edge device: $edgeAgent desired is empty, the runtime follows its local deployment (reported 417).
+    const empty = await until('417 reported', async () => {
+      const twin = await reportedOf(registry, '$edgeAgent');
+      return (twin.reported.lastDesiredStatus as { code?: number } | undefined)?.code === 417 ? twin : undefined;
+    });
+    expect(empty.reported.lastDesiredVersion).toBe(empty.desired.$version);
+    expect(agent.desiredSource).toEqual({ driver: 'local' });
+
+    // The operator deploys with azure-iothub, as `gatehouse edge set-modules` does.
+    await registry.applyConfigurationContentOnDevice(DEVICE, {
+      modulesContent: modulesContent({ [`sensor-${runId}`]: { status: 'stopped' } }, { up: `FROM /messages/modules/sensor-${runId}/outputs/* INTO $upstream` }),
+    } as never);
+    const desired = (await reportedOf(registry, '$edgeAgent')).desired.$version;
+    await until('the agent to follow the cloud', () => agent.desiredSource.driver === 'cloud' && agent.desiredDeployment?.modules.some((m) => m.name === `sensor-${runId}`));
+    expect(agent.desiredSource).toMatchObject({ driver: 'cloud', version: desired, connected: true });
+    // The edge hub's routes came with it.
+    await until('the routes', () => {
+      const routes = edgeHub.routes();
+      return routes.ok && routes.value.routes.length === 1;
+    });
+    // Reported properties flow back: $edgeAgent's lastDesiredVersion catches up with the desired version, and the
+    // module is reported; $edgeHub's with its own desired version.
+    const reported = await until('$edgeAgent reported to catch up', async () => {
+      const twin = await reportedOf(registry, '$edgeAgent');
+      return twin.reported.lastDesiredVersion === desired ? twin.reported : undefined;
+    });
+    expect(Object.keys(reported.modules as object)).toEqual([`sensor-${runId}`]);
+    expect(reported.schemaVersion).toBe('1.0');
+    const hubTwin = await until('$edgeHub reported to catch up', async () => {
+      const twin = await reportedOf(registry, '$edgeHub');
+      return twin.reported.lastDesiredVersion === twin.desired.$version ? twin : undefined;
+    });
+    expect(hubTwin.reported.lastDesiredStatus).toMatchObject({ code: 200 });
+
+    // An invalid deployment is refused whole and reported as IoT Edge does (400); the one in force stays.
+    const before = agent.persistedDeployment?.version;
+    const bad = modulesContent({ [`other-${runId}`]: {} });
+    (bad.$edgeAgent!['properties.desired'].modules as Record<string, Record<string, unknown>>)[`other-${runId}`]!.restartPolicy = 'sometimes';
+    await registry.applyConfigurationContentOnDevice(DEVICE, { modulesContent: bad } as never);
+    const badVersion = await until('a new desired version', async () => {
+      const twin = await reportedOf(registry, '$edgeAgent');
+      return twin.desired.$version > desired ? twin.desired.$version : undefined;
+    });
+    const refused = await until('400 reported', async () => {
+      const twin = await reportedOf(registry, '$edgeAgent');
+      return twin.reported.lastDesiredVersion === badVersion ? twin.reported : undefined;
+    });
+    expect(refused.lastDesiredStatus).toMatchObject({ code: 400 });
+    expect(agent.persistedDeployment?.version).toBe(before);
+    expect(agent.desiredDeployment?.modules.map((m) => m.name)).toEqual([`sensor-${runId}`]);
+
+    // Local override: refused without the flag while the cloud drives, applied with it and visible as such.
+    const local = testDeployment(runId, { [`local-${runId}`]: { status: 'stopped' } });
+    const plain = await agent.apply(local, 'local.json', BESIDE_TEST_LOOKALIKES);
+    expect(plain).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'cloud-drives' } } });
+    expect(agent.persistedDeployment?.version).toBe(before);
+    const overridden = await agent.apply(local, 'local.json', { ...BESIDE_TEST_LOOKALIKES, overrideCloud: true });
+    expect(overridden.ok).toBe(true);
+    expect(agent.desiredSource).toMatchObject({ driver: 'localOverride', cloudVersion: desired, connected: true });
+    // The cloud's refused version is not applied again over the override; the cloud is told it is overridden.
+    await sync.settled();
+    expect(agent.desiredDeployment?.modules.map((m) => m.name)).toEqual([`local-${runId}`]);
+
+    // A new cloud version takes over again.
+    await registry.applyConfigurationContentOnDevice(DEVICE, { modulesContent: modulesContent({ [`again-${runId}`]: { status: 'stopped' } }) } as never);
+    await until('the cloud to drive again', () => agent.desiredSource.driver === 'cloud' && agent.desiredDeployment?.modules.some((m) => m.name === `again-${runId}`));
+  }, 90_000);
+
+  it('answers the $edgeAgent direct methods from the service', async () => {
+    const { service } = await composed();
+    const ping = await service.invokeDeviceMethod(DEVICE, '$edgeAgent', { methodName: 'ping', payload: null, responseTimeoutInSeconds: 10 });
+    expect(ping.result).toMatchObject({ status: 200 });
+    const unknown = await service.invokeDeviceMethod(DEVICE, '$edgeAgent', { methodName: 'RestartModule', payload: { schemaVersion: '1.0', id: 'nope' }, responseTimeoutInSeconds: 10 });
+    expect(unknown.result.status).toBeGreaterThanOrEqual(400);
+  }, 60_000);
+});
