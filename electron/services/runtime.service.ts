@@ -20,7 +20,7 @@ import type { Disposable } from '../runtime/drivers/disposable';
 import { GATEHOUSE_VERSION } from '../host/version';
 import { followModuleLog } from './log-follower';
 import { SideloadUploads } from './sideload-upload';
-import { defaultResourcesDir, runSample, type ImageBuilder } from './sample-runner';
+import { buildMissingRecipeImages, defaultResourcesDir, runSample, type ImageBuilder } from './sample-runner';
 
 const SECRET_NAME = /pass|secret|key|token|connectionstring|sas|credential/i;
 const MAX_LOG_LINES = 5000;
@@ -125,6 +125,9 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
   }
 
   async apply({ text, fileName, overrideForeignRuntime }: { text: string; fileName?: string; overrideForeignRuntime?: boolean }) {
+    // Images Gatehouse builds from its own recipes (the sample modules of the solution template) are built first.
+    const built = await buildMissingRecipeImages(this.agent, this.buildImages, this.resourcesDir, text, fileName);
+    if (!built.ok) return built;
     const applied = await this.agent.apply(text, fileName, { overrideForeignRuntime });
     return applied.ok ? ok({ version: applied.value.version, plan: [...applied.value.plan], notes: [...applied.value.notes] }) : applied;
   }

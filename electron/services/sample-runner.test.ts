@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { TEST_RUNTIME } from '../runtime/agent/agent.test-util';
 import { DockerDriver } from '../runtime/drivers/docker/docker-driver';
 import type { LocalImage } from '../runtime/drivers/images/build-local-images';
 import { loadRecipe } from '../runtime/drivers/images/image-recipe';
-import { defaultResourcesDir, runSample, SAMPLE_DEPLOYMENT, SAMPLE_RECIPES, type ImageBuilder } from './sample-runner';
+import { buildMissingRecipeImages, defaultResourcesDir, runSample, SAMPLE_DEPLOYMENT, SAMPLE_RECIPES, type ImageBuilder } from './sample-runner';
+import { requireEngine, requireTestImages } from '../runtime/drivers/test-engine.test-util';
 
 /**
  * "Run the sample": the recipes built are exactly the images the sample deployment names, a failed build applies
@@ -30,7 +31,7 @@ function agentWithoutEngine(): Agent {
   return agent;
 }
 
-const built = (names: readonly string[]): LocalImage[] => names.map((recipe) => ({ recipe, tag: `gatehouse/${recipe}:1.0`, id: 'sha256:x', hash: 'h', outcome: 'built' as const }));
+const built = (names: readonly string[]): LocalImage[] => names.map((recipe) => ({ recipe, tag: `gatehouse/${recipe}:1.0`, id: 'sha256:x', hash: 'h', outcome: 'built' as const, durationMs: 1 }));
 
 describe('runSample', () => {
   it('finds the resources folder beside the sources', () => {
@@ -63,5 +64,34 @@ describe('runSample', () => {
   it('says where the sample deployment should be when it is missing', async () => {
     const run = await runSample(agentWithoutEngine(), async () => ok([]), '/nonexistent');
     expect(run).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('/nonexistent/samples/sensor-filter.deployment.json') } });
+  });
+});
+
+describe('buildMissingRecipeImages (apply: a new solution from the template runs offline as it is)', () => {
+  it('builds exactly the missing images that a local recipe makes; images with no recipe are left to the agent', async () => {
+    await requireTestImages(await requireEngine(), ['busybox-module']);
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-recipe-images-'));
+    const driver = new DockerDriver();
+    const agent = new Agent({ dataDir, driver, runtime: TEST_RUNTIME, periodMs: 60_000 });
+    cleanups.push(() => (agent.dispose(), driver.dispose(), rmSync(dataDir, { recursive: true, force: true })));
+    // A resources folder with one recipe whose tag no engine has, and one whose image is present.
+    const resources = join(dataDir, 'resources');
+    const probeTag = `gatehouse/recipe-probe-${Date.now().toString(36)}:1.0`;
+    cpSync(join(REPO, 'resources/images/busybox-module'), join(resources, 'images/probe'), { recursive: true });
+    const recipe = JSON.parse(readFileSync(join(resources, 'images/probe/recipe.json'), 'utf8')) as { image: string };
+    writeFileSync(join(resources, 'images/probe/recipe.json'), JSON.stringify({ ...recipe, image: probeTag }));
+    const deployment = JSON.parse(readFileSync(join(REPO, 'resources/samples', SAMPLE_DEPLOYMENT), 'utf8')) as { modulesContent: { $edgeAgent: { 'properties.desired': { modules: Record<string, { settings: { image: string } }> } } } };
+    const modules = deployment.modulesContent.$edgeAgent['properties.desired'].modules;
+    modules.tempSensor!.settings.image = probeTag;
+    modules.filter!.settings.image = '127.0.0.1:5999/nobody/makes-this:1.0';
+    const calls: { names: readonly string[]; recipesDir: string }[] = [];
+    const build: ImageBuilder = async (options) => (calls.push(options), ok(built(options.names)));
+    const result = await buildMissingRecipeImages(agent, build, resources, JSON.stringify(deployment));
+    expect(result.ok).toBe(true);
+    expect(calls).toEqual([{ names: ['probe'], recipesDir: join(resources, 'images') }]);
+    // Nothing missing that a recipe makes: nothing is built.
+    modules.tempSensor!.settings.image = 'gatehouse/busybox-module:test';
+    await buildMissingRecipeImages(agent, build, resources, JSON.stringify(deployment));
+    expect(calls).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { fail, ok, type Result } from '../../shared/errors';
 import type { Agent } from '../runtime/agent/agent';
 import type { LocalImage } from '../runtime/drivers/images/build-local-images';
+import { listRecipeNames, loadRecipe } from '../runtime/drivers/images/image-recipe';
 
 /**
  * "Run the sample" in one click: the sample modules (resources/modules, written with azure-iot-device) are built
@@ -49,4 +50,28 @@ export async function runSample(agent: Agent, build: ImageBuilder | undefined, r
   if (!applied.ok) return applied;
   const modules = agent.desiredDeployment?.modules.map((m) => m.name) ?? [];
   return ok({ version: applied.value.version, images: built.value.map((i) => ({ tag: i.tag, outcome: i.outcome })), modules });
+}
+
+/**
+ * The images a deployment needs that are missing on this engine but that Gatehouse can build from a recipe
+ * (resources/images: the sample modules, the test images), built now, so that a new solution from the template runs
+ * offline as it is. Images with no recipe are left to the agent (pull, or sideload when offline).
+ */
+export async function buildMissingRecipeImages(agent: Agent, build: ImageBuilder | undefined, resourcesDir: string, text: string, fileName?: string): Promise<Result<LocalImage[]>> {
+  if (!build) return ok([]);
+  const preview = await agent.preview(text, fileName);
+  if (!preview.ok) return ok([]); // the apply that follows says why (invalid manifest, engine down)
+  const missing = new Set(preview.value.images.filter((i) => !i.present).map((i) => i.image));
+  if (missing.size === 0) return ok([]);
+  const recipesDir = join(resourcesDir, 'images');
+  const names = await listRecipeNames(recipesDir);
+  if (!names.ok) return ok([]);
+  const wanted: string[] = [];
+  for (const name of names.value) {
+    const recipe = await loadRecipe(recipesDir, name);
+    if (recipe.ok && missing.has(recipe.value.image)) wanted.push(name);
+  }
+  if (wanted.length === 0) return ok([]);
+  const built = await build({ names: wanted, recipesDir });
+  return built.ok ? built : fail(built.error.code, `Images this deployment needs could not be built on this machine: ${built.error.message}`, built.error.details);
 }
