@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,5 +148,44 @@ describe('local hub Event Hubs-compatible endpoint', () => {
     const sig = encodeURIComponent(createHmac('sha256', Buffer.from(key, 'utf8')).update(`${sr}\n${se}`).digest('base64'));
     const expired = `Endpoint=sb://localhost:${v.amqpPort}/;SharedAccessSignature=SharedAccessSignature sr=${sr}&sig=${sig}&se=${se}&skn=iothubowner;EntityPath=localhost`;
     await expect(consumer(expired, v.httpsPort, ca).getEventHubProperties()).rejects.toMatchObject({ code: 'UnauthorizedError', message: expect.stringMatching(/expired/) });
+  });
+
+  it('serves AMQPS on the port in its connection string (the client untouched; the CA trusted the usual way)', async () => {
+    const { info } = await startedHub();
+    const v = info.value;
+    // A separate node: the client dials amqps://localhost:<amqpPort> as it would a real namespace on 5671, and trusts the
+    // local CA through NODE_EXTRA_CA_CERTS (read by node only at start).
+    const script = `
+      const { EventHubConsumerClient } = require('@azure/event-hubs');
+      const client = new EventHubConsumerClient('$Default', process.env.EH);
+      client.getEventHubProperties().then((p) => { console.log(JSON.stringify({ name: p.name, partitionIds: p.partitionIds })); return client.close(); })
+        .catch((e) => { console.error(e.code, e.message); process.exit(1); });`;
+    // spawn, not spawnSync: the hub answering it runs in this process.
+    const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), env: { ...process.env, EH: v.eventHubsConnectionString, NODE_EXTRA_CA_CERTS: v.caFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = { stdout: '', stderr: '' };
+    child.stdout.on('data', (d: Buffer) => (run.stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (run.stderr += d.toString()));
+    expect(await new Promise((resolve) => child.once('close', resolve))).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ name: 'localhost', partitionIds: ['0', '1', '2', '3'] });
+  });
+
+  it('a taken AMQP port leaves the hub running without the endpoint (no Event Hubs connection string in info)', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((r) => blocker.close(r)));
+    const taken = (blocker.address() as { port: number }).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-eh-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const lines: string[] = [];
+    const hub = LocalHub.start({ dataDir, secrets: new SecretBox(dataDir), httpsPort: 0, mqttPort: 0, amqpPort: taken, log: (l) => lines.push(l) });
+    cleanups.push(() => hub.dispose());
+    while (hub.state.state === 'starting') await new Promise((r) => setTimeout(r, 20));
+    expect(hub.state.state).toBe('running');
+    const info = await hub.info();
+    expect(info.ok ? info.value.eventHubsConnectionString : 'no info').toBeUndefined();
+    expect(info.ok ? info.value.amqpPort : 'no info').toBeUndefined();
+    expect(lines.join('\n')).toContain(`AMQP port ${taken} is in use by another program (set GATEHOUSE_LOCALHUB_AMQP_PORT)`);
   });
 });
