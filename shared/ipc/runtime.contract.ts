@@ -108,9 +108,13 @@ export type ImageNeed = z.infer<typeof ImageNeed>;
 
 const ModuleName = z.object({ name: z.string().min(1).max(256) }).strict();
 const DeploymentText = z.object({ text: z.string().max(4 * 1024 * 1024), fileName: z.string().max(1024).optional() }).strict();
-/** `overrideForeignRuntime`: apply even though a real IoT Edge runtime uses the engine (refused otherwise, CONFLICT). */
+/**
+ * `overrideForeignRuntime`: apply even though a real IoT Edge runtime uses the engine (refused otherwise, CONFLICT).
+ * `overrideCloud`: apply although the cloud's `$edgeAgent` desired properties drive this runtime (refused otherwise,
+ * CONFLICT with details.reason `cloud-drives`); the local deployment stands until the cloud sends a new version.
+ */
 const ApplyInput = z
-  .object({ text: z.string().max(4 * 1024 * 1024), fileName: z.string().max(1024).optional(), overrideForeignRuntime: z.boolean().optional() })
+  .object({ text: z.string().max(4 * 1024 * 1024), fileName: z.string().max(1024).optional(), overrideForeignRuntime: z.boolean().optional(), overrideCloud: z.boolean().optional() })
   .strict();
 
 export const runtimeContract = defineContract({
