@@ -5,7 +5,11 @@ import { LiveChart, seriesColor } from './LiveChart';
 import { shownFields } from './message-view';
 import { useTelemetryUi } from './telemetry-store';
 import { latestValue, rowKeys, WINDOW_MS, type SeriesRow } from './time-series';
+import { useSampled } from './use-sampled';
 import { useTelemetryFeed } from './use-telemetry-feed';
+
+/** The charts redraw at most this often (rates come once a second). */
+const CHART_MS = 1_000;
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -48,7 +52,8 @@ function RateChart({ title, rows, what, testId }: { title: string; rows: readonl
 /** Messages/s per module output and per route (from `edgehub.rates`), and numeric fields of sampled JSON bodies. */
 export function ChartsTab() {
   const styles = useStyles();
-  const { snapshot } = useTelemetryFeed({ messages: true });
+  const { snapshot: live } = useTelemetryFeed({ messages: true });
+  const snapshot = useSampled(live, CHART_MS);
   const toggles = useTelemetryUi((s) => s.fieldToggles);
   const toggleField = useTelemetryUi((s) => s.toggleField);
   const shown = useMemo(() => shownFields(snapshot.fieldKeys, toggles), [snapshot.fieldKeys, toggles]);

@@ -1,7 +1,10 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { chartRows, windowTicks, type SeriesRow } from './time-series';
+import { chartRows, thinRows, windowTicks, type SeriesRow } from './time-series';
+
+/** Points drawn per chart at most (a chart is at most ~1,100 px wide). */
+const MAX_POINTS = 360;
 
 /** Series colours from Fluent's palette (CSS variables, so light and dark both read); a key keeps its colour by index. */
 export const SERIES_COLORS = [
@@ -68,7 +71,7 @@ export interface LiveChartProps {
  */
 export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, format, empty, label, testId, compact, connectGaps = false, rates = false, legend = true, windowMs }: LiveChartProps) {
   const styles = useStyles();
-  const data = useMemo(() => chartRows(rows, keys, rates ? 0 : undefined), [rows, keys, rates]);
+  const data = useMemo(() => chartRows(thinRows(rows, MAX_POINTS), keys, rates ? 0 : undefined), [rows, keys, rates]);
   if (data.length === 0 || keys.length === 0) {
     return (
       <div className={styles.empty} style={{ height }} data-testid={testId} data-points={0} role="img" aria-label={`${label}: ${empty}`}>

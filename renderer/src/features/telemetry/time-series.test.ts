@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartRows, latestValue, TimeSeries, windowTicks, type SeriesRow } from './time-series';
+import { chartRows, latestValue, thinRows, TimeSeries, windowTicks, type SeriesRow } from './time-series';
 
 const T0 = Date.parse('2026-12-03T12:00:00Z');
 
@@ -78,5 +78,22 @@ describe('windowTicks', () => {
   it('marks whole half minutes inside the window', () => {
     const end = Date.parse('2026-12-03T12:02:10Z');
     expect(windowTicks(end, 120_000).map((t) => new Date(t).toISOString().slice(11, 19))).toEqual(['12:00:30', '12:01:00', '12:01:30', '12:02:00']);
+  });
+});
+
+describe('thinRows', () => {
+  const many: SeriesRow[] = Array.from({ length: 1200 }, (_, i) => ({ t: i, values: { v: i } }));
+
+  it('keeps at most max rows, spread evenly, the first and the newest included', () => {
+    const thin = thinRows(many, 300);
+    expect(thin).toHaveLength(300);
+    expect(thin[0]!.t).toBe(0);
+    expect(thin[299]!.t).toBe(1199);
+    expect(thin.every((row, i) => i === 0 || row.t > thin[i - 1]!.t)).toBe(true);
+  });
+
+  it('leaves a short series as it is', () => {
+    const few = many.slice(0, 10);
+    expect(thinRows(few, 300)).toBe(few);
   });
 });

@@ -110,3 +110,15 @@ export function windowTicks(end: number, windowMs: number, stepMs = 30_000): num
   for (let t = Math.ceil((end - windowMs) / stepMs) * stepMs; t <= end; t += stepMs) ticks.push(t);
   return ticks;
 }
+
+/**
+ * At most `max` rows for drawing, evenly spread over the rows and always keeping the newest (a chart 1,000 px wide
+ * shows no more; recharts' cost grows with points × series). Fewer rows than `max` are returned as they are.
+ */
+export function thinRows(rows: readonly SeriesRow[], max: number): readonly SeriesRow[] {
+  if (rows.length <= max || max < 2) return rows;
+  const out: SeriesRow[] = [];
+  const step = (rows.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(rows[Math.round(i * step)]!);
+  return out;
+}
