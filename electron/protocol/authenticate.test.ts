@@ -131,6 +131,16 @@ describe('authenticateHttpRequest', () => {
     const result = await authenticateHttpRequest(policy, { authorization, identity });
     expect(!result.ok && result.error.status).toBe(status);
   });
+
+  it('says why a token for one of its host names was refused (not that another host name did not match)', async () => {
+    const module = { deviceId: 'e1', moduleId: 'm1' };
+    const wrongKey = await authenticateHttpRequest(policy, { authorization: token('e1', 'm1', sasKey(7)), identity: module });
+    expect(!wrongKey.ok && wrongKey.error.reason).toMatch(/\(signature\)/);
+    const expired = await authenticateHttpRequest(policy, { authorization: token('e1', 'm1', sasKey(5), { expiry: NOW / 1000 - 60 }), identity: module });
+    expect(!expired.ok && expired.error.reason).toMatch(/\(expired\)/);
+    const otherHub = await authenticateHttpRequest(policy, { authorization: token('e1', 'm1', sasKey(5), { host: 'other.azure-devices.net' }), identity: module });
+    expect(!otherHub.ok && otherHub.error).toMatchObject({ status: 401, reason: expect.stringMatching(/\(resource\)/) });
+  });
 });
 
 describe('helpers', () => {

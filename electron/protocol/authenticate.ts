@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate } from 'node:tls';
 import type { Result } from '../../shared/errors';
 import type { DeviceBackend, IdentityRecord, IdentityRef } from './device-backend';
-import { verifySasToken } from './sas-token';
+import { parseSasToken, verifySasToken } from './sas-token';
 
 /**
  * Who may connect (HUB-CONTRACTS.md §6.1, §1.3, §4.3). CONNECT: client id `d` or `d/m`; username
@@ -158,13 +158,14 @@ export async function authenticateHttpRequest(policy: AuthPolicy, request: HttpA
   if (!request.authorization?.startsWith('SharedAccessSignature ')) return { ok: false, error: { status: 401, reason: 'no SharedAccessSignature Authorization header' } };
   const found = await lookup(policy, request.identity);
   if (!found.ok) return toHttp(found.error);
-  let last: AuthFailure = { returnCode: 5, reason: 'no host name configured' };
-  for (const hostName of policy.hostNames) {
-    const verified = verifySas(policy, found.value, hostName, request.authorization);
-    if (verified.ok) return verified;
-    last = verified.error;
-  }
-  return toHttp(last);
+  // Checked against the host name the token's audience names (one at most matches), so a refusal says why that one
+  // failed (signature, expired) rather than that some other host name did not match.
+  const parsed = parseSasToken(request.authorization);
+  const audience = parsed.ok ? parsed.value.resource.toLowerCase() : '';
+  const hostName = policy.hostNames.find((name) => audience.startsWith(`${name.toLowerCase()}/`)) ?? policy.hostNames[0];
+  if (hostName === undefined) return { ok: false, error: { status: 401, reason: 'no host name configured' } };
+  const verified = verifySas(policy, found.value, hostName, request.authorization);
+  return verified.ok ? verified : toHttp(verified.error);
 }
 
 /** The chain a TLS peer presented, leaf first, from `socket.getPeerCertificate(true)`; empty when there was none. */

@@ -41,6 +41,13 @@ describe('parsePublishTopic (topics observed from azure-iot-device-mqtt, HUB-CON
   ])('%s is unknown (%s)', (topic, reason) => {
     expect(parsePublishTopic(topic)).toEqual({ kind: 'unknown', reason });
   });
+
+  it('a topic with ill-formed UTF-8 (decoded as U+FFFD: mqtt-packet does not check) or U+0000 is unknown (MQTT-1.5.3-1/2)', () => {
+    const reason = 'the topic is not well-formed UTF-8 or holds U+0000';
+    for (const topic of ['devices/e1/modules/m1/messages/events/%24.on=o\uFFFD\uFFFD/', 'devices/e1/modules/m1/messages/events/k=\u0000/', '$iothub/twin/GET/?$rid=\uFFFD']) {
+      expect(parsePublishTopic(topic)).toEqual({ kind: 'unknown', reason });
+    }
+  });
 });
 
 describe('mayPublish', () => {

@@ -22,6 +22,9 @@ export type PublishTopic =
 const EVENTS = 'messages/events';
 
 export function parsePublishTopic(topic: string): PublishTopic {
+  // The packet parser decodes ill-formed UTF-8 as U+FFFD without a word; MQTT-1.5.3-1/2 close the connection on it and
+  // on U+0000. The SDK's topics are ASCII (ids are, the property bag is percent-encoded).
+  if (topic.includes('\uFFFD') || topic.includes('\u0000')) return unknown('the topic is not well-formed UTF-8 or holds U+0000');
   if (topic.startsWith('$iothub/')) return parseIotHubTopic(topic);
   const parts = topic.split('/');
   if (parts[0] !== 'devices' || !parts[1]) return unknown('not a devices/ or $iothub/ topic');
