@@ -198,6 +198,11 @@ export class HubConnectionService implements Disposable {
     return ok({ ...this.events });
   }
 
+  /** The same, now: whoever forwards the local hub's own telemetry forwards it only while this is `local`. */
+  get eventsFrom(): EventsSource['source'] {
+    return this.events.source;
+  }
+
   private localEntry(): HubEntry {
     const state = this.localHub?.state;
     return { id: LOCAL_HUB_ID, name: 'Local hub', hostName: state?.state === 'running' ? state.endpoint.host : 'localhost', policy: 'iothubowner', kind: 'local' };

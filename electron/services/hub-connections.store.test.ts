@@ -19,6 +19,27 @@ function tempDir(): string {
 const CS = `HostName=plant.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=${Buffer.alloc(32, 9).toString('base64')}`;
 
 describe('HubConnectionsStore', () => {
+  it("keeps a hub's Event Hubs-compatible string sealed beside it: kept on key rotation without one, forgotten with the hub", async () => {
+    const dataDir = tempDir();
+    const store = new HubConnectionsStore(dataDir, new SecretBox(dataDir));
+    const ehKey = Buffer.alloc(32, 4).toString('base64');
+    const EH = `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=iothubowner;SharedAccessKey=${ehKey};EntityPath=plant`;
+    const eventHubs = { entityPath: 'plant', consumerGroup: '$Default' };
+    const hub = await store.add({ hostName: 'plant.azure-devices.net', policy: 'iothubowner', eventHubs }, CS, EH);
+    expect(hub.eventHubs).toEqual(eventHubs);
+    expect(readFileSync(join(dataDir, 'hubs', 'hubs.json'), 'utf8')).not.toContain(ehKey);
+    expect(readFileSync(join(dataDir, 'hubs', 'connection-strings.sealed')).includes(ehKey)).toBe(false);
+    const again = new HubConnectionsStore(dataDir, new SecretBox(dataDir));
+    expect(await again.eventHubsConnectionString(hub.id)).toBe(EH);
+    const rotated = await again.add({ hostName: 'plant.azure-devices.net', policy: 'iothubowner' }, CS);
+    expect(rotated).toEqual(hub);
+    expect(await again.eventHubsConnectionString(hub.id)).toBe(EH);
+    await again.remove(hub.id);
+    const readded = await again.add({ hostName: 'plant.azure-devices.net', policy: 'iothubowner' }, CS);
+    expect(readded.eventHubs).toBeUndefined();
+    expect(await again.eventHubsConnectionString(readded.id)).toBeUndefined();
+  });
+
   it('keeps entries in a private plain file and connection strings only sealed, across instances', async () => {
     const dataDir = tempDir();
     const store = new HubConnectionsStore(dataDir, new SecretBox(dataDir));

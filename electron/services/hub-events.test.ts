@@ -60,12 +60,13 @@ async function consoleWithCloudHub() {
 
 describe('cloud hub events through the Event Hubs-compatible endpoint', () => {
   it('without that endpoint says where to find it; with a wrong key it is refused and nothing is stored', async () => {
-    const { cloud, info } = await consoleWithCloudHub();
+    const { cloud, info, service } = await consoleWithCloudHub();
     expect(await cloud.eventsSource()).toMatchObject({ ok: true, value: { source: 'local' } });
     const added = await cloud.hubAdd({ connectionString: info.connectionString, name: 'plant' });
     if (!added.ok) throw new Error(added.error.message);
     expect(added.value.eventHubs).toBeUndefined();
     await cloud.hubSelect({ id: added.value.id });
+    expect(service.eventsFrom).toBe('none');
     const none = await cloud.eventsSource();
     expect(none).toMatchObject({ ok: true, value: { source: 'none', message: expect.stringContaining('Built-in endpoints') } });
 

@@ -43,6 +43,8 @@ export const localhubInfoCommand: CliCommand = {
             `MQTT port:          ${v.mqttPort}`,
             `CA file:            ${v.caFile}`,
             `Connection string:  ${v.connectionString}`,
+            ...(v.amqpPort !== undefined ? [`AMQP port:          ${v.amqpPort} (Event Hubs-compatible; AMQP over WebSockets on the HTTPS port)`] : []),
+            ...(v.eventHubsConnectionString ? [`Event Hubs-compatible connection string: ${v.eventHubsConnectionString}`] : []),
             ...(v.deviceCaCert ? ['Device CA certificate:', v.deviceCaCert.trim(), 'Device CA private key:', (v.deviceCaKey ?? '').trim()] : []),
           ].join('\n'),
         );
