@@ -15,6 +15,7 @@ import { SecretBox } from '../runtime/secrets/secret-box';
 import { EdgeSecurity } from '../runtime/workload/edge-security';
 import { startSystemTwins } from './cloud-twins-host';
 import { followLocalHub } from './edge-hub-host';
+import { createHost } from './host';
 
 /**
  * Issue 12 "Upstream", against the real embedded local hub with azure-iothub as the operator: the cloud's
@@ -176,4 +177,17 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
     const unknown = await service.invokeDeviceMethod(DEVICE, '$edgeAgent', { methodName: 'RestartModule', payload: { schemaVersion: '1.0', id: 'nope' }, responseTimeoutInSeconds: 10 });
     expect(unknown.result.status).toBeGreaterThanOrEqual(400);
   }, 60_000);
+
+  it('the console wires it: the Outbox says the cloud twins are connected and who drives the desired state', async () => {
+    const dataDir = tempDir();
+    const env = { ...process.env, GATEHOUSE_EDGEHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_MQTT_PORT: '0', GATEHOUSE_LOCALHUB_HTTPS_PORT: '0' };
+    const host = createHost({ dataDir, shell: 'served', env, log: () => undefined });
+    cleanups.push(() => host.dispose());
+    const outbox = await until('the cloud twins in the Outbox', async () => {
+      const result = await host.dispatcher.invoke('edgehub.outbox', {});
+      const value = result.ok ? (result.value as { cloud?: { twins: string } }) : undefined;
+      return value?.cloud?.twins === 'connected' ? value : undefined;
+    }, 60_000);
+    expect(outbox.cloud).toEqual({ twins: 'connected', desired: { driver: 'local' } });
+  }, 90_000);
 });

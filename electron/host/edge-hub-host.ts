@@ -6,7 +6,7 @@ import type { LocalHub } from '../cloud/localhub/localhub';
 import type { Agent } from '../runtime/agent/agent';
 import { modulesContentOf } from '../runtime/agent/desired-state';
 import { DEFAULT_EDGEHUB_HTTPS_PORT, DEFAULT_EDGEHUB_MQTT_PORT, EdgeHub, type EdgeHubSecurity, type UpstreamTarget } from '../runtime/hub/edge-hub';
-import type { SystemTwinSync } from '../runtime/hub/upstream/system-twins';
+import type { SystemTwinSync, SystemTwinSyncState } from '../runtime/hub/upstream/system-twins';
 import { startSystemTwins } from './cloud-twins-host';
 import type { RuntimeContext } from '../runtime/agent/container-spec';
 import type { Dispatcher } from './dispatcher';
@@ -111,11 +111,12 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
     }),
   );
 
+  // The cloud's $edgeAgent/$edgeHub twins follow the same target as $upstream (cloud-twins-host.ts).
+  let twins: SystemTwinSync | undefined;
+  const twinsState = (): SystemTwinSyncState => twins?.state ?? { state: 'off' };
   if (localHub) {
     // One change at a time: two overlapping setUpstream calls would leave two links.
     let chain = Promise.resolve();
-    // The cloud's $edgeAgent/$edgeHub twins follow the same target as $upstream (cloud-twins-host.ts).
-    let twins: SystemTwinSync | undefined;
     const follow = () => {
       chain = chain
         .then(async () => {
@@ -139,8 +140,15 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
 
   // The Outbox moves: push it once a second while it changes (and once more when it stops changing).
   let lastOutbox = '';
-  const outboxTimer = setInterval(() => {
+  // The Outbox says who drives the desired state and how the cloud's twins are (cloud-twins-host.ts).
+  const outboxNow = (): Result<Outbox> => {
     const outbox = edgeHub.outbox();
+    if (!outbox.ok) return outbox;
+    const sync = twinsState();
+    return ok({ ...outbox.value, cloud: { twins: sync.state, ...(sync.state === 'offline' ? { lastError: sync.lastError } : {}), desired: agent.desiredSource } });
+  };
+  const outboxTimer = setInterval(() => {
+    const outbox = outboxNow();
     if (!outbox.ok) return;
     const text = JSON.stringify(outboxShape(outbox.value));
     if (text === lastOutbox) return;
@@ -150,7 +158,7 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
   outboxTimer.unref();
   subscriptions.push({ dispose: () => clearInterval(outboxTimer) });
 
-  registerEdgeHubContract(options.dispatcher, edgeHub);
+  registerEdgeHubContract(options.dispatcher, edgeHub, outboxNow);
   return {
     edgeHub,
     dispose: () => {
@@ -248,12 +256,12 @@ export async function followLocalHub(
   return target;
 }
 
-function registerEdgeHubContract(dispatcher: Dispatcher, edgeHub: EdgeHub): void {
+function registerEdgeHubContract(dispatcher: Dispatcher, edgeHub: EdgeHub, outbox: () => Result<Outbox>): void {
   const notRunning = () => fail('CONFLICT', `The edge hub is not running: ${edgeHub.state.state === 'failed' || edgeHub.state.state === 'off' ? edgeHub.state.reason : 'it is still starting'}`);
   dispatcher.register(edgehubContract, {
     state: async () => ok(edgeHub.state),
     routes: async () => edgeHub.routes(),
-    outbox: async () => edgeHub.outbox(),
+    outbox: async () => outbox(),
     reported: async () => edgeHub.reported(),
     recordStart: async ({ path }) => {
       if (!path.endsWith('.ndjson')) return fail('BAD_REQUEST', `A recording is an NDJSON file: the path must end in .ndjson (${path})`);

@@ -56,9 +56,30 @@ export const UpstreamStateSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('offline'), hubHost: z.string(), lastError: z.string(), retryAt: z.string() }),
 ]);
 
+/**
+ * Who drives the runtime's desired state (electron/runtime/agent/desired-source.ts): a local apply, the cloud's
+ * `$edgeAgent` desired properties (`version`: their `$version`), or a local apply that overrode the cloud's
+ * `cloudVersion`. `connected`: the cloud's twins are connected with a deployment for this device (local applies then
+ * need the explicit override).
+ */
+export const DesiredSourceSchema = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('local') }),
+  z.object({ driver: z.literal('cloud'), version: z.number().int(), since: z.string(), connected: z.boolean() }),
+  z.object({ driver: z.literal('localOverride'), cloudVersion: z.number().int(), since: z.string(), connected: z.boolean() }),
+]);
+
+/** The cloud's `$edgeAgent`/`$edgeHub` twins as the upstream link follows them, and who drives the desired state. */
+export const CloudTwinsSchema = z.object({
+  twins: z.enum(['off', 'connecting', 'connected', 'offline']),
+  lastError: z.string().optional(),
+  desired: DesiredSourceSchema,
+});
+
 export const Outbox = z.object({
   endpoints: z.array(EndpointStatsSchema),
   upstream: UpstreamStateSchema,
+  /** Present when the console composes the edge hub with an agent (additive; issue 12 "Upstream"). */
+  cloud: CloudTwinsSchema.optional(),
   /** Bytes the store uses on disk, and its bound (policy when full: new messages are refused, nothing stored is dropped). */
   storeBytes: z.number(),
   storeLimitBytes: z.number(),
