@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { StoreChange } from './hub-store';
 import { etagMatches, hubError, isPlainObject, validConfigurationId, type ConfigurationRecord, type HubResult, type JsonObject } from './hub-model';
 import type { RegistryContext } from './registry-context';
@@ -33,6 +34,12 @@ export function planPutConfiguration(
   if (updating && !current) return hubError('ConfigurationNotFound', `Configuration ${id} not found.`);
   if (current && !etagMatches(ifMatch, current.etag)) return hubError('PreconditionFailed', `The etag of configuration ${id} does not match.`);
 
+  // IoT Hub: "Configuration identifier and Content cannot be updated" (REST Configuration - Create Or Update); only
+  // targetCondition, priority, labels and metrics change. An update may resend the content unchanged (the SDK's
+  // updateConfiguration sends the whole object), so only a different content is refused.
+  if (current && body.content !== undefined && !isDeepStrictEqual(body.content, current.content)) {
+    return hubError('ArgumentInvalid', `The content of configuration ${id} cannot be updated: only targetCondition, priority, labels and metrics can. Create a new configuration (with a higher priority) for new content.`);
+  }
   const content = body.content ?? current?.content;
   if (!isPlainObject(content)) return hubError('ArgumentInvalid', 'content must be an object');
   const kinds = CONTENT_KINDS.filter((kind) => content[kind] !== undefined && content[kind] !== null);
