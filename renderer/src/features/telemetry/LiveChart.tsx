@@ -80,8 +80,10 @@ export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, 
     );
   }
   const lastT = data[data.length - 1]!.t ?? 0;
+  // For tests and tooltips of the whole chart: the highest value drawn.
+  const max = Math.max(...data.map((point) => Math.max(...keys.map((key) => point[key] ?? Number.NEGATIVE_INFINITY))));
   return (
-    <div style={{ height, minWidth: 0 }} data-testid={testId} data-points={data.length} data-last-t={lastT} role="img" aria-label={label}>
+    <div style={{ height, minWidth: 0 }} data-testid={testId} data-points={data.length} data-last-t={lastT} data-max={max} role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={compact ? { top: 4, right: 4, bottom: 4, left: 4 } : { top: 8, right: 16, bottom: 0, left: 0 }}>
           {!compact && <CartesianGrid stroke={tokens.colorNeutralStroke3} strokeDasharray="3 3" />}
