@@ -123,6 +123,30 @@ export class CloudService implements ContractImpl<typeof cloudContract> {
     );
   };
 
+  /**
+   * What IoT Hub lets change after creation: target condition, priority, labels, metric queries. The configuration
+   * is read for its content (sent back unchanged, as `updateConfiguration` sends the whole document) and written
+   * with the caller's etag, so a change made meanwhile is a CONFLICT rather than overwritten.
+   */
+  deploymentUpdate = async (input: { deploymentId: string; etag: string; targetCondition?: string; priority?: number; labels?: Record<string, string>; metrics?: Record<string, string> }) =>
+    this.with(async (c) => {
+      const current = await c.getConfiguration(input.deploymentId);
+      if (!current.ok) return current;
+      const { systemMetrics: _systemMetrics, ...document } = current.value;
+      const metrics = (document.metrics ?? {}) as { queries?: Record<string, string> };
+      return c.updateConfiguration(
+        {
+          ...document,
+          etag: input.etag,
+          ...(input.targetCondition !== undefined ? { targetCondition: input.targetCondition } : {}),
+          ...(input.priority !== undefined ? { priority: input.priority } : {}),
+          ...(input.labels !== undefined ? { labels: input.labels } : {}),
+          metrics: { queries: input.metrics ?? metrics.queries ?? {}, results: {} },
+        },
+        input.etag === '*',
+      );
+    });
+
   deploymentDelete = async ({ deploymentId }: { deploymentId: string }) => this.with(async (c) => mapOk(await c.removeConfiguration(deploymentId), () => ({})));
 
   invokeMethod = async (input: { deviceId: string; moduleId?: string; methodName: string; payload?: unknown; responseTimeoutInSeconds?: number; connectTimeoutInSeconds?: number }) =>

@@ -144,6 +144,21 @@ export const cloudContract = defineContract({
       output: HubDocument,
       summary: 'Create a deployment at scale (az iot edge deployment create).',
     },
+    deploymentUpdate: {
+      input: z
+        .object({
+          deploymentId: z.string().min(1).max(128),
+          etag: z.string().min(1).max(200),
+          targetCondition: z.string().max(8192).optional(),
+          priority: z.number().int().min(0).optional(),
+          labels: z.record(z.string(), z.string()).optional(),
+          metrics: z.record(z.string(), z.string()).optional(),
+        })
+        .strict(),
+      output: HubDocument,
+      summary:
+        "Change a deployment's target condition, priority, labels or metric queries (az iot edge deployment update); the content cannot change (IoT Hub refuses it). A stale etag is CONFLICT (reload); '*' is unconditional.",
+    },
     deploymentDelete: { input: z.object({ deploymentId: z.string().min(1).max(128) }).strict(), output: z.object({}), summary: 'Delete a deployment.' },
     invokeMethod: {
       input: z

@@ -76,7 +76,7 @@ describe('updateConfiguration on the local hub', () => {
     expect(updated.etag).not.toBe(found.etag);
     const read = (await registry.getConfiguration('edit-me')).responseBody;
     expect(read.content).toEqual(content);
-    expect(read.metrics.queries).toEqual({ healthy: "SELECT deviceId FROM devices.modules WHERE moduleId = '$edgeAgent'" });
+    expect(read.metrics?.queries).toEqual({ healthy: "SELECT deviceId FROM devices.modules WHERE moduleId = '$edgeAgent'" });
     expect(read.createdTimeUtc).toBe(found.createdTimeUtc);
 
     // The old etag is stale now: 412 PreconditionFailed -> InvalidEtagError; forceUpdate ("*") goes through.
@@ -119,7 +119,7 @@ describe('updateConfiguration on the local hub', () => {
     await hub.deployments!.settled();
     expect(await sensorImage(registry, 'gw-b')).toBe('example/sensor:1.0');
     expect(await sensorImage(registry, 'gw-a')).toBe('example/sensor:1.0');
-    const metrics = (await registry.getConfiguration('base')).responseBody.systemMetrics.results;
+    const metrics = (await registry.getConfiguration('base')).responseBody.systemMetrics?.results;
     expect(metrics).toMatchObject({ targetedCount: 1 });
 
     // Priority: a second deployment for dev wins only once its priority is raised above base's.
