@@ -65,7 +65,9 @@ export interface HubChild {
 }
 
 export async function forkHubChild(entry: string, config: HubChildConfig): Promise<HubChild> {
-  const child: ChildProcess = fork(entry, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // GATEHOUSE_BENCH_HUB_NODE_ARGS: extra node flags for the hub child only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const nodeArgs = process.env.GATEHOUSE_BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = fork(entry, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...nodeArgs] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const next = <T extends ChildToParent['type']>(type: T, timeoutMs: number): Promise<Extract<ChildToParent, { type: T }>> =>
     new Promise((resolve, reject) => {

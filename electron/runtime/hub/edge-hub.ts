@@ -16,6 +16,13 @@ import { HubTwins } from './hub-twins';
 import { DEFAULT_STORE_LIMIT_BYTES, openMessageStore, type DurableMessageStore } from './store/message-store';
 import { UpstreamLink, type UpstreamLinkOptions } from './upstream/upstream-link';
 
+/**
+ * Sends each endpoint pump keeps in flight. Both senders publish in call order on one connection (the front end writes
+ * a module's input synchronously; UpstreamLink hands its publishes to the SDK one at a time), so a window keeps
+ * order and overlaps the round trips (bench:hub: the upstream drain of 100,000 queued went from ~640 to ~2,800 msg/s).
+ */
+const PUMP_WINDOW = 128;
+
 /** IoT Edge's ports: the hub owns 8883 (MQTT) and 443 (HTTPS: module-to-module methods, MQTT over WebSocket). */
 export const DEFAULT_EDGEHUB_MQTT_PORT = 8883;
 export const DEFAULT_EDGEHUB_HTTPS_PORT = 443;
@@ -49,7 +56,10 @@ export interface EdgeHubSecurity {
 }
 
 /** Where upstream messages go and how the link reaches it (the host supplies it: the local hub, or a cloud hub). */
-export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log'>;
+export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log' | 'methods'>;
+
+/** How long a module has to answer a direct method relayed from the cloud (IoT Hub's own default is 30 s). */
+const CLOUD_METHOD_TIMEOUT_MS = 25_000;
 
 interface Running {
   readonly core: EdgeHubCore;
@@ -177,7 +187,7 @@ export class EdgeHub {
     this.pumps.delete(UPSTREAM_ENDPOINT);
     await previous?.dispose();
     if (target && !this.disposed) {
-      const link = new UpstreamLink({ ...target, identities: security.identities, log: this.options.log });
+      const link = new UpstreamLink({ ...target, identities: security.identities, log: this.options.log, methods: (moduleId, name, payload) => this.cloudMethod(moduleId, name, payload) });
       this.upstream = link;
       link.onDidChange((state) => this.upstreamChanged.fire(state));
       link.onReconnected(() => this.pumps.get(UPSTREAM_ENDPOINT)?.kick());
@@ -185,6 +195,20 @@ export class EdgeHub {
     }
     this.upstreamChanged.fire(this.upstreamState());
     this.syncPumps();
+  }
+
+  /**
+   * A direct method from the cloud for a module, relayed to the module's connection to this hub: its answer, or
+   * 404 when it is not connected / not subscribed to methods and 504 when it does not answer in time (IoT Hub's
+   * statuses for an offline device and a gateway timeout).
+   */
+  private async cloudMethod(moduleId: string, methodName: string, payload: unknown): Promise<{ status: number; payload?: unknown }> {
+    const running = this.running;
+    if (!running) return { status: 503, payload: { message: `The edge hub is not running: ${this.why()}` } };
+    const answer = await running.frontEnd.invokeMethod({ deviceId: this.options.deviceId, moduleId }, methodName, payload, CLOUD_METHOD_TIMEOUT_MS);
+    if (answer.ok) return { status: answer.value.status, payload: answer.value.payload };
+    const status = answer.error.code === 'TIMEOUT' ? 504 : 404;
+    return { status, payload: { message: answer.error.message } };
   }
 
   private why(): string {
@@ -276,7 +300,7 @@ export class EdgeHub {
     if (!running || this.pumps.has(endpoint) || this.disposed) return;
     const sender = this.senderFor(endpoint, running);
     if (!sender) return;
-    const pump = new EndpointPump({ store: running.store, endpoint, sender, log: this.options.log });
+    const pump = new EndpointPump({ store: running.store, endpoint, sender, window: PUMP_WINDOW, log: this.options.log });
     this.pumps.set(endpoint, pump);
     pump.start();
   }

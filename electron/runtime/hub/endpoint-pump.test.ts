@@ -216,6 +216,101 @@ describe('endpoint pump', () => {
   });
 });
 
+describe('endpoint pump with a window of sends in flight', () => {
+  /** A sender whose sends stay pending until the test settles them (by mid), recording the start order. */
+  function heldSender() {
+    const started: string[] = [];
+    const pending = new Map<string, (outcome: SendOutcome) => void>();
+    let onStart: (() => void) | undefined;
+    return {
+      started,
+      pending,
+      send: (message: QueuedMessage): Promise<SendOutcome> => {
+        const mid = message.message.systemProperties.mid ?? '?';
+        started.push(mid);
+        onStart?.();
+        return new Promise<SendOutcome>((resolve) => pending.set(mid, resolve));
+      },
+      /** Resolves once `count` sends were started in all. */
+      startedCount: (count: number) =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (started.length < count) return;
+            onStart = undefined;
+            resolve();
+          };
+          onStart = check;
+          check();
+        }),
+      settle(mid: string, outcome: SendOutcome = { ok: true }) {
+        const resolve = pending.get(mid);
+        if (!resolve) throw new Error(`${mid} is not in flight`);
+        pending.delete(mid);
+        resolve(outcome);
+      },
+    };
+  }
+
+  it('starts up to `window` sends in order before the first settles, and acks in order whatever order they settle in', async () => {
+    for (const mid of ['m0', 'm1', 'm2', 'm3', 'm4', 'm5']) await append(mid);
+    const sender = heldSender();
+    const pump = startPump({ sender, window: 4 });
+    await sender.startedCount(4);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sender.started).toEqual(['m0', 'm1', 'm2', 'm3']); // the window is full: m4 waits
+    sender.settle('m2');
+    sender.settle('m1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.stats()[0]?.depth).toBe(6); // m0 is still in flight: nothing behind it is acked
+    expect(sender.started).toHaveLength(4);
+    sender.settle('m0');
+    await sender.startedCount(6);
+    expect(sender.started).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+    for (const mid of ['m5', 'm4', 'm3']) sender.settle(mid);
+    await drained(pump);
+    expect(store.stats()[0]).toMatchObject({ depth: 0, delivered: 6 });
+    expect(pump.status()).toMatchObject({ sent: 6, deadLettered: 0 });
+  });
+
+  it('on a retryable failure starts nothing more, acks only what came before it, and resends from the failed message', async () => {
+    for (const mid of ['m0', 'm1', 'm2', 'm3', 'm4']) await append(mid);
+    const timers = manualTimers();
+    const sender = scriptedSender((mid, attempt) => (mid === 'm1' && attempt === 1 ? { ok: false, retry: true, reason: 'offline' } : { ok: true }));
+    const pump = startPump({ sender, window: 3, setTimer: timers.setTimer });
+    await until(pump, (s) => s.state === 'backingOff');
+    // m1..m3 were in flight together (m3 started when m0 settled); m1 failed, so m2 and m3 (taken by the sender) are
+    // not acked and m4 was never started.
+    expect(sender.sent).toEqual(['m0', 'm1', 'm2', 'm3']);
+    expect((await store.peek(ENDPOINT, 10)).map((m) => m.message.systemProperties.mid)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    timers.fireLast();
+    await drained(pump);
+    expect(sender.sent).toEqual(['m0', 'm1', 'm2', 'm3', 'm1', 'm2', 'm3', 'm4']);
+    expect(store.stats()[0]).toMatchObject({ depth: 0, delivered: 5 });
+  });
+
+  it('acks a message refused for good inside the window and goes on', async () => {
+    for (const mid of ['m0', 'too-big', 'm2', 'm3']) await append(mid);
+    const sender = scriptedSender((mid) => (mid === 'too-big' ? { ok: false, retry: false, reason: 'too large' } : { ok: true }));
+    const pump = startPump({ sender, window: 8 });
+    await drained(pump);
+    expect(sender.sent).toEqual(['m0', 'too-big', 'm2', 'm3']);
+    expect(pump.status()).toMatchObject({ sent: 3, deadLettered: 1 });
+  });
+
+  it('dispose() lets the sends in flight settle and acks them, and starts nothing after', async () => {
+    for (const mid of ['m0', 'm1', 'm2', 'm3']) await append(mid);
+    const sender = heldSender();
+    const pump = startPump({ sender, window: 2 });
+    await sender.startedCount(2);
+    const disposing = pump.dispose();
+    sender.settle('m1');
+    sender.settle('m0');
+    await disposing;
+    expect(sender.started).toEqual(['m0', 'm1']);
+    expect((await store.peek(ENDPOINT, 10)).map((m) => m.message.systemProperties.mid)).toEqual(['m2', 'm3']);
+  });
+});
+
 describe('endpoint pump over a store that breaks its contract', () => {
   it('backs off when peek rejects, then delivers once it answers again', async () => {
     await append('m0');

@@ -2,10 +2,13 @@ import { Emitter, type Event } from '../drivers/event';
 import type { EndpointSender, MessageStore, QueuedMessage, SendOutcome } from './hub-model';
 
 /**
- * Delivers one endpoint's queue, in the store's order, one message at a time (EDGE-CONTRACTS.md §7, the edgeHub
- * endpoint executor): peek a few, send each, ack each after the sender says ok. A retryable failure stops the batch
- * and backs off (exponential, capped); after the wait the queue is peeked again, so the same message goes first and
- * nothing is reordered. A permanent failure is acked, counted as dead-lettered and logged.
+ * Delivers one endpoint's queue, in the store's order (EDGE-CONTRACTS.md §7, the edgeHub endpoint executor): peek a
+ * batch, send it with up to `window` sends in flight (each started in order, so one connection publishes them in
+ * order), settle the outcomes in order and ack the settled prefix in one store write. A retryable failure stops
+ * new sends, lets those in flight settle WITHOUT acking any of them (even ones the sender took: at-least-once, never
+ * reordered) and backs off (exponential, capped); after the wait the queue is peeked again, so the first failed
+ * message goes first. A permanent failure is acked, counted as dead-lettered and logged. `window` 1 is one message
+ * at a time.
  *
  *   idle --appended / kick()--> delivering --queue empty--> idle
  *   delivering --send: retry--> backingOff --timer / kick()--> delivering
@@ -36,8 +39,13 @@ export interface EndpointPumpOptions {
   readonly log?: (line: string) => void;
   /** First and longest wait after a retryable failure (default 250 ms, 30 s); each failure doubles the wait. */
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
-  /** Messages peeked at a time (still sent one by one, in order). Default 16. */
+  /** Messages peeked at a time (at least `window`). Default 16. */
   readonly batchSize?: number;
+  /**
+   * Sends in flight at once, started in order (default 1: each send waits for the one before). Only for a sender whose
+   * concurrent sends reach the target in the order they were started (one connection, or a sender that orders them).
+   */
+  readonly window?: number;
   readonly now?: () => number;
   /** Starts a timer and returns its cancel; injectable for tests (default: an unref'd setTimeout). */
   readonly setTimer?: (fire: () => void, ms: number) => () => void;
@@ -57,6 +65,7 @@ export class EndpointPump {
   private readonly initialMs: number;
   private readonly maxMs: number;
   private readonly batchSize: number;
+  private readonly window: number;
   private readonly now: () => number;
   private readonly setTimer: (fire: () => void, ms: number) => () => void;
   private readonly changed = new Emitter<PumpState>();
@@ -84,7 +93,8 @@ export class EndpointPump {
     this.log = options.log ?? (() => undefined);
     this.initialMs = Math.max(1, options.backoff?.initialMs ?? 250);
     this.maxMs = Math.max(this.initialMs, options.backoff?.maxMs ?? 30_000);
-    this.batchSize = Math.max(1, options.batchSize ?? 16);
+    this.window = Math.max(1, Math.floor(options.window ?? 1));
+    this.batchSize = Math.max(this.window, options.batchSize ?? 16);
     this.now = options.now ?? Date.now;
     this.setTimer = options.setTimer ?? defaultSetTimer;
   }
@@ -152,28 +162,47 @@ export class EndpointPump {
         await this.waitForWork();
         continue;
       }
-      for (const message of todo) {
-        if (this.stopped) break;
-        this.set({ state: 'delivering', seq: message.seq });
-        const outcome = await this.send(message);
-        if (outcome.ok) {
-          this.sent += 1;
-          this.attempt = 0;
-          this.acknowledge(message.seq);
-          continue;
-        }
-        if (!outcome.retry) {
-          this.deadLettered += 1;
-          this.lastError = outcome.reason;
-          this.log(`edge hub: ${this.endpoint} refused message seq ${message.seq} for good (dead-lettered, dropped): ${outcome.reason}`);
-          this.acknowledge(message.seq);
-          continue;
-        }
+      const failure = await this.deliver(todo);
+      if (failure !== undefined) await this.backOff(failure); // then peek again: the message that failed is still first
+    }
+  }
+
+  /**
+   * Sends `todo` in order with at most `window` in flight and acks the settled prefix (delivered or dead-lettered).
+   * Resolves with the reason of the first retryable failure, if any: nothing after it is started, and nothing after it
+   * is acked (what the sender took after it is sent again: at-least-once, in order).
+   */
+  private async deliver(todo: readonly QueuedMessage[]): Promise<string | undefined> {
+    const flights: Promise<SendOutcome>[] = [];
+    const settledSeqs: number[] = [];
+    let failure: string | undefined;
+    for (let next = 0; next < todo.length; next += 1) {
+      while (failure === undefined && !this.stopped && flights.length < todo.length && flights.length - next < this.window) {
+        const message = todo[flights.length] as QueuedMessage;
+        if (flights.length === next) this.set({ state: 'delivering', seq: message.seq });
+        flights.push(this.send(message));
+      }
+      if (next >= flights.length) break; // stopped or failed: nothing more was started
+      const message = todo[next] as QueuedMessage;
+      if (next > 0 && failure === undefined) this.set({ state: 'delivering', seq: message.seq });
+      const outcome = await (flights[next] as Promise<SendOutcome>);
+      if (failure !== undefined) continue; // behind a failure: settled, not acked (sent again after the backoff)
+      if (outcome.ok) {
+        this.sent += 1;
+        this.attempt = 0;
+        settledSeqs.push(message.seq);
+      } else if (!outcome.retry) {
+        this.deadLettered += 1;
         this.lastError = outcome.reason;
-        await this.backOff(outcome.reason);
-        break; // peek again: the message that failed is still first
+        this.log(`edge hub: ${this.endpoint} refused message seq ${message.seq} for good (dead-lettered, dropped): ${outcome.reason}`);
+        settledSeqs.push(message.seq);
+      } else {
+        this.lastError = outcome.reason;
+        failure = outcome.reason;
       }
     }
+    if (settledSeqs.length > 0) this.acknowledge(settledSeqs);
+    return failure;
   }
 
   private async send(message: QueuedMessage): Promise<SendOutcome> {
@@ -184,9 +213,11 @@ export class EndpointPump {
     }
   }
 
-  private acknowledge(seq: number): void {
-    const write = this.store.ack(this.endpoint, [seq]).finally(() => this.acking.delete(seq));
-    this.acking.set(seq, write);
+  private acknowledge(seqs: readonly number[]): void {
+    const write = this.store.ack(this.endpoint, seqs).finally(() => {
+      for (const seq of seqs) this.acking.delete(seq);
+    });
+    for (const seq of seqs) this.acking.set(seq, write);
   }
 
   private backOff(reason: string): Promise<void> {
