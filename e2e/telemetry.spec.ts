@@ -298,6 +298,9 @@ test.describe('Telemetry on the edge hub (served console, real Docker engine)', 
       await openTelemetry(page, served!);
       await page.getByTestId('telemetry-tab-messages').click();
       await expect(page.getByTestId('telemetry-message-row').first()).toBeVisible({ timeout: 20_000 });
+      // The burst arrives while the charts are drawn (the heavier view), then the inspector is opened.
+      await page.getByTestId('telemetry-tab-charts').click();
+      await expect(page.getByTestId('telemetry-rate-source')).toBeVisible();
       await page.evaluate(() => {
         const w = window as unknown as { __longest: number; __longtasks: number };
         w.__longest = 0;
@@ -307,11 +310,13 @@ test.describe('Telemetry on the edge hub (served console, real Docker engine)', 
       const replayed = await rpc(served!, 'edgehub.replay', { path: burst, moduleId: 'filter', input: 'input1' });
       expect(replayed.error, JSON.stringify(replayed.error)).toBeUndefined();
       const replayMs = Date.now() - started;
+      // The rate chart has the burst (and its peak on the y axis).
+      await expect.poll(async () => Number(await page.getByTestId('telemetry-rate-source').getAttribute('data-max')), { timeout: 10_000 }).toBeGreaterThan(100);
       // The inspector keeps the newest 500 sampled messages and has only the rows in view in the DOM.
+      await page.getByTestId('telemetry-tab-messages').click();
       await expect(page.getByTestId('telemetry-message-count')).toHaveText('500 messages, newest first', { timeout: 30_000 });
       const rowsInDom = await page.getByTestId('telemetry-message-row').count();
       expect(rowsInDom).toBeLessThan(100);
-      // Still answering: a tab switch takes effect at once, and the rate chart has the burst.
       await page.getByTestId('telemetry-tab-charts').click();
       await expect(page.getByTestId('telemetry-rate-source')).toBeVisible();
       const peak = await page.evaluate(() => {
