@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ModuleClient } from 'azure-iot-device';
+import { Mqtt } from 'azure-iot-device-mqtt';
 import { Client, Registry } from 'azure-iothub';
 import { describe, expect, it } from 'vitest';
 import { ok } from '../../shared/errors';
@@ -46,7 +48,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 }
 
 /** The local hub, the edge hub and the agent as the console composes them, with the cloud twin sync started. */
-async function composed() {
+async function composed(modules: readonly string[] = []) {
   const hubDir = tempDir();
   const localHub = LocalHub.start({ dataDir: hubDir, secrets: new SecretBox(hubDir), httpsPort: 0, mqttPort: 0, edgeDeviceId: DEVICE });
   cleanups.push(() => localHub.dispose());
@@ -64,6 +66,7 @@ async function composed() {
   if (!security.ok) throw new Error(security.error.message);
   cleanups.push(() => security.value.dispose());
   const identities = security.value.identities;
+  if (modules.length) expect((await identities.syncModules(modules)).ok).toBe(true);
   const edgeHub = EdgeHub.start({ dataDir: edgeDir, deviceId: DEVICE, iotHubHostName: 'localhost', gatewayHostName: 'localhost', security: { identities, issuer: security.value.ca }, mqttPort: 0, httpsPort: 0 });
   cleanups.push(() => edgeHub.dispose());
   await until('the edge hub', () => edgeHub.state.state === 'running');
@@ -86,7 +89,7 @@ async function composed() {
   const sync = startSystemTwins({ target: { ...target, backoff: { initialMs: 50, maxMs: 200 } }, deviceId: DEVICE, agent, edgeHub, identities, log: (l) => logs.push(l), reportDebounceMs: 50 });
   cleanups.push(() => sync.dispose());
   await until('the system twins to connect', () => sync.state.state === 'connected');
-  return { registry, service, agent, edgeHub, sync, logs };
+  return { registry, service, agent, edgeHub, sync, logs, security: security.value };
 }
 
 function modulesContent(modules: Parameters<typeof testDeployment>[1], routes: Record<string, string> = {}) {
@@ -176,6 +179,37 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
     expect(ping.result).toMatchObject({ status: 200 });
     const unknown = await service.invokeDeviceMethod(DEVICE, '$edgeAgent', { methodName: 'RestartModule', payload: { schemaVersion: '1.0', id: 'nope' }, responseTimeoutInSeconds: 10 });
     expect(unknown.result.status).toBeGreaterThanOrEqual(400);
+  }, 60_000);
+
+  it("relays the service's direct methods to a module connected to the edge hub, with its status and payload", async () => {
+    const { service, edgeHub, security } = await composed(['responder', 'absent']);
+    const identity = await security.identities.getModule('responder');
+    const module = ModuleClient.fromConnectionString(
+      `HostName=localhost;DeviceId=${DEVICE};ModuleId=responder;SharedAccessKey=${identity!.primaryKey};GatewayHostName=${edgeHub.gatewayAddress()}`,
+      Mqtt,
+    );
+    await module.setOptions({ ca: security.ca.trustBundlePem() });
+    await module.open();
+    cleanups.push(() => module.close().then(() => undefined, () => undefined));
+    module.onMethod('hello', (request, response) => void response?.send(201, { echo: request?.payload as unknown, from: 'responder' }));
+    // The method travels service → local hub → the module's upstream connection → the edge hub → the module.
+    const answered = await until('the method to reach the module', async () => {
+      try {
+        return await service.invokeDeviceMethod(DEVICE, 'responder', { methodName: 'hello', payload: { n: 7 }, responseTimeoutInSeconds: 10 });
+      } catch {
+        return undefined; // the module's upstream connection is still opening
+      }
+    });
+    expect(answered.result).toEqual({ status: 201, payload: { echo: { n: 7 }, from: 'responder' } });
+    // A module with an identity that is not connected to the edge hub: 404 from the edge hub, at once.
+    const absent = await until('the absent module to be answered', async () => {
+      try {
+        return await service.invokeDeviceMethod(DEVICE, 'absent', { methodName: 'hello', payload: null, responseTimeoutInSeconds: 10 });
+      } catch {
+        return undefined;
+      }
+    });
+    expect(absent.result).toMatchObject({ status: 404 });
   }, 60_000);
 
   it('the console wires it: the Outbox says the cloud twins are connected and who drives the desired state', async () => {
