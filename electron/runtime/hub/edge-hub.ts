@@ -56,7 +56,10 @@ export interface EdgeHubSecurity {
 }
 
 /** Where upstream messages go and how the link reaches it (the host supplies it: the local hub, or a cloud hub). */
-export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log'>;
+export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log' | 'methods'>;
+
+/** How long a module has to answer a direct method relayed from the cloud (IoT Hub's own default is 30 s). */
+const CLOUD_METHOD_TIMEOUT_MS = 25_000;
 
 interface Running {
   readonly core: EdgeHubCore;
@@ -184,7 +187,7 @@ export class EdgeHub {
     this.pumps.delete(UPSTREAM_ENDPOINT);
     await previous?.dispose();
     if (target && !this.disposed) {
-      const link = new UpstreamLink({ ...target, identities: security.identities, log: this.options.log });
+      const link = new UpstreamLink({ ...target, identities: security.identities, log: this.options.log, methods: (moduleId, name, payload) => this.cloudMethod(moduleId, name, payload) });
       this.upstream = link;
       link.onDidChange((state) => this.upstreamChanged.fire(state));
       link.onReconnected(() => this.pumps.get(UPSTREAM_ENDPOINT)?.kick());
@@ -192,6 +195,20 @@ export class EdgeHub {
     }
     this.upstreamChanged.fire(this.upstreamState());
     this.syncPumps();
+  }
+
+  /**
+   * A direct method from the cloud for a module, relayed to the module's connection to this hub: its answer, or
+   * 404 when it is not connected / not subscribed to methods and 504 when it does not answer in time (IoT Hub's
+   * statuses for an offline device and a gateway timeout).
+   */
+  private async cloudMethod(moduleId: string, methodName: string, payload: unknown): Promise<{ status: number; payload?: unknown }> {
+    const running = this.running;
+    if (!running) return { status: 503, payload: { message: `The edge hub is not running: ${this.why()}` } };
+    const answer = await running.frontEnd.invokeMethod({ deviceId: this.options.deviceId, moduleId }, methodName, payload, CLOUD_METHOD_TIMEOUT_MS);
+    if (answer.ok) return { status: answer.value.status, payload: answer.value.payload };
+    const status = answer.error.code === 'TIMEOUT' ? 504 : 404;
+    return { status, payload: { message: answer.error.message } };
   }
 
   private why(): string {

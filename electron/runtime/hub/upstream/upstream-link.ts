@@ -7,6 +7,7 @@ import type { IdentityProvider, ModuleIdentity } from '../../workload/identity-p
 import type { EndpointSender, QueuedMessage, SendOutcome, UpstreamState } from '../hub-model';
 import { MAX_UPSTREAM_MESSAGE_BYTES, toUpstreamMessage, upstreamSize } from './upstream-message';
 import { errorKind, redact, type SdkClient } from './upstream-sdk';
+import { relayModuleMethods, type ModuleMethodInvoker } from './method-relay';
 
 // CommonJS packages whose named exports Node's ESM loader cannot see (the CLI bundle): take them from the default.
 const { Client, ModuleClient } = deviceSdk;
@@ -61,6 +62,12 @@ export interface UpstreamLinkOptions {
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
   /** A module client unused this long is closed (default 10 minutes). */
   readonly idleCloseMs?: number;
+  /**
+   * Direct methods the cloud sends to a module go here (the edge hub relays them to the module's connection). When
+   * set, every module with an identity keeps its upstream connection open while the link is connected (not closed
+   * when idle), so that the cloud can reach it.
+   */
+  readonly methods?: ModuleMethodInvoker;
   /** A send without PUBACK after this long counts as failed, to be retried (default 60 s). */
   readonly sendTimeoutMs?: number;
   readonly now?: () => number;
@@ -194,6 +201,7 @@ export class UpstreamLink implements EndpointSender, Disposable {
       this.set({ state: 'connected', hubHost: this.options.hubHostName, since: new Date(this.now()).toISOString() });
       this.log(`upstream: connected to ${this.hubAddress()} as ${deviceId}`);
       this.reconnected.fire();
+      void this.openForMethods();
     } catch (cause) {
       if (client) await closeQuietly(client);
       this.offline(`cannot connect to ${this.hubAddress()}: ${redact(cause)}`);
@@ -278,7 +286,7 @@ export class UpstreamLink implements EndpointSender, Disposable {
       this.ensured.set(moduleId, primaryKey);
     }
     const client = ModuleClient.fromConnectionString(this.connectionString(identity.deviceId, moduleId, primaryKey), Mqtt);
-    prepare(client, () => void this.closeModule(moduleId, client));
+    prepare(client, () => void this.closeModule(moduleId, client).then(() => this.reopenForMethods()));
     try {
       if (this.options.ca) await client.setOptions({ ca: this.options.ca });
       await client.open();
@@ -290,6 +298,9 @@ export class UpstreamLink implements EndpointSender, Disposable {
     if (this.disposed) {
       await closeQuietly(client);
       return { kind: 'failed', reason: 'upstream off: stopped' };
+    }
+    if (this.options.methods && !relayModuleMethods(client, moduleId, this.options.methods, this.log)) {
+      this.log(`upstream: direct methods from the cloud cannot reach module ${moduleId} (azure-iot-device's MQTT transport is not as expected)`);
     }
     return { client, moduleId, primaryKey, lastUsedMs: this.now() };
   }
@@ -304,8 +315,28 @@ export class UpstreamLink implements EndpointSender, Disposable {
     if ('client' in session) await closeQuietly(session.client);
   }
 
+  /** With a method relay: every module with an identity has its connection open while the device's is. */
+  private async openForMethods(): Promise<void> {
+    if (!this.options.methods || this.disposed || !this.device) return;
+    for (const identity of await this.options.identities.listModules()) {
+      if (this.modules.has(identity.moduleId) || (this.moduleRetryAt.get(identity.moduleId) ?? 0) > this.now()) continue;
+      void this.moduleSession(identity).then((session) => {
+        if (!('client' in session)) this.log(`upstream: module ${identity.moduleId} cannot take direct methods from the cloud yet: ${session.reason}`);
+      });
+    }
+  }
+
+  /** A module connection that dropped is opened again (after the first backoff) while methods are relayed. */
+  private reopenForMethods(): void {
+    if (!this.options.methods || this.disposed) return;
+    const timer = setTimeout(() => void this.openForMethods(), this.options.backoff?.initialMs ?? 1_000);
+    timer.unref();
+  }
+
   private async sweep(idleMs: number): Promise<void> {
-    const cutoff = this.now() - idleMs;
+    await this.openForMethods().catch(() => undefined);
+    // Module connections stay open for the cloud's direct methods when they are relayed.
+    const cutoff = this.options.methods ? -Infinity : this.now() - idleMs;
     for (const [moduleId, entry] of [...this.modules]) {
       const session = await entry;
       if ('client' in session && session.lastUsedMs < cutoff) {
