@@ -104,7 +104,8 @@ const reportedOf = async (registry: Registry, moduleId: string) =>
 
 describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () => {
   it('applies the cloud desired deployment, reports back, refuses an invalid one whole and a local apply without override', async () => {
-    const { registry, agent, edgeHub, sync } = await composed();
+    const sensor = `sensor-${runId}`;
+    const { registry, agent, edgeHub, sync } = await composed([sensor]);
     // A new edge device: $edgeAgent desired is empty, the runtime follows its local deployment (reported 417).
     const empty = await until('417 reported', async () => {
       const twin = await reportedOf(registry, '$edgeAgent');
@@ -115,11 +116,16 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
 
     // The operator deploys with azure-iothub, as `gatehouse edge set-modules` does.
     await registry.applyConfigurationContentOnDevice(DEVICE, {
-      modulesContent: modulesContent({ [`sensor-${runId}`]: { status: 'stopped' } }, { up: `FROM /messages/modules/sensor-${runId}/outputs/* INTO $upstream` }),
+      modulesContent: { ...modulesContent({ [sensor]: { status: 'stopped' } }, { up: `FROM /messages/modules/${sensor}/outputs/* INTO $upstream` }), [sensor]: { 'properties.desired': { interval: 5 } } },
     } as never);
     const desired = (await reportedOf(registry, '$edgeAgent')).desired.$version;
     await until('the agent to follow the cloud', () => agent.desiredSource.driver === 'cloud' && agent.desiredDeployment?.modules.some((m) => m.name === `sensor-${runId}`));
     expect(agent.desiredSource).toMatchObject({ driver: 'cloud', version: desired, connected: true });
+    // The module's twin desired properties in the cloud came with it: the edge hub's local twin of the module has them.
+    await until("the module's desired twin at the edge hub", async () => {
+      const twin = await edgeHub.core?.getTwin({ deviceId: DEVICE, moduleId: sensor });
+      return twin?.ok && (twin.value.desired as { interval?: number }).interval === 5;
+    });
     // The edge hub's routes came with it.
     await until('the routes', () => {
       const routes = edgeHub.routes();

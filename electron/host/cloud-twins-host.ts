@@ -32,6 +32,7 @@ export function startSystemTwins(options: {
     ensureIdentities: target.ensureIdentities,
     agent: agentPort(agent),
     hub: hubPort(edgeHub),
+    moduleDesired: (moduleId) => edgeHub.upstreamModuleTwin(moduleId),
     log: options.log,
     reportDebounceMs: options.reportDebounceMs,
     backoff: target.backoff,

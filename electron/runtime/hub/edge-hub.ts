@@ -197,6 +197,11 @@ export class EdgeHub {
     this.syncPumps();
   }
 
+  /** A module twin's desired properties in the hub `$upstream` goes to (undefined when not connected, or unknown). */
+  async upstreamModuleTwin(moduleId: string): Promise<Record<string, unknown> | undefined> {
+    return this.upstream?.moduleTwinDesired(moduleId);
+  }
+
   /**
    * A direct method from the cloud for a module, relayed to the module's connection to this hub: its answer, or
    * 404 when it is not connected / not subscribed to methods and 504 when it does not answer in time (IoT Hub's

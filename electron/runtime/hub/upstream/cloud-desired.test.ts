@@ -20,6 +20,14 @@ describe('cloudDeployment', () => {
     expect(twinVersion({ $version: 4 })).toBe(4);
     expect(twinVersion({})).toBe(0);
   });
+
+  it("adds custom modules' twins that have desired properties, never system ones", () => {
+    const built = cloudDeployment({ $version: 1, modules: {} }, {}, { b: { $version: 3, t: 1 }, a: { x: 2 }, empty: { $version: 1 }, $edgeHub: { routes: {} } });
+    if (built.kind !== 'deployment') throw new Error('empty');
+    const content = (JSON.parse(built.text) as { modulesContent: Record<string, unknown> }).modulesContent;
+    expect(Object.keys(content)).toEqual(['$edgeAgent', 'a', 'b']);
+    expect(content.b).toEqual({ 'properties.desired': { t: 1 } });
+  });
 });
 
 describe('reportedPatch', () => {

@@ -32,15 +32,21 @@ export type CloudDeployment =
   | { readonly kind: 'deployment'; readonly text: string };
 
 /**
- * The deployment the cloud wants: `modulesContent` with `$edgeAgent` and `$edgeHub` desired as the twins hold them
- * (custom modules' twins are not part of it: the hub applies those to the module twins directly). `empty` when the
+ * The deployment the cloud wants: `modulesContent` with `$edgeAgent` and `$edgeHub` desired as the twins hold them,
+ * and the custom modules' twins' desired properties as far as they could be read (`moduleTwins`). `empty` when the
  * `$edgeAgent` desired properties hold nothing (a new edge device: IoT Edge reports 417).
  */
-export function cloudDeployment(agentDesired: unknown, hubDesired: unknown): CloudDeployment {
+export function cloudDeployment(agentDesired: unknown, hubDesired: unknown, moduleTwins: Readonly<Record<string, Json>> = {}): CloudDeployment {
   const agent = withoutTwinMetadata(agentDesired);
   if (Object.keys(agent).length === 0) return { kind: 'empty' };
   const hub = withoutTwinMetadata(hubDesired);
-  const modulesContent = { $edgeAgent: { 'properties.desired': agent }, ...(Object.keys(hub).length ? { $edgeHub: { 'properties.desired': hub } } : {}) };
+  const modules = Object.fromEntries(
+    Object.entries(moduleTwins)
+      .filter(([moduleId, desired]) => !moduleId.startsWith('$') && Object.keys(withoutTwinMetadata(desired)).length > 0)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([moduleId, desired]) => [moduleId, { 'properties.desired': withoutTwinMetadata(desired) }]),
+  );
+  const modulesContent = { $edgeAgent: { 'properties.desired': agent }, ...(Object.keys(hub).length ? { $edgeHub: { 'properties.desired': hub } } : {}), ...modules };
   return { kind: 'deployment', text: `${JSON.stringify({ modulesContent }, null, 2)}\n` };
 }
 

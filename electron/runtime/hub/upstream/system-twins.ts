@@ -50,6 +50,11 @@ export interface SystemTwinSyncOptions {
   readonly ensureIdentities: (modules: readonly UpstreamModuleKeys[]) => Promise<Result<void>>;
   readonly agent: CloudAgentPort;
   readonly hub: CloudHubPort;
+  /**
+   * A custom module twin's desired properties in the cloud (the edge hub reads it on the module's upstream
+   * connection); undefined when it cannot be read yet (e.g. the module has no identity before the agent makes it).
+   */
+  readonly moduleDesired?: (moduleId: string) => Promise<Json | undefined>;
   readonly log?: (line: string) => void;
   /** Reported properties are patched at most this often (default 500 ms); desired patches coalesce for 100 ms. */
   readonly reportDebounceMs?: number;
@@ -99,6 +104,8 @@ export class SystemTwinSync implements Disposable {
   /** The `$edgeHub` desired `$version` the deployment in force was built from. */
   private hubVersion: number | undefined;
   private syncing: Promise<void> = Promise.resolve();
+  /** Some module twin of the cloud's deployment could not be read: read again when the agent changes. */
+  private missingModuleTwins = false;
   private reporting: Promise<void> = Promise.resolve();
   private readonly subscriptions: Disposable[] = [];
   private disposed = false;
@@ -116,7 +123,13 @@ export class SystemTwinSync implements Disposable {
 
   start(): void {
     if (this.disposed || this.current.state !== 'off') return;
-    this.subscriptions.push(this.options.agent.onDidChange(() => this.scheduleReport()), this.options.hub.onDidChange(() => this.scheduleReport()));
+    this.subscriptions.push(
+      this.options.agent.onDidChange(() => {
+        this.scheduleReport();
+        if (this.missingModuleTwins) this.scheduleDesired();
+      }),
+      this.options.hub.onDidChange(() => this.scheduleReport()),
+    );
     void this.connect();
   }
 
@@ -239,7 +252,7 @@ export class SystemTwinSync implements Disposable {
     const agentDesired = connected.agent.twin.properties.desired;
     const hubDesired = connected.hub.twin.properties.desired;
     const version = twinVersion(agentDesired);
-    const built = cloudDeployment(agentDesired, hubDesired);
+    const built = cloudDeployment(agentDesired, hubDesired, await this.moduleTwins(agentDesired));
     const { agent } = this.options;
     if (built.kind === 'empty') {
       agent.setCloudDriving(false);
@@ -268,6 +281,21 @@ export class SystemTwinSync implements Disposable {
       this.log(`upstream: the cloud's deployment ($edgeAgent desired version ${version}) was refused: ${applied.error.message}`);
     }
     this.scheduleReport();
+  }
+
+  /** The custom modules' twins' desired properties, for the modules the `$edgeAgent` desired properties name. */
+  private async moduleTwins(agentDesired: unknown): Promise<Record<string, Json>> {
+    const read = this.options.moduleDesired;
+    const modules = (agentDesired as { modules?: unknown } | undefined)?.modules;
+    this.missingModuleTwins = false;
+    if (!read || typeof modules !== 'object' || modules === null) return {};
+    const twins: Record<string, Json> = {};
+    for (const moduleId of Object.keys(modules)) {
+      const desired = await read(moduleId);
+      if (desired) twins[moduleId] = desired;
+      else this.missingModuleTwins = true;
+    }
+    return twins;
   }
 
   // Reported ------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { EndpointSender, QueuedMessage, SendOutcome, UpstreamState } from '
 import { MAX_UPSTREAM_MESSAGE_BYTES, toUpstreamMessage, upstreamSize } from './upstream-message';
 import { errorKind, redact, type SdkClient } from './upstream-sdk';
 import { relayModuleMethods, type ModuleMethodInvoker } from './method-relay';
+import { withoutTwinMetadata } from './cloud-desired';
 
 // CommonJS packages whose named exports Node's ESM loader cannot see (the CLI bundle): take them from the default.
 const { Client, ModuleClient } = deviceSdk;
@@ -313,6 +314,25 @@ export class UpstreamLink implements EndpointSender, Disposable {
     if (client && (!('client' in session) || session.client !== client)) return;
     if (this.modules.get(moduleId) === entry) this.modules.delete(moduleId);
     if ('client' in session) await closeQuietly(session.client);
+  }
+
+  /**
+   * A module twin's desired properties as the hub holds them, read on the module's own connection (opened when
+   * needed); undefined when the module has no identity here or the hub cannot be reached as it.
+   */
+  async moduleTwinDesired(moduleId: string): Promise<Record<string, unknown> | undefined> {
+    if (this.current.state !== 'connected') return undefined;
+    const identity = await this.options.identities.getModule(moduleId);
+    if (!identity) return undefined;
+    const session = await this.moduleSession(identity);
+    if (!('client' in session)) return undefined;
+    try {
+      const twin = await (session.client as ModuleClient).getTwin();
+      return withoutTwinMetadata(twin.properties.desired);
+    } catch (cause) {
+      this.log(`upstream: the twin of module ${moduleId} cannot be read: ${redact(cause)}`);
+      return undefined;
+    }
   }
 
   /** With a method relay: every module with an identity has its connection open while the device's is. */
