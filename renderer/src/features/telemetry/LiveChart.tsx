@@ -43,6 +43,29 @@ export function clockTick(t: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** What recharts hands a custom tick. */
+interface TickProps {
+  readonly x?: number | string;
+  readonly y?: number | string;
+  readonly payload?: { readonly value?: unknown };
+}
+
+/**
+ * Plain SVG tick labels: recharts' own <Text> measures each label in the DOM and parses CSS calc() on every redraw,
+ * which was the largest part of a chart's redraw under a burst (profiled: most of the long tasks).
+ */
+function tickRenderer(format: (value: number) => string, place: 'x' | 'y') {
+  return function Tick({ x, y, payload }: TickProps) {
+    const nx = Number(x ?? 0);
+    const ny = Number(y ?? 0);
+    return (
+      <text x={place === 'y' ? nx - 4 : nx} y={place === 'y' ? ny + 4 : ny + 12} textAnchor={place === 'y' ? 'end' : 'middle'} fontSize={11} fill={tokens.colorNeutralForeground3}>
+        {format(Number(payload?.value ?? 0))}
+      </text>
+    );
+  };
+}
+
 export interface LiveChartProps {
   readonly rows: readonly SeriesRow[];
   /** The series drawn, and their colour index (stable while a key is known). */
@@ -71,6 +94,8 @@ export interface LiveChartProps {
  */
 export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, format, empty, label, testId, compact, connectGaps = false, rates = false, legend = true, windowMs }: LiveChartProps) {
   const styles = useStyles();
+  const xTick = useMemo(() => tickRenderer(clockTick, 'x'), []);
+  const yTick = useMemo(() => tickRenderer(format, 'y'), [format]);
   const data = useMemo(() => chartRows(thinRows(rows, MAX_POINTS), keys, rates ? 0 : undefined), [rows, keys, rates]);
   if (data.length === 0 || keys.length === 0) {
     return (
@@ -94,18 +119,16 @@ export const LiveChart = memo(function LiveChart({ rows, keys, colorOf, height, 
             domain={windowMs ? [lastT - windowMs, lastT] : ['dataMin', 'dataMax']}
             allowDataOverflow={windowMs !== undefined}
             {...(windowMs ? { ticks: windowTicks(lastT, windowMs) } : {})}
-            tickFormatter={clockTick}
             hide={compact}
             stroke={tokens.colorNeutralForeground3}
-            tick={{ fontSize: 11, fill: tokens.colorNeutralForeground3 }}
+            tick={xTick}
             minTickGap={48}
           />
           <YAxis
             hide={compact}
             width={56}
-            tickFormatter={format}
             stroke={tokens.colorNeutralForeground3}
-            tick={{ fontSize: 11, fill: tokens.colorNeutralForeground3 }}
+            tick={yTick}
             allowDecimals
             domain={compact || rates ? [0, 'auto'] : ['auto', 'auto']}
           />
