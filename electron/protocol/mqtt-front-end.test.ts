@@ -382,3 +382,26 @@ describe('refusals with a raw MQTT client', () => {
     expect(fx.logs.some((line) => line.includes('telemetry refused by the hub (UNAVAILABLE)'))).toBe(true);
   });
 });
+
+describe('QoS 1 delivery to a client', () => {
+  it('counts as delivered only when the client PUBACKs: a persistent-session client (as the SDK opens) that dies first gets false (the hub sends it again)', async () => {
+    // r7 receives but holds its PUBACK (mqtt.js sends it when its handleMessage calls back).
+    const held: (() => void)[] = [];
+    const mute = await fx.raw('r7', undefined, 17, { clean: false, clientId: 'r7' });
+    mute.handleMessage = (_packet, done) => void held.push(() => done());
+    await mute.subscribeAsync('devices/r7/messages/devicebound/#', { qos: 1 });
+    let settled: boolean | undefined;
+    const delivery = fx.frontEnd.deliver({ deviceId: 'r7' }, { body: Buffer.from('one'), systemProperties: {}, properties: {} }).then((ok) => (settled = ok));
+    for (let i = 0; i < 200 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(held).toHaveLength(1); // written and received...
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled).toBeUndefined(); // ...but not delivered while its PUBACK is held
+    mute.stream.destroy(); // the client dies before acknowledging
+    expect(await delivery).toBe(false);
+
+    const acking = await fx.raw('r8', undefined, 18, { clean: false, clientId: 'r8' });
+    await acking.subscribeAsync('devices/r8/messages/devicebound/#', { qos: 1 });
+    expect(await fx.frontEnd.deliver({ deviceId: 'r8' }, { body: Buffer.from('two'), systemProperties: {}, properties: {} })).toBe(true);
+    await acking.endAsync();
+  });
+});

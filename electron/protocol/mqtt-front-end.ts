@@ -68,6 +68,8 @@ interface PendingMethod {
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
+/** How long a delivered QoS 1 message waits for the client's PUBACK before it counts as not delivered (sent again). */
+const ACK_TIMEOUT_MS = 60_000;
 /** Room for the topic (and its property bag) and the packet header on top of the message body. */
 const TOPIC_ALLOWANCE = 64 * 1024 + 16;
 
@@ -95,6 +97,8 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
   private readonly authenticated = new WeakMap<Client, IdentityRef>();
   private readonly connections = new Map<Client, Connection>();
   private readonly pendingMethods = new Map<string, PendingMethod>();
+  /** QoS 1 deliveries waiting for the client's PUBACK, by the payload buffer sent. */
+  private readonly awaitingAck = new Map<Buffer, { readonly client: Client; readonly resolve: (acked: boolean) => void; readonly timer: NodeJS.Timeout }>();
   private nextRid = 1;
   private closed = false;
 
@@ -114,6 +118,10 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     });
     this.broker.on('client', (client) => this.opened(client));
     this.broker.on('clientDisconnect', (client) => this.closedConnection(client));
+    this.broker.on('ack', (packet) => {
+      const payload = (packet as { payload?: unknown } | undefined)?.payload;
+      if (Buffer.isBuffer(payload)) this.settleAck(payload, true);
+    });
     this.broker.on('clientError', (client, error) => this.log(`mqtt ${client.id}: connection closed: ${error.message}`));
     this.broker.on('connectionError', (_client, error) => this.log(`mqtt: connection closed before CONNECT completed: ${error.message}`));
     this.ready = this.broker.listen();
@@ -163,7 +171,10 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     for (const connection of this.connectionsOf(target, 'desired')) void this.send(connection, desiredPatchTopic(version), JSON.stringify(patch), 0);
   }
 
-  /** QoS 1 to the newest subscribed connection; true once written to it (the device's PUBACK is not awaited). */
+  /**
+   * QoS 1 to the newest subscribed connection; for a persistent session (the SDK's) true once the client PUBACKed it,
+   * false when it closed or did not answer in time; for a clean session true once written.
+   */
   async deliver(target: IdentityRef, message: HubMessage, input?: string): Promise<boolean> {
     const feature: SubscriptionFeature = input === undefined ? 'c2d' : 'inputs';
     if ((input === undefined) !== (target.moduleId === undefined)) return false;
@@ -171,7 +182,30 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     if (!connection) return false;
     const bag = encodePropertyBag(message.systemProperties, message.properties);
     const topic = input === undefined || target.moduleId === undefined ? c2dTopic(target.deviceId, bag) : inputTopic(target.deviceId, target.moduleId, input, bag);
-    return this.send(connection, topic, Buffer.from(message.body), 1);
+    const payload = Buffer.from(message.body);
+    // A clean session's packets are not kept by aedes, so its PUBACK cannot be matched: written is all we can know.
+    if ((connection.client as Client & { clean?: boolean }).clean) return this.send(connection, topic, payload, 1);
+    // QoS 1 to a persistent session (the SDK's clean=false): delivered means the client's PUBACK came back, not that the
+    // bytes were written (a module that dies before acknowledging must get the message again).
+    const acked = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => this.settleAck(payload, false), ACK_TIMEOUT_MS);
+      timer.unref?.();
+      this.awaitingAck.set(payload, { client: connection.client, resolve, timer });
+    });
+    if (!(await this.send(connection, topic, payload, 1))) {
+      this.settleAck(payload, false);
+      return false;
+    }
+    return acked;
+  }
+
+  /** Ends the wait for one delivered message's PUBACK (the payload buffer is the key: aedes hands back the packet it sent). */
+  private settleAck(payload: Buffer, acked: boolean): void {
+    const waiting = this.awaitingAck.get(payload);
+    if (!waiting) return;
+    this.awaitingAck.delete(payload);
+    clearTimeout(waiting.timer);
+    waiting.resolve(acked);
   }
 
   disconnect(target: IdentityRef): void {
@@ -186,6 +220,7 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const payload of [...this.awaitingAck.keys()]) this.settleAck(payload, false);
     for (const [rid, pending] of this.pendingMethods) {
       clearTimeout(pending.timer);
       pending.resolve({ ok: false, error: { code: 'NOT_CONNECTED', message: 'the hub is closing' } });
@@ -301,6 +336,7 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
   }
 
   private closedConnection(client: Client): void {
+    for (const [payload, waiting] of this.awaitingAck) if (waiting.client === client) this.settleAck(payload, false);
     const connection = this.connections.get(client);
     if (!connection) return;
     this.connections.delete(client);
