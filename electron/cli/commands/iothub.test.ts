@@ -262,6 +262,35 @@ describe('gatehouse edge', () => {
     const gone = await cli(['edge', 'deployment', 'show', '--deployment-id', deployment]);
     expect(gone.status).toBe(1);
   });
+
+  it('deployment update changes target condition, priority, labels and metrics (JSON like show), keeps the content; stale --etag and nothing-to-change are refused', async () => {
+    const deployment = id('dep-upd');
+    const created = await ok(['edge', 'deployment', 'create', '--deployment-id', deployment, '--content', file('dep-upd.json', manifest()), '--target-condition', `tags.ring='${run}-a'`, '--priority', '1']);
+    const updated = await ok([
+      'edge', 'deployment', 'update', '-d', deployment, '--target-condition', `tags.ring='${run}-b'`, '--priority', '9', '--labels', '{"team":"edge"}', '--metrics', '{"queries":{"mine":"SELECT deviceId FROM devices"}}',
+    ]);
+    expect(updated).toMatchObject({ id: deployment, targetCondition: `tags.ring='${run}-b'`, priority: 9, labels: { team: 'edge' }, metrics: { queries: { mine: 'SELECT deviceId FROM devices' } } });
+    expect(Object.keys(updated).sort()).toEqual(Object.keys(await ok(['edge', 'deployment', 'show', '-d', deployment])).sort());
+    expect(updated.content).toEqual(created.content);
+    expect(updated.etag).not.toBe(created.etag);
+
+    const priorityOnly = await ok(['edge', 'deployment', 'update', '-d', deployment, '--priority', '10']);
+    expect(priorityOnly).toMatchObject({ priority: 10, targetCondition: `tags.ring='${run}-b'`, labels: { team: 'edge' } });
+
+    const stale = await cli(['edge', 'deployment', 'update', '-d', deployment, '--priority', '11', '--etag', String(created.etag)]);
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toMatch(/^gatehouse edge deployment update: /m);
+    const staleJson = await cli(['edge', 'deployment', 'update', '-d', deployment, '--priority', '11', '--etag', String(created.etag), '--json']);
+    expect(JSON.parse(staleJson.stdout)).toMatchObject({ error: { code: 'CONFLICT' } });
+    expect((await ok(['edge', 'deployment', 'show', '-d', deployment])).priority).toBe(10);
+
+    const nothing = await cli(['edge', 'deployment', 'update', '-d', deployment]);
+    expect(nothing.status).toBe(2);
+    expect(nothing.stderr).toContain('nothing to change');
+    expect((await cli(['edge', 'deployment', 'update', '-d', deployment, '--labels', '{"n":1}'])).status).toBe(2);
+    expect((await cli(['edge', 'deployment', 'update', '-d', id('missing'), '--priority', '1'])).status).toBe(1);
+    await cli(['edge', 'deployment', 'delete', '-d', deployment]);
+  });
 });
 
 describe('gatehouse invoke-device-method / invoke-module-method', () => {

@@ -253,7 +253,7 @@ export const edgeDeploymentCreateCommand = cmd(
   'Create a deployment at scale (az iot edge deployment create)',
   "--deployment-id X --content deployment.json --target-condition \"tags.site='x'\" [--priority N] [--layered] [--labels '{…}'] [--metrics '{…}'] [--json]",
   {
-    'deployment-id': { type: 'string', description: 'the deployment id' },
+    'deployment-id': { type: 'string', short: 'd', description: 'the deployment id' },
     content: { type: 'string', short: 'k', description: 'the deployment manifest (a file, or -)' },
     'target-condition': { type: 'string', short: 't', description: 'which devices, e.g. tags.environment=\'prod\'' },
     priority: { type: 'string', description: 'higher wins among deployments that target a device (default 0)' },
@@ -291,7 +291,7 @@ export const edgeDeploymentCreateCommand = cmd(
   },
 );
 
-export const edgeDeploymentShowCommand = cmd(['edge', 'deployment', 'show'], 'Show a deployment with its metrics', '--deployment-id X [--json]', { 'deployment-id': { type: 'string', description: 'the deployment id' } }, async (io, values, name) => {
+export const edgeDeploymentShowCommand = cmd(['edge', 'deployment', 'show'], 'Show a deployment with its metrics', '--deployment-id X [--json]', { 'deployment-id': { type: 'string', short: 'd', description: 'the deployment id' } }, async (io, values, name) => {
   const ids = required(io, name, values, 'deployment-id');
   if (!ids) return 2;
   return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.deploymentShow({ deploymentId: ids[0]! })));
@@ -301,7 +301,66 @@ export const edgeDeploymentListCommand = cmd(['edge', 'deployment', 'list'], 'Li
   withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.deploymentList({}))),
 );
 
-export const edgeDeploymentDeleteCommand = cmd(['edge', 'deployment', 'delete'], 'Delete a deployment', '--deployment-id X [--json]', { 'deployment-id': { type: 'string', description: 'the deployment id' } }, async (io, values, name) => {
+/**
+ * `az iot edge deployment update` takes generic `--set path=value`; here the four things IoT Hub lets change after
+ * creation are options of their own (the content cannot change: create a deployment with a higher priority).
+ * Without `--etag` the deployment's current etag is read first, so a change made meanwhile is still refused.
+ */
+export const edgeDeploymentUpdateCommand = cmd(
+  ['edge', 'deployment', 'update'],
+  "Change a deployment's target condition, priority, labels or metrics (the content cannot change)",
+  "--deployment-id X [--target-condition \"tags.site='x'\"] [--priority N] [--labels '{…}'] [--metrics '{…}'] [--etag E] [--json]",
+  {
+    'deployment-id': { type: 'string', short: 'd', description: 'the deployment id' },
+    'target-condition': { type: 'string', short: 't', description: 'which devices, e.g. tags.environment=\'prod\'' },
+    priority: { type: 'string', description: 'higher wins among deployments that target a device' },
+    labels: { type: 'string', description: 'labels as a JSON object of strings (replaces the labels)' },
+    metrics: { type: 'string', description: 'custom metric queries as a JSON object, or {"queries":{…}} (replaces the queries)' },
+    etag: { type: 'string', short: 'e', description: "the etag the change is based on ('*' unconditional; default: the current one)" },
+  },
+  async (io, values, name) => {
+    const ids = required(io, name, values, 'deployment-id');
+    if (!ids) return 2;
+    if (values['target-condition'] === undefined && values.priority === undefined && values.labels === undefined && values.metrics === undefined) {
+      return (io.stderr(`gatehouse ${name}: nothing to change: give --target-condition, --priority, --labels or --metrics (the content cannot change)`), 2);
+    }
+    const priority = values.priority === undefined ? undefined : Number(values.priority);
+    if (priority !== undefined && (!Number.isInteger(priority) || priority < 0)) return (io.stderr(`gatehouse ${name}: --priority is a whole number ≥ 0`), 2);
+    const labels = parseJsonOption(io, name, 'labels', values.labels as string | undefined);
+    const metrics = parseJsonOption(io, name, 'metrics', values.metrics as string | undefined);
+    if (!labels.ok || !metrics.ok) return 2;
+    if (labels.value !== undefined && !isStringMap(labels.value)) return (io.stderr(`gatehouse ${name}: --labels is a JSON object of strings`), 2);
+    const metricQueries = isStringMap((metrics.value as { queries?: unknown } | undefined)?.queries) ? (metrics.value as { queries: Record<string, string> }).queries : metrics.value;
+    if (metricQueries !== undefined && !isStringMap(metricQueries)) return (io.stderr(`gatehouse ${name}: --metrics is a JSON object of query strings, or {"queries":{…}}`), 2);
+    return withCloud(io, values, async (cloud) => {
+      let etag = values.etag as string | undefined;
+      if (etag === undefined) {
+        const current = await cloud.deploymentShow({ deploymentId: ids[0]! });
+        if (!current.ok) return refuse(io, values, name, current.error);
+        etag = String(current.value.etag ?? '*');
+      }
+      return answer(
+        io,
+        values,
+        name,
+        await cloud.deploymentUpdate({
+          deploymentId: ids[0]!,
+          etag,
+          ...(values['target-condition'] !== undefined ? { targetCondition: values['target-condition'] as string } : {}),
+          ...(priority !== undefined ? { priority } : {}),
+          ...(isStringMap(labels.value) ? { labels: labels.value } : {}),
+          ...(metricQueries !== undefined ? { metrics: metricQueries } : {}),
+        }),
+      );
+    });
+  },
+);
+
+function isStringMap(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+
+export const edgeDeploymentDeleteCommand = cmd(['edge', 'deployment', 'delete'], 'Delete a deployment', '--deployment-id X [--json]', { 'deployment-id': { type: 'string', short: 'd', description: 'the deployment id' } }, async (io, values, name) => {
   const ids = required(io, name, values, 'deployment-id');
   if (!ids) return 2;
   return withCloud(io, values, async (cloud) => {
@@ -365,6 +424,7 @@ export const IOTHUB_COMMANDS: readonly CliCommand[] = [
   edgeDeploymentListCommand,
   edgeDeploymentShowCommand,
   edgeDeploymentCreateCommand,
+  edgeDeploymentUpdateCommand,
   edgeDeploymentDeleteCommand,
   invokeDeviceMethodCommand,
   invokeModuleMethodCommand,
