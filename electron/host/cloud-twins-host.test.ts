@@ -188,7 +188,7 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
   }, 60_000);
 
   it("relays the service's direct methods to a module connected to the edge hub, with its status and payload", async () => {
-    const { service, edgeHub, security } = await composed(['responder', 'absent']);
+    const { service, registry, edgeHub, security } = await composed(['responder', 'absent']);
     const identity = await security.identities.getModule('responder');
     const module = ModuleClient.fromConnectionString(
       `HostName=localhost;DeviceId=${DEVICE};ModuleId=responder;SharedAccessKey=${identity!.primaryKey};GatewayHostName=${edgeHub.gatewayAddress()}`,
@@ -207,6 +207,13 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
       }
     });
     expect(answered.result).toEqual({ status: 201, payload: { echo: { n: 7 }, from: 'responder' } });
+    // Reported properties the module patches at the edge hub reach its twin in the cloud.
+    const twin = await module.getTwin();
+    await new Promise<void>((resolve, reject) => twin.properties.reported.update({ ready: true, interval: 5 }, (error?: Error) => (error ? reject(error) : resolve())));
+    await until("the module's reported properties in the cloud", async () => {
+      const cloud = (await registry.getModuleTwin(DEVICE, 'responder')).responseBody.properties?.reported as { ready?: boolean; interval?: number } | undefined;
+      return cloud?.ready === true && cloud.interval === 5;
+    });
     // A module with an identity that is not connected to the edge hub: 404 from the edge hub, at once.
     const absent = await until('the absent module to be answered', async () => {
       try {

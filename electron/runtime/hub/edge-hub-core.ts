@@ -71,6 +71,8 @@ export class EdgeHubCore implements DeviceBackend {
   private lastDesiredVersion: number | undefined;
   private readonly clients = new Map<string, ClientEntry>();
   private readonly reportedListeners = new Set<(reported: Record<string, unknown>) => void>();
+  /** Told after a client's reported patch is on disk (the upstream link mirrors module twins to the cloud). */
+  private readonly twinReportedListeners = new Set<(of: IdentityRef) => void>();
   private recorder: MessageRecorder | undefined;
   private counts = { routed: 0, unrouted: 0, refused: 0 };
 
@@ -145,7 +147,15 @@ export class EdgeHubCore implements DeviceBackend {
 
   async patchReported(of: IdentityRef, patch: Record<string, unknown>): Promise<Result<{ readonly version: number }, BackendError>> {
     if (of.deviceId !== this.deviceId) return notFound(`no twin for ${of.deviceId}`);
-    return this.twins.patchReported(of, patch);
+    const patched = await this.twins.patchReported(of, patch);
+    if (patched.ok) for (const listener of [...this.twinReportedListeners]) listener(of);
+    return patched;
+  }
+
+  /** Called after each reported patch a client makes to its twin here (once it is on disk). */
+  onTwinReported(listener: (of: IdentityRef) => void): { dispose(): void } {
+    this.twinReportedListeners.add(listener);
+    return { dispose: () => this.twinReportedListeners.delete(listener) };
   }
 
   connectionChanged(ref: IdentityRef, connected: boolean): void {
@@ -244,6 +254,7 @@ export class EdgeHubCore implements DeviceBackend {
     this.tap.dispose();
     if (this.recorder) await this.recordStop();
     this.reportedListeners.clear();
+    this.twinReportedListeners.clear();
   }
 
   private emitReported(): void {

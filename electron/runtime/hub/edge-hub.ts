@@ -56,7 +56,7 @@ export interface EdgeHubSecurity {
 }
 
 /** Where upstream messages go and how the link reaches it (the host supplies it: the local hub, or a cloud hub). */
-export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log' | 'methods'>;
+export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log' | 'methods' | 'moduleReported'>;
 
 /** How long a module has to answer a direct method relayed from the cloud (IoT Hub's own default is 30 s). */
 const CLOUD_METHOD_TIMEOUT_MS = 25_000;
@@ -187,7 +187,13 @@ export class EdgeHub {
     this.pumps.delete(UPSTREAM_ENDPOINT);
     await previous?.dispose();
     if (target && !this.disposed) {
-      const link = new UpstreamLink({ ...target, identities: security.identities, log: this.options.log, methods: (moduleId, name, payload) => this.cloudMethod(moduleId, name, payload) });
+      const link = new UpstreamLink({
+        ...target,
+        identities: security.identities,
+        log: this.options.log,
+        methods: (moduleId, name, payload) => this.cloudMethod(moduleId, name, payload),
+        moduleReported: (moduleId) => this.localReported(moduleId),
+      });
       this.upstream = link;
       link.onDidChange((state) => this.upstreamChanged.fire(state));
       link.onReconnected(() => this.pumps.get(UPSTREAM_ENDPOINT)?.kick());
@@ -195,6 +201,12 @@ export class EdgeHub {
     }
     this.upstreamChanged.fire(this.upstreamState());
     this.syncPumps();
+  }
+
+  /** A module twin's reported properties as this hub keeps them (undefined before it runs). */
+  private async localReported(moduleId: string): Promise<Record<string, unknown> | undefined> {
+    const twin = await this.running?.core.getTwin({ deviceId: this.options.deviceId, moduleId });
+    return twin?.ok ? twin.value.reported : undefined;
   }
 
   /** A module twin's desired properties in the hub `$upstream` goes to (undefined when not connected, or unknown). */
@@ -276,6 +288,10 @@ export class EdgeHub {
       }
       if (this.disposed) return void (await closeAll(closers));
       this.running = { core: core.value, frontEnd, store: store.value, mqttPort, httpsPort, closers };
+      // A module's reported patch here is mirrored to its twin in the cloud while connected (offline: on reconnect).
+      core.value.onTwinReported((of) => {
+        if (of.moduleId !== undefined) void this.upstream?.syncModuleReported(of.moduleId);
+      });
       this.security = { identities, issuer };
       store.value.onAppended((endpoint) => this.ensurePump(endpoint));
       const pending = this.pendingConfig;

@@ -8,7 +8,7 @@ import type { EndpointSender, QueuedMessage, SendOutcome, UpstreamState } from '
 import { MAX_UPSTREAM_MESSAGE_BYTES, toUpstreamMessage, upstreamSize } from './upstream-message';
 import { errorKind, redact, type SdkClient } from './upstream-sdk';
 import { relayModuleMethods, type ModuleMethodInvoker } from './method-relay';
-import { withoutTwinMetadata } from './cloud-desired';
+import { reportedPatch, withoutTwinMetadata } from './cloud-desired';
 
 // CommonJS packages whose named exports Node's ESM loader cannot see (the CLI bundle): take them from the default.
 const { Client, ModuleClient } = deviceSdk;
@@ -69,6 +69,11 @@ export interface UpstreamLinkOptions {
    * when idle), so that the cloud can reach it.
    */
   readonly methods?: ModuleMethodInvoker;
+  /**
+   * A module twin's reported properties as the edge hub keeps them (the truth for reported): mirrored to the cloud's
+   * twin of the module when its connection opens (what changed while offline) and on `syncModuleReported`.
+   */
+  readonly moduleReported?: (moduleId: string) => Promise<Record<string, unknown> | undefined>;
   /** A send without PUBACK after this long counts as failed, to be retried (default 60 s). */
   readonly sendTimeoutMs?: number;
   readonly now?: () => number;
@@ -335,13 +340,36 @@ export class UpstreamLink implements EndpointSender, Disposable {
     }
   }
 
+  /**
+   * Makes the cloud's twin of a module report what the edge hub's twin of it reports (one patch: changed keys, null
+   * for keys gone). False when it could not be done now (offline, no identity): the next connection catches up.
+   */
+  async syncModuleReported(moduleId: string): Promise<boolean> {
+    const local = await this.options.moduleReported?.(moduleId);
+    if (!local || this.current.state !== 'connected') return false;
+    const identity = await this.options.identities.getModule(moduleId);
+    if (!identity) return false;
+    const session = await this.moduleSession(identity);
+    if (!('client' in session)) return false;
+    try {
+      const twin = await (session.client as ModuleClient).getTwin();
+      const patch = reportedPatch(twin.properties.reported, withoutTwinMetadata(local));
+      if (patch) await new Promise<void>((resolve, reject) => twin.properties.reported.update(patch, (error?: Error) => (error ? reject(error) : resolve())));
+      return true;
+    } catch (cause) {
+      this.log(`upstream: the reported properties of module ${moduleId} were not sent: ${redact(cause)}`);
+      return false;
+    }
+  }
+
   /** With a method relay: every module with an identity has its connection open while the device's is. */
   private async openForMethods(): Promise<void> {
     if (!this.options.methods || this.disposed || !this.device) return;
     for (const identity of await this.options.identities.listModules()) {
       if (this.modules.has(identity.moduleId) || (this.moduleRetryAt.get(identity.moduleId) ?? 0) > this.now()) continue;
       void this.moduleSession(identity).then((session) => {
-        if (!('client' in session)) this.log(`upstream: module ${identity.moduleId} cannot take direct methods from the cloud yet: ${session.reason}`);
+        if (!('client' in session)) return this.log(`upstream: module ${identity.moduleId} cannot take direct methods from the cloud yet: ${session.reason}`);
+        void this.syncModuleReported(identity.moduleId);
       });
     }
   }
