@@ -21,8 +21,8 @@ export type RouteFlowEdge = Edge<RouteEdgeData, 'route'>;
 export const RouteSelectContext = createContext<(edge: RouteGraphEdge) => void>(() => undefined);
 
 /**
- * Messages/s per route name while the edge hub runs (`edgehub.rates.byRoute`); undefined when it does not, and then
- * no edge shows a rate. Given by context so a new reading (about once a second) redraws the edges, not the layout.
+ * Messages/s per route name while the edge hub runs (`edgehub.rates.byRoute`, routes it counted lately); undefined
+ * when it does not, and then no edge shows a rate (nor does a route the hub has not counted). Given by context so a new reading (about once a second) redraws the edges, not the layout.
  */
 export const RouteRatesContext = createContext<Readonly<Record<string, number>> | undefined>(undefined);
 
@@ -133,7 +133,7 @@ export function RouteEdge({ id, data, sourceX, sourceY, targetX, targetY, marker
   const stroke = selected || hovered ? tokens.colorBrandStroke1 : TONE_COLOR[tone];
   const hover = { onMouseEnter: () => setHovered(true), onMouseLeave: () => setHovered(false) };
   // A live rate sits just under the caption (its own box: the caption's size, and so the layout, never changes).
-  const rate = rates === undefined || edge.broken ? undefined : (rates[edge.id] ?? 0);
+  const rate = rates === undefined || edge.broken ? undefined : rates[edge.id];
   return (
     <>
       <path

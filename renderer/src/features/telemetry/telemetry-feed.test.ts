@@ -110,6 +110,18 @@ describe('TelemetryFeed', () => {
     expect(feed.getSnapshot().bySource).toHaveLength(121);
   });
 
+  it('gives the route graph a rate for each route the hub counted lately, 0 when quiet now, none for others', () => {
+    const { clock, advance } = manualClock();
+    const feed = new TelemetryFeed({ clock });
+    feed.addRates({ at: new Date(T0).toISOString(), bySource: {}, byRoute: { sensorToFilter: 5, filterToUpstream: 2 } });
+    feed.addRates({ at: new Date(T0 + 1000).toISOString(), bySource: {}, byRoute: { sensorToFilter: 4 } });
+    advance(FLUSH_MS);
+    expect(feed.getSnapshot().routeRates).toEqual({ sensorToFilter: 4, filterToUpstream: 0 });
+    feed.hubStopped();
+    advance(FLUSH_MS);
+    expect(feed.getSnapshot().routeRates).toBeUndefined();
+  });
+
   it('records queue depth per endpoint at each outbox event', () => {
     const { clock, advance } = manualClock();
     let wall = T0;

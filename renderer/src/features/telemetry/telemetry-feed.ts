@@ -31,6 +31,11 @@ export interface FeedSnapshot {
   readonly outbox: Outbox | undefined;
   /** The latest rates while they are live (undefined once RATES_STALE_MS pass without one). */
   readonly rates: HubRates | undefined;
+  /**
+   * Messages/s per route the hub has counted in the last WINDOW_MS (0 for one quiet in the newest second), while the
+   * rates are live: what the route graph draws. A route the hub never counted is not in it (no made-up 0).
+   */
+  readonly routeRates: Readonly<Record<string, number>> | undefined;
 }
 
 export interface FeedOptions {
@@ -54,6 +59,7 @@ export class TelemetryFeed {
   private readonly depth: TimeSeries;
   private outbox: Outbox | undefined;
   private rates: HubRates | undefined;
+  private routeRates: Readonly<Record<string, number>> | undefined;
   private ratesTimer: unknown;
   private readonly clock: Clock;
   private readonly wallClock: () => number;
@@ -95,10 +101,12 @@ export class TelemetryFeed {
     this.bySource.push(t, rates.bySource);
     this.byRoute.push(t, rates.byRoute);
     this.rates = rates;
+    this.routeRates = Object.fromEntries(this.byRoute.keys().map((route) => [route, rates.byRoute[route] ?? 0]));
     if (this.ratesTimer !== undefined) this.clock.clearTimeout(this.ratesTimer);
     this.ratesTimer = this.clock.setTimeout(() => {
       this.ratesTimer = undefined;
       this.rates = undefined;
+      this.routeRates = undefined;
       this.throttle.poke();
     }, RATES_STALE_MS);
     this.throttle.poke();
@@ -113,6 +121,7 @@ export class TelemetryFeed {
   /** The hub stopped: nothing it said is live any more (the series stay, as history). */
   hubStopped(): void {
     this.rates = undefined;
+    this.routeRates = undefined;
     this.throttle.poke();
   }
 
@@ -155,6 +164,7 @@ export class TelemetryFeed {
       depth: this.depth.snapshot(),
       outbox: this.outbox,
       rates: this.rates,
+      routeRates: this.routeRates,
     };
   }
 }

@@ -1,6 +1,5 @@
 import { useContext, useEffect, useSyncExternalStore } from 'react';
 import { edgehubContract } from '../../../../shared/ipc';
-import type { HubRates } from '../../../../shared/ipc/edgehub.contract';
 import { createClient, subscribeEvent } from '../../ipc/client';
 import { HostContext, useHost } from '../../ipc/host';
 import type { Transport } from '../../ipc/transport';
@@ -66,14 +65,13 @@ const noSubscription = () => () => undefined;
 const nothing = () => undefined;
 
 /**
- * Messages/s per route name while the edge hub runs and sends rates; undefined otherwise (and outside a host, as
- * in a test of the graph alone). Re-renders only when a new `rates` event comes (about once a second).
+ * Messages/s per route name the edge hub counted lately, while it runs and sends rates; undefined otherwise (and
+ * outside a host, as in a test of the graph alone). Re-renders only when a new `rates` event comes (about once a second).
  */
 export function useLiveRouteRates(): Readonly<Record<string, number>> | undefined {
   const host = useContext(HostContext);
   const transport = host?.transport;
   const feed = transport ? connectionFor(transport).feed : undefined;
   useEffect(() => (transport ? acquire(transport, false) : undefined), [transport]);
-  const rates = useSyncExternalStore<HubRates | undefined>(feed ? feed.subscribe.bind(feed) : noSubscription, feed ? () => feed.getSnapshot().rates : nothing);
-  return rates?.byRoute;
+  return useSyncExternalStore<Readonly<Record<string, number>> | undefined>(feed ? feed.subscribe.bind(feed) : noSubscription, feed ? () => feed.getSnapshot().routeRates : nothing);
 }
