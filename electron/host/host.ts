@@ -166,7 +166,11 @@ export function createHost(options: HostOptions): Host {
     info: async ({ withCaKey }) => (localHub ? localHub.info(withCaKey === true) : fail('CONFLICT', `The local hub is not running: ${noLocalHub}`)),
   });
   dispatcher.register(cloudContract, new CloudService(() => hubConnection.hub(), hubConnection));
-  const hubSubscriptions = localHub ? [localHub.onDidChangeState((s) => events.emit(localhubContract, 'changed', s)), forwardTelemetry(localHub, events)] : [];
+  const hubSubscriptions = [
+    ...(localHub ? [localHub.onDidChangeState((s) => events.emit(localhubContract, 'changed', s)), forwardTelemetry(localHub, events, () => hubConnection.eventsFrom === 'local')] : []),
+    // A cloud hub's device-to-cloud messages, read from its Event Hubs-compatible endpoint while it is the active hub.
+    hubConnection.onTelemetry((event) => events.emit(cloudContract, 'telemetry', event)),
+  ];
 
   return {
     dataDir: options.dataDir,
@@ -245,11 +249,13 @@ function portSetting(value: string | undefined, fallback: number): number {
 const MAX_EVENT_BODY = 64 * 1024;
 
 /** Device-to-cloud messages arriving at the local hub, as `cloud.telemetry` events (pushed only to subscribers). */
-function forwardTelemetry(localHub: LocalHub, events: EventBus): Disposable {
+function forwardTelemetry(localHub: LocalHub, events: EventBus, isEventsSource: () => boolean): Disposable {
   let subscription: Disposable | undefined;
   const follow = () => {
     subscription?.dispose();
-    subscription = localHub.registry?.onTelemetry((record) => events.emit(cloudContract, 'telemetry', telemetryEvent(record)));
+    subscription = localHub.registry?.onTelemetry((record) => {
+      if (isEventsSource()) events.emit(cloudContract, 'telemetry', telemetryEvent(record));
+    });
   };
   const state = localHub.onDidChangeState(follow);
   follow();
