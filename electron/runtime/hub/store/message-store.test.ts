@@ -274,6 +274,38 @@ describe('message store: bounded disk', () => {
 });
 
 describe('message store: group commit', () => {
+  it('serves peeks of bodies appended by this process from memory (within bodyCacheBytes), the same as from disk', async () => {
+    let store = await openStore();
+    for (let i = 0; i < 5; i += 1) await appendOk(store, message(`m${i}`), [target('$upstream'), target('module/filter/input1')]);
+    const live = await store.peek('$upstream', 10);
+    expect(store.bodyReads()).toBe(0);
+    store = await reopen(store);
+    const fromDisk = await store.peek('$upstream', 10);
+    expect(store.bodyReads()).toBe(5);
+    expect(live.map((m) => ({ ...m, message: { ...m.message, body: bodies([m]) } }))).toEqual(fromDisk.map((m) => ({ ...m, message: { ...m.message, body: bodies([m]) } })));
+
+    // A body leaves the cache with its last entry; a cache too small for a body reads it from disk.
+    const small = await reopen(store, { bodyCacheBytes: 0 });
+    await appendOk(small, message('late'), [target('$upstream')]);
+    expect(bodies(await small.peek('$upstream', 10))).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'late']);
+    expect(small.bodyReads()).toBe(6);
+  });
+
+  it('writes an append as its body and entries only; the seq mark goes with the acks that delete entries', async () => {
+    const batches: number[] = [];
+    let store = await openStore({ onBatchWrite: (batch) => void batches.push(batch.ops) });
+    await appendOk(store, message('m0'), [target('$upstream')]);
+    expect(batches).toEqual([2]);
+    await appendOk(store, message('m1'), [target('$upstream'), target('module/filter/input1')]);
+    expect(batches).toEqual([2, 3]);
+    const queued = await store.peek('$upstream', 10);
+    await store.ack('$upstream', queued.map((m) => m.seq));
+    expect(batches).toEqual([2, 3, 4]); // two entries, m0's body, the seq mark (m1's body is still queued for filter)
+    store = await reopen(store);
+    await appendOk(store, message('m2'), [target('$upstream')]);
+    expect((await store.peek('$upstream', 10)).map((m) => m.seq)).toEqual([2]);
+  });
+
   it('writes many concurrent appends in far fewer synced batches', async () => {
     const batches: { ops: number; requests: number }[] = [];
     let release: (() => void) | undefined;

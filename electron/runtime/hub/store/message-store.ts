@@ -16,9 +16,15 @@ import { loadLog, type Body } from './store-load';
  * the entries, not the bodies; it is loaded at open and updated only after a batch is on disk, so `peek` never shows a
  * message the PUBACK was not yet sent for. `bytes()` is the sum of live key and value sizes: approximate (LevelDB's own
  * overhead and not-yet-compacted deletes are not counted). The expired counter is persisted with the deletes it counts.
+ *
+ * The seq high-water mark (`s/`) is written with the deletes of acks and expiry drops, not with each append: while an
+ * entry exists its own key carries its seq, so the mark only has to survive the entry's deletion (one put per ack
+ * batch instead of one per message). Bodies appended by this process are kept in memory (up to `bodyCacheBytes`) until
+ * their last entry is released, so a peek of a live queue does not read them back from disk.
  */
 
 export const DEFAULT_STORE_LIMIT_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_BODY_CACHE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 
 export interface MessageStoreOptions {
@@ -36,6 +42,8 @@ export interface MessageStoreOptions {
   readonly onBatchWrite?: (batch: BatchInfo) => void | Promise<void>;
   /** A group commit stops taking appends at this many bytes (default 8 MiB), so a burst never builds one huge write. */
   readonly maxBatchBytes?: number;
+  /** Bytes of appended bodies kept in memory for peeks (default 16 MiB; 0 reads every body from disk). */
+  readonly bodyCacheBytes?: number;
 }
 
 export interface DurableMessageStore extends MessageStore {
@@ -50,6 +58,8 @@ export interface DurableMessageStore extends MessageStore {
   purgeExpired(): Promise<number>;
   /** Batch writes so far (group commit: far fewer than appends under concurrency). */
   batchWrites(): number;
+  /** Bodies read back from disk by peeks so far (those not in the in-memory cache). */
+  bodyReads(): number;
 }
 
 export async function openMessageStore(options: MessageStoreOptions): Promise<Result<DurableMessageStore, AppError>> {
@@ -73,6 +83,11 @@ export async function openMessageStore(options: MessageStoreOptions): Promise<Re
 class LevelMessageStore implements DurableMessageStore {
   private readonly endpoints = new Map<string, EndpointQueue>();
   private readonly bodies = new Map<number, Body>();
+  /** Bodies appended by this process, by body id, as peek returns them (bounded by `bodyCacheLimit` bytes). */
+  private readonly cache = new Map<number, { readonly stored: StoredMessage; readonly bytes: number }>();
+  private cachedBytes = 0;
+  private readonly bodyCacheLimit: number;
+  private diskReads = 0;
   private readonly listeners = new Set<(endpoint: string) => void>();
   private readonly writer: GroupCommitWriter;
   private readonly now: () => number;
@@ -96,6 +111,7 @@ class LevelMessageStore implements DurableMessageStore {
     this.log = options.log ?? (() => undefined);
     this.limit = options.limitBytes ?? DEFAULT_STORE_LIMIT_BYTES;
     this.defaultTtlSecs = options.defaultTtlSecs;
+    this.bodyCacheLimit = Math.max(0, options.bodyCacheBytes ?? DEFAULT_BODY_CACHE_BYTES);
     this.writer = new GroupCommitWriter((ops) => db.batch(ops as BatchOp[], { sync: true }), options.onBatchWrite, options.maxBatchBytes);
     const sweep = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     if (sweep > 0) {
@@ -150,7 +166,6 @@ class LevelMessageStore implements DurableMessageStore {
     // Committed to this append: hand out the ids (synchronously, so order per endpoint = append call order).
     this.nextBodyId += 1;
     for (const { queue, entry } of planned) queue.nextSeq = entry.seq + 1;
-    for (const queue of new Set(planned.map((p) => p.queue))) ops.push({ type: 'put', key: seqKey(queue.endpoint), value: encodeJson(queue.nextSeq) });
     this.reservedBytes += size;
 
     return new Promise((resolve) => {
@@ -162,6 +177,13 @@ class LevelMessageStore implements DurableMessageStore {
         }
         this.storedBytes += size;
         this.bodies.set(bodyId, { refs: planned.length, bytes: bodyBytes });
+        if (this.cachedBytes + bodyValue.byteLength <= this.bodyCacheLimit) {
+          // The body as decodeBody would return it, without the JSON round trip (a view of the encoded value: no copy).
+          const body = bodyValue.subarray(bodyValue.byteLength - message.message.body.byteLength);
+          const stored: StoredMessage = { message: { body, systemProperties: message.message.systemProperties, properties: message.message.properties }, source: message.source, enqueuedAtMs: message.enqueuedAtMs };
+          this.cache.set(bodyId, { stored, bytes: bodyValue.byteLength });
+          this.cachedBytes += bodyValue.byteLength;
+        }
         for (const { queue, entry } of planned) {
           queue.add(entry);
           if (entry.expiresAtMs !== undefined) this.nextExpiryMs = Math.min(this.nextExpiryMs, entry.expiresAtMs);
@@ -186,25 +208,36 @@ class LevelMessageStore implements DurableMessageStore {
     if (expired.length > 0) this.expire(queue, expired);
     if (picked.length === 0) return [];
 
-    let values: (Uint8Array | undefined)[];
-    try {
-      values = await this.db.getMany(picked.map((entry) => bodyKey(entry.bodyId)));
-    } catch (error) {
-      this.log(`message store: reading ${endpoint} failed: ${String(error)}`);
-      return [];
+    const fromDisk = picked.filter((entry) => !this.cache.has(entry.bodyId));
+    const read = new Map<number, Uint8Array | undefined>();
+    if (fromDisk.length > 0) {
+      let values: (Uint8Array | undefined)[];
+      try {
+        values = await this.db.getMany(fromDisk.map((entry) => bodyKey(entry.bodyId)));
+      } catch (error) {
+        this.log(`message store: reading ${endpoint} failed: ${String(error)}`);
+        return [];
+      }
+      this.diskReads += fromDisk.length;
+      fromDisk.forEach((entry, index) => read.set(entry.bodyId, values[index]));
     }
     const out: QueuedMessage[] = [];
-    picked.forEach((entry, index) => {
-      const value = values[index];
-      // Missing: acked (and its body deleted) while this read was under way.
-      if (!value) return;
-      const stored = decodeBody(value);
+    for (const entry of picked) {
+      // From disk, or from the cache — as it is now: an ack during the read above may have released the body.
+      const cached = this.cache.get(entry.bodyId);
+      let stored = cached?.stored;
       if (!stored) {
-        this.log(`message store: the body of ${endpoint} seq ${entry.seq} is unreadable; skipped`);
-        return;
+        const value = read.get(entry.bodyId);
+        // Missing: acked (and its body deleted) while this read was under way.
+        if (!value) continue;
+        stored = decodeBody(value);
+        if (!stored) {
+          this.log(`message store: the body of ${endpoint} seq ${entry.seq} is unreadable; skipped`);
+          continue;
+        }
       }
       out.push({ ...stored, endpoint, seq: entry.seq, priority: entry.priority, expiresAtMs: entry.expiresAtMs });
-    });
+    }
     return out;
   }
 
@@ -218,7 +251,10 @@ class LevelMessageStore implements DurableMessageStore {
       queue.delivered += 1;
       this.release(queue, entry, ops);
     }
-    if (ops.length > 0) await this.write(ops);
+    if (ops.length === 0) return;
+    // The entries' seqs must outlive them (seqs never repeat after a restart).
+    ops.push({ type: 'put', key: seqKey(endpoint), value: encodeJson(queue.nextSeq) });
+    await this.write(ops);
   }
 
   onAppended(listener: (endpoint: string) => void): { dispose(): void } {
@@ -263,11 +299,17 @@ class LevelMessageStore implements DurableMessageStore {
     return this.writer.batches;
   }
 
+  bodyReads(): number {
+    return this.diskReads;
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.sweepTimer) clearInterval(this.sweepTimer);
       this.listeners.clear();
       await this.writer.drain();
+      this.cache.clear();
+      this.cachedBytes = 0;
       await this.db.close().catch((error: unknown) => this.log(`message store: close failed: ${String(error)}`));
     })();
     return this.closing;
@@ -313,6 +355,7 @@ class LevelMessageStore implements DurableMessageStore {
       this.release(queue, entry, ops);
     }
     ops.push({ type: 'put', key: expiredKey(queue.endpoint), value: encodeJson(queue.expired) });
+    ops.push({ type: 'put', key: seqKey(queue.endpoint), value: encodeJson(queue.nextSeq) });
     return this.write(ops);
   }
 
@@ -326,6 +369,11 @@ class LevelMessageStore implements DurableMessageStore {
     if (body.refs > 0) return;
     this.bodies.delete(entry.bodyId);
     this.storedBytes -= body.bytes;
+    const cached = this.cache.get(entry.bodyId);
+    if (cached) {
+      this.cache.delete(entry.bodyId);
+      this.cachedBytes -= cached.bytes;
+    }
     ops.push({ type: 'del', key: bodyKey(entry.bodyId) });
   }
 
