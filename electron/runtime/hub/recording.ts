@@ -1,4 +1,6 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { appError, err, ok, type Result } from '../../../shared/errors';
 import { TappedMessage } from '../../../shared/ipc/edgehub.contract';
@@ -23,14 +25,19 @@ export class MessageRecorder {
     stream.on('error', (error) => (this.failure ??= error.message));
   }
 
-  /** Creates (truncates) `path` and resolves once it is open. */
+  /** Creates `path` (and its folder; an existing file is never overwritten) and resolves once it is open. */
   static async start(path: string): Promise<Result<MessageRecorder>> {
-    const stream = createWriteStream(path, { flags: 'w', mode: 0o600 });
+    try {
+      await mkdir(dirname(path), { recursive: true });
+    } catch (error) {
+      return err(appError('IO', `cannot record to ${path}: ${(error as Error).message}`));
+    }
+    const stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     const opened = await new Promise<string | undefined>((resolve) => {
       stream.once('open', () => resolve(undefined));
       stream.once('error', (error) => resolve(error.message));
     });
-    if (opened !== undefined) return err(appError('IO', `cannot record to ${path}: ${opened}`));
+    if (opened !== undefined) return err(appError(/EEXIST/.test(opened) ? 'CONFLICT' : 'IO', /EEXIST/.test(opened) ? `${path} already exists: a recording never overwrites a file` : `cannot record to ${path}: ${opened}`));
     return ok(new MessageRecorder(path, stream));
   }
 

@@ -109,6 +109,15 @@ describe('recording and replay', () => {
     expect(Buffer.from(gateway.delivered[2]?.message.body ?? []).toString()).toBe(big);
   });
 
+  it('creates the folder of a new recording, and never overwrites an existing file', async () => {
+    const path = join(dir, 'recordings', 'day 1', 'rec.ndjson');
+    const started = await MessageRecorder.start(path);
+    expect(started.ok).toBe(true);
+    if (started.ok) await started.value.stop();
+    const again = await MessageRecorder.start(path);
+    expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: `${path} already exists: a recording never overwrites a file` } });
+  });
+
   it('stops at a line that is not a recorded message, or when the module takes no input, saying how many went', async () => {
     const path = join(dir, 'bad.ndjson');
     const good = JSON.stringify({ id: 1, at: new Date(T0).toISOString(), deviceId: 'e', routes: [], endpoints: [], systemProperties: {}, properties: {}, body: 'x', bodyEncoding: 'utf8', bodyBytes: 1 });
