@@ -11,7 +11,8 @@ import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } fro
  * Issue 11, Deployments. Against a served console with its embedded local hub: an edge device made by the CLI gets
  * the deployment open in the editor (Deploy to device…: diff, confirm), which the CLI then reads from the
  * $edgeAgent twin; a deployment at scale whose target condition matches it (the live count says 1) is listed with
- * targeted 1, and deleted.
+ * targeted 1, and deleted; a deployment is edited (target condition with the live count, priority, labels, metrics;
+ * content read-only) and a change made meanwhile is a conflict with a reload.
  */
 
 const ROOT = join(import.meta.dirname, '..');
@@ -198,5 +199,73 @@ test.describe('Deployments (served console, embedded local hub)', () => {
     await page.getByTestId('deploy-device-select').selectOption(DEVICE);
     await expect(page.getByTestId('deploy-device-confirm')).toBeDisabled();
     await expect(page.getByTestId('deploy-device-diff')).toHaveCount(0);
+  });
+
+  test('edits a deployment: new target condition (live count 1), priority, labels, metrics; content read-only; a change made meanwhile is a conflict with reload', async ({ page }) => {
+    test.skip(!!notRunning, `Skipped: ${notRunning}`);
+    const created = await rpc(served!, 'cloud.deploymentCreate', { deploymentId: 'edit-me', content: manifest({ modules: { tempSensor: module({}, { image: IMAGE }) } }), targetCondition: "deviceId = 'nobody'", priority: 5, labels: { team: 'a' } });
+    expect(created).toMatchObject({ ok: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(served!.url);
+    await page.keyboard.press('Alt+6');
+    const row = page.locator('[data-testid="deployment-row"][data-id="edit-me"]');
+    await row.getByTestId('deployment-row-edit').click();
+    const dialog = page.getByTestId('edit-deployment-dialog');
+    await expect(dialog).toContainText('Edit deployment edit-me');
+    await expect(page.getByTestId('edit-deployment-condition')).toHaveValue("deviceId = 'nobody'");
+    await expect(page.getByTestId('edit-target-count')).toHaveText('Matches 0 devices now.');
+    await expect(page.getByTestId('edit-deployment-save')).toBeDisabled();
+    await expect(page.getByTestId('edit-deployment-content')).toContainText('tempSensor');
+    await expect(page.getByTestId('edit-deployment-content-note')).toContainText('does not allow changing');
+
+    await page.getByTestId('edit-deployment-condition').fill(`deviceId = '${DEVICE}'`);
+    await expect(page.getByTestId('edit-target-count')).toHaveText('Matches 1 device now.');
+    await page.getByTestId('edit-deployment-priority').fill('20');
+    await page.getByTestId('edit-deployment-labels').fill('team=b, ring=2');
+    await page.getByTestId('edit-deployment-metrics').fill("running=SELECT deviceId FROM devices.modules WHERE moduleId='$edgeAgent'");
+    for (const size of SIZES) {
+      for (const dark of [false, true]) {
+        await page.setViewportSize({ width: size.width, height: size.height });
+        await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+        await calm(page);
+        await page.screenshot({ path: join(SCREENSHOTS, `deployments-edit-${size.name}-${dark ? 'dark' : 'light'}.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByTestId('edit-deployment-save').click();
+    await expect(dialog).toHaveCount(0);
+    const shown = async () => (await rpc(served!, 'cloud.deploymentShow', { deploymentId: 'edit-me' })).value as { priority: number; targetCondition: string; labels: Record<string, string>; metrics: { queries: Record<string, string> }; systemMetrics?: { results?: { targetedCount?: number } } };
+    expect(await shown()).toMatchObject({ priority: 20, targetCondition: `deviceId = '${DEVICE}'`, labels: { team: 'b', ring: '2' }, metrics: { queries: { running: "SELECT deviceId FROM devices.modules WHERE moduleId='$edgeAgent'" } } });
+    await expect.poll(async () => (await shown()).systemMetrics?.results?.targetedCount ?? 0, { timeout: 15_000 }).toBe(1);
+    await expect(row.getByTestId('metric-targeted')).toHaveText('1', { timeout: 15_000 });
+
+    // Someone else changes it while the dialog is open: saving is refused, nothing is overwritten, Reload shows theirs.
+    await page.getByTestId('deployment-edit').click();
+    await expect(page.getByTestId('edit-deployment-priority')).toHaveValue('20');
+    expect(await rpc(served!, 'cloud.deploymentUpdate', { deploymentId: 'edit-me', etag: '*', priority: 30 })).toMatchObject({ ok: true });
+    await page.getByTestId('edit-deployment-priority').fill('25');
+    await page.getByTestId('edit-deployment-save').click();
+    await expect(page.getByTestId('edit-deployment-error')).toHaveAttribute('data-code', 'CONFLICT');
+    await expect(page.getByTestId('edit-deployment-error')).toContainText('nothing was saved');
+    for (const size of SIZES) {
+      for (const dark of [false, true]) {
+        await page.setViewportSize({ width: size.width, height: size.height });
+        await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+        await calm(page);
+        await page.screenshot({ path: join(SCREENSHOTS, `deployments-edit-conflict-${size.name}-${dark ? 'dark' : 'light'}.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect((await shown()).priority).toBe(30);
+    await page.getByTestId('edit-deployment-reload').click();
+    await expect(page.getByTestId('edit-deployment-reloaded')).toBeVisible();
+    await expect(page.getByTestId('edit-deployment-priority')).toHaveValue('30');
+    await page.getByTestId('edit-deployment-priority').fill('31');
+    await page.getByTestId('edit-deployment-save').click();
+    await expect(page.getByTestId('edit-deployment-dialog')).toHaveCount(0);
+    expect((await shown()).priority).toBe(31);
+    expect(await rpc(served!, 'cloud.deploymentDelete', { deploymentId: 'edit-me' })).toMatchObject({ ok: true });
   });
 });

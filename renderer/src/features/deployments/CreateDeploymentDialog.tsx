@@ -20,37 +20,25 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { HubDocument } from '../../../../shared/ipc/cloud.contract';
 import { HostButton } from '../../app/HostButton';
 import { unwrap } from '../../ipc/client';
 import { hubProblem } from '../fleet/hub-error';
 import { useWorkspaceClient } from '../manifests/queries';
 import { baseName } from '../manifests/file-kinds';
-import { checkManifest, conditionProblem, countFrom, countQuery, effectivePreview, parsePairs } from './deploy-helpers';
+import { checkManifest, conditionProblem, effectivePreview, parsePairs } from './deploy-helpers';
 import { activeManifestPath, editorManifest } from './editor-source';
 import { deploymentKeys, useCloudClient } from './queries';
+import { TargetConditionField } from './TargetConditionField';
 
 const useStyles = makeStyles({
   surface: { width: 'min(860px, calc(100vw - 48px))', maxWidth: 'none' },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   grid: { display: 'grid', gridTemplateColumns: 'minmax(0, 2fr) minmax(120px, 1fr)', gap: tokens.spacingHorizontalM },
   code: { fontFamily: tokens.fontFamilyMonospace },
-  pointer: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, whiteSpace: 'pre-wrap', wordBreak: 'break-all', color: tokens.colorNeutralForeground2 },
-  mark: { backgroundColor: tokens.colorPaletteRedBackground2, color: tokens.colorPaletteRedForeground1, textDecoration: 'underline wavy', minWidth: '0.6em', display: 'inline-block' },
-  count: { color: tokens.colorNeutralForeground2 },
   pre: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, backgroundColor: tokens.colorNeutralBackground3, padding: tokens.spacingHorizontalS, borderRadius: tokens.borderRadiusMedium, overflow: 'auto', maxHeight: '240px', margin: 0 },
 });
-
-/** Waits `ms` after the last change before taking a value (the live count asks the hub once typing pauses). */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9\-:+%_#*?!(),=@;$']{0,127}$/;
 
@@ -71,13 +59,6 @@ export function CreateDeploymentDialog({ existing, onClose }: { existing: readon
   const [layered, setLayered] = useState(false);
 
   const local = condition.trim() === '' ? undefined : conditionProblem(condition);
-  const settled = useDebounced(condition.trim(), 400);
-  const count = useQuery({
-    queryKey: deploymentKeys.count(settled),
-    enabled: settled !== '' && conditionProblem(settled) === undefined,
-    retry: false,
-    queryFn: async () => countFrom((await unwrap(cloud.query({ query: countQuery(settled) }))).items),
-  });
 
   const manifest = useQuery({
     queryKey: ['deployments', 'create-source', source, source === 'editor' ? editorPath : file?.name, file?.text, layered],
@@ -121,7 +102,6 @@ export function CreateDeploymentDialog({ existing, onClose }: { existing: readon
   const createProblem = create.error ? hubProblem(create.error, `create ${id}`) : undefined;
   const ready = id !== '' && !idProblem && manifest.data?.ok === true && condition.trim() !== '' && !local && !priorityProblem && labelPairs.ok && metricPairs.ok;
 
-  const hubConditionError = count.error ? hubProblem(count.error, 'count the matching devices') : undefined;
   return (
     <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
       <DialogSurface className={styles.surface} data-testid="create-deployment-dialog">
@@ -166,30 +146,7 @@ export function CreateDeploymentDialog({ existing, onClose }: { existing: readon
                 {preview ? <pre className={styles.pre} data-testid="create-deployment-effective">{preview.text}</pre> : <Caption1>The hub has no base deployment to layer on yet.</Caption1>}
               </Field>
             )}
-            <Field
-              label="Target condition"
-              required
-              validationState={local || hubConditionError ? 'error' : 'none'}
-              validationMessage={local ? `Col ${local.offset + 1}: ${local.message}` : hubConditionError ? `${hubConditionError.title}: ${hubConditionError.message}` : undefined}
-            >
-              <Textarea value={condition} onChange={(_, d) => setCondition(d.value)} placeholder="tags.environment='prod' AND capabilities.iotEdge=true" resize="vertical" className={styles.code} data-testid="create-deployment-condition" />
-            </Field>
-            {local && condition.trim() !== '' && (
-              <div className={styles.pointer} data-testid="condition-pointer" aria-hidden>
-                {condition.slice(0, local.offset)}
-                <span className={styles.mark}>{condition.slice(local.offset, local.offset + Math.max(local.length, 1)) || ' '}</span>
-                {condition.slice(local.offset + Math.max(local.length, 1))}
-              </div>
-            )}
-            <Caption1 className={styles.count} aria-live="polite" data-testid="target-count">
-              {condition.trim() === '' || local
-                ? 'Matching devices: type a condition.'
-                : settled !== condition.trim() || count.isFetching
-                  ? 'Counting the matching devices…'
-                  : count.data !== undefined
-                    ? `Matches ${count.data} device${count.data === 1 ? '' : 's'} now.`
-                    : ''}
-            </Caption1>
+            <TargetConditionField value={condition} onChange={setCondition} testIds={{ input: 'create-deployment-condition', pointer: 'condition-pointer', count: 'target-count' }} />
             <Field label="Labels" hint="name=value, separated by commas" validationMessage={labelPairs.ok ? undefined : labelPairs.message}>
               <Input value={labels} onChange={(_, d) => setLabels(d.value)} placeholder="team=sensors, ring=1" data-testid="create-deployment-labels" />
             </Field>

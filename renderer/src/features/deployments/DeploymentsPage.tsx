@@ -18,7 +18,7 @@ import {
   Subtitle2,
   tokens,
 } from '@fluentui/react-components';
-import { AddRegular, ArrowClockwiseRegular, DeleteRegular, PlugDisconnectedRegular } from '@fluentui/react-icons';
+import { AddRegular, ArrowClockwiseRegular, DeleteRegular, EditRegular, PlugDisconnectedRegular } from '@fluentui/react-icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { HubDocument } from '../../../../shared/ipc/cloud.contract';
@@ -30,6 +30,7 @@ import { useUi } from '../../app/ui-store';
 import { unwrap } from '../../ipc/client';
 import { hubProblem } from '../fleet/hub-error';
 import { CreateDeploymentDialog } from './CreateDeploymentDialog';
+import { EditDeploymentDialog } from './EditDeploymentDialog';
 import { deploymentRow, type DeploymentRow } from './deploy-helpers';
 import { deploymentKeys, useCloudClient, useDeployments } from './queries';
 
@@ -67,6 +68,9 @@ const useStyles = makeStyles({
     '@media (max-width: 1199px)': { borderLeft: 'none', borderTop: `1px solid ${tokens.colorNeutralStroke2}`, overflow: 'visible' },
   },
   nowrap: { whiteSpace: 'nowrap' },
+  actions: { width: '1px', padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalXS}`, verticalAlign: 'middle' },
+  buttons: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  visuallyHidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
   dl: { display: 'grid', gridTemplateColumns: 'max-content minmax(0, 1fr)', gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`, margin: 0 },
   dt: { color: tokens.colorNeutralForeground3 },
   dd: { margin: 0, minWidth: 0 },
@@ -88,13 +92,14 @@ function shortTime(iso: string | undefined): string {
   return Number.isNaN(at) ? '—' : localTime(at, Date.now());
 }
 
-/** The Deployments area: deployments at scale (IoT Hub configurations) with their metrics; create and delete. */
+/** The Deployments area: deployments at scale (IoT Hub configurations) with their metrics; create, edit and delete. */
 export function DeploymentsPage() {
   const styles = useStyles();
   const list = useDeployments();
   const [selected, setSelected] = useState<string>();
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<string>();
+  const [editing, setEditing] = useState<string>();
   const rows = useMemo(() => (list.data ?? []).map(deploymentRow).sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id)), [list.data]);
   const current = rows.find((r) => r.id === selected);
   const currentDoc = list.data?.find((d) => d['id'] === selected);
@@ -103,6 +108,7 @@ export function DeploymentsPage() {
     () => [
       { id: 'deployments.create', title: 'Create a deployment at scale…', group: 'Deployments', keywords: 'configuration target condition priority layered', needsHost: true, run: () => setCreating(true) },
       { id: 'deployments.refresh', title: 'Refresh the deployments and their metrics', group: 'Deployments', keywords: 'reload metrics targeted applied', run: () => void list.refetch() },
+      ...(current ? [{ id: 'deployments.edit', title: `Edit deployment ${current.id}…`, group: 'Deployments' as const, keywords: 'target condition priority labels metrics update', needsHost: true, run: () => setEditing(current.id) }] : []),
       ...(current ? [{ id: 'deployments.delete', title: `Delete deployment ${current.id}…`, group: 'Deployments' as const, keywords: 'remove configuration', needsHost: true, run: () => setDeleting(current.id) }] : []),
     ],
     [current, list],
@@ -148,6 +154,9 @@ export function DeploymentsPage() {
                     <th className={mergeClasses(styles.th, styles.num)} title="Reported successful">Success</th>
                     <th className={mergeClasses(styles.th, styles.num)} title="Reported failed">Failed</th>
                     <th className={styles.th}>Updated</th>
+                    <th className={styles.th}>
+                      <span className={styles.visuallyHidden}>Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -182,6 +191,22 @@ export function DeploymentsPage() {
                       <td className={mergeClasses(styles.td, styles.nowrap)} title={hubTime(row.updated ?? row.created)}>
                         {shortTime(row.updated ?? row.created)}
                       </td>
+                      <td className={mergeClasses(styles.td, styles.actions)}>
+                        <HostButton
+                          size="small"
+                          appearance="subtle"
+                          icon={<EditRegular />}
+                          aria-label={`Edit ${row.id}`}
+                          title={`Edit ${row.id}: target condition, priority, labels, metrics`}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            setSelected(row.id);
+                            setEditing(row.id);
+                          }}
+                          onKeyDown={(e) => e.stopPropagation()}
+                          data-testid="deployment-row-edit"
+                        />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -189,7 +214,7 @@ export function DeploymentsPage() {
             )}
           </div>
           <aside className={styles.detail} aria-label="Deployment details" data-testid="deployment-detail">
-            {current && currentDoc ? <Detail row={current} doc={currentDoc} onDelete={() => setDeleting(current.id)} /> : <Caption1 className={styles.muted}>Select a deployment to see its metrics, queries and content.</Caption1>}
+            {current && currentDoc ? <Detail row={current} doc={currentDoc} onEdit={() => setEditing(current.id)} onDelete={() => setDeleting(current.id)} /> : <Caption1 className={styles.muted}>Select a deployment to see its metrics, queries and content.</Caption1>}
           </aside>
         </div>
       )}
@@ -201,6 +226,9 @@ export function DeploymentsPage() {
             if (created) setSelected(created);
           }}
         />
+      )}
+      {editing && list.data?.find((d) => d['id'] === editing) && (
+        <EditDeploymentDialog doc={list.data.find((d) => d['id'] === editing)!} onClose={() => setEditing(undefined)} />
       )}
       {deleting && (
         <DeleteDeploymentDialog
@@ -230,7 +258,7 @@ function Labels({ labels }: { labels: Readonly<Record<string, string>> }) {
   );
 }
 
-function Detail({ row, doc, onDelete }: { row: DeploymentRow; doc: HubDocument; onDelete: () => void }) {
+function Detail({ row, doc, onEdit, onDelete }: { row: DeploymentRow; doc: HubDocument; onEdit: () => void; onDelete: () => void }) {
   const styles = useStyles();
   const content = JSON.stringify((doc['content'] as HubDocument | undefined) ?? {}, null, 2);
   return (
@@ -282,7 +310,10 @@ function Detail({ row, doc, onDelete }: { row: DeploymentRow; doc: HubDocument; 
       )}
       <Subtitle2 as="h3">Content</Subtitle2>
       <pre className={styles.pre}>{content}</pre>
-      <div>
+      <div className={styles.buttons}>
+        <HostButton icon={<EditRegular />} onClick={onEdit} data-testid="deployment-edit">
+          Edit…
+        </HostButton>
         <HostButton icon={<DeleteRegular />} onClick={onDelete} data-testid="deployment-delete">
           Delete {row.id}…
         </HostButton>
