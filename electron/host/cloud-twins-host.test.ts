@@ -75,10 +75,12 @@ async function composed(modules: readonly string[] = []) {
   const agent = new Agent({ dataDir: edgeDir, driver, runtime: { ...TEST_RUNTIME, deviceId: DEVICE }, periodMs: 60_000, stopTimeoutSeconds: 1 });
   await agent.start();
   cleanups.push(() => (agent.dispose(), driver.dispose()));
-  // As startEdgeHub does: the edge hub's routes follow the agent's deployment.
+  // As startEdgeHub does: the edge hub's routes and module twins follow each new version of the agent's deployment.
+  let followed = -1;
   agent.onDidChange(() => {
     const persisted = agent.persistedDeployment;
-    if (!persisted) return;
+    if (!persisted || persisted.version === followed) return;
+    followed = persisted.version;
     const content = (JSON.parse(persisted.deployment) as { modulesContent: Record<string, { 'properties.desired'?: Record<string, unknown> }> }).modulesContent;
     edgeHub.applyDeployment(content.$edgeHub?.['properties.desired'], persisted.version, content);
   });
@@ -125,6 +127,12 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
     await until("the module's desired twin at the edge hub", async () => {
       const twin = await edgeHub.core?.getTwin({ deviceId: DEVICE, moduleId: sensor });
       return twin?.ok && (twin.value.desired as { interval?: number }).interval === 5;
+    });
+    // A later change of the module twin's desired in the cloud (not a deployment) reaches the edge hub's twin too.
+    await registry.updateModuleTwin(DEVICE, sensor, { properties: { desired: { interval: 9 } } } as never, '*');
+    await until("the module's desired patch at the edge hub", async () => {
+      const twin = await edgeHub.core?.getTwin({ deviceId: DEVICE, moduleId: sensor });
+      return twin?.ok && (twin.value.desired as { interval?: number }).interval === 9;
     });
     // The edge hub's routes came with it.
     await until('the routes', () => {

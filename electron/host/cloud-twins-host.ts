@@ -23,6 +23,8 @@ export function startSystemTwins(options: {
   readonly reportDebounceMs?: number;
 }): SystemTwinSync {
   const { target, agent, edgeHub, identities } = options;
+  // While the cloud drives the deployment, its module twins are the truth for the edge hub's (desired patches too).
+  edgeHub.followCloudModuleTwins(() => agent.desiredSource.driver === 'cloud');
   const sync = new SystemTwinSync({
     hubHostName: target.hubHostName,
     port: target.port,

@@ -56,7 +56,7 @@ export interface EdgeHubSecurity {
 }
 
 /** Where upstream messages go and how the link reaches it (the host supplies it: the local hub, or a cloud hub). */
-export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log' | 'methods' | 'moduleReported'>;
+export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log' | 'methods' | 'moduleReported' | 'moduleDesired'>;
 
 /** How long a module has to answer a direct method relayed from the cloud (IoT Hub's own default is 30 s). */
 const CLOUD_METHOD_TIMEOUT_MS = 25_000;
@@ -193,6 +193,7 @@ export class EdgeHub {
         log: this.options.log,
         methods: (moduleId, name, payload) => this.cloudMethod(moduleId, name, payload),
         moduleReported: (moduleId) => this.localReported(moduleId),
+        moduleDesired: (moduleId, desired) => this.cloudModuleDesired(moduleId, desired),
       });
       this.upstream = link;
       link.onDidChange((state) => this.upstreamChanged.fire(state));
@@ -201,6 +202,25 @@ export class EdgeHub {
     }
     this.upstreamChanged.fire(this.upstreamState());
     this.syncPumps();
+  }
+
+  /**
+   * Whether the module twins' desired properties in the cloud are the truth for this hub's twins (the host: while
+   * the cloud drives the deployment). Otherwise the local deployment's module content is, and cloud patches are
+   * not applied.
+   */
+  followCloudModuleTwins(when: () => boolean): void {
+    this.cloudModuleTwins = when;
+  }
+
+  private cloudModuleTwins: () => boolean = () => false;
+
+  private cloudModuleDesired(moduleId: string, desired: Record<string, unknown>): void {
+    const running = this.running;
+    if (!running || !this.cloudModuleTwins()) return;
+    void running.core.applyModuleTwins({ [moduleId]: { 'properties.desired': desired } }).then((applied) => {
+      if (!applied.ok) this.options.log?.(`gatehouse: edge hub: the cloud's desired properties of ${moduleId} were not applied: ${applied.error.message}`);
+    });
   }
 
   /** A module twin's reported properties as this hub keeps them (undefined before it runs). */

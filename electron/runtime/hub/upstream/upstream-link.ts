@@ -74,6 +74,11 @@ export interface UpstreamLinkOptions {
    * twin of the module when its connection opens (what changed while offline) and on `syncModuleReported`.
    */
   readonly moduleReported?: (moduleId: string) => Promise<Record<string, unknown> | undefined>;
+  /**
+   * A module twin's desired properties in the cloud, whole, when its connection opens and after each desired patch
+   * the cloud sends it (with a method relay, module connections stay open, so the edge hub can follow them).
+   */
+  readonly moduleDesired?: (moduleId: string, desired: Record<string, unknown>) => void;
   /** A send without PUBACK after this long counts as failed, to be retried (default 60 s). */
   readonly sendTimeoutMs?: number;
   readonly now?: () => number;
@@ -100,6 +105,8 @@ export class UpstreamLink implements EndpointSender, Disposable {
   private retryTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly modules = new Map<string, Promise<Opened>>();
+  /** Module clients whose twin's desired patches are followed (moduleDesired). */
+  private readonly followed = new WeakSet<SdkClient>();
   /** Modules whose identity the hub refused even after ensureIdentities: no new attempt before this time. */
   private readonly moduleRetryAt = new Map<string, number>();
   /** Module keys (by primary key) already made sure of in the hub during this link's life. */
@@ -362,6 +369,20 @@ export class UpstreamLink implements EndpointSender, Disposable {
     }
   }
 
+  /** Tells `moduleDesired` the module twin's desired properties now and after each patch from the cloud. */
+  private async followModuleDesired(moduleId: string, client: ModuleClient): Promise<void> {
+    const follow = this.options.moduleDesired;
+    if (!follow || this.followed.has(client)) return;
+    this.followed.add(client);
+    try {
+      const twin = await client.getTwin();
+      twin.on('properties.desired', () => follow(moduleId, withoutTwinMetadata(twin.properties.desired)));
+    } catch (cause) {
+      this.followed.delete(client);
+      this.log(`upstream: the desired properties of module ${moduleId} cannot be followed: ${redact(cause)}`);
+    }
+  }
+
   /** With a method relay: every module with an identity has its connection open while the device's is. */
   private async openForMethods(): Promise<void> {
     if (!this.options.methods || this.disposed || !this.device) return;
@@ -370,6 +391,7 @@ export class UpstreamLink implements EndpointSender, Disposable {
       void this.moduleSession(identity).then((session) => {
         if (!('client' in session)) return this.log(`upstream: module ${identity.moduleId} cannot take direct methods from the cloud yet: ${session.reason}`);
         void this.syncModuleReported(identity.moduleId);
+        void this.followModuleDesired(identity.moduleId, session.client as ModuleClient);
       });
     }
   }
