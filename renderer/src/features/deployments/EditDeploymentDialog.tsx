@@ -22,7 +22,7 @@ import type { HubDocument } from '../../../../shared/ipc/cloud.contract';
 import { HostButton } from '../../app/HostButton';
 import { unwrap } from '../../ipc/client';
 import { hubProblem } from '../fleet/hub-error';
-import { conditionProblem, parsePairs } from './deploy-helpers';
+import { conditionProblem, editableFields as fieldsOf, parsePairs, type EditableFields as Fields } from './deploy-helpers';
 import { deploymentKeys, useCloudClient } from './queries';
 import { TargetConditionField } from './TargetConditionField';
 
@@ -32,31 +32,6 @@ const useStyles = makeStyles({
   code: { fontFamily: tokens.fontFamilyMonospace },
   pre: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, backgroundColor: tokens.colorNeutralBackground3, padding: tokens.spacingHorizontalS, borderRadius: tokens.borderRadiusMedium, overflow: 'auto', maxHeight: '160px', margin: 0 },
 });
-
-/** What the form edits, as the dialog's text fields hold it. */
-interface Fields {
-  readonly etag: string;
-  readonly condition: string;
-  readonly priority: string;
-  readonly labels: string;
-  readonly metrics: string;
-}
-
-function fieldsOf(doc: HubDocument): Fields {
-  const labels = (doc['labels'] as Record<string, string> | undefined) ?? {};
-  const queries = (doc['metrics'] as { queries?: Record<string, string> } | undefined)?.queries ?? {};
-  return {
-    etag: String(doc['etag'] ?? '*'),
-    condition: String(doc['targetCondition'] ?? ''),
-    priority: String(doc['priority'] ?? 0),
-    labels: Object.entries(labels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', '),
-    metrics: Object.entries(queries)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n'),
-  };
-}
 
 /**
  * Edit a deployment at scale: what IoT Hub lets change after creation (target condition with the live count,

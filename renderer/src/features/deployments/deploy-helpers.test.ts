@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkManifest, conditionProblem, countFrom, countQuery, deploymentRow, edgeDesiredText, effectivePreview, invalidSentence, isLayeredContent, manifestEdgeText, parsePairs } from './deploy-helpers';
+import { checkManifest, conditionProblem, countFrom, countQuery, deploymentRow, edgeDesiredText, editableFields, effectivePreview, invalidSentence, isLayeredContent, manifestEdgeText, parsePairs } from './deploy-helpers';
 
 const agent = { schemaVersion: '1.1', runtime: { type: 'docker', settings: {} }, systemModules: {}, modules: { m1: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'a:1' } } } };
 
@@ -91,5 +91,25 @@ describe('effectivePreview', () => {
   });
   it('says nothing without a base', () => {
     expect(effectivePreview({ modulesContent: {} }, 1, [])).toBeUndefined();
+  });
+});
+
+describe('editableFields', () => {
+  it("holds a deployment's mutable fields as the edit dialog's texts, and parsePairs reads labels and metrics back", () => {
+    const fields = editableFields({
+      id: 'd1',
+      etag: 'Mg==',
+      targetCondition: "tags.env='prod'",
+      priority: 7,
+      labels: { team: 'a', ring: '1' },
+      metrics: { queries: { ok: "SELECT deviceId FROM devices WHERE properties.reported.x = 'y=z'", all: 'SELECT deviceId FROM devices' }, results: {} },
+      content: { modulesContent: {} },
+    });
+    expect(fields).toMatchObject({ etag: 'Mg==', condition: "tags.env='prod'", priority: '7', labels: 'team=a, ring=1' });
+    expect(parsePairs(fields.labels, 'label')).toEqual({ ok: true, value: { team: 'a', ring: '1' } });
+    expect(parsePairs(fields.metrics, 'metric')).toEqual({ ok: true, value: { ok: "SELECT deviceId FROM devices WHERE properties.reported.x = 'y=z'", all: 'SELECT deviceId FROM devices' } });
+  });
+  it('an etag-less document is edited unconditionally; absent labels and metrics are empty', () => {
+    expect(editableFields({ id: 'd2' })).toEqual({ etag: '*', condition: '', priority: '0', labels: '', metrics: '' });
   });
 });

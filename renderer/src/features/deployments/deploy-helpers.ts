@@ -201,3 +201,28 @@ export function effectivePreview(layerContent: HubDocument, priority: number, ex
   const result = effectiveManifest({ modulesContent: baseLayer.modulesContent } as Parameters<typeof effectiveManifest>[0], layers);
   return { text: JSON.stringify(result, null, 2), baseId: String(base['id'] ?? '') };
 }
+
+/** What the edit dialog changes, as its text fields hold it (labels and metrics in the form `parsePairs` reads back). */
+export interface EditableFields {
+  readonly etag: string;
+  readonly condition: string;
+  readonly priority: string;
+  readonly labels: string;
+  readonly metrics: string;
+}
+
+export function editableFields(doc: HubDocument): EditableFields {
+  const labels = (doc['labels'] as Record<string, string> | undefined) ?? {};
+  const queries = (doc['metrics'] as { queries?: Record<string, string> } | undefined)?.queries ?? {};
+  return {
+    etag: String(doc['etag'] ?? '*'),
+    condition: String(doc['targetCondition'] ?? ''),
+    priority: String(doc['priority'] ?? 0),
+    labels: Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', '),
+    metrics: Object.entries(queries)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  };
+}
