@@ -193,6 +193,9 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
     expect(ping.result).toMatchObject({ status: 200 });
     const unknown = await service.invokeDeviceMethod(DEVICE, '$edgeAgent', { methodName: 'RestartModule', payload: { schemaVersion: '1.0', id: 'nope' }, responseTimeoutInSeconds: 10 });
     expect(unknown.result.status).toBeGreaterThanOrEqual(400);
+    // A method the agent does not have is answered at once (400, with the supported ones), not left to time out.
+    const unsupported = await service.invokeDeviceMethod(DEVICE, '$edgeAgent', { methodName: 'UploadSupportBundle', payload: { schemaVersion: '1.0' }, responseTimeoutInSeconds: 10 });
+    expect(unsupported.result).toMatchObject({ status: 400, payload: { message: expect.stringContaining('ping, RestartModule, GetModuleLogs') } });
   }, 60_000);
 
   it("relays the service's direct methods to a module connected to the edge hub, with its status and payload", async () => {

@@ -6,6 +6,7 @@ import { DEPLOYMENT_STATUS } from '../../agent/reported';
 import type { Disposable } from '../../drivers/disposable';
 import { Emitter, type Event } from '../../drivers/event';
 import { cloudDeployment, mergeReported, reportedPatch, systemModuleKeys, twinVersion } from './cloud-desired';
+import { relayModuleMethods } from './method-relay';
 import type { UpstreamModuleKeys } from './upstream-link';
 import { redact } from './upstream-sdk';
 
@@ -164,14 +165,17 @@ export class SystemTwinSync implements Disposable {
       const [agentKeys, hubKeys] = keys as [UpstreamModuleKeys, UpstreamModuleKeys];
       const agentClient = await this.open(agentKeys, opened);
       const hubClient = await this.open(hubKeys, opened);
-      for (const name of AGENT_METHODS) {
-        agentClient.onMethod(name, (request, response) => {
-          if (!request || !response) return;
-          void this.options.agent.invokeMethod(name, request.payload).then(
-            (answer) => response.send(answer.status, answer.payload ?? null).catch(() => undefined),
-            (error: unknown) => response.send(500, { message: (error as Error).message }).catch(() => undefined),
-          );
-        });
+      // Every method the cloud sends `$edgeAgent` is the agent's to answer (an unknown one: 400, as edgeAgent says).
+      if (!relayModuleMethods(agentClient, '$edgeAgent', (_module, name, payload) => this.options.agent.invokeMethod(name, payload), this.log)) {
+        for (const name of AGENT_METHODS) {
+          agentClient.onMethod(name, (request, response) => {
+            if (!request || !response) return;
+            void this.options.agent.invokeMethod(name, request.payload).then(
+              (answer) => response.send(answer.status, answer.payload ?? null).catch(() => undefined),
+              (error: unknown) => response.send(500, { message: (error as Error).message }).catch(() => undefined),
+            );
+          });
+        }
       }
       const agentTwin = await agentClient.getTwin();
       const hubTwin = await hubClient.getTwin();
