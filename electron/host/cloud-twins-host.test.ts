@@ -91,7 +91,7 @@ async function composed(modules: readonly string[] = []) {
   const sync = startSystemTwins({ target: { ...target, backoff: { initialMs: 50, maxMs: 200 } }, deviceId: DEVICE, agent, edgeHub, identities, log: (l) => logs.push(l), reportDebounceMs: 50 });
   cleanups.push(() => sync.dispose());
   await until('the system twins to connect', () => sync.state.state === 'connected');
-  return { registry, service, agent, edgeHub, sync, logs, security: security.value };
+  return { registry, service, agent, edgeHub, sync, logs, security: security.value, localHub, hubDir, ports: { httpsPort: info.value.httpsPort, mqttPort: info.value.mqttPort } };
 }
 
 function modulesContent(modules: Parameters<typeof testDeployment>[1], routes: Record<string, string> = {}) {
@@ -186,6 +186,37 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
     await registry.applyConfigurationContentOnDevice(DEVICE, { modulesContent: modulesContent({ [`again-${runId}`]: { status: 'stopped' } }) } as never);
     await until('the cloud to drive again', () => agent.desiredSource.driver === 'cloud' && agent.desiredDeployment?.modules.some((m) => m.name === `again-${runId}`));
   }, 90_000);
+
+  it('while the hub is away a local apply needs no override and stands when the hub is back; reported catches up', async () => {
+    const { registry, agent, sync, localHub, hubDir, ports } = await composed();
+    await registry.applyConfigurationContentOnDevice(DEVICE, { modulesContent: modulesContent({ [`cloud-${runId}`]: { status: 'stopped' } }) } as never);
+    const cloudVersion = (await reportedOf(registry, '$edgeAgent')).desired.$version;
+    await until('the agent to follow the cloud', () => agent.desiredSource.driver === 'cloud');
+
+    // The hub goes away (the WAN): the sync is offline and the cloud no longer holds local applies back.
+    const offline = until('the sync offline', () => sync.state.state === 'offline');
+    await localHub.dispose();
+    await offline;
+    expect(agent.desiredSource).toMatchObject({ driver: 'cloud', version: cloudVersion, connected: false });
+    const local = await agent.apply(testDeployment(runId, { [`local-${runId}`]: { status: 'stopped' } }), 'local.json', BESIDE_TEST_LOOKALIKES);
+    expect(local.ok).toBe(true);
+    expect(agent.desiredSource).toMatchObject({ driver: 'localOverride', cloudVersion, connected: false });
+
+    // The hub is back on the same ports and data: the sync reconnects by itself, the same cloud version is not
+    // applied over the local deployment, and the cloud is told it is overridden.
+    const again = LocalHub.start({ dataDir: hubDir, secrets: new SecretBox(hubDir), ...ports, edgeDeviceId: DEVICE });
+    cleanups.push(() => again.dispose());
+    await until('the sync to reconnect', () => sync.state.state === 'connected', 60_000);
+    const reported = await until('the override reported', async () => {
+      const twin = await reportedOf(registry, '$edgeAgent');
+      return (twin.reported.lastDesiredStatus as { code?: number } | undefined)?.code === 406 ? twin.reported : undefined;
+    });
+    expect(reported.lastDesiredVersion).toBe(cloudVersion);
+    expect(Object.keys(reported.modules as object)).toEqual([`local-${runId}`]);
+    await sync.settled();
+    expect(agent.desiredDeployment?.modules.map((m) => m.name)).toEqual([`local-${runId}`]);
+    expect(agent.desiredSource).toMatchObject({ driver: 'localOverride', cloudVersion, connected: true });
+  }, 120_000);
 
   it('answers the $edgeAgent direct methods from the service', async () => {
     const { service } = await composed();
