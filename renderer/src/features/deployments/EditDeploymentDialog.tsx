@@ -28,7 +28,8 @@ import { TargetConditionField } from './TargetConditionField';
 
 const useStyles = makeStyles({
   surface: { width: 'min(860px, calc(100vw - 48px))', maxWidth: 'none' },
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  // Children keep their height: the dialog scrolls rather than squashing a message bar over the fields.
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, '& > *': { flexShrink: 0 } },
   code: { fontFamily: tokens.fontFamilyMonospace },
   pre: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, backgroundColor: tokens.colorNeutralBackground3, padding: tokens.spacingHorizontalS, borderRadius: tokens.borderRadiusMedium, overflow: 'auto', maxHeight: '160px', margin: 0 },
 });
