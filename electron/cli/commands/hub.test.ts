@@ -69,6 +69,23 @@ describe('gatehouse hub (in-process)', () => {
     expect(await cli(home, ['hub', 'use'])).toMatchObject({ code: 2 });
     expect(await cli(home, ['hub', 'use', 'local', '--json'])).toMatchObject({ code: 0 });
   });
+
+  it('rename needs a hub and a non-empty name; the local hub keeps its name (the service says so)', async () => {
+    const home = tempDir();
+    expect(await cli(home, ['hub', 'rename', 'local'])).toMatchObject({ code: 2, stderr: expect.stringContaining('gatehouse hub rename <hub> <name>') });
+    expect(await cli(home, ['hub', 'rename', 'local', '  '])).toMatchObject({ code: 2, stderr: expect.stringContaining('a name is needed') });
+    expect(await cli(home, ['hub', 'rename', 'nothere', 'Plant'])).toMatchObject({ code: 1, stderr: expect.stringContaining('no hub "nothere"') });
+    const local = await cli(home, ['hub', 'rename', 'local', 'Mine', '--json']);
+    expect(local.code).toBe(2);
+    expect(JSON.parse(local.stdout)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: 'the embedded local hub keeps its name' } });
+    expect(JSON.parse((await cli(home, ['hub', 'list', '--json'])).stdout).hubs).toEqual([expect.objectContaining({ id: 'local', name: 'Local hub' })]);
+  });
+
+  it('show-connection-string names one hub that exists', async () => {
+    const home = tempDir();
+    expect(await cli(home, ['hub', 'show-connection-string'])).toMatchObject({ code: 2, stderr: expect.stringContaining('name one hub') });
+    expect(await cli(home, ['hub', 'show-connection-string', 'nothere', '--json'])).toMatchObject({ code: 1, stdout: expect.stringContaining('"NOT_FOUND"') });
+  });
 });
 
 describe('gatehouse hub with a hub on 443 (separate processes, the SDK untouched)', () => {
@@ -111,6 +128,18 @@ describe('gatehouse hub with a hub on 443 (separate processes, the SDK untouched
 
       const list = await run(['hub', 'list', '--json']);
       expect(JSON.parse(list.stdout)).toMatchObject({ active: expect.stringMatching(/^hub-/), hubs: [{ id: 'local' }, { name: 'Plant' }] });
+      const id = JSON.parse(list.stdout).active as string;
+
+      // Only show-connection-string prints the secret, and it is the one that was added.
+      const shownCs = await run(['hub', 'show-connection-string', 'Plant']);
+      expect(shownCs.status, shownCs.stderr).toBe(0);
+      expect(shownCs.stdout.trim()).toBe(info.value.connectionString);
+      expect(JSON.parse((await run(['hub', 'show-connection-string', id, '--json'])).stdout)).toEqual({ id, connectionString: info.value.connectionString });
+      const renamed = await run(['hub', 'rename', 'Plant', 'Plant 8', '--json']);
+      expect(renamed.status, renamed.stderr).toBe(0);
+      expect(JSON.parse(renamed.stdout)).toMatchObject({ id, name: 'Plant 8', kind: 'cloud' });
+      expect(renamed.stdout).not.toContain(key);
+      expect((await run(['hub', 'rename', 'Plant 8', 'Plant'])).stdout).toContain('Renamed Plant 8 (' + id + ') to Plant.');
       const shown = await run(['device-identity', 'show', '--device-id', 'plant-gateway', '--json']);
       expect(shown.status, shown.stderr).toBe(0);
       expect(JSON.parse(shown.stdout)).toMatchObject({ deviceId: 'plant-gateway', capabilities: { iotEdge: true } });

@@ -5,11 +5,11 @@ import { connectHost, contractClient } from '../host-client';
 import { STDIN } from '../read-input';
 
 /**
- * `gatehouse hub list|add|remove|use`: the IoT Hubs the console connects to (the embedded local hub, `local`, and
+ * `gatehouse hub list|add|remove|use|rename|show-connection-string`: the IoT Hubs the console connects to (the embedded local hub, `local`, and
  * hubs added by service connection string) and which one is active. A running console is asked; without one the
  * command works on the same store in the data folder. `hub add --connection-string -` reads the connection string
- * from standard input, so it never lands in shell history; it is never printed (the console reveals it only on an
- * explicit request). Exit codes: 0 done, 1 the hub refused or no such hub, 2 usage or connection problems.
+ * from standard input, so it never lands in shell history; it is never printed except by
+ * `hub show-connection-string`, the explicit request (the console's Show is the same). Exit codes: 0 done, 1 the hub refused or no such hub, 2 usage or connection problems.
  */
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -151,4 +151,47 @@ export const hubUseCommand: CliCommand = {
     }),
 };
 
-export const HUB_COMMANDS: readonly CliCommand[] = [hubListCommand, hubAddCommand, hubRemoveCommand, hubUseCommand];
+export const hubRenameCommand: CliCommand = {
+  path: ['hub', 'rename'],
+  summary: 'Rename an IoT Hub (the embedded local hub keeps its name)',
+  usage: '<hub> <name> [--json]',
+  options: NO_OPTIONS,
+  run: ({ positionals, values, io }) => {
+    const [wanted, name] = positionals;
+    if (positionals.length !== 2 || !wanted || name === undefined) {
+      io.stderr('gatehouse hub rename: name the hub (id, name or host name) and its new name: gatehouse hub rename <hub> <name>');
+      return Promise.resolve(2);
+    }
+    if (name.trim() === '') {
+      io.stderr('gatehouse hub rename: a name is needed');
+      return Promise.resolve(2);
+    }
+    return withHubs(io, async (cloud) => {
+      const found = await resolveHub(io, values, 'hub rename', cloud, [wanted]);
+      if (typeof found === 'number') return found;
+      const renamed = await cloud.hubRename({ id: found.hub.id, name: name.trim() });
+      if (!renamed.ok) return refuse(io, values, 'hub rename', renamed.error);
+      if (values.json) io.stdout(JSON.stringify(renamed.value));
+      else io.stdout(`Renamed ${found.hub.name} (${found.hub.id}) to ${renamed.value.name}.`);
+      return 0;
+    });
+  },
+};
+
+export const hubShowConnectionStringCommand: CliCommand = {
+  path: ['hub', 'show-connection-string'],
+  summary: "Print a hub's service connection string (a secret: only on this explicit request)",
+  usage: '<hub> [--json]',
+  options: ID,
+  run: ({ positionals, values, io }) =>
+    withHubs(io, async (cloud) => {
+      const found = await resolveHub(io, values, 'hub show-connection-string', cloud, positionals);
+      if (typeof found === 'number') return found;
+      const revealed = await cloud.hubReveal({ id: found.hub.id });
+      if (!revealed.ok) return refuse(io, values, 'hub show-connection-string', revealed.error);
+      io.stdout(values.json ? JSON.stringify({ id: found.hub.id, connectionString: revealed.value.connectionString }) : revealed.value.connectionString);
+      return 0;
+    }),
+};
+
+export const HUB_COMMANDS: readonly CliCommand[] = [hubListCommand, hubAddCommand, hubRemoveCommand, hubUseCommand, hubRenameCommand, hubShowConnectionStringCommand];
