@@ -35,6 +35,23 @@ async function shoot(page: Page, name: string): Promise<void> {
   }
 }
 
+/** The same at 1440×900 and 1024×700 (`<name>-large|small-light|dark.png`), then back to 1440×900. */
+async function shootSizes(page: Page, name: string): Promise<void> {
+  for (const size of [
+    { tag: 'large', width: 1440, height: 900 },
+    { tag: 'small', width: 1024, height: 700 },
+  ]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', scheme);
+      await page.mouse.move(size.width - 8, size.height / 2);
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.tag}-${scheme}.png`), animations: 'disabled' });
+    }
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
 test.beforeAll(async () => {
   test.skip(process.getuid?.() !== 0, 'the second hub listens on 443, which needs root');
   otherDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-other-hub-'));
@@ -90,6 +107,50 @@ test('add a hub by connection string, refuse a wrong key, switch to it', async (
   await expect(page.getByTestId('status-hub')).toContainText('Hub: 127.0.0.1');
   await expect(page.getByTestId('status-hub')).toHaveAttribute('data-tone', 'ok');
   await shoot(page, 'settings-hubs');
+
+  // Rename: the local hub keeps its name (the host says so under the field); an empty name is refused at once.
+  await section.getByTestId('hub-rename-local').click();
+  const dialog = page.getByTestId('hub-rename-dialog');
+  await dialog.getByTestId('hub-rename-input').fill('Mine');
+  await dialog.getByTestId('hub-rename-confirm').click();
+  await expect(dialog.getByTestId('hub-rename-field')).toContainText('Could not rename Local hub: the embedded local hub keeps its name');
+  await shootSizes(page, 'settings-hubs-rename-refused');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(section.getByTestId('hub-row-local')).toContainText('Local hub');
+
+  await row.getByRole('button', { name: 'Rename Plant 7 (staging)' }).click();
+  await expect(dialog.getByTestId('hub-rename-input')).toHaveValue('Plant 7 (staging)');
+  await dialog.getByTestId('hub-rename-input').fill('   ');
+  await expect(dialog.getByTestId('hub-rename-field')).toContainText('A name is needed.');
+  await expect(dialog.getByTestId('hub-rename-confirm')).toBeDisabled();
+  await shootSizes(page, 'settings-hubs-rename-empty');
+  await dialog.getByTestId('hub-rename-input').fill('Plant 7');
+  await dialog.getByTestId('hub-rename-input').press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await expect(row).toContainText('Plant 7');
+  await expect(row).not.toContainText('staging');
+
+  // The connection string: masked until Show asks the host for it; Copy copies it; Hide masks it again.
+  const key = otherConnectionString.split('SharedAccessKey=')[1]!;
+  const id = (await row.getAttribute('data-testid'))!.replace('hub-row-', '');
+  const secret = section.getByTestId(`hub-secret-text-${id}`);
+  await expect(secret).toHaveText('HostName=127.0.0.1;SharedAccessKeyName=iothubowner;SharedAccessKey=••••••••');
+  await expect(page.locator('body')).not.toContainText(key);
+  await section.getByRole('button', { name: 'Show the connection string of Plant 7' }).click();
+  await expect(secret).toHaveText(otherConnectionString);
+  await expect(secret).toHaveAttribute('data-revealed', 'true');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.url });
+  await section.getByTestId(`hub-copy-${id}`).click();
+  await expect(section.getByTestId(`hub-copy-${id}`)).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(otherConnectionString);
+  // No tooltip of the focused Copy over the row in the pictures.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await shootSizes(page, 'settings-hubs-revealed');
+  await section.getByRole('button', { name: 'Hide the connection string of Plant 7' }).click();
+  await expect(secret).toHaveAttribute('data-revealed', 'false');
+  await expect(page.locator('body')).not.toContainText(key);
+  await shootSizes(page, 'settings-hubs-masked');
 
   await row.getByRole('button', { name: 'Remove' }).click();
   await expect(page.getByTestId('hub-remove-dialog')).toContainText('connects to the local hub');

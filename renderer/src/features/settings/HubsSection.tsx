@@ -23,10 +23,12 @@ import {
   TableRow,
   tokens,
 } from '@fluentui/react-components';
+import { EyeOffRegular, EyeRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { HubEntry, HubList } from '../../../../shared/ipc/cloud.contract';
 import { HostButton } from '../../app/HostButton';
-import { useHubActions, useHubs } from './hubs.queries';
+import { CopyButton } from './CopyButton';
+import { useHubActions, useHubReveal, useHubs } from './hubs.queries';
 
 const useStyles = makeStyles({
   form: { display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 1fr) auto', gap: tokens.spacingHorizontalS, alignItems: 'start' },
@@ -36,7 +38,110 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, justifyContent: 'end' },
   button: { marginTop: '22px' },
   muted: { color: tokens.colorNeutralForeground3 },
+  secretLine: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: 0 },
+  secretText: {
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    flex: '1 1 320px',
+    minWidth: 0,
+    overflowWrap: 'anywhere',
+    userSelect: 'all',
+  },
 });
+
+/** What a cloud hub's connection string looks like before it is revealed: only what the list already says. */
+export function maskedConnectionString(hub: Pick<HubEntry, 'hostName' | 'policy'>): string {
+  return `HostName=${hub.hostName};SharedAccessKeyName=${hub.policy};SharedAccessKey=••••••••`;
+}
+
+/**
+ * A cloud hub's connection string under its row: masked; Show asks the host for it (hubReveal) on that click only;
+ * Hide drops it (the mutation's data, nothing else keeps it).
+ */
+function HubConnectionString({ hub }: { hub: HubEntry }) {
+  const styles = useStyles();
+  const reveal = useHubReveal();
+  const shown = reveal.data?.connectionString;
+  return (
+    <TableRow data-testid={`hub-secret-${hub.id}`} aria-label={`Connection string of ${hub.name}`}>
+      <TableCell colSpan={4}>
+        <div className={styles.secretLine}>
+          <Caption1 className={styles.muted}>Connection string</Caption1>
+          <span className={styles.secretText} data-testid={`hub-secret-text-${hub.id}`} data-revealed={shown !== undefined}>
+            {shown ?? maskedConnectionString(hub)}
+          </span>
+          {shown === undefined ? (
+            <HostButton
+              size="small"
+              icon={<EyeRegular />}
+              disabled={reveal.isPending}
+              onClick={() => reveal.mutate(hub.id)}
+              aria-label={`Show the connection string of ${hub.name}`}
+              data-testid={`hub-reveal-${hub.id}`}
+            >
+              {reveal.isPending ? 'Reading…' : 'Show'}
+            </HostButton>
+          ) : (
+            <>
+              <CopyButton text={shown} size="small" label="Copy" testId={`hub-copy-${hub.id}`} />
+              <Button size="small" icon={<EyeOffRegular />} onClick={() => reveal.reset()} aria-label={`Hide the connection string of ${hub.name}`} data-testid={`hub-hide-${hub.id}`}>
+                Hide
+              </Button>
+            </>
+          )}
+        </div>
+        {reveal.isError && (
+          <Body1 data-testid={`hub-reveal-error-${hub.id}`}>
+            Could not read the connection string of {hub.name}: {reveal.error.message}
+          </Body1>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/** Rename a hub: a name is needed; what the host refuses (the local hub keeps its name) is said under the field. */
+function RenameDialog({ hub, onClose }: { hub: HubEntry; onClose: () => void }) {
+  const { rename } = useHubActions();
+  const [name, setName] = useState(hub.name);
+  const empty = name.trim() === '';
+  const message = empty ? 'A name is needed.' : rename.isError ? `Could not rename ${hub.name}: ${rename.error.message}` : undefined;
+  const close = onClose;
+  return (
+    <Dialog open onOpenChange={(_e, d) => !d.open && close()}>
+      <DialogSurface data-testid="hub-rename-dialog">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!empty) rename.mutate({ id: hub.id, name: name.trim() }, { onSuccess: close });
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>Rename {hub.name}</DialogTitle>
+            <DialogContent>
+              <Field label="Name" validationState={message ? 'error' : 'none'} validationMessage={message} data-testid="hub-rename-field">
+                <Input
+                  value={name}
+                  onChange={(_e, d) => {
+                    setName(d.value);
+                    if (rename.isError) rename.reset();
+                  }}
+                  data-testid="hub-rename-input"
+                />
+              </Field>
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={close}>Cancel</Button>
+              <HostButton type="submit" appearance="primary" disabled={empty || rename.isPending} data-testid="hub-rename-confirm">
+                {rename.isPending ? 'Renaming…' : 'Rename'}
+              </HostButton>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
 
 export function secretStorageSentence(storage: HubList['secretStorage']): string {
   switch (storage) {
@@ -60,6 +165,7 @@ export function HubsSection() {
   const [name, setName] = useState('');
   const [eventHubsConnectionString, setEventHubsConnectionString] = useState('');
   const [removing, setRemoving] = useState<HubEntry | undefined>();
+  const [renaming, setRenaming] = useState<HubEntry | undefined>();
   const list = hubs.data;
 
   const submit = () =>
@@ -92,7 +198,7 @@ export function HubsSection() {
         <TableBody>
           {list?.hubs.map((hub) => {
             const active = hub.id === list.active;
-            return (
+            return [
               <TableRow key={hub.id} data-testid={`hub-row-${hub.id}`}>
                 <TableCell>
                   <Body1>{hub.name}</Body1> {active && <Badge appearance="tint" color="success">active</Badge>}
@@ -114,6 +220,9 @@ export function HubsSection() {
                         Use
                       </HostButton>
                     )}
+                    <HostButton size="small" appearance="subtle" onClick={() => setRenaming(hub)} aria-label={`Rename ${hub.name}`} data-testid={`hub-rename-${hub.id}`}>
+                      Rename
+                    </HostButton>
                     {hub.kind === 'cloud' && (
                       <HostButton size="small" appearance="subtle" onClick={() => setRemoving(hub)} data-testid={`hub-remove-${hub.id}`}>
                         Remove
@@ -121,8 +230,9 @@ export function HubsSection() {
                     )}
                   </div>
                 </TableCell>
-              </TableRow>
-            );
+              </TableRow>,
+              hub.kind === 'cloud' && <HubConnectionString key={`${hub.id}-secret`} hub={hub} />,
+            ];
           })}
         </TableBody>
       </Table>
@@ -190,6 +300,8 @@ export function HubsSection() {
           {secretStorageSentence(list.secretStorage)}
         </Caption1>
       )}
+
+      {renaming && <RenameDialog key={renaming.id} hub={renaming} onClose={() => setRenaming(undefined)} />}
 
       <Dialog open={removing !== undefined} onOpenChange={(_e, d) => !d.open && setRemoving(undefined)}>
         <DialogSurface data-testid="hub-remove-dialog">

@@ -30,5 +30,15 @@ export function useHubActions() {
     add: useMutation({ mutationFn: (input: { connectionString: string; name?: string; eventHubsConnectionString?: string }) => unwrap(cloud.hubAdd(input)), onSuccess: listChanged }),
     remove: useMutation({ mutationFn: (id: string) => unwrap(cloud.hubRemove({ id })), onSuccess: hubSwitched }),
     select: useMutation({ mutationFn: (id: string) => unwrap(cloud.hubSelect({ id })), onSuccess: hubSwitched }),
+    rename: useMutation({ mutationFn: (input: { id: string; name: string }) => unwrap(cloud.hubRename(input)), onSuccess: listChanged }),
   };
+}
+
+/**
+ * A hub's connection string, asked for only on an explicit click. A mutation, never a query: it is not shared under a
+ * key nor refetched, `reset()` (Hide) drops it, and `gcTime: 0` drops it from the mutation cache once its view is gone.
+ */
+export function useHubReveal() {
+  const cloud = useCloud();
+  return useMutation({ mutationFn: (id: string) => unwrap(cloud.hubReveal({ id })), gcTime: 0 });
 }
