@@ -1,7 +1,11 @@
-import { EventHubConsumerClient, earliestEventPosition, latestEventPosition, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
+import type { EventHubConsumerClient, ReceivedEventData, Subscription } from '@azure/event-hubs';
+import { lazyModule } from '../../runtime/lazy-module';
 import { appError, err, ok, type AppError, type Result } from '../../../shared/errors';
 import type { TelemetryEvent } from '../../../shared/ipc/cloud.contract';
 import { localEventHubsClientOptions, type LocalHubEndpoint } from './local-adapter';
+
+// Loaded when events are first read from a hub's Event Hubs-compatible endpoint (not at start-up).
+const eventHubs = lazyModule<typeof import('@azure/event-hubs')>('@azure/event-hubs');
 
 /**
  * Device-to-cloud messages of an IoT Hub read from its Event Hubs-compatible endpoint (what `az iot hub
@@ -77,7 +81,7 @@ export class EventHubsReader {
         ...(options.local ? localEventHubsClientOptions(options.local) : {}),
         ...(options.verifyOnly ? { retryOptions: { maxRetries: 0, timeoutInMs: 30_000 } } : {}),
       };
-      const client = new EventHubConsumerClient(options.consumerGroup ?? '$Default', connectionString.trim(), clientOptions);
+      const client = new (eventHubs().EventHubConsumerClient)(options.consumerGroup ?? '$Default', connectionString.trim(), clientOptions);
       return ok(new EventHubsReader(info.value, client, options.startAt ?? 'latest'));
     } catch (cause) {
       return err(appError('BAD_REQUEST', `the Event Hubs-compatible connection string is not usable: ${(cause as Error).message}`));
@@ -107,7 +111,7 @@ export class EventHubsReader {
         },
         processError: async (error) => handlers.onError?.(fromEventHubsError(error, `reading ${this.info.entityPath} failed`)),
       },
-      { startPosition: this.startAt === 'latest' ? latestEventPosition : earliestEventPosition, skipParsingBodyAsJson: true, maxWaitTimeInSeconds: 5 },
+      { startPosition: this.startAt === 'latest' ? eventHubs().latestEventPosition : eventHubs().earliestEventPosition, skipParsingBodyAsJson: true, maxWaitTimeInSeconds: 5 },
     );
   }
 

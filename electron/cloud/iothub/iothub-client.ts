@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import iothub, { type Client as SdkClient, type Registry as SdkRegistry } from 'azure-iothub';
+import type { Client as SdkClient, Registry as SdkRegistry } from 'azure-iothub';
+import { lazyModule } from '../../runtime/lazy-module';
 import { appError, err, ok, type Result } from '../../../shared/errors';
 import { fromSdkError } from './iothub-errors';
 import { reachLocalHub, type LocalHubEndpoint } from './local-adapter';
@@ -12,8 +13,8 @@ import { reachLocalHub, type LocalHubEndpoint } from './local-adapter';
 
 export type Json = Record<string, unknown>;
 
-// azure-iothub is CommonJS whose exports Node's ESM loader cannot name: take them from the default export.
-const { Client, ConnectionString, Registry } = iothub;
+// Loaded when a hub is first reached (not when the CLI or the console starts).
+const iothub = lazyModule<typeof import('azure-iothub')>('azure-iothub');
 
 export interface HubConnectionInfo {
   readonly hostName: string;
@@ -47,7 +48,7 @@ export function parseServiceConnectionString(value: string): Result<HubConnectio
   if (!text) return err(appError('BAD_REQUEST', 'the connection string is empty'));
   let parsed: { HostName?: string; SharedAccessKeyName?: string; SharedAccessKey?: string; DeviceId?: string };
   try {
-    parsed = ConnectionString.parse(text) as typeof parsed;
+    parsed = iothub().ConnectionString.parse(text) as typeof parsed;
   } catch {
     parsed = {};
   }
@@ -71,9 +72,9 @@ export class IotHubClient {
     const info = parseServiceConnectionString(connectionString);
     if (!info.ok) return info;
     try {
-      const registry = Registry.fromConnectionString(connectionString);
+      const registry = iothub().Registry.fromConnectionString(connectionString);
       // The service client's transport (AMQP) is only dialled by open()/send(); methods go over HTTPS.
-      const service = Client.fromConnectionString(connectionString);
+      const service = iothub().Client.fromConnectionString(connectionString);
       if (local) {
         reachLocalHub(registry, local);
         reachLocalHub(service, local);
