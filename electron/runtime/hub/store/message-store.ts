@@ -112,7 +112,7 @@ class LevelMessageStore implements DurableMessageStore {
     this.limit = options.limitBytes ?? DEFAULT_STORE_LIMIT_BYTES;
     this.defaultTtlSecs = options.defaultTtlSecs;
     this.bodyCacheLimit = Math.max(0, options.bodyCacheBytes ?? DEFAULT_BODY_CACHE_BYTES);
-    this.writer = new GroupCommitWriter((ops) => db.batch(ops as BatchOp[], { sync: true }), options.onBatchWrite, options.maxBatchBytes);
+    this.writer = new GroupCommitWriter((ops) => writeBatch(db, ops), options.onBatchWrite, options.maxBatchBytes);
     const sweep = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     if (sweep > 0) {
       this.sweepTimer = setInterval(() => void this.purgeExpired(), sweep);
@@ -407,6 +407,24 @@ class LevelMessageStore implements DurableMessageStore {
         'or raise storeAndForwardConfiguration.storeLimits.maxSizeBytes in $edgeHub desired properties.',
     };
   }
+}
+
+/**
+ * One synced, atomic batch. abstract-level's array form clones, checks and re-encodes every operation in JS (~20 µs
+ * each: 10–15% of the hub's CPU under load in bench:hub); the chained form hands each to the native batch as it comes.
+ */
+async function writeBatch(db: ClassicLevel<string, Uint8Array>, ops: readonly BatchOp[]): Promise<void> {
+  const batch = db.batch();
+  try {
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+  } catch (error) {
+    await batch.close();
+    throw error;
+  }
+  await batch.write({ sync: true });
 }
 
 /** Targets with the same endpoint, priority and TTL collapse into one (two routes that agree deliver once). */
