@@ -192,6 +192,9 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
     await registry.applyConfigurationContentOnDevice(DEVICE, { modulesContent: modulesContent({ [`cloud-${runId}`]: { status: 'stopped' } }) } as never);
     const cloudVersion = (await reportedOf(registry, '$edgeAgent')).desired.$version;
     await until('the agent to follow the cloud', () => agent.desiredSource.driver === 'cloud');
+    // Both twins' patches applied and reported (an apply begun while connected may otherwise land after the local one).
+    await until('the cloud version reported', async () => (await reportedOf(registry, '$edgeAgent')).reported.lastDesiredVersion === cloudVersion);
+    await sync.settled();
 
     // The hub goes away (the WAN): the sync is offline and the cloud no longer holds local applies back.
     const offline = until('the sync offline', () => sync.state.state === 'offline');
@@ -209,7 +212,9 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
     await until('the sync to reconnect', () => sync.state.state === 'connected', 60_000);
     const reported = await until('the override reported', async () => {
       const twin = await reportedOf(registry, '$edgeAgent');
-      return (twin.reported.lastDesiredStatus as { code?: number } | undefined)?.code === 406 ? twin.reported : undefined;
+      const status = twin.reported.lastDesiredStatus as { code?: number; description?: string } | undefined;
+      // 406 alone is also the agent's own word while a deployment is still being applied: wait for the override's.
+      return status?.code === 406 && status.description?.startsWith('Overridden by a local deployment') ? twin.reported : undefined;
     });
     expect(reported.lastDesiredVersion).toBe(cloudVersion);
     expect(Object.keys(reported.modules as object)).toEqual([`local-${runId}`]);
