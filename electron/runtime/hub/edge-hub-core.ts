@@ -14,7 +14,10 @@ import { HubTap } from './tap';
  * The edge hub's core: the DeviceBackend the MQTT front end (electron/protocol) calls, for the edge device and its
  * modules (EDGE-CONTRACTS.md §4.2, §7). Telemetry is routed with the routes in force and appended to the durable
  * store for every endpoint it goes to; the promise resolves only after the append did (the PUBACK waits for the
- * disk). A message no route selects is accepted and counted, as edgeHub drops it. `$edgeHub` desired is applied
+ * disk). QoS 0 messages get the same (IoT Edge stores every message it routes): only the PUBACK waits for the disk,
+ * and a QoS 0 message has none; the front end keeps reading a connection's next packets while earlier ones are still
+ * being stored (aedes does not hold the socket on authorizePublish), so storing them costs QoS 0 no throughput.
+ * A message no route selects is accepted and counted, as edgeHub drops it. `$edgeHub` desired is applied
  * atomically (a bad route set keeps the previous routes) and the outcome is reported in IoT Edge's shape.
  *
  * Scope: identities are the edge device and its modules from the IdentityProvider (SAS); leaf (downstream) devices
