@@ -272,7 +272,7 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
     expect(absent.result).toMatchObject({ status: 404 });
   }, 60_000);
 
-  it('the console wires it: the Outbox says the cloud twins are connected and who drives the desired state', async () => {
+  it('the console wires it: the Outbox says who drives the desired state; a console apply overrides the cloud only when told to', async () => {
     const dataDir = tempDir();
     const env = { ...process.env, GATEHOUSE_EDGEHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_MQTT_PORT: '0', GATEHOUSE_LOCALHUB_HTTPS_PORT: '0' };
     const host = createHost({ dataDir, shell: 'served', env, log: () => undefined });
@@ -283,5 +283,20 @@ describe('the cloud drives the local runtime through $edgeAgent/$edgeHub', () =>
       return value?.cloud?.twins === 'connected' ? value : undefined;
     }, 60_000);
     expect(outbox.cloud).toEqual({ twins: 'connected', desired: { driver: 'local' } });
-  }, 90_000);
+
+    // An operator sets the gateway's modules on the hub (az iot edge set-modules): the cloud now drives, and the
+    // console's own apply is refused unless it says it overrides the cloud.
+    const info = await host.dispatcher.invoke('app.getInfo', {});
+    const deviceId = info.ok ? (info.value as { runtime: { deviceId: string } }).runtime.deviceId : '';
+    const content = JSON.parse(testDeployment(runId, {})) as Record<string, unknown>;
+    const set = await host.dispatcher.invoke('cloud.setModules', { deviceId, content });
+    expect(set.ok, set.ok ? '' : set.error.message).toBe(true);
+    await until('the cloud to drive', async () => {
+      const result = await host.dispatcher.invoke('edgehub.outbox', {});
+      return result.ok && (result.value as { cloud?: { desired: { driver: string } } }).cloud?.desired.driver === 'cloud';
+    }, 60_000);
+    const text = testDeployment(runId, {});
+    expect(await host.dispatcher.invoke('runtime.apply', { text, overrideForeignRuntime: true })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'cloud-drives' } } });
+    expect(await host.dispatcher.invoke('runtime.apply', { text, overrideForeignRuntime: true, overrideCloud: true })).toMatchObject({ ok: true });
+  }, 120_000);
 });

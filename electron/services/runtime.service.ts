@@ -124,11 +124,11 @@ export class RuntimeService implements ContractImpl<typeof runtimeContract>, Dis
     });
   }
 
-  async apply({ text, fileName, overrideForeignRuntime }: { text: string; fileName?: string; overrideForeignRuntime?: boolean }) {
+  async apply({ text, fileName, overrideForeignRuntime, overrideCloud }: { text: string; fileName?: string; overrideForeignRuntime?: boolean; overrideCloud?: boolean }) {
     // Images Gatehouse builds from its own recipes (the sample modules of the solution template) are built first.
     const built = await buildMissingRecipeImages(this.agent, this.buildImages, this.resourcesDir, text, fileName);
     if (!built.ok) return built;
-    const applied = await this.agent.apply(text, fileName, { overrideForeignRuntime });
+    const applied = await this.agent.apply(text, fileName, { overrideForeignRuntime, overrideCloud });
     return applied.ok ? ok({ version: applied.value.version, plan: [...applied.value.plan], notes: [...applied.value.notes] }) : applied;
   }
 

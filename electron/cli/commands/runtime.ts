@@ -96,10 +96,11 @@ export function formatModules(snapshot: RuntimeSnapshot, now = Date.now()): stri
 export const runtimeApplyCommand: CliCommand = {
   path: ['runtime', 'apply'],
   summary: 'Validate a deployment manifest and run it on the local runtime (an invalid one changes nothing)',
-  usage: '<deployment.json | -> [--dry-run] [--override-foreign-runtime] [--json]',
+  usage: '<deployment.json | -> [--dry-run] [--override-foreign-runtime] [--override-cloud] [--json]',
   options: {
     'dry-run': { type: 'boolean', description: 'show the plan without applying (destructive steps are marked)' },
     'override-foreign-runtime': { type: 'boolean', description: 'apply even though a real IoT Edge runtime uses this engine (its containers are never touched)' },
+    'override-cloud': { type: 'boolean', description: "apply although the hub's $edgeAgent desired drives this runtime: a local override until the hub sends a new version" },
   },
   async run({ positionals, values, io }) {
     const file = positionals[0];
@@ -128,7 +129,12 @@ export const runtimeApplyCommand: CliCommand = {
         );
         return 0;
       }
-      const applied = await runtime.apply({ text, fileName: file, ...(values['override-foreign-runtime'] ? { overrideForeignRuntime: true } : {}) });
+      const applied = await runtime.apply({
+        text,
+        fileName: file,
+        ...(values['override-foreign-runtime'] ? { overrideForeignRuntime: true } : {}),
+        ...(values['override-cloud'] ? { overrideCloud: true } : {}),
+      });
       if (!applied.ok) return report(io, values.json === true, 'runtime apply', applied.error);
       await connection.settle();
       const status = await runtime.status({});

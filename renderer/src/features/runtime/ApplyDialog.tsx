@@ -69,7 +69,9 @@ export function ApplyDialog() {
     else resetPreview();
   }, [pending, runPreview, resetPreview, resetApply]);
 
-  const error = (preview.error ?? apply.error) as (Error & { code?: string; details?: { diagnostics?: Diagnostic[] } }) | null;
+  const error = (preview.error ?? apply.error) as (Error & { code?: string; details?: { diagnostics?: Diagnostic[]; reason?: string } }) | null;
+  // The cloud's $edgeAgent desired drives this runtime: a local apply is an explicit override, said as such.
+  const cloudDrives = error?.details?.reason === 'cloud-drives';
   const steps = preview.data?.steps ?? [];
   const notManaged = preview.data?.notManaged ?? [];
   const foreignRuntime = preview.data?.foreignRuntime ?? [];
@@ -82,7 +84,16 @@ export function ApplyDialog() {
           <DialogTitle>Apply {pending?.fileName}</DialogTitle>
           <DialogContent className={styles.content}>
             {preview.isPending && <Spinner size="small" label="Validating and planning…" />}
-            {error && (
+            {cloudDrives && (
+              <MessageBar intent="warning" layout="multiline" data-testid="apply-cloud-drives">
+                <MessageBarBody>
+                  <MessageBarTitle>The hub&apos;s deployment drives this runtime</MessageBarTitle>
+                  {error?.message} Applying anyway makes this file a local override: it stands until the hub sends a new deployment version, and the hub is
+                  told so in $edgeAgent&apos;s reported properties.
+                </MessageBarBody>
+              </MessageBar>
+            )}
+            {error && !cloudDrives && (
               <MessageBar intent="error">
                 <MessageBarBody>
                   {error.message}
@@ -187,7 +198,17 @@ export function ApplyDialog() {
           </DialogContent>
           <DialogActions>
             <Button onClick={() => close(apply.isSuccess)}>{apply.isSuccess ? 'Close' : 'Cancel'}</Button>
-            {!apply.isSuccess && (
+            {cloudDrives && pending && (
+              <HostButton
+                appearance="primary"
+                disabled={apply.isPending}
+                onClick={() => apply.mutate({ ...pending, overrideCloud: true, ...(override ? { overrideForeignRuntime: true } : {}) })}
+                data-testid="apply-override-cloud"
+              >
+                Apply as a local override
+              </HostButton>
+            )}
+            {!apply.isSuccess && !cloudDrives && (
               <HostButton
                 appearance="primary"
                 disabled={!preview.isSuccess || apply.isPending || blockedByForeignRuntime}

@@ -51,7 +51,7 @@ export function useRuntimeActions() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: runtimeKeys.all });
   return {
     preview: useMutation({ mutationFn: (input: { text: string; fileName?: string }) => unwrap(runtime.preview(input)) }),
-    apply: useMutation({ mutationFn: (input: { text: string; fileName?: string; overrideForeignRuntime?: boolean }) => unwrap(runtime.apply(input)), onSuccess: refresh }),
+    apply: useMutation({ mutationFn: (input: { text: string; fileName?: string; overrideForeignRuntime?: boolean; overrideCloud?: boolean }) => unwrap(runtime.apply(input)), onSuccess: refresh }),
     restart: useMutation({ mutationFn: (name: string) => unwrap(runtime.restartModule({ name })) }),
     setStatus: useMutation({ mutationFn: (input: { name: string; status: 'running' | 'stopped' }) => unwrap(runtime.setModuleStatus(input)) }),
     sideload: useMutation({ mutationFn: (path: string) => unwrap(runtime.sideload({ path })), onSuccess: refresh }),
