@@ -5,6 +5,7 @@ import type { LocalHubEndpoint, LocalHubInfo, LocalHubState } from '../../../sha
 import { Emitter, type Event } from '../../runtime/drivers/event';
 import type { SecretBox } from '../../runtime/secrets/secret-box';
 import { IotHubMqttFrontEnd, attachMqttWebSocket, listenMqttTls } from '../../protocol/mqtt-front-end';
+import { bindAll, closeAll, listenHttps } from '../../protocol/loopback-listen';
 import { openLocalHubCa, type LocalHubCaFiles } from './localhub-ca';
 import { ConfigurationApplier } from './configuration-applier';
 import { LocalHubRegistry } from './registry';
@@ -141,7 +142,7 @@ export class LocalHub {
         const webSocket = attachMqttWebSocket(server, frontEnd);
         const amqpWebSocket = eventHubs.attachWebSocket(server);
         closers.push(async () => amqpWebSocket.close());
-        const bound = await listen(server, address, port, closers);
+        const bound = await listenHttps(server, address, port, closers);
         // Upgraded WebSocket sockets are no longer the HTTP server's connections (closeAllConnections misses them), so
         // the server's close would wait for every MqttWs device: end them first (closers run in reverse).
         closers.push(async () => webSocket.close());
@@ -199,40 +200,11 @@ function envPort(value: string | undefined): number | undefined {
   return value === undefined || value.trim() === '' ? undefined : Number(value);
 }
 
-/** Binds 127.0.0.1 and then ::1 on the same port; ::1 is optional (a host without IPv6 still works). */
-async function listenTwice(bind: (address: string, port: number) => Promise<number>, port: number, what: string): Promise<number> {
-  let bound: number;
-  try {
-    bound = await bind('127.0.0.1', port);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const variable = `GATEHOUSE_LOCALHUB_${what === 'MQTT' || what === 'AMQP' ? what : 'HTTPS'}_PORT`;
-    if (code === 'EADDRINUSE') throw new Error(`${what} port ${port} is in use by another program (set ${variable})`, { cause });
-    if (code === 'EACCES') throw new Error(`${what} port ${port} needs privileges this user does not have (set ${variable})`, { cause });
-    throw cause;
-  }
-  try {
-    await bind('::1', bound);
-  } catch {
-    // No IPv6 loopback here, or the port is taken on ::1 only: clients dialling localhost still reach 127.0.0.1.
-  }
-  return bound;
-}
+const LOOPBACK = ['127.0.0.1', '::1'];
 
-function listen(server: HttpsServer, address: string, port: number, closers: (() => Promise<void>)[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, address, () => {
-      server.off('error', reject);
-      closers.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
-      const addr = server.address();
-      resolve(typeof addr === 'object' && addr ? addr.port : port);
-    });
-  });
-}
-
-async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
-  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+/** 127.0.0.1 and then ::1 on the same port (::1 is optional); a taken port names the setting that moves it. */
+function listenTwice(bind: (address: string, port: number) => Promise<number>, port: number, what: string): Promise<number> {
+  return bindAll(LOOPBACK, port, what, `GATEHOUSE_LOCALHUB_${what === 'MQTT' || what === 'AMQP' ? what : 'HTTPS'}_PORT`, bind);
 }
 
 /** The local gateway as an edge device of its own hub (created once; an existing identity is left as it is). */

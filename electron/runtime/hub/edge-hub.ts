@@ -5,6 +5,7 @@ import { appError, err, ok, type Result } from '../../../shared/errors';
 import type { EdgeHubState, Outbox, RouteConfigStatus } from '../../../shared/ipc/edgehub.contract';
 import type { HubMessage, IdentityRef } from '../../protocol/device-backend';
 import { IotHubMqttFrontEnd, attachMqttWebSocket, listenMqttTls } from '../../protocol/mqtt-front-end';
+import { bindAll, closeAll, listenHttps } from '../../protocol/loopback-listen';
 import { Emitter, type Event } from '../drivers/event';
 import type { CertificateIssuer } from '../workload/edge-ca';
 import type { IdentityProvider } from '../workload/identity-provider';
@@ -287,7 +288,7 @@ export class EdgeHub {
       core.value.attach(frontEnd);
       const tls = { cert: certificate.value.certificatePem, key: certificate.value.privateKeyPem };
       const addresses = this.options.bindAddresses ?? ['127.0.0.1', '::1'];
-      const mqttPort = await listenAll(addresses, mqttPortOption, 'MQTT', async (address, port) => {
+      const mqttPort = await bindAll(addresses, mqttPortOption, 'MQTT', 'GATEHOUSE_EDGEHUB_MQTT_PORT', async (address, port) => {
         const listener = await listenMqttTls({ frontEnd, host: address, port, cert: tls.cert, key: tls.key, requestCert: false, log });
         closers.push(() => listener.close());
         return listener.port;
@@ -295,7 +296,7 @@ export class EdgeHub {
       let httpsPort: number | undefined;
       try {
         const methods = createModuleMethodHandler({ core: core.value, deviceId: this.options.deviceId, hostNames, log });
-        httpsPort = await listenAll(addresses, httpsPortOption, 'HTTPS', async (address, port) => {
+        httpsPort = await bindAll(addresses, httpsPortOption, 'HTTPS', 'GATEHOUSE_EDGEHUB_HTTPS_PORT', async (address, port) => {
           const server: HttpsServer = createHttpsServer(tls, methods);
           const webSocket = attachMqttWebSocket(server, frontEnd);
           const bound = await listenHttps(server, address, port, closers);
@@ -399,42 +400,4 @@ class ModuleInputSender implements EndpointSender {
 function withoutOutputName(systemProperties: Readonly<Record<string, string>>): Record<string, string> {
   const { on: _output, ...rest } = systemProperties;
   return rest;
-}
-
-/** Binds every address on one port (the first decides the port when it is 0); only the first must succeed. */
-async function listenAll(addresses: readonly string[], port: number, what: 'MQTT' | 'HTTPS', bind: (address: string, port: number) => Promise<number>): Promise<number> {
-  const [first, ...rest] = addresses;
-  let bound: number;
-  try {
-    bound = await bind(first ?? '127.0.0.1', port);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`${what} port ${port} is in use by another program (set GATEHOUSE_EDGEHUB_${what}_PORT)`, { cause });
-    if (code === 'EACCES') throw new Error(`${what} port ${port} needs privileges this user does not have (set GATEHOUSE_EDGEHUB_${what}_PORT)`, { cause });
-    throw cause;
-  }
-  for (const address of rest) {
-    try {
-      await bind(address, bound);
-    } catch {
-      // e.g. no IPv6 loopback: clients dialling localhost still reach 127.0.0.1.
-    }
-  }
-  return bound;
-}
-
-function listenHttps(server: HttpsServer, address: string, port: number, closers: (() => Promise<void>)[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, address, () => {
-      server.off('error', reject);
-      closers.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
-      const addr = server.address();
-      resolve(typeof addr === 'object' && addr ? addr.port : port);
-    });
-  });
-}
-
-async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
-  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
 }
