@@ -1,6 +1,6 @@
 import { azEvent } from '../../../../shared/telemetry/az-event';
 import type { TelemetryEvent } from '../../../../shared/ipc/cloud.contract';
-import type { Sequenced } from './event-buffer';
+import type { Sequenced } from '../../app/live-buffer';
 
 /** What an Events row shows of one device-to-cloud message, read once per message. */
 export interface EventRowModel {

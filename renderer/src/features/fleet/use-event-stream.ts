@@ -3,7 +3,7 @@ import { cloudContract } from '../../../../shared/ipc';
 import type { TelemetryEvent } from '../../../../shared/ipc/cloud.contract';
 import { subscribeEvent } from '../../ipc/client';
 import { useHost } from '../../ipc/host';
-import { Ring, Sampler, type Sequenced } from './event-buffer';
+import { Ring, Sampler, type Sequenced } from '../../app/live-buffer';
 
 /** Messages a view keeps (the newest); older ones fall out. */
 export const EVENTS_PER_VIEW = 500;

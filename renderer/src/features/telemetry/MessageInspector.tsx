@@ -3,7 +3,7 @@ import { CheckmarkRegular, CopyRegular, DeleteRegular, FilterRegular, PauseRegul
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import type { TappedMessage } from '../../../../shared/ipc/edgehub.contract';
-import type { Sequenced } from './message-ring';
+import type { Sequenced } from '../../app/live-buffer';
 import { filterMessages, messageAsJson, messageSources, prettyBody } from './message-view';
 import { messageSource } from './numeric-fields';
 import { MESSAGES_KEPT } from './telemetry-feed';

@@ -1,5 +1,5 @@
 import type { TappedMessage } from '../../../../shared/ipc/edgehub.contract';
-import type { Sequenced } from './message-ring';
+import type { Sequenced } from '../../app/live-buffer';
 import { messageSource } from './numeric-fields';
 
 /** The inspector's filter: one source (`<module>/<output>` or a device), and text in the body or properties. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TappedMessage } from '../../../../shared/ipc/edgehub.contract';
 import { FLUSH_MS, RATES_STALE_MS, TelemetryFeed } from './telemetry-feed';
-import type { Clock } from './throttle';
+import type { Clock } from '../../app/live-buffer';
 
 /** Time moves only when the test says so. */
 function manualClock() {

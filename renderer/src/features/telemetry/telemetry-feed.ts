@@ -1,7 +1,6 @@
 import type { HubRates, Outbox, TappedMessage } from '../../../../shared/ipc/edgehub.contract';
-import { MessageRing, type Sequenced } from './message-ring';
 import { fieldSeriesKey, messageNumericFields, messageSource } from './numeric-fields';
-import { realClock, Throttle, type Clock } from './throttle';
+import { realClock, Ring, Sampler, type Clock, type Sequenced } from '../../app/live-buffer';
 import { TimeSeries, WINDOW_MS, type SeriesRow } from './time-series';
 
 /** Sampled messages the inspector keeps (the newest); older ones fall out. */
@@ -52,7 +51,7 @@ export interface FeedOptions {
  * once per FLUSH_MS and read an immutable snapshot, so 1,000 messages/s cost the page ≤ 10 renders a second.
  */
 export class TelemetryFeed {
-  private readonly ring: MessageRing<TappedMessage>;
+  private readonly ring: Ring<TappedMessage>;
   private readonly bySource: TimeSeries;
   private readonly byRoute: TimeSeries;
   private readonly fields: TimeSeries;
@@ -63,21 +62,21 @@ export class TelemetryFeed {
   private ratesTimer: unknown;
   private readonly clock: Clock;
   private readonly wallClock: () => number;
-  private readonly throttle: Throttle;
+  private readonly throttle: Sampler;
   private readonly listeners = new Set<() => void>();
   private snapshot: FeedSnapshot;
   private messagesChanged = false;
 
   constructor(options: FeedOptions = {}) {
     const windowMs = options.windowMs ?? WINDOW_MS;
-    this.ring = new MessageRing(options.capacity ?? MESSAGES_KEPT);
+    this.ring = new Ring(options.capacity ?? MESSAGES_KEPT);
     this.bySource = new TimeSeries(windowMs, 600);
     this.byRoute = new TimeSeries(windowMs, 600);
     this.fields = new TimeSeries(windowMs, 1_200);
     this.depth = new TimeSeries(windowMs, 600);
     this.clock = options.clock ?? realClock;
     this.wallClock = options.wallClock ?? Date.now;
-    this.throttle = new Throttle(() => this.flush(), FLUSH_MS, this.clock);
+    this.throttle = new Sampler(() => this.flush(), FLUSH_MS, this.clock);
     this.snapshot = this.makeSnapshot(0, []);
   }
 

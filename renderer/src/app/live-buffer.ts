@@ -1,6 +1,7 @@
 /**
- * Live device-to-cloud messages at high rates stay outside React (STYLE.md habit 9): each view keeps the newest
- * messages in a bounded ring and renders a sample of it at most every few hundred milliseconds, never per message.
+ * Live messages at high rates stay outside React (STYLE.md habit 9): each view (the Fleet's events, the Telemetry
+ * inspector) keeps the newest messages in a bounded ring and renders a sample of it at most every few hundred
+ * milliseconds, never per message.
  */
 
 /** A message as a view keeps it: a sequence number (a React key that never repeats) and what arrived. */
@@ -34,6 +35,13 @@ export class Ring<T> {
     this.items[this.next] = { seq: ++this.seq, value };
     this.next = (this.next + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
+  }
+
+  /** A batch in arrival order; of a batch larger than the ring only its newest `capacity` items are kept. */
+  pushAll(values: readonly T[]): void {
+    const skip = Math.max(0, values.length - this.capacity);
+    this.seq += skip;
+    for (let i = skip; i < values.length; i++) this.push(values[i] as T);
   }
 
   clear(): void {

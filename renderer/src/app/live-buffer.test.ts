@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Ring, Sampler, type Clock } from './event-buffer';
+import { Ring, Sampler, type Clock } from './live-buffer';
 
 describe('Ring', () => {
   it('keeps the newest items, newest first, with sequence numbers that never repeat', () => {
@@ -109,5 +109,16 @@ describe('Sampler', () => {
     sampler.poke();
     advance(1000);
     expect(flushes).toBe(0);
+  });
+});
+
+describe('Ring.pushAll', () => {
+  it('takes a batch larger than itself as its newest items, still counting the whole batch', () => {
+    const ring = new Ring<number>(4);
+    ring.push(0);
+    ring.pushAll(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(ring.newestFirst().map((i) => i.value)).toEqual([1000, 999, 998, 997]);
+    expect(ring.newestFirst().map((i) => i.seq)).toEqual([1001, 1000, 999, 998]);
+    expect(ring.total).toBe(1001);
   });
 });
