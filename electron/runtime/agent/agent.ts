@@ -286,7 +286,7 @@ export class Agent implements Disposable {
       return fail(
         'CONFLICT',
         `The cloud drives this runtime's deployment${source.driver === 'cloud' ? ` ($edgeAgent desired version ${source.version})` : ''}; nothing was applied. Apply with the explicit override (overrideCloud) to replace it locally until the cloud sends a new version.`,
-        { reason: 'cloud-drives' },
+        { reason: 'cloud-drives', ...(source.driver === 'cloud' ? { cloudVersion: source.version } : {}) },
       );
     }
     const overridden = fromCloud ? undefined : overriddenCloudVersion(this.persisted);

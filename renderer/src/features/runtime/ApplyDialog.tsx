@@ -69,7 +69,7 @@ export function ApplyDialog() {
     else resetPreview();
   }, [pending, runPreview, resetPreview, resetApply]);
 
-  const error = (preview.error ?? apply.error) as (Error & { code?: string; details?: { diagnostics?: Diagnostic[]; reason?: string } }) | null;
+  const error = (preview.error ?? apply.error) as (Error & { code?: string; details?: { diagnostics?: Diagnostic[]; reason?: string; cloudVersion?: number } }) | null;
   // The cloud's $edgeAgent desired drives this runtime: a local apply is an explicit override, said as such.
   const cloudDrives = error?.details?.reason === 'cloud-drives';
   const steps = preview.data?.steps ?? [];
@@ -88,8 +88,9 @@ export function ApplyDialog() {
               <MessageBar intent="warning" layout="multiline" data-testid="apply-cloud-drives">
                 <MessageBarBody>
                   <MessageBarTitle>The hub&apos;s deployment drives this runtime</MessageBarTitle>
-                  {error?.message} Applying anyway makes this file a local override: it stands until the hub sends a new deployment version, and the hub is
-                  told so in $edgeAgent&apos;s reported properties.
+                  The hub&apos;s $edgeAgent desired properties{error?.details?.cloudVersion !== undefined ? ` (version ${error.details.cloudVersion})` : ''} set what runs
+                  here; nothing was applied. Applying anyway makes this file a local override: it stands until the hub sends a new deployment version, and
+                  the hub is told so in $edgeAgent&apos;s reported properties.
                 </MessageBarBody>
               </MessageBar>
             )}
