@@ -17,6 +17,6 @@ export default defineConfig({
     // Where the fixture corpus is, for the corpus runs (shared/testing/corpus.test-util.ts).
     provide: { corpus },
     // Hosts built by tests start the embedded local hub: on free ports, so that parallel tests never collide.
-    env: { GATEHOUSE_LOCALHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_HTTPS_PORT: '0' },
+    env: { GATEHOUSE_LOCALHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_MQTT_PORT: '0', GATEHOUSE_LOCALHUB_AMQP_PORT: '0', GATEHOUSE_EDGEHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_HTTPS_PORT: '0' },
   },
 });

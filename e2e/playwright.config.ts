@@ -5,6 +5,7 @@ import { chromiumLaunchOptions } from './support/chromium';
 // that consoles never collide with each other or with a console the user runs on the default ports.
 process.env.GATEHOUSE_LOCALHUB_HTTPS_PORT ??= '0';
 process.env.GATEHOUSE_LOCALHUB_MQTT_PORT ??= '0';
+process.env.GATEHOUSE_LOCALHUB_AMQP_PORT ??= '0';
 process.env.GATEHOUSE_EDGEHUB_MQTT_PORT ??= '0';
 process.env.GATEHOUSE_EDGEHUB_HTTPS_PORT ??= '0';
 

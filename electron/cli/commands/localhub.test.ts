@@ -35,7 +35,9 @@ describe('gatehouse localhub info', () => {
     }
     expect(run.status).toBe(0);
     const info = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(info).sort()).toEqual(['caFile', 'connectionString', 'host', 'httpsPort', 'mqttPort']);
+    // The five keys, and the Event Hubs-compatible endpoint's (on a free port in tests).
+    expect(Object.keys(info).sort()).toEqual(['amqpPort', 'caFile', 'connectionString', 'eventHubsConnectionString', 'host', 'httpsPort', 'mqttPort']);
+    expect(info.eventHubsConnectionString).toMatch(/^Endpoint=sb:\/\/localhost.*;SharedAccessKeyName=iothubowner;SharedAccessKey=.+;EntityPath=.+$/);
     expect(info.connectionString).toMatch(/^HostName=localhost;SharedAccessKeyName=iothubowner;SharedAccessKey=.+$/);
     expect(readFileSync(info.caFile as string, 'utf8')).toMatch(/BEGIN CERTIFICATE/);
     expect(info.httpsPort).toBeGreaterThan(0);
