@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import type { Page } from '@playwright/test';
-import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { expect, rpc, SCREENSHOTS, screenshotEach, startServedConsole, test, type ServedConsole } from './support/served-console';
 
 /**
  * "Run the sample" from the Runtime page's empty state, in one click: the sample images are built on this engine
@@ -15,10 +14,6 @@ const SAMPLE = join(process.cwd(), 'resources', 'samples', 'sensor-filter.deploy
 const docker = new Dockerode();
 let served: ServedConsole;
 
-async function rpc<T>(method: string, params: object = {}): Promise<{ ok: boolean; value?: T; error?: { message: string } }> {
-  const res = await fetch(`${served.origin}/api/rpc`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: JSON.stringify({ method, params }) });
-  return (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-}
 
 function emptyDeployment(): string {
   const manifest = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { modulesContent: Record<string, { 'properties.desired': Record<string, unknown> }> };
@@ -28,26 +23,13 @@ function emptyDeployment(): string {
   return JSON.stringify(manifest);
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const size of [
-    { width: 1440, height: 900, name: 'large' },
-    { width: 1024, height: 700, name: 'small' },
-  ]) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.setViewportSize({ width: size.width, height: size.height });
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.mouse.move(size.width - 8, Math.round(size.height / 2));
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.name}-${scheme}.png`), animations: 'disabled' });
-    }
-  }
-}
 
 test.beforeAll(async () => {
   served = await startServedConsole();
 });
 
 test.afterAll(async () => {
-  await rpc('runtime.apply', { text: emptyDeployment(), fileName: 'empty.json' });
+  await rpc(served, 'runtime.apply', { text: emptyDeployment(), fileName: 'empty.json' });
   for (let i = 0; i < 60; i++) {
     const left = await docker.listContainers({ all: true, filters: { name: ['^/tempSensor$', '^/filter$'] } });
     if (left.length === 0) break;
@@ -77,13 +59,13 @@ test.describe('Run the sample (served console, real Docker engine)', () => {
     // threshold takes a minute of readings to pass).
     await expect
       .poll(async () => {
-        const outbox = await rpc<{ endpoints: { endpoint: string; delivered: number }[] }>('edgehub.outbox');
+        const outbox = await rpc<{ endpoints: { endpoint: string; delivered: number }[] }>(served, 'edgehub.outbox');
         return outbox.value?.endpoints.find((e) => e.endpoint === 'module/filter/input1')?.delivered ?? 0;
       }, { timeout: 60_000, message: 'readings delivered to filter/input1' })
       .toBeGreaterThan(0);
-    const reported = await rpc<{ clients: Record<string, { status: string } | null> }>('edgehub.reported');
+    const reported = await rpc<{ clients: Record<string, { status: string } | null> }>(served, 'edgehub.reported');
     const connected = Object.entries(reported.value?.clients ?? {}).filter(([, c]) => c?.status === 'Connected').map(([k]) => k.split('/')[1]);
     expect(connected.sort()).toEqual(['filter', 'tempSensor']);
-    await shoot(page, 'runtime-sample-running');
+    await screenshotEach(page, 'runtime-sample-running');
   });
 });

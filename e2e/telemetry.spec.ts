@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { expect, rpc, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
 
 /**
  * Issue 12, Telemetry: the edge hub of a served console as the Telemetry area shows it — its state, the sample
@@ -41,11 +41,6 @@ function emptyDeployment(): string {
   manifest.modulesContent.$edgeHub!['properties.desired'].routes = {};
   for (const key of Object.keys(manifest.modulesContent)) if (!key.startsWith('$')) delete manifest.modulesContent[key];
   return JSON.stringify(manifest);
-}
-
-async function rpc(served: ServedConsole, method: string, params: object): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
-  const res = await fetch(`${served.origin}/api/rpc`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: JSON.stringify({ method, params }) });
-  return (await res.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
 }
 
 async function calm(page: Page): Promise<void> {

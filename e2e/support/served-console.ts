@@ -77,3 +77,33 @@ export const test = base.extend<object, { served: ServedConsole }>({
 export { expect } from '@playwright/test';
 
 export const SCREENSHOTS = join(ROOT, 'e2e', 'screenshots');
+
+/** What `/api/rpc` answers: the host's Result. */
+export interface RpcResult<T = unknown> {
+  readonly ok: boolean;
+  readonly value?: T;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** One contract method on a served console, as the renderer calls it (the token in the Authorization header). */
+export async function rpc<T = unknown>(served: ServedConsole, method: string, params: object = {}): Promise<RpcResult<T>> {
+  const res = await fetch(`${served.origin}/api/rpc`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: JSON.stringify({ method, params }) });
+  return (await res.json()) as RpcResult<T>;
+}
+
+export const SCREEN_SIZES = [
+  { width: 1440, height: 900, name: 'large' },
+  { width: 1024, height: 700, name: 'small' },
+] as const;
+
+/** `<name>-<large|small>-<light|dark>.png` under e2e/screenshots, with the pointer parked at the window's edge. */
+export async function screenshotEach(page: import('@playwright/test').Page, name: string, sizes: readonly (typeof SCREEN_SIZES)[number][] = SCREEN_SIZES): Promise<void> {
+  for (const size of sizes) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.mouse.move(size.width - 8, Math.round(size.height / 2));
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.name}-${scheme}.png`), animations: 'disabled' });
+    }
+  }
+}
