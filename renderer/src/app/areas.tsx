@@ -1,6 +1,7 @@
-import { BoxMultipleRegular, CloudArrowUpRegular, DataLineRegular, DocumentBulletListRegular, HomeRegular, IotRegular, SettingsRegular } from '@fluentui/react-icons';
+import { BoxMultipleRegular, ClipboardTaskListLtrRegular, CloudArrowUpRegular, DataLineRegular, DocumentBulletListRegular, HomeRegular, IotRegular, SettingsRegular } from '@fluentui/react-icons';
 import type { ComponentType, ReactElement } from 'react';
 // Manifests and Runtime export lazy pages: they load when first opened, so the first paint carries only the shell.
+import { CommissioningPage } from '../features/commissioning';
 import { DeploymentsPage } from '../features/deployments';
 import { FleetPage } from '../features/fleet';
 import { ManifestsPage } from '../features/manifests';
@@ -30,4 +31,5 @@ export const AREAS: readonly Area[] = [
   { id: 'fleet', label: 'Fleet', description: 'Devices, twins and direct methods on the connected IoT hub', icon: <IotRegular />, component: FleetPage, shortcut: '5' },
   { id: 'deployments', label: 'Deployments', description: 'Deployments at scale on the connected hub: target conditions, priorities, metrics', icon: <CloudArrowUpRegular />, component: DeploymentsPage, shortcut: '6' },
   { id: 'telemetry', label: 'Telemetry', description: 'Live messages of the local edge hub: rates, fields, messages, record and replay, outbox', icon: <DataLineRegular />, component: TelemetryPage, shortcut: '7' },
+  { id: 'commissioning', label: 'Commissioning', description: 'Check the gateway end to end before you leave it: every check, its verdict and what to do', icon: <ClipboardTaskListLtrRegular />, component: CommissioningPage, shortcut: '8' },
 ];

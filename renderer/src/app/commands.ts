@@ -3,7 +3,7 @@ import { AREAS } from './areas';
 import type { AreaId } from './ui-store';
 
 /** Palette groups, in the order the palette lists them: actions first, then places, then the console's own. */
-export const COMMAND_GROUPS = ['Editor', 'Manifests', 'Runtime', 'Fleet', 'Deployments', 'Telemetry', 'Go to', 'Appearance', 'Console'] as const;
+export const COMMAND_GROUPS = ['Editor', 'Manifests', 'Runtime', 'Fleet', 'Deployments', 'Telemetry', 'Commissioning', 'Go to', 'Appearance', 'Console'] as const;
 export type CommandGroup = (typeof COMMAND_GROUPS)[number];
 
 export interface PaletteCommand {

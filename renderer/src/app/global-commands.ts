@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { runtimeContract } from '../../../shared/ipc';
+import { useCommissioningUi } from '../features/commissioning';
 import { requestFolderAction } from '../features/manifests';
 import { useRuntimeSnapshot } from '../features/runtime';
 import { createClient, unwrap } from '../ipc/client';
@@ -63,6 +64,29 @@ export function useGlobalCommands(): void {
         run: () => {
           navigate('runtime');
           clickWhenShown('open-sideload');
+        },
+      },
+      {
+        id: 'commissioning.run',
+        title: 'Run the commissioning checks',
+        group: 'Commissioning',
+        keywords: 'check verify health ready gatehouse check',
+        needsHost: true,
+        run: () => {
+          navigate('commissioning');
+          clickWhenShown('commissioning-run');
+        },
+      },
+      {
+        id: 'commissioning.runQuick',
+        title: 'Run the commissioning checks without the end-to-end wait',
+        group: 'Commissioning',
+        keywords: 'check verify health ready quick fast',
+        needsHost: true,
+        run: () => {
+          useCommissioningUi.getState().setEndToEnd(false);
+          navigate('commissioning');
+          clickWhenShown('commissioning-run');
         },
       },
       ...restartable.map(

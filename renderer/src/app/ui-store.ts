@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type AreaId = 'overview' | 'manifests' | 'runtime' | 'settings' | 'fleet' | 'deployments' | 'telemetry';
+export type AreaId = 'overview' | 'manifests' | 'runtime' | 'settings' | 'fleet' | 'deployments' | 'telemetry' | 'commissioning';
 
 interface UiState {
   readonly area: AreaId;
@@ -16,7 +16,7 @@ interface UiState {
   setPaletteOpen(open: boolean): void;
 }
 
-const AREA_IDS: readonly AreaId[] = ['overview', 'manifests', 'runtime', 'settings', 'fleet', 'deployments', 'telemetry'];
+const AREA_IDS: readonly AreaId[] = ['overview', 'manifests', 'runtime', 'settings', 'fleet', 'deployments', 'telemetry', 'commissioning'];
 
 function areaFromHash(): AreaId {
   const id = location.hash.replace(/^#\/?/, '');
