@@ -17,6 +17,8 @@ export interface LoadTarget {
 
 export interface ThroughputResult {
   readonly sent: number;
+  /** CPU time the target process used during the counted messages (ms), when the caller could read it. */
+  readonly targetCpuMs?: number;
   /** Distinct messages that reached the subscriber. */
   readonly received: number;
   readonly elapsedMs: number;
@@ -69,13 +71,17 @@ export async function connectPair(target: LoadTarget, qos: 0 | 1): Promise<{ pub
  * Sends `count` messages as fast as the target takes them, at most `window` sent and not yet received at a time
  * (so neither side buffers without bound), after `warmup` messages that are not counted. Throughput is distinct
  * messages received ÷ time from the first counted publish to the last receipt. Gives up after `stallMs` without
- * progress and reports what arrived.
+ * progress and reports what arrived. `cpuMs` (the target process's CPU time so far, in ms) is read just before the
+ * first counted publish and after the last receipt: CPU per message does not depend on what else the machine runs.
  */
-export async function measureThroughput(target: LoadTarget, options: { qos: 0 | 1; count: number; warmup: number; window: number; stallMs?: number }): Promise<ThroughputResult> {
+export async function measureThroughput(target: LoadTarget, options: { qos: 0 | 1; count: number; warmup: number; window: number; stallMs?: number; cpuMs?: () => number | undefined }): Promise<ThroughputResult> {
   const pair = await connectPair(target, options.qos);
   try {
     if (options.warmup > 0) await pump(pair, target.publishTopic, options.qos, options.warmup, options.window, options.stallMs ?? 10_000);
-    return await pump(pair, target.publishTopic, options.qos, options.count, options.window, options.stallMs ?? 10_000);
+    const cpuBefore = options.cpuMs?.();
+    const result = await pump(pair, target.publishTopic, options.qos, options.count, options.window, options.stallMs ?? 10_000);
+    const cpuAfter = options.cpuMs?.();
+    return cpuBefore === undefined || cpuAfter === undefined ? result : { ...result, targetCpuMs: cpuAfter - cpuBefore };
   } finally {
     await pair.close();
   }

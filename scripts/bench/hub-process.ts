@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { parseVmRss } from './hub-stats';
+import { parseProcCpuTicks, parseVmRss } from './hub-stats';
 
 /**
  * The parent's side of `npm run bench:hub`: the hub runs alone in a child process (dist/bench-hub-child.mjs) so its
@@ -118,6 +118,16 @@ export async function forkHubChild(entry: string, config: HubChildConfig): Promi
 export function rssOf(pid: number): number | undefined {
   try {
     return parseVmRss(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc, 100 ticks a second); undefined when unreadable. */
+export function cpuMsOf(pid: number): number | undefined {
+  try {
+    const ticks = parseProcCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return ticks === undefined ? undefined : ticks * 10;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mosquittoConfig } from './hub-mosquitto';
-import { HUB_BENCH_DEFAULTS, parseHubBenchArgs, parseVmRss, percentile, ratio } from './hub-stats';
+import { HUB_BENCH_DEFAULTS, parseHubBenchArgs, parseProcCpuTicks, parseVmRss, percentile, ratio } from './hub-stats';
 
 describe('bench:hub figures', () => {
   it('takes percentiles by nearest rank, whatever the order of the samples', () => {
@@ -27,6 +27,14 @@ describe('bench:hub figures', () => {
   it('reads VmRSS from /proc/<pid>/status', () => {
     expect(parseVmRss('Name:\tnode\nVmPeak:\t 999 kB\nVmRSS:\t   75124 kB\nRssAnon:\t 1 kB\n')).toBe(75124 * 1024);
     expect(parseVmRss('Name:\tzombie\n')).toBeUndefined();
+  });
+
+  it('reads utime + stime from /proc/<pid>/stat, whatever the command name holds', () => {
+    const rest = 'S 1 2 3 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 11 0 500 1000 2000';
+    expect(parseProcCpuTicks(`4242 (node) ${rest}`)).toBe(1234 + 567);
+    expect(parseProcCpuTicks(`4242 (MainThread (x) y) ${rest}`)).toBe(1234 + 567);
+    expect(parseProcCpuTicks('4242 (node) S 1 2')).toBeUndefined();
+    expect(parseProcCpuTicks('')).toBeUndefined();
   });
 
   it('parses counts and refuses unknown or bad options', () => {

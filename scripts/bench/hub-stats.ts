@@ -38,6 +38,21 @@ export function parseVmRss(status: string): number | undefined {
   return m ? Number(m[1]) * 1024 : undefined;
 }
 
+/**
+ * CPU time (user + system) a process has used, in clock ticks, from the text of /proc/<pid>/stat; undefined when it
+ * is not that. The command name (field 2) is in parentheses and may itself hold spaces or parentheses: fields are
+ * counted after its last `)`. utime and stime are fields 14 and 15.
+ */
+export function parseProcCpuTicks(stat: string): number | undefined {
+  const close = stat.lastIndexOf(')');
+  if (close < 0) return undefined;
+  // After ") ": field 3 (state) is index 0, so utime (14) is index 11 and stime (15) index 12.
+  const fields = stat.slice(close + 2).trim().split(/\s+/);
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return Number.isSafeInteger(utime) && Number.isSafeInteger(stime) && utime >= 0 && stime >= 0 ? utime + stime : undefined;
+}
+
 export interface HubBenchOptions {
   readonly json: boolean;
   /** Counted messages of the QoS 0 and QoS 1 throughput runs. */

@@ -18,7 +18,7 @@ import { LocalHub } from '../../electron/cloud/localhub/localhub';
 import { SecretBox } from '../../electron/runtime/secrets/secret-box';
 import { measureLatency, measureThroughput, type LatencyResult, type LoadTarget, type ThroughputResult } from './hub-load';
 import { ensureMosquitto, startMosquitto } from './hub-mosquitto';
-import { forkHubChild, rssOf, RssSampler, type HubChild, type HubChildConfig } from './hub-process';
+import { cpuMsOf, forkHubChild, rssOf, RssSampler, type HubChild, type HubChildConfig } from './hub-process';
 import { mib, parseHubBenchArgs, ratePerSec, ratio, round, type HubBenchOptions } from './hub-stats';
 
 const DEVICE = 'bench-edge';
@@ -69,6 +69,9 @@ async function main(): Promise<void> {
   const p99 = (s: Side | undefined) => s?.latency?.p99Ms;
   print('Hub: QoS 0 routed A → B', ours.qos0?.perSec, 'msg/s', { label: 'mosquitto pass-through', value: theirs?.qos0?.perSec });
   print('Hub: QoS 1 durable A → B', ours.qos1?.perSec, 'msg/s', { label: 'mosquitto with persistence', value: theirs?.qos1?.perSec });
+  const cpuUs = (run: ThroughputResult | undefined) => (run?.targetCpuMs === undefined || run.received === 0 ? undefined : (run.targetCpuMs * 1000) / run.received);
+  print('Hub: CPU per QoS 0 message', cpuUs(ours.qos0), 'µs', { label: 'mosquitto', value: cpuUs(theirs?.qos0) });
+  print('Hub: CPU per QoS 1 message', cpuUs(ours.qos1), 'µs', { label: 'mosquitto', value: cpuUs(theirs?.qos1) });
   print(`Hub: module-to-module p50 at ${options.rate}/s`, ours.latency?.p50Ms, 'ms', { label: 'mosquitto', value: theirs?.latency?.p50Ms });
   print(`Hub: module-to-module p99 at ${options.rate}/s`, p99(ours), 'ms', { label: 'mosquitto', value: p99(theirs) });
   print('Hub: RSS idle', ours.idleRss === undefined ? undefined : mib(ours.idleRss), 'MB', { label: 'mosquitto', value: theirs?.idleRss === undefined ? undefined : mib(theirs.idleRss) });
@@ -105,6 +108,11 @@ async function main(): Promise<void> {
       mosquittoP50Ms: num(theirs?.latency?.p50Ms, 2),
       mosquittoP99Ms: num(p99(theirs), 2),
       mosquittoLoadRssMB: theirs?.loadRss === undefined ? null : round(mib(theirs.loadRss), 1),
+      // CPU time of the broker process per counted message (µs): what the hub costs whatever else the machine runs.
+      qos0CpuUsPerMsg: num(cpuUs(ours.qos0), 1),
+      qos1CpuUsPerMsg: num(cpuUs(ours.qos1), 1),
+      mosquittoQos0CpuUsPerMsg: num(cpuUs(theirs?.qos0), 1),
+      mosquittoQos1CpuUsPerMsg: num(cpuUs(theirs?.qos1), 1),
     };
     console.log(JSON.stringify(out));
   }
@@ -128,8 +136,9 @@ async function loadRuns(target: LoadTarget, pid: number, options: HubBenchOption
   side.idleRss = await settledRss(pid);
   const sampler = new RssSampler(pid);
   try {
-    side.qos0 = await measureThroughput(target, { qos: 0, count: options.qos0, warmup: WARMUP, window: options.window });
-    side.qos1 = await measureThroughput(target, { qos: 1, count: options.qos1, warmup: WARMUP, window: options.window });
+    const cpuMs = () => cpuMsOf(pid);
+    side.qos0 = await measureThroughput(target, { qos: 0, count: options.qos0, warmup: WARMUP, window: options.window, cpuMs });
+    side.qos1 = await measureThroughput(target, { qos: 1, count: options.qos1, warmup: WARMUP, window: options.window, cpuMs });
     side.latency = await measureLatency(target, { ratePerSec: options.rate, count: options.latency, warmup: Math.min(500, options.latency) });
   } finally {
     side.loadRss = sampler.stop();
