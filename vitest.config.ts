@@ -12,6 +12,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait on sockets, containers and child processes: two at a time keep both cores busy (the default
+    // on a 2-core machine is one). Files that share a resource (ports, container names) already isolate it.
+    maxWorkers: 2,
     // A stray `.only` fails the run instead of silently skipping the rest of the suite.
     allowOnly: false,
     // Where the fixture corpus is, for the corpus runs (shared/testing/corpus.test-util.ts).

@@ -9,6 +9,9 @@ process.env.GATEHOUSE_LOCALHUB_AMQP_PORT ??= '0';
 process.env.GATEHOUSE_EDGEHUB_MQTT_PORT ??= '0';
 process.env.GATEHOUSE_EDGEHUB_HTTPS_PORT ??= '0';
 
+/** Specs that create containers on the Docker engine. */
+const ENGINE_SPECS = /(?:^|\/)(?:connectivity|runtime|runtime-status|runtime-sample|runtime-cloud-override|telemetry|commissioning)\.spec\.ts$/;
+
 /**
  * User flows against the served console in Debian's Chromium (never a downloaded browser), and the Electron
  * spec where Electron's binary exists. Each worker starts its own `gatehouse serve` on a free loopback port.
@@ -22,7 +25,13 @@ export default defineConfig({
   // Under CI a stray `.only` fails the run instead of silently skipping the other specs.
   forbidOnly: !!process.env.CI,
   fullyParallel: false,
-  workers: 1,
+  // Two workers: the specs that run containers on the Docker engine take turns in one (module names are container
+  // names, and two consoles must not run the same one); the others run beside them.
+  workers: 2,
+  projects: [
+    { name: 'engine', testMatch: ENGINE_SPECS, workers: 1 },
+    { name: 'console', testIgnore: ENGINE_SPECS },
+  ],
   reporter: [['list'], ['json', { outputFile: './results/report.json' }]],
   use: {
     launchOptions: chromiumLaunchOptions(),

@@ -9,6 +9,7 @@ import { localhubInfoCommand } from './commands/localhub';
 import { IOTHUB_COMMANDS, monitorEventsCommand } from './commands/iothub';
 import { HUB_COMMANDS } from './commands/hub';
 import { EDGEHUB_COMMANDS } from './commands/edgehub';
+import { checkCommand } from './commands/check';
 import {
   runtimeApplyCommand,
   runtimeLogsCommand,
@@ -42,6 +43,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runtimeSampleCommand,
   localhubInfoCommand,
   ...EDGEHUB_COMMANDS,
+  checkCommand,
   ...HUB_COMMANDS,
   ...IOTHUB_COMMANDS,
   monitorEventsCommand,

@@ -1,6 +1,6 @@
 import { fail, ok, type ErrorCode, type Result } from '../../shared/errors';
 import { lockDataDir } from './data-dir-lock';
-import { appContract, cloudContract, localhubContract, runtimeContract, statusContract, workspaceContract } from '../../shared/ipc';
+import { appContract, cloudContract, commissioningContract, localhubContract, runtimeContract, statusContract, workspaceContract } from '../../shared/ipc';
 import { CloudService } from '../services/cloud.service';
 import type { AppInfo } from '../../shared/ipc/app.contract';
 import { arch, hostname, platform } from 'node:os';
@@ -19,8 +19,8 @@ import { StatusService } from '../services/status.service';
 import { HubConnectionService } from '../services/hub-connection.service';
 import { HubConnectionsStore } from '../services/hub-connections.store';
 import { DEFAULT_LOCALHUB_HTTPS_PORT, DEFAULT_LOCALHUB_MQTT_PORT, LocalHub } from '../cloud/localhub/localhub';
-import type { TelemetryRecord } from '../cloud/localhub/registry';
-import type { TelemetryEvent } from '../../shared/ipc/cloud.contract';
+import { telemetryEvent } from './telemetry-event';
+import { createCommissioning } from './commissioning-host';
 import { WorkspaceService } from '../services/workspace.service';
 import type { EdgeHub } from '../runtime/hub/edge-hub';
 import { hubPortConflict, hubPorts, registerEdgeHubOff, startEdgeHub } from './edge-hub-host';
@@ -166,6 +166,20 @@ export function createHost(options: HostOptions): Host {
     info: async ({ withCaKey }) => (localHub ? localHub.info(withCaKey === true) : fail('CONFLICT', `The local hub is not running: ${noLocalHub}`)),
   });
   dispatcher.register(cloudContract, new CloudService(() => hubConnection.hub(), hubConnection));
+  const commissioning = createCommissioning({
+    dataDir: options.dataDir,
+    deviceId: runtime.deviceId,
+    agent,
+    driver,
+    runtimeService,
+    connectivity,
+    hubConnection,
+    localHub,
+    edgeHub: () => edgeHub?.edgeHub,
+    security,
+    events,
+  });
+  dispatcher.register(commissioningContract, commissioning);
   const hubSubscriptions = [
     ...(localHub ? [localHub.onDidChangeState((s) => events.emit(localhubContract, 'changed', s)), forwardTelemetry(localHub, events, () => hubConnection.eventsFrom === 'local')] : []),
     // A cloud hub's device-to-cloud messages, read from its Event Hubs-compatible endpoint while it is the active hub.
@@ -186,6 +200,7 @@ export function createHost(options: HostOptions): Host {
     },
     dispose: () => {
       status.dispose();
+      commissioning.dispose();
       for (const s of hubSubscriptions) s.dispose();
       hubConnection.dispose();
       edgeHub?.dispose();
@@ -246,8 +261,6 @@ function portSetting(value: string | undefined, fallback: number): number {
   return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : -1;
 }
 
-const MAX_EVENT_BODY = 64 * 1024;
-
 /** Device-to-cloud messages arriving at the local hub, as `cloud.telemetry` events (pushed only to subscribers). */
 function forwardTelemetry(localHub: LocalHub, events: EventBus, isEventsSource: () => boolean): Disposable {
   let subscription: Disposable | undefined;
@@ -262,27 +275,3 @@ function forwardTelemetry(localHub: LocalHub, events: EventBus, isEventsSource: 
   return { dispose: () => (state.dispose(), subscription?.dispose()) };
 }
 
-export function telemetryEvent(record: TelemetryRecord): TelemetryEvent {
-  const bytes = Buffer.from(record.message.body);
-  const cut = bytes.subarray(0, MAX_EVENT_BODY);
-  const text = new TextDecoder('utf-8', { fatal: true });
-  let body: string;
-  let bodyEncoding: 'utf8' | 'base64' = 'utf8';
-  try {
-    body = text.decode(cut);
-  } catch {
-    body = cut.toString('base64');
-    bodyEncoding = 'base64';
-  }
-  return {
-    deviceId: record.from.deviceId,
-    ...(record.from.moduleId ? { moduleId: record.from.moduleId } : {}),
-    enqueuedTimeUtc: record.enqueuedTimeUtc,
-    systemProperties: { ...record.message.systemProperties },
-    properties: { ...record.message.properties },
-    body,
-    bodyEncoding,
-    bodyBytes: bytes.length,
-    ...(bytes.length > MAX_EVENT_BODY ? { truncated: true } : {}),
-  };
-}

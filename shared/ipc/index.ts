@@ -6,6 +6,7 @@ import { runtimeContract } from './runtime.contract';
 import { localhubContract } from './localhub.contract';
 import { cloudContract } from './cloud.contract';
 import { edgehubContract } from './edgehub.contract';
+import { commissioningContract } from './commissioning.contract';
 
 export * from './contract';
 export { appContract } from './app.contract';
@@ -15,9 +16,10 @@ export { runtimeContract } from './runtime.contract';
 export { localhubContract } from './localhub.contract';
 export { cloudContract } from './cloud.contract';
 export { edgehubContract } from './edgehub.contract';
+export { commissioningContract } from './commissioning.contract';
 
 /** The allow-list: every contract the host serves. A method or event not reachable from here does not exist. */
-export const CONTRACTS = [appContract, statusContract, workspaceContract, runtimeContract, localhubContract, cloudContract, edgehubContract] as const satisfies readonly Contract[];
+export const CONTRACTS = [appContract, statusContract, workspaceContract, runtimeContract, localhubContract, cloudContract, edgehubContract, commissioningContract] as const satisfies readonly Contract[];
 
 export interface ResolvedMethod {
   readonly contract: Contract;

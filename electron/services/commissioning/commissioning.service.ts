@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CHECKS, checkInfos, runChecks } from '../../../shared/commissioning/check-runner';
+import type { CheckDef } from '../../../shared/commissioning/check-def';
+import { CheckReport, countStatuses, type CheckResult } from '../../../shared/commissioning/check-model';
+import { ok, type Result } from '../../../shared/errors';
+import { commissioningContract, type ContractImpl } from '../../../shared/ipc';
+import type { CheckRunInput } from '../../../shared/ipc/commissioning.contract';
+import { writeFileAtomic } from '../../runtime/atomic-file';
+import type { EventBus } from '../../host/event-bus';
+import { factSources, type CommissioningDeps } from './fact-sources';
+
+const DEFAULT_E2E_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs the commissioning checks (shared/commissioning) over facts gathered from the console's services, streams
+ * each result as a `commissioning.progress` event, and keeps the last report (in `<data>/commissioning/last-report.json`,
+ * so a restarted console still shows it).
+ *   idle --run--> running --> idle        a run asked for while one runs joins it
+ */
+export class CommissioningService implements ContractImpl<typeof commissioningContract> {
+  private running: Promise<Result<CheckReport>> | undefined;
+  private lastReport: CheckReport | null | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly deps: CommissioningDeps,
+    private readonly events: Pick<EventBus, 'emit'> | undefined,
+    private readonly checksToRun: readonly CheckDef[] = CHECKS,
+  ) {}
+
+  async checks() {
+    return ok(checkInfos(this.checksToRun));
+  }
+
+  run(input: CheckRunInput): Promise<Result<CheckReport>> {
+    this.running ??= this.runOnce(input).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async last(): Promise<Result<CheckReport | null>> {
+    if (this.lastReport === undefined) this.lastReport = await this.readLast();
+    return ok(this.lastReport);
+  }
+
+  dispose(): void {
+    this.abort.abort();
+  }
+
+  private async runOnce(input: CheckRunInput): Promise<Result<CheckReport>> {
+    const runId = randomUUID();
+    const startedAt = new Date().toISOString();
+    const deviceId = input.device ?? this.deps.deviceId;
+    const infos = checkInfos(this.checksToRun);
+    this.events?.emit(commissioningContract, 'progress', { phase: 'started', runId, total: infos.length, checks: infos });
+    const sources = factSources(this.deps, {
+      deviceId,
+      endToEnd: input.endToEnd !== false,
+      endToEndTimeoutMs: input.endToEndTimeoutMs ?? DEFAULT_E2E_TIMEOUT_MS,
+      signal: this.abort.signal,
+    });
+    let done = 0;
+    const checks: CheckResult[] = await runChecks(this.checksToRun, sources, {
+      onResult: (results) => {
+        done += 1;
+        for (const result of results) this.events?.emit(commissioningContract, 'progress', { phase: 'result', runId, result, done, total: infos.length });
+      },
+    });
+    const hub = this.deps.hubStatus();
+    const counts = countStatuses(checks);
+    const report: CheckReport = {
+      runId,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      target: { deviceId, runtime: deviceId === this.deps.deviceId ? 'local' : 'remote', ...(hub.state !== 'off' ? { hub: hub.hostName } : {}) },
+      ok: counts.error === 0,
+      counts,
+      checks,
+    };
+    this.lastReport = report;
+    await this.writeLast(report);
+    this.events?.emit(commissioningContract, 'progress', { phase: 'finished', runId, report });
+    return ok(report);
+  }
+
+  private get file(): string {
+    return join(this.deps.dataDir, 'commissioning', 'last-report.json');
+  }
+
+  private async readLast(): Promise<CheckReport | null> {
+    try {
+      const parsed = CheckReport.safeParse(JSON.parse(await readFile(this.file, 'utf8')));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async writeLast(report: CheckReport): Promise<void> {
+    try {
+      await mkdir(join(this.deps.dataDir, 'commissioning'), { recursive: true });
+      await writeFileAtomic(this.file, `${JSON.stringify(report, null, 2)}\n`);
+    } catch {
+      // The report is still returned and shown; only a restarted console will not find it.
+    }
+  }
+}

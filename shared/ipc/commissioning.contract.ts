@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { defineContract } from './contract';
+import { CheckInfo, CheckReport, CheckResult } from '../commissioning/check-model';
+
+export { CheckInfo, CheckReport, CheckResult };
+
+const DEVICE_ID = z.string().min(1).max(128);
+
+/**
+ * Commissioning: the checks that prove a gateway healthy (`gatehouse check`, the Commissioning area).
+ * A run gathers facts once, runs the checks (independent ones in parallel) and streams each result as it lands.
+ *   idle --run--> running --(every check has a result)--> idle (the report is `last`)
+ * A run asked for while one is running joins it (same runId).
+ */
+export const CheckRunInput = z
+  .object({
+    /** The device to check; default: this machine's runtime device. Another device is checked through the hub only. */
+    device: DEVICE_ID.optional(),
+    /** Wait for a message on each route into `$upstream` (default true). */
+    endToEnd: z.boolean().optional(),
+    /** How long the end-to-end checks wait for a message, in ms (default 30,000). */
+    endToEndTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
+  })
+  .strict();
+export type CheckRunInput = z.infer<typeof CheckRunInput>;
+
+export const CheckProgress = z.discriminatedUnion('phase', [
+  z.object({ phase: z.literal('started'), runId: z.string(), total: z.number().int(), checks: z.array(CheckInfo) }),
+  z.object({ phase: z.literal('result'), runId: z.string(), result: CheckResult, done: z.number().int(), total: z.number().int() }),
+  z.object({ phase: z.literal('finished'), runId: z.string(), report: CheckReport }),
+]);
+export type CheckProgress = z.infer<typeof CheckProgress>;
+
+export const commissioningContract = defineContract({
+  name: 'commissioning',
+  methods: {
+    checks: { input: z.object({}).strict(), output: z.array(CheckInfo), summary: 'The check registry: ids, titles, groups and dependencies, in run order.' },
+    run: {
+      input: CheckRunInput,
+      output: CheckReport,
+      summary: 'Run every check against the gateway; resolves with the report (progress streams as `progress` events).',
+    },
+    last: { input: z.object({}).strict(), output: CheckReport.nullable(), summary: 'The last finished report of this console, if any.' },
+  },
+  events: {
+    progress: CheckProgress,
+  },
+});
