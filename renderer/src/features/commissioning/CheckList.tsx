@@ -2,7 +2,7 @@ import { Caption1, createFocusOutlineStyle, makeStyles, mergeClasses, Spinner, S
 import { CheckmarkCircleFilled, ChevronDownRegular, ChevronRightRegular, ErrorCircleFilled, SubtractCircleRegular, WarningFilled } from '@fluentui/react-icons';
 import { memo, useId } from 'react';
 import { useCommissioningUi } from './commissioning-store';
-import { dataEntries, expandable, formatDuration, STATUS_WORD, type CheckRow, type GroupView, type RowStatus } from './check-view';
+import { codeParts, dataEntries, expandable, formatDuration, rowDetail, STATUS_WORD, type CheckRow, type GroupView, type RowStatus } from './check-view';
 
 const useStyles = makeStyles({
   groups: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -53,7 +53,8 @@ const useStyles = makeStyles({
   detail: { color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere', minWidth: 0, lineHeight: tokens.lineHeightBase300 },
   clamp: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   duration: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', lineHeight: tokens.lineHeightBase300 },
-  chevron: { fontSize: '16px', color: tokens.colorNeutralForeground3, alignSelf: 'center' },
+  chevron: { fontSize: '16px', color: tokens.colorNeutralForeground3, marginTop: '2px' },
+  code: { fontFamily: tokens.fontFamilyMonospace, fontSize: '0.92em', padding: '0 3px', borderRadius: tokens.borderRadiusSmall, backgroundColor: tokens.colorNeutralBackground1 },
   panel: {
     display: 'flex',
     flexDirection: 'column',
@@ -64,7 +65,7 @@ const useStyles = makeStyles({
   fix: {
     padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
     borderLeft: `3px solid ${tokens.colorBrandStroke1}`,
-    backgroundColor: tokens.colorNeutralBackground3,
+    backgroundColor: tokens.colorBrandBackground2,
     borderRadius: tokens.borderRadiusMedium,
     whiteSpace: 'pre-wrap',
     overflowWrap: 'anywhere',
@@ -140,7 +141,7 @@ const CheckRowItem = memo(function CheckRowItem({ row }: { row: CheckRow }) {
   const open = useCommissioningUi((s) => canOpen && s.open[row.key] === true);
   const toggle = useCommissioningUi((s) => s.toggle);
   const result = row.result;
-  const detail = result?.detail ?? 'Waiting for its turn…';
+  const detail = result ? rowDetail(result) : 'Waiting for its turn…';
   const cells = (
     <>
       <StatusMark status={row.status} testId="check-status" />
@@ -148,7 +149,7 @@ const CheckRowItem = memo(function CheckRowItem({ row }: { row: CheckRow }) {
         {row.title}
       </span>
       <span className={mergeClasses(styles.detail, canOpen && !open && styles.clamp)} data-testid="check-detail" title={canOpen && !open ? detail : undefined}>
-        {detail}
+        <WithCode text={detail} />
       </span>
       <span className={styles.duration}>{result ? formatDuration(result.durationMs) : ''}</span>
       {canOpen ? open ? <ChevronDownRegular className={styles.chevron} aria-hidden /> : <ChevronRightRegular className={styles.chevron} aria-hidden /> : <span />}
@@ -175,7 +176,7 @@ const CheckRowItem = memo(function CheckRowItem({ row }: { row: CheckRow }) {
           {result.fix !== undefined && (
             <div className={styles.fix} data-testid="check-fix">
               <span className={styles.fixLabel}>Fix</span>
-              {result.fix}
+              <WithCode text={result.fix} />
             </div>
           )}
           <DataList data={result.data} />
@@ -184,6 +185,24 @@ const CheckRowItem = memo(function CheckRowItem({ row }: { row: CheckRow }) {
     </li>
   );
 });
+
+/** A sentence with its `code` spans set in the code font. */
+function WithCode({ text }: { text: string }) {
+  const styles = useStyles();
+  return (
+    <>
+      {codeParts(text).map((p, i) =>
+        p.code ? (
+          <code key={i} className={styles.code}>
+            {p.text}
+          </code>
+        ) : (
+          <span key={i}>{p.text}</span>
+        ),
+      )}
+    </>
+  );
+}
 
 function DataList({ data }: { data: Readonly<Record<string, unknown>> | undefined }) {
   const styles = useStyles();

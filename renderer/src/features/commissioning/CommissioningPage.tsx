@@ -1,5 +1,5 @@
-import { Body1, Button, Caption1, Checkbox, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Spinner, Text, Title2, tokens } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, CheckmarkCircleFilled, ErrorCircleFilled, PlayRegular, SubtractCircleRegular, WarningFilled } from '@fluentui/react-icons';
+import { Badge, Body1, Button, Caption1, Checkbox, makeStyles, mergeClasses, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Spinner, Text, Title2, tokens } from '@fluentui/react-components';
+import { ArrowClockwiseRegular, CheckmarkCircleFilled, ClipboardTaskListLtrRegular, ErrorCircleFilled, PlayRegular, SubtractCircleRegular, WarningFilled } from '@fluentui/react-icons';
 import { useMemo } from 'react';
 import type { CheckInfo, CheckReport } from '../../../../shared/commissioning/check-model';
 import { GROUP_TITLES } from '../../../../shared/commissioning/check-model';
@@ -36,9 +36,8 @@ const useStyles = makeStyles({
   facts: { display: 'flex', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalL, rowGap: '2px', color: tokens.colorNeutralForeground2 },
   fact: { overflowWrap: 'anywhere' },
   strong: { color: tokens.colorNeutralForeground1, fontWeight: tokens.fontWeightSemibold },
-  progress: { gridColumn: '1 / 3', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  empty: { color: tokens.colorNeutralForeground2, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: `${tokens.spacingVerticalL} 0` },
-  groupsList: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  progress: { gridColumn: '2', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  groupChips: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, gridColumn: '2', marginTop: tokens.spacingVerticalXS },
 });
 
 const VERDICT_ICON: Record<VerdictTone, typeof CheckmarkCircleFilled> = { ok: CheckmarkCircleFilled, warning: WarningFilled, danger: ErrorCircleFilled, neutral: SubtractCircleRegular };
@@ -151,7 +150,7 @@ function ReportSummary({ report, restored }: { report: CheckReport; restored: bo
   const { target } = report;
   return (
     <section className={styles.summary} aria-label="Verdict" data-testid="commissioning-summary" data-tone={words.tone} data-ok={report.ok}>
-      <Icon className={`${styles.verdictIcon} ${styles[words.tone]}`} aria-hidden />
+      <Icon className={mergeClasses(styles.verdictIcon, styles[words.tone])} aria-hidden />
       <Text className={styles.headline} role="status" data-testid="commissioning-verdict">
         {words.headline}
       </Text>
@@ -187,22 +186,21 @@ function NotRunYet({ checks, loading }: { checks: readonly CheckInfo[] | undefin
     .map(([group, title]) => ({ title, count: (checks ?? []).filter((c) => c.group === group).length }))
     .filter((g) => g.count > 0);
   return (
-    <div className={styles.empty} data-testid="commissioning-empty">
-      <Text>No checks have run from this console yet. Run them to get a verdict.</Text>
+    <section className={styles.summary} aria-label="Not checked yet" data-testid="commissioning-empty">
+      <ClipboardTaskListLtrRegular className={mergeClasses(styles.verdictIcon, styles.neutral)} aria-hidden />
+      <Text className={styles.headline}>Not checked yet</Text>
+      <Text className={styles.facts}>
+        No checks have run from this console. {checks ? `${checks.length} checks are ready, in ${groups.length} groups:` : 'Run them for a verdict.'}
+      </Text>
       {groups.length > 0 && (
-        <>
-          <Text>
-            {checks?.length} checks in {groups.length} groups:
-          </Text>
-          <ul className={styles.groupsList}>
-            {groups.map((g) => (
-              <li key={g.title}>
-                {g.title}: {g.count}
-              </li>
-            ))}
-          </ul>
-        </>
+        <div className={styles.groupChips}>
+          {groups.map((g) => (
+            <Badge key={g.title} appearance="tint" color="informative" shape="rounded">
+              {g.title} · {g.count}
+            </Badge>
+          ))}
+        </div>
       )}
-    </div>
+    </section>
   );
 }

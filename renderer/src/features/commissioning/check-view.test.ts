@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckInfo, CheckResult, CheckStatus } from '../../../../shared/commissioning/check-model';
-import { checkIdOf, dataEntries, expandable, formatDuration, groupRows, progressView, verdict } from './check-view';
+import { checkIdOf, codeParts, dataEntries, expandable, formatDuration, groupRows, progressView, rowDetail, verdict } from './check-view';
 
 const info = (id: string, group: CheckInfo['group'], title = id): CheckInfo => ({ id, title, group, dependsOn: [] });
 const result = (id: string, group: CheckResult['group'], status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => ({
@@ -150,5 +150,31 @@ describe('formatDuration', () => {
     [65_000, '1 min 5 s'],
   ])('%f ms is %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('rowDetail', () => {
+  it.each([
+    ['skipped', 'Skipped: "Deployment manifest is valid" failed.', '"Deployment manifest is valid" failed.'],
+    ['skipped', 'skipped, the end-to-end wait was turned off.', 'The end-to-end wait was turned off.'],
+    ['skipped', 'Not applicable: no X.509 identity.', 'Not applicable: no X.509 identity.'],
+    ['skipped', 'Skipped:', 'Skipped:'],
+    ['error', 'Skipped: this is an error', 'Skipped: this is an error'],
+  ] as const)('%s %j reads %j', (status, detail, shown) => {
+    expect(rowDetail({ status, detail })).toBe(shown);
+  });
+});
+
+describe('codeParts', () => {
+  it('splits `code` spans out of a sentence, and leaves an unpaired backtick as text', () => {
+    expect(codeParts('Run `gatehouse apply <file>`, then `gatehouse check`.')).toEqual([
+      { code: false, text: 'Run ' },
+      { code: true, text: 'gatehouse apply <file>' },
+      { code: false, text: ', then ' },
+      { code: true, text: 'gatehouse check' },
+      { code: false, text: '.' },
+    ]);
+    expect(codeParts('no code here')).toEqual([{ code: false, text: 'no code here' }]);
+    expect(codeParts('one ` tick')).toEqual([{ code: false, text: 'one ` tick' }]);
   });
 });

@@ -142,6 +142,21 @@ function dataValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A result's detail as the row shows it: a skipped row's word is its status, so "Skipped: " is not said twice. */
+export function rowDetail(result: { status: CheckStatus; detail: string }): string {
+  if (result.status !== 'skipped') return result.detail;
+  const rest = result.detail.replace(/^skipped[:,]?\s*/i, '');
+  return rest === '' ? result.detail : rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+/** Text with `code` spans (the checks' fixes name commands that way) as plain and code parts, in order. */
+export function codeParts(text: string): { code: boolean; text: string }[] {
+  const parts = text.split('`');
+  // An unpaired backtick stays text.
+  if (parts.length % 2 === 0) return [{ code: false, text }];
+  return parts.map((t, i) => ({ code: i % 2 === 1, text: t })).filter((p) => p.text !== '');
+}
+
 /** "4.2 s", "850 ms", "1 min 5 s". */
 export function formatDuration(ms: number): string {
   if (ms < 999.5) return `${Math.round(ms)} ms`;
