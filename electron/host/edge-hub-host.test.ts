@@ -1,11 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Message, ModuleClient } from 'azure-iot-device';
+import { Client as DeviceClient, Message, ModuleClient, type Twin } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
+import { Client as ServiceClient, Registry } from 'azure-iothub';
+import { connectAsync } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../../shared/errors';
+import { reachLocalHub } from '../cloud/iothub/local-adapter';
+import { createSasToken, sasResource } from '../protocol/sas-token';
+import { newSymmetricKeys } from '../runtime/workload/identity-provider';
 import { LocalHub } from '../cloud/localhub/localhub';
 import type { TelemetryRecord } from '../cloud/localhub/registry';
 import { EdgeHub } from '../runtime/hub/edge-hub';
@@ -198,4 +203,165 @@ describe('hub ports', () => {
     const host = createHost({ dataDir, shell: 'served', env: { ...env, GATEHOUSE_LOCALHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_MQTT_PORT: '0' }, log: () => undefined });
     host.dispose();
   });
+});
+
+describe('downstream (leaf) devices on the edge hub', () => {
+  /** The local hub as the cloud, azure-iothub as its operator, the edge hub following it as the host does. */
+  async function gateway() {
+    const { hub, security } = await edgeHub(tempDir());
+    const upstream = await localHub(tempDir(), { https: 0, mqtt: 0 });
+    cleanups.push(() => upstream.dispose());
+    const info = await upstream.info();
+    if (!info.ok) throw new Error(info.error.message);
+    const endpoint = { httpsPort: info.value.httpsPort, ca: readFileSync(info.value.caFile, 'utf8') };
+    const registry = reachLocalHub(Registry.fromConnectionString(info.value.connectionString), endpoint);
+    const service = reachLocalHub(ServiceClient.fromConnectionString(info.value.connectionString), endpoint);
+    cleanups.push(() => service.close().then(() => undefined, () => undefined));
+    const received: TelemetryRecord[] = [];
+    upstream.registry?.onTelemetry((r) => received.push(r));
+    await followLocalHub(hub, upstream, DEVICE, async () => ok({ identities: security.identities, issuer: security.ca }), () => undefined);
+    await until('the upstream link to connect', () => hub.upstreamState().state === 'connected');
+    const edgeScope = ((await registry.get(DEVICE)).responseBody as unknown as { deviceScope: string }).deviceScope;
+    expect(edgeScope).toMatch(/^ms-azure-iot-edge:\/\//);
+    /** A device in the upstream hub, a child of the edge device unless `scope` says otherwise. */
+    const device = async (deviceId: string, scope: string | null = edgeScope) => {
+      const keys = newSymmetricKeys();
+      await registry.create({ deviceId, status: 'enabled', authentication: { symmetricKey: keys }, ...(scope ? { deviceScope: scope } : {}) } as never);
+      return keys.primaryKey;
+    };
+    const leafClient = async (deviceId: string, key: string) => {
+      const client = DeviceClient.fromConnectionString(`HostName=${IOTHUB_HOST};DeviceId=${deviceId};SharedAccessKey=${key};GatewayHostName=${hub.gatewayAddress()}`, Mqtt);
+      client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
+      await client.setOptions({ ca: security.ca.trustBundlePem() });
+      cleanups.push(() => client.close().then(() => undefined, () => undefined));
+      return client;
+    };
+    return { hub, security, registry, service, received, device, leafClient, upstream };
+  }
+
+  it('a leaf connects with its own identity; its telemetry goes $upstream as itself; a device out of scope is refused', async () => {
+    const { hub, registry, received, device, leafClient } = await gateway();
+    expect(hub.applyDeployment(deployment({ leaves: 'FROM /messages/* WHERE NOT IS_DEFINED($connectionModuleId) INTO $upstream' }), 1, {})).toMatchObject({ code: 200 });
+    const leaf = await leafClient('thermo-1', await device('thermo-1'));
+    await leaf.open();
+    const message = new Message(JSON.stringify({ t: 21.5 }));
+    message.properties.add('kind', 'reading');
+    await leaf.sendEvent(message);
+    const record = await until('the leaf message at the local hub', () => received.find((r) => r.from.deviceId === 'thermo-1'));
+    expect(record.from).toEqual({ deviceId: 'thermo-1' });
+    expect(Buffer.from(record.message.body).toString()).toBe('{"t":21.5}');
+    expect(record.message.properties.kind).toBe('reading');
+    expect(hub.core?.reported().clients).toMatchObject({ 'thermo-1': { status: 'Connected' } });
+
+    // A device of the same hub that is not a child of this edge device: refused (not authorized), never routed.
+    const stranger = await leafClient('stranger', await device('stranger', null));
+    await expect(stranger.open()).rejects.toMatchObject({ name: 'UnauthorizedError' });
+    // A child that is disabled in the hub: refused too.
+    const key = await device('thermo-off');
+    await registry.update({ deviceId: 'thermo-off', status: 'disabled' } as never);
+    await expect((await leafClient('thermo-off', key)).open()).rejects.toMatchObject({ name: 'UnauthorizedError' });
+    expect(received.filter((r) => r.from.deviceId !== 'thermo-1')).toEqual([]);
+  }, 90_000);
+
+  it('a leaf may publish only as itself', async () => {
+    const { hub, security, device } = await gateway();
+    const key = await device('thermo-2');
+    await device('thermo-3');
+    const [host, port] = (hub.gatewayAddress() ?? '').split(':');
+    const raw = await connectAsync(`mqtts://${host}:${port}`, {
+      clientId: 'thermo-2',
+      username: `${IOTHUB_HOST}/thermo-2/?api-version=2021-04-12`,
+      password: createSasToken({ resource: sasResource(IOTHUB_HOST, 'thermo-2'), key, expiry: Math.floor(Date.now() / 1000) + 3600 }),
+      ca: security.ca.trustBundlePem(),
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    cleanups.push(() => raw.endAsync(true).catch(() => undefined));
+    // Its own cloud-to-device filter only: no module inputs, no other device's messages.
+    // mqtt.js reports any 128 grant as an error that carries the SUBACK.
+    const granted = await new Promise<number[]>((resolve) =>
+      raw.subscribe(['devices/thermo-2/modules/m/inputs/#', 'devices/thermo-3/messages/devicebound/#', 'devices/thermo-2/messages/devicebound/#'], { qos: 1 }, (error, grants) =>
+        resolve((error as (Error & { packet?: { granted: number[] } }) | null)?.packet?.granted ?? grants?.map((g) => g.qos) ?? []),
+      ),
+    );
+    expect(granted).toEqual([128, 128, 1]);
+    const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    raw.publish('devices/thermo-3/messages/events/', 'spoofed', { qos: 1 });
+    await closed;
+    expect(hub.core?.counters()).toMatchObject({ routed: 0, unrouted: 0 });
+  }, 90_000);
+
+  it("a leaf's twin and direct methods go through the upstream hub", async () => {
+    const { registry, service, device, leafClient } = await gateway();
+    const leaf = await leafClient('thermo-4', await device('thermo-4'));
+    leaf.onDeviceMethod('setInterval', (request, response) => void response.send(200, { echoed: request.payload }));
+    await leaf.open();
+    const twin: Twin = await leaf.getTwin();
+    await new Promise<void>((resolve, reject) => twin.properties.reported.update({ firmware: '1.2.3' }, (error?: Error) => (error ? reject(error) : resolve())));
+    await until('the reported patch in the local hub', async () => ((await registry.getTwin('thermo-4')).responseBody.properties.reported as Record<string, unknown>).firmware === '1.2.3');
+
+    const desired: Record<string, unknown>[] = [];
+    twin.on('properties.desired', (patch: Record<string, unknown>) => desired.push(patch));
+    await registry.updateTwin('thermo-4', { properties: { desired: { interval: 5 } } } as never, '*');
+    await until('the desired patch at the leaf', () => desired.some((patch) => patch.interval === 5));
+
+    const answer = await until('the method to reach the leaf', async () => {
+      try {
+        return await service.invokeDeviceMethod('thermo-4', { methodName: 'setInterval', payload: { s: 5 }, responseTimeoutInSeconds: 10 });
+      } catch {
+        return undefined;
+      }
+    });
+    expect(answer?.result).toMatchObject({ status: 200, payload: { echoed: { s: 5 } } });
+  }, 90_000);
+
+  it('offline: a known leaf still connects and its kept twin answers; what it reports reaches the hub when it is back', async () => {
+    const hubDir = tempDir();
+    const ports = { https: await freePort(), mqtt: await freePort() };
+    const { hub, security } = await edgeHub(tempDir());
+    let upstream = await localHub(hubDir, ports);
+    const follow = (target: LocalHub) => followLocalHub(hub, target, DEVICE, async () => ok({ identities: security.identities, issuer: security.ca }), () => undefined);
+    await follow(upstream);
+    await until('the upstream link to connect', () => hub.upstreamState().state === 'connected');
+    const registry = upstream.registry;
+    const edgeScope = registry?.getDevice(DEVICE);
+    if (!registry || !edgeScope?.ok) throw new Error('no registry');
+    const keys = newSymmetricKeys();
+    const created = await registry.putDevice('thermo-5', { deviceId: 'thermo-5', authentication: { type: 'sas', symmetricKey: keys }, deviceScope: edgeScope.value.deviceScope }, undefined);
+    expect(created.ok).toBe(true);
+    const connect = async () => {
+      const client = DeviceClient.fromConnectionString(`HostName=${IOTHUB_HOST};DeviceId=thermo-5;SharedAccessKey=${keys.primaryKey};GatewayHostName=${hub.gatewayAddress()}`, Mqtt);
+      client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
+      await client.setOptions({ ca: security.ca.trustBundlePem() });
+      cleanups.push(() => client.close().then(() => undefined, () => undefined));
+      await client.open();
+      return client;
+    };
+    const report = (twin: Twin, patch: Record<string, unknown>) =>
+      new Promise<void>((resolve, reject) => twin.properties.reported.update(patch, (error?: Error) => (error ? reject(error) : resolve())));
+    const reportedAtHub = (reg = registry) => {
+      const doc = reg.getTwinDocument({ deviceId: 'thermo-5' });
+      return doc.ok ? ((doc.value.properties as { reported: Record<string, unknown> }).reported.firmware as string | undefined) : undefined;
+    };
+    const online = await connect();
+    await report(await online.getTwin(), { firmware: '1.0' });
+    await until('1.0 at the hub', () => reportedAtHub() === '1.0');
+    await online.close();
+
+    // The WAN goes: the leaf connects with the identity kept here, its twin is the kept one, its report is kept.
+    await upstream.dispose();
+    await follow(upstream);
+    const offline = await connect();
+    const twin = await offline.getTwin();
+    expect(twin.properties.reported.firmware).toBe('1.0');
+    await report(twin, { firmware: '2.0' });
+
+    // It comes back: the kept report goes up as the leaf.
+    upstream = await localHub(hubDir, ports);
+    cleanups.push(() => upstream.dispose());
+    await follow(upstream);
+    const back = upstream.registry;
+    if (!back) throw new Error('no registry');
+    await until('2.0 at the hub', () => reportedAtHub(back) === '2.0');
+  }, 120_000);
 });

@@ -3,6 +3,9 @@ import { fail, ok, type Result } from '../../shared/errors';
 import { edgehubContract } from '../../shared/ipc';
 import type { Outbox } from '../../shared/ipc/edgehub.contract';
 import type { LocalHub } from '../cloud/localhub/localhub';
+import type { LocalHubRegistry } from '../cloud/localhub/registry';
+import type { IdentityCredentials } from '../protocol/device-backend';
+import { inDeviceScope, type LeafIdentity, type LeafIdentitySource } from '../runtime/hub/leaf-identities';
 import type { Agent } from '../runtime/agent/agent';
 import { modulesContentOf } from '../runtime/agent/desired-state';
 import { DEFAULT_EDGEHUB_HTTPS_PORT, DEFAULT_EDGEHUB_MQTT_PORT, EdgeHub, type EdgeHubSecurity, type UpstreamTarget } from '../runtime/hub/edge-hub';
@@ -250,10 +253,72 @@ export async function followLocalHub(
       }
       return ok(undefined);
     },
+    leafIdentities: registryLeafSource(registry, deviceId),
   };
   await edgeHub.setUpstream(target);
   log(`gatehouse: edge hub: $upstream goes to the local hub at ${state.endpoint.host}:${state.endpoint.mqttPort}`);
   return target;
+}
+
+/**
+ * The local hub's registry as the edge hub's source of downstream devices: those whose `deviceScope` is the edge
+ * device's scope or whose `parentScopes` name it (what IoT Hub's device-scope API returns to edgeHub).
+ */
+export function registryLeafSource(registry: LocalHubRegistry, edgeDeviceId: string): LeafIdentitySource {
+  const edgeScope = (): string | undefined => {
+    const edge = registry.getDevice(edgeDeviceId);
+    const scope = edge.ok ? edge.value.deviceScope : undefined;
+    return typeof scope === 'string' ? scope : undefined;
+  };
+  return {
+    lookup: async (deviceId) => {
+      const device = registry.getDevice(deviceId);
+      if (!device.ok || deviceId === edgeDeviceId) return ok({ kind: 'unknown' as const });
+      const scope = edgeScope();
+      const scoped = scopedDevice(device.value);
+      if (!inDeviceScope(scope, scoped)) {
+        return ok({ kind: 'outOfScope' as const, reason: `its deviceScope is ${scoped.deviceScope ?? 'not set'}, this edge device's is ${scope ?? 'not set'}` });
+      }
+      return ok({ kind: 'inScope' as const, identity: leafIdentity(device.value) });
+    },
+    list: async () => {
+      const scope = edgeScope();
+      return ok(registry.listDevices().filter((device) => device.deviceId !== edgeDeviceId && inDeviceScope(scope, scopedDevice(device))).map(leafIdentity));
+    },
+    onDidChange: (listener) => registry.onDidChange(listener),
+  };
+}
+
+function scopedDevice(device: Record<string, unknown>): { deviceId: string; deviceScope?: string; parentScopes?: string[] } {
+  const parents = Array.isArray(device.parentScopes) ? device.parentScopes.filter((s): s is string => typeof s === 'string') : [];
+  return { deviceId: String(device.deviceId), ...(typeof device.deviceScope === 'string' ? { deviceScope: device.deviceScope } : {}), parentScopes: parents };
+}
+
+function leafIdentity(device: Record<string, unknown>): LeafIdentity {
+  const auth = (device.authentication ?? {}) as {
+    type?: string;
+    symmetricKey?: { primaryKey?: string | null; secondaryKey?: string | null };
+    x509Thumbprint?: { primaryThumbprint?: string | null; secondaryThumbprint?: string | null };
+  };
+  let credentials: IdentityCredentials;
+  switch (auth.type) {
+    case 'sas':
+      credentials = { type: 'sas', primaryKey: auth.symmetricKey?.primaryKey ?? '', secondaryKey: auth.symmetricKey?.secondaryKey ?? '' };
+      break;
+    case 'selfSigned':
+      credentials = {
+        type: 'selfSigned',
+        ...(auth.x509Thumbprint?.primaryThumbprint ? { primaryThumbprint: auth.x509Thumbprint.primaryThumbprint } : {}),
+        ...(auth.x509Thumbprint?.secondaryThumbprint ? { secondaryThumbprint: auth.x509Thumbprint.secondaryThumbprint } : {}),
+      };
+      break;
+    case 'certificateAuthority':
+      credentials = { type: 'certificateAuthority' };
+      break;
+    default:
+      credentials = { type: 'none' };
+  }
+  return { deviceId: String(device.deviceId), status: device.status === 'disabled' ? 'disabled' : 'enabled', credentials };
 }
 
 function registerEdgeHubContract(dispatcher: Dispatcher, edgeHub: EdgeHub, outbox: () => Result<Outbox>): void {

@@ -46,13 +46,13 @@ afterEach(async () => {
 });
 
 describe('identities', () => {
-  it('serves the edge device and its modules as SAS identities; anything else is NOT_FOUND', async () => {
+  it('serves the edge device and its modules as SAS identities; an unknown module is NOT_FOUND, a device that is no known child UNAUTHORIZED', async () => {
     const device = await identities.getDevice();
     const a = await identities.getModule('a');
     expect(await core.lookupIdentity({ deviceId: DEVICE })).toEqual({ ok: true, value: { deviceId: DEVICE, status: 'enabled', credentials: { type: 'sas', primaryKey: device.primaryKey, secondaryKey: device.secondaryKey } } });
     expect(await core.lookupIdentity({ deviceId: DEVICE, moduleId: 'a' })).toEqual({ ok: true, value: { deviceId: DEVICE, moduleId: 'a', status: 'enabled', credentials: { type: 'sas', primaryKey: a?.primaryKey, secondaryKey: a?.secondaryKey } } });
     expect(await core.lookupIdentity({ deviceId: DEVICE, moduleId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await core.lookupIdentity({ deviceId: 'leaf' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await core.lookupIdentity({ deviceId: 'leaf' })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
   });
 });
 

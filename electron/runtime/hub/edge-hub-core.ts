@@ -5,6 +5,8 @@ import type { IdentityProvider } from '../workload/identity-provider';
 import { parseEdgeHubDesired, routeConfigStatus, type DesiredStatus, type EdgeHubConfig } from './edgehub-config';
 import type { MessageStore } from './hub-model';
 import { HubTwins } from './hub-twins';
+import { LeafIdentities } from './leaf-identities';
+import type { LeafUpstream } from './leaf-upstream';
 import { invokeModuleMethod, type MethodCallFailure } from './module-methods';
 import { MessageRecorder, replayRecording } from './recording';
 import { MAX_MESSAGE_BYTES, routeMessage } from './router';
@@ -20,8 +22,12 @@ import { HubTap } from './tap';
  * A message no route selects is accepted and counted, as edgeHub drops it. `$edgeHub` desired is applied
  * atomically (a bad route set keeps the previous routes) and the outcome is reported in IoT Edge's shape.
  *
- * Scope: identities are the edge device and its modules from the IdentityProvider (SAS); leaf (downstream) devices
- * are not served yet (NOT_FOUND).
+ * Identities: the edge device and its modules from the IdentityProvider (SAS), and downstream (leaf) devices, the
+ * upstream hub's devices in this edge device's scope (./leaf-identities.ts: asked afresh on each CONNECT, cached
+ * sealed on disk for offline). A device out of scope is refused (CONNACK 5) with the reason logged. A leaf's
+ * telemetry is device telemetry to the router (no `$connectionModuleId`); its twin and the cloud's direct methods go
+ * through its own upstream connection (./leaf-upstream.ts); offline its twin is the one kept here. Modules of leaf
+ * devices are not served.
  */
 
 export interface EdgeHubCoreOptions {
@@ -37,6 +43,8 @@ export interface EdgeHubCoreOptions {
   readonly tap?: HubTap;
   /** `$edgeHub` reported `version`. */
   readonly version?: { readonly version: string; readonly build: string; readonly commit: string };
+  /** Downstream devices in this edge device's scope (default: none known, memory only). */
+  readonly leaves?: LeafIdentities;
 }
 
 export interface EdgeHubCounters {
@@ -77,6 +85,10 @@ export class EdgeHubCore implements DeviceBackend {
   /** Told after a client's reported patch is on disk (the upstream link mirrors module twins to the cloud). */
   private readonly twinReportedListeners = new Set<(of: IdentityRef) => void>();
   private recorder: MessageRecorder | undefined;
+  readonly leaves: LeafIdentities;
+  private leafUpstream: LeafUpstream | undefined;
+  /** Leaf devices with a live connection here. */
+  private readonly connectedLeaves = new Set<string>();
   private counts = { routed: 0, unrouted: 0, refused: 0 };
 
   constructor(options: EdgeHubCoreOptions) {
@@ -88,6 +100,27 @@ export class EdgeHubCore implements DeviceBackend {
     this.tap = options.tap ?? new HubTap({ now: this.now });
     this.version = options.version ?? DEFAULT_VERSION;
     this.twins = options.twins ?? HubTwins.inMemory({ log: this.log });
+    this.leaves = options.leaves ?? LeafIdentities.inMemory({ log: this.log });
+    // A leaf whose identity went away or changed (keys, disabled, out of scope) is dropped; it reconnects if it may.
+    this.leaves.onRevoked((deviceIds) => {
+      for (const deviceId of deviceIds) this.gateway?.disconnect({ deviceId });
+      this.leafUpstream?.revoked(deviceIds);
+    });
+  }
+
+  /** The upstream side of leaf devices while `$upstream` has a target (undefined: offline, kept twins answer). */
+  setLeafUpstream(upstream: LeafUpstream | undefined): void {
+    this.leafUpstream = upstream;
+  }
+
+  /** The twins this hub keeps (modules; leaf devices' kept copies). */
+  get twinStore(): HubTwins {
+    return this.twins;
+  }
+
+  /** Leaf devices connected here now. */
+  leafConnections(): readonly string[] {
+    return [...this.connectedLeaves];
   }
 
   /** The front end (DeviceGateway) used for desired pushes, module-input delivery and methods. */
@@ -104,7 +137,7 @@ export class EdgeHubCore implements DeviceBackend {
 
   async lookupIdentity(ref: IdentityRef): Promise<Result<IdentityRecord, BackendError>> {
     try {
-      if (ref.deviceId !== this.deviceId) return notFound(`device ${ref.deviceId} is not this edge device (leaf devices are not served yet)`);
+      if (ref.deviceId !== this.deviceId) return await this.lookupLeaf(ref);
       if (ref.moduleId === undefined) {
         const device = await this.identities.getDevice();
         return { ok: true, value: { deviceId: device.deviceId, status: 'enabled', credentials: { type: 'sas', primaryKey: device.primaryKey, secondaryKey: device.secondaryKey } } };
@@ -144,12 +177,22 @@ export class EdgeHubCore implements DeviceBackend {
   }
 
   async getTwin(of: IdentityRef): Promise<Result<TwinSections, BackendError>> {
-    if (of.deviceId !== this.deviceId) return notFound(`no twin for ${of.deviceId}`);
+    if (of.deviceId !== this.deviceId) {
+      if (!this.isLeaf(of)) return notFound(`no twin for ${of.deviceId}`);
+      // The upstream hub's twin when it can be reached (and kept); otherwise the one kept here.
+      await this.leafUpstream?.refreshTwin(of.deviceId);
+    }
     return { ok: true, value: this.twins.get(of) };
   }
 
   async patchReported(of: IdentityRef, patch: Record<string, unknown>): Promise<Result<{ readonly version: number }, BackendError>> {
-    if (of.deviceId !== this.deviceId) return notFound(`no twin for ${of.deviceId}`);
+    if (of.deviceId !== this.deviceId) {
+      if (!this.isLeaf(of)) return notFound(`no twin for ${of.deviceId}`);
+      // Kept here durably first, then sent upstream (now, or when the leaf's upstream connection opens again).
+      const patched = await this.twins.patchReported(of, patch, { pending: true });
+      if (patched.ok) void this.leafUpstream?.syncReported(of.deviceId);
+      return patched;
+    }
     const patched = await this.twins.patchReported(of, patch);
     if (patched.ok) for (const listener of [...this.twinReportedListeners]) listener(of);
     return patched;
@@ -163,6 +206,12 @@ export class EdgeHubCore implements DeviceBackend {
 
   connectionChanged(ref: IdentityRef, connected: boolean): void {
     if (ref.moduleId === EDGE_HUB_MODULE) return;
+    if (ref.deviceId !== this.deviceId && ref.moduleId === undefined) {
+      if (connected) this.connectedLeaves.add(ref.deviceId);
+      else this.connectedLeaves.delete(ref.deviceId);
+      if (connected) this.leafUpstream?.leafConnected(ref.deviceId);
+      else this.leafUpstream?.leafDisconnected(ref.deviceId);
+    }
     const key = encodeClientKey(ref);
     const at = new Date(this.now()).toISOString();
     const previous = this.clients.get(key);
@@ -170,6 +219,25 @@ export class EdgeHubCore implements DeviceBackend {
     else if (ref.moduleId === undefined) this.clients.set(key, null);
     else this.clients.set(key, { status: 'Disconnected', ...(previous?.lastConnectedTimeUtc ? { lastConnectedTimeUtc: previous.lastConnectedTimeUtc } : {}), lastDisconnectedTimeUtc: at });
     this.emitReported();
+  }
+
+  private async lookupLeaf(ref: IdentityRef): Promise<Result<IdentityRecord, BackendError>> {
+    if (ref.moduleId !== undefined) {
+      this.log(`edgehub: ${ref.deviceId}/${ref.moduleId} refused: modules of downstream devices are not served`);
+      return { ok: false, error: { code: 'UNAUTHORIZED', message: `modules of downstream devices are not served (${ref.deviceId}/${ref.moduleId})` } };
+    }
+    const found = await this.leaves.lookup(ref.deviceId);
+    if (!found.ok) {
+      this.log(`edgehub: device ${ref.deviceId} refused: ${found.error.message}`);
+      return found;
+    }
+    if (found.value.status === 'disabled') this.log(`edgehub: device ${ref.deviceId} refused: it is disabled in the upstream hub`);
+    return found;
+  }
+
+  /** A device other than this edge device that is a known child (a twin request comes only from an authenticated one). */
+  private isLeaf(ref: IdentityRef): boolean {
+    return ref.moduleId === undefined && this.leaves.cached(ref.deviceId) !== undefined;
   }
 
   // configuration ------------------------------------------------------------------------------------------------

@@ -14,6 +14,9 @@ import { EndpointPump } from './endpoint-pump';
 import { UPSTREAM_ENDPOINT, parseModuleInputEndpoint, type EndpointSender, type QueuedMessage, type SendOutcome, type UpstreamState } from './hub-model';
 import { createModuleMethodHandler } from './module-methods';
 import { HubTwins } from './hub-twins';
+import { LeafIdentities, type LeafIdentitySource } from './leaf-identities';
+import { LeafUpstream } from './leaf-upstream';
+import { SecretBox } from '../secrets/secret-box';
 import { DEFAULT_STORE_LIMIT_BYTES, openMessageStore, type DurableMessageStore } from './store/message-store';
 import { UpstreamLink, type UpstreamLinkOptions } from './upstream/upstream-link';
 
@@ -57,7 +60,10 @@ export interface EdgeHubSecurity {
 }
 
 /** Where upstream messages go and how the link reaches it (the host supplies it: the local hub, or a cloud hub). */
-export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log' | 'methods' | 'moduleReported' | 'moduleDesired'>;
+export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log' | 'methods' | 'moduleReported' | 'moduleDesired' | 'leaves'> & {
+  /** The hub's devices in this edge device's scope (downstream devices); without it only cached ones connect. */
+  readonly leafIdentities?: LeafIdentitySource;
+};
 
 /** How long a module has to answer a direct method relayed from the cloud (IoT Hub's own default is 30 s). */
 const CLOUD_METHOD_TIMEOUT_MS = 25_000;
@@ -85,6 +91,7 @@ export class EdgeHub {
   readonly onDidChangeState: Event<EdgeHubState> = this.changed.event;
   private readonly pumps = new Map<string, EndpointPump>();
   private upstream?: UpstreamLink;
+  private leafUpstream?: LeafUpstream;
   private readonly upstreamChanged = new Emitter<UpstreamState>();
   readonly onDidChangeUpstream: Event<UpstreamState> = this.upstreamChanged.event;
   private upstreamOff = 'no hub is connected';
@@ -187,9 +194,16 @@ export class EdgeHub {
     await this.pumps.get(UPSTREAM_ENDPOINT)?.dispose();
     this.pumps.delete(UPSTREAM_ENDPOINT);
     await previous?.dispose();
+    const running = this.running;
+    const leafUpstream = target && running && !this.disposed ? this.startLeafUpstream(target, running) : undefined;
+    await this.leafUpstream?.dispose();
+    this.leafUpstream = leafUpstream;
+    running?.core.setLeafUpstream(leafUpstream);
+    void running?.core.leaves.setSource(target?.leafIdentities);
     if (target && !this.disposed) {
       const link = new UpstreamLink({
         ...target,
+        ...(leafUpstream ? { leaves: leafUpstream } : {}),
         identities: security.identities,
         log: this.options.log,
         methods: (moduleId, name, payload) => this.cloudMethod(moduleId, name, payload),
@@ -198,11 +212,29 @@ export class EdgeHub {
       });
       this.upstream = link;
       link.onDidChange((state) => this.upstreamChanged.fire(state));
-      link.onReconnected(() => this.pumps.get(UPSTREAM_ENDPOINT)?.kick());
+      link.onReconnected(() => {
+        this.pumps.get(UPSTREAM_ENDPOINT)?.kick();
+        if (running) leafUpstream?.reconnected(running.core.leafConnections());
+      });
       link.start();
     }
     this.upstreamChanged.fire(this.upstreamState());
     this.syncPumps();
+  }
+
+  /** Downstream devices' own upstream connections (telemetry, twins, the cloud's methods) to `target`. */
+  private startLeafUpstream(target: UpstreamTarget, running: Running): LeafUpstream {
+    const { core, frontEnd } = running;
+    return new LeafUpstream({
+      hubHostName: target.hubHostName,
+      ...(target.port === undefined ? {} : { port: target.port }),
+      ...(target.ca === undefined ? {} : { ca: target.ca }),
+      leaves: core.leaves,
+      twins: core.twinStore,
+      gateway: () => frontEnd,
+      isConnected: (deviceId) => frontEnd.isConnected({ deviceId }),
+      ...(this.options.log ? { log: this.options.log } : {}),
+    });
   }
 
   /**
@@ -279,7 +311,9 @@ export class EdgeHub {
       closers.push(() => store.value.close());
       const twins = await HubTwins.open({ file: join(this.options.dataDir, 'edgehub', 'twins.json'), log });
       if (!twins.ok) return this.fail(`the module twins could not be read: ${twins.error.message}`, closers);
-      const core = { value: new EdgeHubCore({ identities, deviceId: this.options.deviceId, store: store.value, twins: twins.value, log }) };
+      const leaves = await LeafIdentities.open({ file: join(this.options.dataDir, 'edgehub', 'leaf-identities.json'), secrets: new SecretBox(this.options.dataDir), log });
+      closers.push(async () => leaves.dispose());
+      const core = { value: new EdgeHubCore({ identities, deviceId: this.options.deviceId, store: store.value, twins: twins.value, leaves, log }) };
       closers.push(() => core.value.close());
       // A port in IOTEDGE_GATEWAYHOSTNAME does not reach the SAS audience or the username: modules sign for the hub host.
       const hostNames = [...new Set([this.options.iotHubHostName, gatewayName, this.options.deviceId])];
@@ -364,6 +398,7 @@ export class EdgeHub {
     for (const pump of this.pumps.values()) await pump.dispose();
     this.pumps.clear();
     await this.upstream?.dispose();
+    await this.leafUpstream?.dispose();
     const running = this.running;
     this.running = undefined;
     if (running) await closeAll(running.closers);

@@ -21,6 +21,8 @@ interface TwinRecord {
   desiredVersion: number;
   reported: Json;
   reportedVersion: number;
+  /** Leaf devices: reported changes not yet in the upstream hub's twin (a merge patch: null = delete). */
+  pendingReported?: Json;
 }
 
 interface TwinFile {
@@ -118,20 +120,76 @@ export class HubTwins {
     return { ok: true, value: { changed: patches.map((p) => p.ref.moduleId ?? p.ref.deviceId) } };
   }
 
-  /** Merges a reported patch (null deletes) and resolves with the new reported `$version` once it is on disk. */
-  async patchReported(ref: IdentityRef, patch: Json): Promise<Result<{ readonly version: number }, BackendError>> {
+  /**
+   * Merges a reported patch (null deletes) and resolves with the new reported `$version` once it is on disk.
+   * `pending`: the patch is also kept (durably) until `settleReported` says the upstream hub has it (leaf devices).
+   */
+  async patchReported(ref: IdentityRef, patch: Json, options: { readonly pending?: boolean } = {}): Promise<Result<{ readonly version: number }, BackendError>> {
     if (depth(patch) > MAX_DEPTH) return { ok: false, error: { code: 'BAD_REQUEST', message: `the reported patch is nested deeper than ${MAX_DEPTH} levels` } };
     const record = this.record(ref);
     const before = structuredClone(record.reported);
+    const pendingBefore = record.pendingReported === undefined ? undefined : structuredClone(record.pendingReported);
     merge(record.reported, withoutMetadata(patch));
+    if (options.pending) {
+      record.pendingReported ??= {};
+      mergeKeepingNulls(record.pendingReported, withoutMetadata(patch));
+    }
     record.reportedVersion += 1;
     const saved = await this.persist();
     if (!saved.ok) {
       record.reported = before;
       record.reportedVersion -= 1;
+      if (pendingBefore === undefined) delete record.pendingReported;
+      else record.pendingReported = pendingBefore;
       return { ok: false, error: { code: 'UNAVAILABLE', message: saved.error.message } };
     }
     return { ok: true, value: { version: record.reportedVersion } };
+  }
+
+  /** Reported changes not yet in the upstream hub (a merge patch), or undefined. */
+  pendingReported(ref: IdentityRef): Json | undefined {
+    const pending = this.twins.get(twinKey(ref))?.pendingReported;
+    return pending === undefined ? undefined : structuredClone(pending);
+  }
+
+  /** The upstream hub has `sent`: forgets the pending patch when nothing was added to it since. */
+  async settleReported(ref: IdentityRef, sent: Json): Promise<void> {
+    const record = this.twins.get(twinKey(ref));
+    if (!record?.pendingReported || JSON.stringify(record.pendingReported) !== JSON.stringify(sent)) return;
+    delete record.pendingReported;
+    await this.persist();
+  }
+
+  /**
+   * Takes the upstream hub's twin as this twin (leaf devices: the hub is the truth while it is reachable), with the
+   * pending reported changes on top. Resolves with the desired patch a connected client has not seen (or undefined).
+   */
+  async replace(ref: IdentityRef, sections: TwinSections): Promise<Result<Json | undefined>> {
+    const record = this.record(ref);
+    const desired = withoutMetadata(sections.desired);
+    const desiredVersion = versionOf(sections.desired) ?? record.desiredVersion;
+    const changed = desiredVersion !== record.desiredVersion ? diff(record.desired, desired) : undefined;
+    record.desired = structuredClone(desired);
+    record.desiredVersion = desiredVersion;
+    record.reported = withoutMetadata(sections.reported);
+    if (record.pendingReported) merge(record.reported, structuredClone(record.pendingReported));
+    record.reportedVersion = (versionOf(sections.reported) ?? record.reportedVersion) + (record.pendingReported ? 1 : 0);
+    const saved = await this.persist();
+    if (!saved.ok) return saved;
+    return { ok: true, value: changed === undefined ? undefined : { ...changed, $version: desiredVersion } };
+  }
+
+  /** A desired patch from the upstream hub (with its `$version`): merged, kept, and pushed to the twin's live connections. */
+  async applyDesiredPatch(ref: IdentityRef, patch: Json): Promise<Result<void>> {
+    const record = this.record(ref);
+    const version = versionOf(patch);
+    if (version !== undefined && version <= record.desiredVersion) return { ok: true, value: undefined };
+    merge(record.desired, withoutMetadata(patch));
+    record.desiredVersion = version ?? record.desiredVersion + 1;
+    const saved = await this.persist();
+    if (!saved.ok) return saved;
+    this.gateway?.pushDesired(ref, { ...withoutMetadata(patch), $version: record.desiredVersion });
+    return { ok: true, value: undefined };
   }
 
   private record(ref: IdentityRef): TwinRecord {
@@ -209,6 +267,20 @@ export function merge(target: Json, patch: Json): void {
       target[key] = into;
     } else target[key] = structuredClone(value);
   }
+}
+
+/** Merges a patch into a patch: objects merge, null is kept (it deletes when the result is applied). */
+function mergeKeepingNulls(target: Json, patch: Json): void {
+  for (const [key, value] of Object.entries(patch)) {
+    const current = target[key];
+    if (isObject(value) && isObject(current)) mergeKeepingNulls(current, value);
+    else target[key] = structuredClone(value);
+  }
+}
+
+function versionOf(section: Json): number | undefined {
+  const version = section.$version;
+  return typeof version === 'number' && Number.isInteger(version) ? version : undefined;
 }
 
 function depth(value: unknown): number {

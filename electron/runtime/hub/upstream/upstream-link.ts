@@ -82,6 +82,8 @@ export interface UpstreamLinkOptions {
   /** A send without PUBACK after this long counts as failed, to be retried (default 60 s). */
   readonly sendTimeoutMs?: number;
   readonly now?: () => number;
+  /** Sends messages of downstream (leaf) devices as those devices; without it they are dead-lettered. */
+  readonly leaves?: { send(queued: QueuedMessage, published: () => void): Promise<SendOutcome> };
 }
 
 /** An open client: the device's (no moduleId) or a module's. */
@@ -167,6 +169,13 @@ export class UpstreamLink implements EndpointSender, Disposable {
     }
     const { deviceId, moduleId } = queued.source;
     if (deviceId !== this.options.identities.deviceId) {
+      // A downstream (leaf) device's message goes on a connection as that device (../leaf-upstream.ts).
+      const leaves = this.options.leaves;
+      if (leaves) {
+        const published = this.endTurn ?? (() => undefined);
+        this.endTurn = undefined;
+        return leaves.send(queued, published);
+      }
       return { ok: false, retry: false, reason: `messages of downstream device ${deviceId} cannot be sent upstream as that device (no keys for it)` };
     }
     if (moduleId === undefined) return this.sendAsDevice(queued);

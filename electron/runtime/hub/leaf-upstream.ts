@@ -1,0 +1,330 @@
+import deviceSdk from 'azure-iot-device';
+import mqttSdk from 'azure-iot-device-mqtt';
+import type { DeviceGateway, IdentityRef } from '../../protocol/device-backend';
+import type { QueuedMessage, SendOutcome } from './hub-model';
+import type { HubTwins } from './hub-twins';
+import type { LeafIdentities } from './leaf-identities';
+import { withoutTwinMetadata } from './upstream/cloud-desired';
+import { relayModuleMethods } from './upstream/method-relay';
+import { MAX_UPSTREAM_MESSAGE_BYTES, toUpstreamMessage, upstreamSize } from './upstream/upstream-message';
+import { errorKind, redact } from './upstream/upstream-sdk';
+
+// CommonJS packages whose named exports Node's ESM loader cannot see (the CLI bundle): take them from the default.
+const { Client } = deviceSdk;
+const { Mqtt } = mqttSdk;
+type Client = deviceSdk.Client;
+type Twin = deviceSdk.Twin;
+type ModuleClient = deviceSdk.ModuleClient;
+
+/**
+ * The upstream side of downstream (leaf) devices, as edgeHub keeps one cloud connection per client identity: each
+ * leaf gets its own azure-iot-device Client to the upstream hub, AS THE LEAF (its keys from the leaf identity cache),
+ * so the hub stamps connectionDeviceId = the leaf on its telemetry and sees it connected.
+ *
+ * - Telemetry routed to `$upstream` from a leaf is sent on the leaf's client (UpstreamLink hands it here).
+ * - While a leaf is connected to the edge hub its upstream client stays open: direct methods the cloud sends the leaf
+ *   are relayed to its connection here (404 when it is not subscribed, 504 when it does not answer), and desired
+ *   patches are kept in the edge hub's twin of the leaf and pushed to it. When it disconnects, its client closes (the
+ *   cloud sees it disconnected).
+ * - Twins: a leaf's twin GET is answered from the upstream hub when reachable (and kept); reported patches are kept
+ *   here durably first and sent upstream after (at once, or when the leaf's client opens again), as edgeHub's
+ *   reported-properties store does. Offline, the kept twin answers.
+ * Nothing of a key or token is logged.
+ */
+
+export interface LeafUpstreamOptions {
+  readonly hubHostName: string;
+  /** The MQTT port when not 8883: dialled through `GatewayHostName=host:port`. */
+  readonly port?: number;
+  readonly ca?: string;
+  readonly leaves: LeafIdentities;
+  readonly twins: HubTwins;
+  /** The edge hub's front end (leaf connections), once it runs. */
+  readonly gateway: () => DeviceGateway | undefined;
+  /** Whether the leaf has a live connection to the edge hub. */
+  readonly isConnected: (deviceId: string) => boolean;
+  readonly log?: (line: string) => void;
+  /** A send without PUBACK after this long counts as failed, to be retried (default 60 s). */
+  readonly sendTimeoutMs?: number;
+  /** How long a leaf has to answer a direct method from the cloud (default 25 s). */
+  readonly methodTimeoutMs?: number;
+  /** Wait before reopening a dropped client of a connected leaf (default 1 s). */
+  readonly reopenMs?: number;
+}
+
+interface Session {
+  readonly client: Client;
+  readonly primaryKey: string;
+  twin?: Twin;
+  /** Methods relayed and desired followed (once the leaf is connected here). */
+  followed?: boolean;
+}
+
+type Opened = Session | { readonly failed: string; readonly refused: boolean };
+
+export class LeafUpstream {
+  private readonly sessions = new Map<string, Promise<Opened>>();
+  /** Per leaf: twin work (refresh, reported sync) in order. */
+  private readonly twinWork = new Map<string, Promise<unknown>>();
+  private disposed = false;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: LeafUpstreamOptions) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** Sends one queued message of a leaf as the leaf; `published` (idempotent) is called once it is handed to the SDK or given up. */
+  async send(queued: QueuedMessage, published: () => void): Promise<SendOutcome> {
+    const deviceId = queued.source.deviceId;
+    try {
+      const size = upstreamSize(queued.message);
+      if (size > MAX_UPSTREAM_MESSAGE_BYTES) return { ok: false, retry: false, reason: `message of ${size} bytes (body and properties) exceeds IoT Hub's ${MAX_UPSTREAM_MESSAGE_BYTES}` };
+      if (!this.options.leaves.cached(deviceId)) return { ok: false, retry: false, reason: `device ${deviceId} is no longer a child of this edge device (no identity to send as)` };
+      const session = await this.session(deviceId);
+      if (!('client' in session)) return { ok: false, retry: true, reason: session.failed };
+      const { message } = toUpstreamMessage(queued.message);
+      const sending = session.client.sendEvent(message);
+      sending.catch(() => undefined);
+      published();
+      let timer: NodeJS.Timeout | undefined;
+      const timeoutMs = this.options.sendTimeoutMs ?? 60_000;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      try {
+        const result = await Promise.race([sending.then(() => 'sent' as const), timeout]);
+        if (result === 'sent') return { ok: true };
+        void this.close(deviceId, session.client);
+        return { ok: false, retry: true, reason: `no acknowledgement of ${deviceId}'s message within ${timeoutMs} ms` };
+      } catch (cause) {
+        const kind = errorKind(cause);
+        if (kind === 'tooLarge') return { ok: false, retry: false, reason: `the hub refuses the message as too large (${redact(cause)})` };
+        void this.close(deviceId, session.client);
+        return { ok: false, retry: true, reason: `sending as ${deviceId}: ${redact(cause)}` };
+      } finally {
+        clearTimeout(timer);
+      }
+    } finally {
+      published();
+    }
+  }
+
+  /** A leaf connected to the edge hub: its upstream client opens (methods, desired patches, pending reported). */
+  leafConnected(deviceId: string): void {
+    if (this.disposed) return;
+    void this.session(deviceId).then((session) => {
+      if (!('client' in session)) return this.log(`upstream: leaf ${deviceId} cannot reach the upstream hub yet: ${session.failed}`);
+      if (!session.followed && this.options.isConnected(deviceId)) this.follow(deviceId, session);
+    });
+  }
+
+  /** A leaf's last connection to the edge hub closed: so does its upstream client. */
+  leafDisconnected(deviceId: string): void {
+    void this.close(deviceId);
+  }
+
+  /** The upstream link (re)connected: every connected leaf gets its client again. */
+  reconnected(connected: readonly string[]): void {
+    for (const deviceId of connected) if (!this.sessions.has(deviceId)) this.leafConnected(deviceId);
+  }
+
+  /** Drops the upstream client of a leaf whose identity changed or went away. */
+  revoked(deviceIds: readonly string[]): void {
+    for (const deviceId of deviceIds) void this.close(deviceId);
+  }
+
+  /**
+   * Reads the leaf's twin from the upstream hub into the edge hub's twin of it (pending reported changes on top).
+   * False when the hub cannot be reached as the leaf now (the kept twin answers).
+   */
+  refreshTwin(deviceId: string): Promise<boolean> {
+    return this.inOrder(deviceId, async () => {
+      const session = await this.session(deviceId);
+      if (!('client' in session)) return false;
+      try {
+        const twin = await this.twinOf(session);
+        await twin.get();
+        await this.takeCloudTwin(deviceId, twin);
+        return true;
+      } catch (cause) {
+        this.log(`upstream: the twin of leaf ${deviceId} cannot be read: ${redact(cause)}`);
+        return false;
+      }
+    });
+  }
+
+  /** Sends the leaf's pending reported changes upstream (false: not now; they stay pending). */
+  syncReported(deviceId: string): Promise<boolean> {
+    return this.inOrder(deviceId, async () => {
+      const ref = { deviceId };
+      const pending = this.options.twins.pendingReported(ref);
+      if (!pending) return true;
+      const session = await this.session(deviceId);
+      if (!('client' in session)) return false;
+      try {
+        const twin = await this.twinOf(session);
+        await new Promise<void>((resolve, reject) => twin.properties.reported.update(pending, (error?: Error) => (error ? reject(error) : resolve())));
+        await this.options.twins.settleReported(ref, pending);
+        return true;
+      } catch (cause) {
+        this.log(`upstream: the reported properties of leaf ${deviceId} were not sent (kept for later): ${redact(cause)}`);
+        return false;
+      }
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
+  }
+
+  // Sessions ------------------------------------------------------------------------------------------------------
+
+  private session(deviceId: string): Promise<Opened> {
+    const identity = this.options.leaves.cached(deviceId);
+    if (!identity || identity.credentials.type !== 'sas' || identity.status !== 'enabled') {
+      return Promise.resolve({ failed: `device ${deviceId} has no usable identity here`, refused: true });
+    }
+    const primaryKey = identity.credentials.primaryKey;
+    const existing = this.sessions.get(deviceId);
+    if (existing) {
+      return existing.then(async (session) => {
+        if ('client' in session && session.primaryKey === primaryKey) return session;
+        if (this.sessions.get(deviceId) === existing) this.sessions.delete(deviceId);
+        if ('client' in session) await closeQuietly(session.client);
+        return this.session(deviceId);
+      });
+    }
+    const opening = this.open(deviceId, primaryKey);
+    this.sessions.set(deviceId, opening);
+    void opening.then((session) => {
+      if (!('client' in session) && this.sessions.get(deviceId) === opening) this.sessions.delete(deviceId);
+    });
+    return opening;
+  }
+
+  private async open(deviceId: string, primaryKey: string): Promise<Opened> {
+    if (this.disposed) return { failed: 'upstream off: stopped', refused: false };
+    const client = Client.fromConnectionString(this.connectionString(deviceId, primaryKey), Mqtt);
+    client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
+    client.on('error', () => undefined);
+    client.on('disconnect', () => void this.dropped(deviceId, client));
+    try {
+      if (this.options.ca) await client.setOptions({ ca: this.options.ca });
+      await client.open();
+    } catch (cause) {
+      await closeQuietly(client);
+      return { failed: `cannot connect leaf ${deviceId} to the upstream hub: ${redact(cause)}`, refused: errorKind(cause) === 'refused' };
+    }
+    if (this.disposed) {
+      await closeQuietly(client);
+      return { failed: 'upstream off: stopped', refused: false };
+    }
+    return { client, primaryKey };
+  }
+
+  /** Relays the cloud's direct methods for the leaf and follows its desired properties; sends pending reported. */
+  private follow(deviceId: string, session: Session): void {
+    session.followed = true;
+    // The relay wants a module client's shape: the same MQTT transport; a device client subscribes with onDeviceMethod.
+    const client = session.client;
+    const asRelayTarget = {
+      _transport: (client as unknown as { _transport?: unknown })._transport,
+      onMethod: (name: string, callback: Parameters<Client['onDeviceMethod']>[1]) => client.onDeviceMethod(name, callback),
+    } as unknown as ModuleClient;
+    const relayed = relayModuleMethods(asRelayTarget, deviceId, (id, methodName, payload) => this.invoke(id, methodName, payload), this.log);
+    if (!relayed) this.log(`upstream: direct methods from the cloud cannot reach leaf ${deviceId} (azure-iot-device's MQTT transport is not as expected)`);
+    void this.inOrder(deviceId, async () => {
+      try {
+        const twin = await this.twinOf(session);
+        await this.takeCloudTwin(deviceId, twin);
+        twin.on('properties.desired', (patch: Record<string, unknown>) => {
+          void this.options.twins.applyDesiredPatch({ deviceId }, withoutNested(patch)).then((applied) => {
+            if (!applied.ok) this.log(`upstream: a desired patch for leaf ${deviceId} was not kept: ${applied.error.message}`);
+          });
+        });
+      } catch (cause) {
+        this.log(`upstream: the desired properties of leaf ${deviceId} cannot be followed: ${redact(cause)}`);
+      }
+    });
+    void this.syncReported(deviceId);
+  }
+
+  private async invoke(deviceId: string, methodName: string, payload: unknown): Promise<{ status: number; payload?: unknown }> {
+    const gateway = this.options.gateway();
+    if (!gateway) return { status: 503, payload: { message: 'the edge hub is not running' } };
+    const answer = await gateway.invokeMethod({ deviceId }, methodName, payload, this.options.methodTimeoutMs ?? 25_000);
+    if (answer.ok) return { status: answer.value.status, payload: answer.value.payload };
+    return { status: answer.error.code === 'TIMEOUT' ? 504 : 404, payload: { message: answer.error.message } };
+  }
+
+  private async twinOf(session: Session): Promise<Twin> {
+    if (!session.twin) {
+      const twin = await session.client.getTwin();
+      // A twin emits `error` when it cannot re-enable desired updates (the connection went): never unhandled.
+      twin.on('error', () => undefined);
+      session.twin = twin;
+    }
+    return session.twin;
+  }
+
+  /** The cloud twin as the SDK holds it becomes the edge hub's twin of the leaf; a desired change it missed is pushed. */
+  private async takeCloudTwin(deviceId: string, twin: Twin): Promise<void> {
+    const ref: IdentityRef = { deviceId };
+    const desired = twin.properties.desired as Record<string, unknown>;
+    const reported = twin.properties.reported as unknown as Record<string, unknown>;
+    const replaced = await this.options.twins.replace(ref, {
+      desired: { ...withoutTwinMetadata(desired), $version: desired.$version },
+      reported: { ...withoutTwinMetadata(reported), $version: reported.$version },
+    });
+    if (!replaced.ok) return this.log(`upstream: the twin of leaf ${deviceId} was not kept: ${replaced.error.message}`);
+    if (replaced.value) this.options.gateway()?.pushDesired(ref, replaced.value);
+  }
+
+  private async dropped(deviceId: string, client: Client): Promise<void> {
+    await this.close(deviceId, client);
+    if (this.disposed || !this.options.isConnected(deviceId)) return;
+    const timer = setTimeout(() => {
+      if (!this.disposed && this.options.isConnected(deviceId) && !this.sessions.has(deviceId)) this.leafConnected(deviceId);
+    }, this.options.reopenMs ?? 1_000);
+    timer.unref();
+  }
+
+  /** Closes a leaf's client (only `client`, when given: a late event of an old client leaves a new one alone). */
+  private async close(deviceId: string, client?: Client): Promise<void> {
+    const entry = this.sessions.get(deviceId);
+    if (!entry) return;
+    const session = await entry;
+    if (client && (!('client' in session) || session.client !== client)) return;
+    if (this.sessions.get(deviceId) === entry) this.sessions.delete(deviceId);
+    if ('client' in session) await closeQuietly(session.client);
+  }
+
+  private inOrder<T>(deviceId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.twinWork.get(deviceId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.twinWork.set(deviceId, settled);
+    void settled.then(() => {
+      if (this.twinWork.get(deviceId) === settled) this.twinWork.delete(deviceId);
+    });
+    return run;
+  }
+
+  private connectionString(deviceId: string, key: string): string {
+    const { hubHostName, port } = this.options;
+    const gateway = port !== undefined && port !== 8883 ? `;GatewayHostName=${hubHostName}:${port}` : '';
+    return `HostName=${hubHostName};DeviceId=${deviceId};SharedAccessKey=${key}${gateway}`;
+  }
+}
+
+/** A desired patch as the SDK hands it, without functions or `$metadata` but with its `$version`. */
+function withoutNested(patch: Record<string, unknown>): Record<string, unknown> {
+  return { ...withoutTwinMetadata(patch), ...(typeof patch.$version === 'number' ? { $version: patch.$version } : {}) };
+}
+
+async function closeQuietly(client: Client): Promise<void> {
+  client.removeAllListeners('disconnect');
+  await client.close().catch(() => undefined);
+}
