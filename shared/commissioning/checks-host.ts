@@ -3,10 +3,17 @@ import { defineCheck, listWords, notGathered, verdict } from './check-def';
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 
-/** Compares dotted versions numerically ("20.10.24" vs "1.13"); non-numeric parts count as 0. */
+/** Compares dotted versions numerically ("20.10.24+dfsg1" vs "v1.25"): a leading v and a build or pre-release suffix are ignored. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
-  const pb = b.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
+  const parts = (v: string) =>
+    v
+      .trim()
+      .replace(/^v/i, '')
+      .split(/[+-]/)[0]
+      ?.split('.')
+      .map((p) => Number.parseInt(p, 10) || 0) ?? [];
+  const pa = parts(a);
+  const pb = parts(b);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d !== 0) return Math.sign(d);
