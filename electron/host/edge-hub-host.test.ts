@@ -16,7 +16,7 @@ import type { TelemetryRecord } from '../cloud/localhub/registry';
 import { EdgeHub } from '../runtime/hub/edge-hub';
 import { SecretBox } from '../runtime/secrets/secret-box';
 import { EdgeSecurity } from '../runtime/workload/edge-security';
-import { followLocalHub, hubPortConflict } from './edge-hub-host';
+import { followLocalHub, hubPortConflict, leafDevices } from './edge-hub-host';
 import { createHost, HostError } from './host';
 
 /**
@@ -252,6 +252,7 @@ describe('downstream (leaf) devices on the edge hub', () => {
     expect(Buffer.from(record.message.body).toString()).toBe('{"t":21.5}');
     expect(record.message.properties.kind).toBe('reading');
     expect(hub.core?.reported().clients).toMatchObject({ 'thermo-1': { status: 'Connected' } });
+    expect(leafDevices(hub)).toEqual({ connected: 1, known: 1 });
 
     // A device of the same hub that is not a child of this edge device: refused (not authorized), never routed.
     const stranger = await leafClient('stranger', await device('stranger', null));

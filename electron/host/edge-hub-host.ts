@@ -148,7 +148,12 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
     const outbox = edgeHub.outbox();
     if (!outbox.ok) return outbox;
     const sync = twinsState();
-    return ok({ ...outbox.value, cloud: { twins: sync.state, ...(sync.state === 'offline' ? { lastError: sync.lastError } : {}), desired: agent.desiredSource } });
+    const leaves = leafDevices(edgeHub);
+    return ok({
+      ...outbox.value,
+      cloud: { twins: sync.state, ...(sync.state === 'offline' ? { lastError: sync.lastError } : {}), desired: agent.desiredSource },
+      ...(leaves ? { leafDevices: leaves } : {}),
+    });
   };
   const outboxTimer = setInterval(() => {
     const outbox = outboxNow();
@@ -183,6 +188,12 @@ function tapEvents(edgeHub: EdgeHub, events: EventBus, log: (line: string) => vo
     tap = { dispose: () => (inner.dispose(), rates.dispose()) };
   });
   return { dispose: () => (state.dispose(), tap?.dispose()) };
+}
+
+/** The Outbox's line on downstream devices: connected now, and known children (cached identities). */
+export function leafDevices(edgeHub: EdgeHub): { connected: number; known: number } | undefined {
+  const core = edgeHub.core;
+  return core ? { connected: core.leafConnections().length, known: core.leaves.size } : undefined;
 }
 
 /** Ages change every second; only what a person would notice decides whether to push. */

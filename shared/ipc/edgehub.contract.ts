@@ -80,6 +80,8 @@ export const Outbox = z.object({
   upstream: UpstreamStateSchema,
   /** Present when the console composes the edge hub with an agent (additive; issue 12 "Upstream"). */
   cloud: CloudTwinsSchema.optional(),
+  /** Downstream (leaf) devices: connected now, and known children of this edge device (additive; issue 12 "Front end"). */
+  leafDevices: z.object({ connected: z.number().int().nonnegative(), known: z.number().int().nonnegative() }).optional(),
   /** Bytes the store uses on disk, and its bound (policy when full: new messages are refused, nothing stored is dropped). */
   storeBytes: z.number(),
   storeLimitBytes: z.number(),
