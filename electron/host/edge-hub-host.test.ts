@@ -262,6 +262,12 @@ describe('downstream (leaf) devices on the edge hub', () => {
     await registry.update({ deviceId: 'thermo-off', status: 'disabled' } as never);
     await expect((await leafClient('thermo-off', key)).open()).rejects.toMatchObject({ name: 'UnauthorizedError' });
     expect(received.filter((r) => r.from.deviceId !== 'thermo-1')).toEqual([]);
+
+    // A connected child disabled in the hub is dropped (the edge hub follows the registry's changes).
+    const dropped = new Promise<void>((resolve) => leaf.once('disconnect', () => resolve()));
+    await registry.update({ deviceId: 'thermo-1', status: 'disabled' } as never);
+    await dropped;
+    await until('the leaf gone from the Outbox', () => leafDevices(hub)?.connected === 0);
   }, 90_000);
 
   it('a leaf may publish only as itself', async () => {
