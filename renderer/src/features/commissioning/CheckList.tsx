@@ -141,7 +141,7 @@ const CheckRowItem = memo(function CheckRowItem({ row }: { row: CheckRow }) {
   const open = useCommissioningUi((s) => canOpen && s.open[row.key] === true);
   const toggle = useCommissioningUi((s) => s.toggle);
   const result = row.result;
-  const detail = result ? rowDetail(result) : 'Waiting for its turn…';
+  const detail = result ? rowDetail(result) : 'No result yet.';
   const cells = (
     <>
       <StatusMark status={row.status} testId="check-status" />

@@ -149,7 +149,7 @@ function ReportSummary({ report, restored }: { report: CheckReport; restored: bo
   const took = finished - Date.parse(report.startedAt);
   const { target } = report;
   return (
-    <section className={styles.summary} aria-label="Verdict" data-testid="commissioning-summary" data-tone={words.tone} data-ok={report.ok}>
+    <section className={styles.summary} aria-label="Verdict" data-testid="commissioning-summary" data-tone={words.tone} data-ok={report.ok} data-run-id={report.runId} data-restored={restored}>
       <Icon className={mergeClasses(styles.verdictIcon, styles[words.tone])} aria-hidden />
       <Text className={styles.headline} role="status" data-testid="commissioning-verdict">
         {words.headline}
