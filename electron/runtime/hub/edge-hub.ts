@@ -17,6 +17,7 @@ import { HubTwins } from './hub-twins';
 import { LeafIdentities, type LeafIdentitySource } from './leaf-identities';
 import { LeafUpstream } from './leaf-upstream';
 import { SecretBox } from '../secrets/secret-box';
+import { serverCertificate } from './server-certificate';
 import { DEFAULT_STORE_LIMIT_BYTES, openMessageStore, type DurableMessageStore } from './store/message-store';
 import { UpstreamLink, type UpstreamLinkOptions } from './upstream/upstream-link';
 
@@ -51,6 +52,8 @@ export interface EdgeHubOptions {
   /** Where it listens (default: loopback, 127.0.0.1 and ::1; modules run with host networking). */
   readonly bindAddresses?: readonly string[];
   readonly storeLimitBytes?: number;
+  /** Seals the private key of the hub's server certificate kept between starts (default: the data folder's SecretBox). */
+  readonly secrets?: SecretBox;
   readonly log?: (line: string) => void;
 }
 
@@ -304,7 +307,12 @@ export class EdgeHub {
       const { identities, issuer } = 'ok' in security ? security.value : security;
       const gatewayName = this.options.gatewayHostName;
       const sans = [...new Set([gatewayName, 'localhost', '127.0.0.1', '::1', osHostname().toLowerCase(), this.options.deviceId.toLowerCase(), 'edgehub'])];
-      const certificate = await issuer.issueServerCertificate({ commonName: gatewayName, hostnames: sans });
+      // Kept between starts (./server-certificate.ts): issuing one costs the hub's process an x509 library and an RSA key.
+      const certificate = await serverCertificate(
+        issuer,
+        { commonName: gatewayName, hostnames: sans },
+        { dir: join(this.options.dataDir, 'edgehub', 'tls'), secrets: this.options.secrets ?? new SecretBox(this.options.dataDir), log },
+      );
       if (!certificate.ok) return this.fail(`the edge CA could not issue the hub's certificate: ${certificate.error.message}`, closers);
       const store = await openMessageStore({ dir: join(this.options.dataDir, 'edgehub', 'store'), limitBytes: this.options.storeLimitBytes ?? DEFAULT_STORE_LIMIT_BYTES });
       if (!store.ok) return this.fail(`the store-and-forward folder could not be opened: ${store.error.message}`, closers);
