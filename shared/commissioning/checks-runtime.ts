@@ -7,6 +7,8 @@ const CRASH_LOOP_RESTARTS = 3;
 const CRASH_LOOP_WINDOW_MS = 15 * 60 * 1000;
 /** The oldest queued message may be this old before the outbox counts as stuck. */
 const OUTBOX_OLDEST_MS = 60_000;
+/** Queued messages from which a growing queue is a backlog rather than messages in flight. */
+const OUTBOX_BACKLOG = 100;
 
 export const modulesRunning = defineCheck({
   id: 'runtime.modules-running',
@@ -114,12 +116,17 @@ export const outboxDraining = defineCheck({
   verdict: (f) => {
     if (!f.outbox.available) return notGathered('the edge hub', f.outbox);
     const interval = f.outbox.intervalMs;
-    const stuck = f.outbox.endpoints.filter((e) => e.depthAfter > 0 && (e.depthAfter > e.depthBefore || e.oldestAgeMs > OUTBOX_OLDEST_MS));
+    // A message in flight is normal; one waiting a minute is stuck, and a backlog that grows is building up.
+    const stuck = f.outbox.endpoints.filter((e) => e.depthAfter > 0 && e.oldestAgeMs > OUTBOX_OLDEST_MS);
+    const growing = f.outbox.endpoints.filter((e) => !stuck.includes(e) && e.depthAfter > e.depthBefore && e.depthAfter >= OUTBOX_BACKLOG);
     const expired = f.outbox.endpoints.filter((e) => e.expired > 0);
     const data = { endpoints: f.outbox.endpoints.map((e) => ({ endpoint: e.endpoint, depth: e.depthAfter, oldestAgeMs: e.oldestAgeMs, expired: e.expired })) };
+    const words = (list: typeof stuck) => list.map((e) => `${e.endpoint}: ${e.depthBefore} → ${e.depthAfter} queued in ${(interval / 1000).toFixed(0)} s, oldest ${(e.oldestAgeMs / 1000).toFixed(0)} s`);
     if (stuck.length > 0) {
-      const words = stuck.map((e) => `${e.endpoint}: ${e.depthBefore} → ${e.depthAfter} queued in ${(interval / 1000).toFixed(0)} s, oldest ${(e.oldestAgeMs / 1000).toFixed(0)} s`);
-      return verdict('error', `${listWords(words, 3)}.`, 'The endpoint does not take messages as fast as they come: see Upstream connected, or the receiving module.', data);
+      return verdict('error', `Messages wait longer than a minute: ${listWords(words(stuck), 3)}.`, 'The endpoint does not take messages: see Upstream connected, or the receiving module.', data);
+    }
+    if (growing.length > 0) {
+      return verdict('warning', `A backlog is building: ${listWords(words(growing), 3)}.`, 'Messages come faster than the endpoint takes them: check the upstream link and the receiving module.', data);
     }
     if (expired.length > 0) return verdict('warning', `Messages expired before delivery: ${listWords(expired.map((e) => `${e.endpoint} ${e.expired}`))}.`, 'They waited longer than the route or store TTL: check past outages, or raise timeToLiveSecs.', data);
     const queued = f.outbox.endpoints.reduce((n, e) => n + e.depthAfter, 0);

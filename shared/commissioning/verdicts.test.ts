@@ -187,7 +187,8 @@ describe('runtime verdicts', () => {
     ['upstream offline', upstreamConnected, { outbox: outbox([], 'offline') }, 'error'],
     ['upstream connecting', upstreamConnected, { outbox: outbox([], 'connecting') }, 'warning'],
     ['outbox empty', outboxDraining, { outbox: outbox([{ endpoint: '$upstream', depthBefore: 0, depthAfter: 0, oldestAgeMs: 0, expired: 0 }]) }, 'ok'],
-    ['outbox growing', outboxDraining, { outbox: outbox([{ endpoint: '$upstream', depthBefore: 10, depthAfter: 30, oldestAgeMs: 5000, expired: 0 }]) }, 'error'],
+    ['a message in flight', outboxDraining, { outbox: outbox([{ endpoint: '$upstream', depthBefore: 0, depthAfter: 1, oldestAgeMs: 0, expired: 0 }]) }, 'ok'],
+    ['a backlog building', outboxDraining, { outbox: outbox([{ endpoint: '$upstream', depthBefore: 100, depthAfter: 300, oldestAgeMs: 5000, expired: 0 }]) }, 'warning'],
     ['outbox old message', outboxDraining, { outbox: outbox([{ endpoint: '$upstream', depthBefore: 3, depthAfter: 3, oldestAgeMs: 120_000, expired: 0 }]) }, 'error'],
     ['outbox expired some', outboxDraining, { outbox: outbox([{ endpoint: '$upstream', depthBefore: 0, depthAfter: 0, oldestAgeMs: 0, expired: 7 }]) }, 'warning'],
     [
