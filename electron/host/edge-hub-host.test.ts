@@ -363,12 +363,17 @@ describe('downstream (leaf) devices on the edge hub', () => {
     expect(twin.properties.reported.firmware).toBe('1.0');
     await report(twin, { firmware: '2.0' });
 
-    // It comes back: the kept report goes up as the leaf.
+    const desired: Record<string, unknown>[] = [];
+    twin.on('properties.desired', (patch: Record<string, unknown>) => desired.push(patch));
+
+    // It comes back, with a desired change the leaf missed: the kept report goes up as the leaf, the change comes down.
     upstream = await localHub(hubDir, ports);
     cleanups.push(() => upstream.dispose());
-    await follow(upstream);
     const back = upstream.registry;
     if (!back) throw new Error('no registry');
+    expect(await back.updateTwin({ deviceId: 'thermo-5' }, { properties: { desired: { interval: 7 } } }, 'merge', '*')).toMatchObject({ ok: true });
+    await follow(upstream);
     await until('2.0 at the hub', () => reportedAtHub(back) === '2.0');
+    await until('the missed desired change at the leaf', () => desired.some((patch) => patch.interval === 7));
   }, 120_000);
 });

@@ -165,10 +165,12 @@ export class HubTwins {
    * pending reported changes on top. Resolves with the desired patch a connected client has not seen (or undefined).
    */
   async replace(ref: IdentityRef, sections: TwinSections): Promise<Result<Json | undefined>> {
+    // A twin never kept before has no client that saw an older desired: nothing to push.
+    const known = this.twins.has(twinKey(ref));
     const record = this.record(ref);
     const desired = withoutMetadata(sections.desired);
     const desiredVersion = versionOf(sections.desired) ?? record.desiredVersion;
-    const changed = desiredVersion !== record.desiredVersion ? diff(record.desired, desired) : undefined;
+    const changed = known && desiredVersion !== record.desiredVersion ? diff(record.desired, desired) : undefined;
     record.desired = structuredClone(desired);
     record.desiredVersion = desiredVersion;
     record.reported = withoutMetadata(sections.reported);
