@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
-import deviceSdk from 'azure-iot-device';
+import type deviceSdk from 'azure-iot-device';
+import { loadDeviceSdk } from './upstream-sdk';
 
-const { DeviceMethodResponse } = deviceSdk;
 type ModuleClient = deviceSdk.ModuleClient;
 
 /** Answers a direct method the cloud sent to a module (the edge hub relays it to the module's own connection). */
@@ -31,7 +31,7 @@ export function relayModuleMethods(client: ModuleClient, moduleId: string, invok
     const message = args[0] as MethodMessage | undefined;
     const unhandled = typeof event === 'string' && event.startsWith('method_') && transport.listenerCount(event) === 0;
     if (!unhandled || !message || typeof message.requestId !== 'string' || !message.methods) return emit(event, ...args);
-    const response = new DeviceMethodResponse(message.requestId, transport as never);
+    const response = new (loadDeviceSdk().DeviceMethodResponse)(message.requestId, transport as never);
     const answer = (status: number, payload: unknown) =>
       response.send(status, payload ?? null, (error?: Error) => {
         if (error) log(`upstream: the answer to ${message.methods.methodName} of ${moduleId} was not sent: ${error.message}`);

@@ -1,5 +1,4 @@
-import deviceSdk from 'azure-iot-device';
-import mqttSdk from 'azure-iot-device-mqtt';
+import type deviceSdk from 'azure-iot-device';
 import type { Result } from '../../../../shared/errors';
 import type { DesiredSource } from '../../agent/desired-source';
 import { DEPLOYMENT_STATUS } from '../../agent/reported';
@@ -8,10 +7,8 @@ import { Emitter, type Event } from '../../drivers/event';
 import { cloudDeployment, mergeReported, reportedPatch, systemModuleKeys, twinVersion } from './cloud-desired';
 import { relayModuleMethods } from './method-relay';
 import type { UpstreamModuleKeys } from './upstream-link';
-import { redact } from './upstream-sdk';
+import { loadDeviceSdk, loadMqttTransport, redact } from './upstream-sdk';
 
-const { ModuleClient } = deviceSdk;
-const { Mqtt } = mqttSdk;
 type ModuleClient = deviceSdk.ModuleClient;
 type Twin = deviceSdk.Twin;
 type Json = Record<string, unknown>;
@@ -199,7 +196,7 @@ export class SystemTwinSync implements Disposable {
   private async open(keys: UpstreamModuleKeys, opened: ModuleClient[]): Promise<ModuleClient> {
     const { hubHostName, port, deviceId } = this.options;
     const gateway = port !== undefined && port !== 8883 ? `;GatewayHostName=${hubHostName}:${port}` : '';
-    const client = ModuleClient.fromConnectionString(`HostName=${hubHostName};DeviceId=${deviceId};ModuleId=${keys.moduleId};SharedAccessKey=${keys.primaryKey}${gateway}`, Mqtt);
+    const client = loadDeviceSdk().ModuleClient.fromConnectionString(`HostName=${hubHostName};DeviceId=${deviceId};ModuleId=${keys.moduleId};SharedAccessKey=${keys.primaryKey}${gateway}`, loadMqttTransport());
     opened.push(client);
     client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
     client.on('error', () => undefined);

@@ -1,18 +1,14 @@
-import deviceSdk from 'azure-iot-device';
-import mqttSdk from 'azure-iot-device-mqtt';
+import type deviceSdk from 'azure-iot-device';
 import { assertNever, type Result } from '../../../../shared/errors';
 import type { Disposable } from '../../drivers/disposable';
 import { Emitter, type Event } from '../../drivers/event';
 import type { IdentityProvider, ModuleIdentity } from '../../workload/identity-provider';
 import type { EndpointSender, QueuedMessage, SendOutcome, UpstreamState } from '../hub-model';
 import { MAX_UPSTREAM_MESSAGE_BYTES, toUpstreamMessage, upstreamSize } from './upstream-message';
-import { errorKind, redact, type SdkClient } from './upstream-sdk';
+import { errorKind, loadDeviceSdk, loadMqttTransport, redact, type SdkClient } from './upstream-sdk';
 import { relayModuleMethods, type ModuleMethodInvoker } from './method-relay';
 import { reportedPatch, withoutTwinMetadata } from './cloud-desired';
 
-// CommonJS packages whose named exports Node's ESM loader cannot see (the CLI bundle): take them from the default.
-const { Client, ModuleClient } = deviceSdk;
-const { Mqtt } = mqttSdk;
 type Client = deviceSdk.Client;
 type ModuleClient = deviceSdk.ModuleClient;
 
@@ -212,7 +208,7 @@ export class UpstreamLink implements EndpointSender, Disposable {
     try {
       const deviceId = this.options.identities.deviceId;
       const key = this.options.deviceKey ? await this.options.deviceKey() : (await this.options.identities.getDevice()).primaryKey;
-      client = Client.fromConnectionString(this.connectionString(deviceId, undefined, key), Mqtt);
+      client = loadDeviceSdk().Client.fromConnectionString(this.connectionString(deviceId, undefined, key), loadMqttTransport());
       const opened = client;
       prepare(opened, () => this.deviceDropped(opened));
       if (this.options.ca) await opened.setOptions({ ca: this.options.ca });
@@ -307,7 +303,7 @@ export class UpstreamLink implements EndpointSender, Disposable {
       if (!ensured.ok) return { kind: 'failed', reason: `cannot register module ${moduleId} in the hub: ${redact(ensured.error.message)}` };
       this.ensured.set(moduleId, primaryKey);
     }
-    const client = ModuleClient.fromConnectionString(this.connectionString(identity.deviceId, moduleId, primaryKey), Mqtt);
+    const client = loadDeviceSdk().ModuleClient.fromConnectionString(this.connectionString(identity.deviceId, moduleId, primaryKey), loadMqttTransport());
     prepare(client, () => void this.closeModule(moduleId, client).then(() => this.reopenForMethods()));
     try {
       if (this.options.ca) await client.setOptions({ ca: this.options.ca });
@@ -440,7 +436,7 @@ export class UpstreamLink implements EndpointSender, Disposable {
     const { client } = session;
     session.lastUsedMs = this.now();
     const { message, outputName } = toUpstreamMessage(queued.message);
-    const sending = outputName !== undefined && client instanceof ModuleClient ? client.sendOutputEvent(outputName, message) : client.sendEvent(message);
+    const sending = outputName !== undefined && client instanceof loadDeviceSdk().ModuleClient ? client.sendOutputEvent(outputName, message) : client.sendEvent(message);
     sending.catch(() => undefined);
     // Published (the SDK writes in call order): the next send may start its own.
     this.endTurn?.();

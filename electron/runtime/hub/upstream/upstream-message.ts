@@ -1,7 +1,7 @@
-import deviceSdk from 'azure-iot-device';
+import type deviceSdk from 'azure-iot-device';
 import type { HubMessage } from '../../../protocol/device-backend';
-// azure-iot-device is CommonJS whose exports Node's ESM loader cannot name (the CLI bundle): take them from the default export.
-const { Message } = deviceSdk;
+import { loadDeviceSdk } from './upstream-sdk';
+
 type Message = deviceSdk.Message;
 
 /**
@@ -46,7 +46,7 @@ export interface UpstreamMessage {
 }
 
 export function toUpstreamMessage(hubMessage: HubMessage): UpstreamMessage {
-  const message = new Message(Buffer.from(hubMessage.body.buffer, hubMessage.body.byteOffset, hubMessage.body.byteLength));
+  const message = new (loadDeviceSdk().Message)(Buffer.from(hubMessage.body.buffer, hubMessage.body.byteOffset, hubMessage.body.byteLength));
   const fields = message as unknown as Record<MessageField, string | undefined>;
   let outputName: string | undefined;
   for (const [name, value] of Object.entries(hubMessage.systemProperties)) {

@@ -1,4 +1,27 @@
+import { createRequire } from 'node:module';
 import type { Client, ModuleClient } from 'azure-iot-device';
+import type deviceSdk from 'azure-iot-device';
+import type mqttSdk from 'azure-iot-device-mqtt';
+
+const requireSdk = createRequire(import.meta.url);
+let device: typeof deviceSdk | undefined;
+let mqtt: typeof mqttSdk | undefined;
+
+/**
+ * azure-iot-device, required when first used instead of imported: with its MQTT transport (mqtt.js, lodash, machina)
+ * it is ~9 MB of an idle edge hub's RSS (bench:hub), and a hub without an upstream never uses it. It is CommonJS, so
+ * this is the same module object a static `import x from` gives (one instance: `instanceof` agrees either way).
+ */
+export function loadDeviceSdk(): typeof deviceSdk {
+  device ??= requireSdk('azure-iot-device') as typeof deviceSdk;
+  return device;
+}
+
+/** azure-iot-device-mqtt's `Mqtt` transport, required when first used (see loadDeviceSdk). */
+export function loadMqttTransport(): typeof mqttSdk.Mqtt {
+  mqtt ??= requireSdk('azure-iot-device-mqtt') as typeof mqttSdk;
+  return mqtt.Mqtt;
+}
 
 /** What the link needs of azure-iot-device's device and module clients alike. */
 export type SdkClient = Client | ModuleClient;
