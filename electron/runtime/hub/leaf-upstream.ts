@@ -50,6 +50,8 @@ export interface LeafUpstreamOptions {
   readonly methodTimeoutMs?: number;
   /** Wait before reopening a dropped client of a connected leaf (default 1 s). */
   readonly reopenMs?: number;
+  /** A client opened only to send for a leaf not connected here closes after this long unused (default 60 s). */
+  readonly idleCloseMs?: number;
 }
 
 interface Session {
@@ -66,6 +68,7 @@ export class LeafUpstream {
   private readonly sessions = new Map<string, Promise<Opened>>();
   /** Per leaf: twin work (refresh, reported sync) in order. */
   private readonly twinWork = new Map<string, Promise<unknown>>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private disposed = false;
   private readonly log: (line: string) => void;
 
@@ -79,7 +82,10 @@ export class LeafUpstream {
     try {
       const size = upstreamSize(queued.message);
       if (size > MAX_UPSTREAM_MESSAGE_BYTES) return { ok: false, retry: false, reason: `message of ${size} bytes (body and properties) exceeds IoT Hub's ${MAX_UPSTREAM_MESSAGE_BYTES}` };
-      if (!this.options.leaves.cached(deviceId)) return { ok: false, retry: false, reason: `device ${deviceId} is no longer a child of this edge device (no identity to send as)` };
+      // Never retried (it would hold up every later message of `$upstream`): the hub would not take it as that device.
+      const identity = this.options.leaves.cached(deviceId);
+      if (!identity) return { ok: false, retry: false, reason: `device ${deviceId} is no longer a child of this edge device (no identity to send as)` };
+      if (identity.status !== 'enabled' || identity.credentials.type !== 'sas') return { ok: false, retry: false, reason: `device ${deviceId} is disabled or has no keys to send as` };
       const session = await this.session(deviceId);
       if (!('client' in session)) return { ok: false, retry: true, reason: session.failed };
       const { message } = toUpstreamMessage(queued.message);
@@ -104,7 +110,20 @@ export class LeafUpstream {
       }
     } finally {
       published();
+      this.closeWhenIdle(deviceId);
     }
+  }
+
+  /** A client opened to send for a leaf that is not connected here is closed once unused (the cloud sees it go). */
+  private closeWhenIdle(deviceId: string): void {
+    if (this.options.isConnected(deviceId)) return;
+    clearTimeout(this.idleTimers.get(deviceId));
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(deviceId);
+      if (!this.options.isConnected(deviceId)) void this.close(deviceId);
+    }, this.options.idleCloseMs ?? 60_000);
+    timer.unref();
+    this.idleTimers.set(deviceId, timer);
   }
 
   /** A leaf connected to the edge hub: its upstream client opens (methods, desired patches, pending reported). */
@@ -173,6 +192,8 @@ export class LeafUpstream {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
     await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
   }
 
