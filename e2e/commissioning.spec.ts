@@ -177,6 +177,29 @@ test.describe('Commissioning (served console, real Docker engine)', () => {
     await screenshotEach(page, 'commissioning-restored', [{ width: 1440, height: 900, name: 'large' }]);
   });
 
+  test('a run started elsewhere that finished while the area was closed shows as its report when the area opens', async ({ page }) => {
+    test.setTimeout(90_000);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const gate = await watchProgress(page);
+    await openCommissioning(page);
+    await expect(page.getByTestId('commissioning-run')).toBeEnabled();
+    // Another client (here the RPC, as a second window would) runs the checks; the page follows the run until it is
+    // held after the first result, then the area closes, and the rest of the run goes by unseen.
+    gate.holdAfter = 1;
+    const elsewhere = rpc<{ runId: string }>(served, 'commissioning.run', { endToEnd: false });
+    await expect.poll(() => gate.holding, { timeout: 60_000, message: 'the first result streamed' }).toBe(true);
+    await expect(page.getByTestId('commissioning-progress')).toBeVisible();
+    await page.keyboard.press('Alt+1');
+    await expect(page.getByTestId('area-overview')).toBeVisible();
+    gate.release();
+    const finished = await elsewhere;
+    expect(finished.ok).toBe(true);
+    await page.keyboard.press('Alt+8');
+    await expect(page.getByTestId('commissioning-summary')).toHaveAttribute('data-run-id', finished.value!.runId);
+    await expect(page.getByTestId('commissioning-progress')).toHaveCount(0);
+    await expect(page.getByTestId('commissioning-run')).toHaveText('Run again');
+  });
+
   test('the palette runs the checks from another area', async ({ page }) => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(served.url);

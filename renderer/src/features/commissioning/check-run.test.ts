@@ -70,6 +70,13 @@ describe('shownRun', () => {
     expect(shownRun(finished, last)).toMatchObject({ kind: 'report', restored: false, checks: CHECKS });
   });
 
+  it('shows the report of a run followed as running whose finished event was missed (the host\'s last report is that run)', () => {
+    const running = play([{ phase: 'started', runId: 'r4', total: 2, checks: CHECKS }]);
+    const last = report('r4', [ok('config.manifest')]);
+    expect(shownRun(running, last)).toEqual({ kind: 'report', report: last, checks: CHECKS, restored: false });
+    expect(shownRun(running, report('older', [])).kind).toBe('running');
+  });
+
   it('prefers a newer last report (another window ran the checks) over the run it followed', () => {
     const followed = finishedRun(null, report('r1', [], '2026-12-03T15:00:05.000Z'));
     const newer = report('r9', [failed('runtime.modules')], '2026-12-03T15:20:00.000Z');

@@ -53,6 +53,8 @@ export type ShownRun =
   | { readonly kind: 'none' };
 
 export function shownRun(live: LiveRun | null | undefined, last: CheckReport | null | undefined): ShownRun {
+  // The followed run's `finished` was missed (the page was closed or the connection down) but the host's last report is it.
+  if (live?.phase === 'running' && last?.runId === live.runId) return { kind: 'report', report: last, checks: live.checks, restored: false };
   if (live?.phase === 'running') return { kind: 'running', run: live };
   // A newer report than the one followed here (another window ran the checks) wins.
   if (live?.phase === 'finished' && !(last && last.runId !== live.runId && last.finishedAt > live.report.finishedAt)) {

@@ -42,7 +42,11 @@ export function useCheckProgress(): void {
   );
 }
 
-/** The run this page follows (null until a run is seen). Never fetched: only events and answers write it. */
+/**
+ * The run this page follows (null until a run is seen). Never fetched: only events and answers write it; when the
+ * connection comes back every query is invalidated (ipc/query-connection.ts), which resets it to null, since the
+ * events sent meanwhile are lost: the last report is read again, and a run still going is followed from its next result.
+ */
 export function useLiveRun() {
   return useQuery<LiveRun | null>({ queryKey: commissioningKeys.live(), queryFn: () => null, staleTime: Infinity, gcTime: Infinity });
 }
@@ -53,10 +57,13 @@ export function useCheckRegistry() {
   return useQuery({ queryKey: commissioningKeys.checks(), queryFn: () => unwrap(client.checks({})), staleTime: Infinity, retry: false });
 }
 
-/** The console's last finished report (restored when the area opens), or null. */
+/**
+ * The console's last finished report (restored when the area opens), or null. Read again each time the area opens:
+ * a run may have finished (here, in another window) while no progress subscription was listening.
+ */
 export function useLastReport() {
   const client = useCommissioningClient();
-  return useQuery({ queryKey: commissioningKeys.last(), queryFn: () => unwrap(client.last({})), retry: false });
+  return useQuery({ queryKey: commissioningKeys.last(), queryFn: () => unwrap(client.last({})), retry: false, staleTime: 0 });
 }
 
 /**
