@@ -1,5 +1,4 @@
-import deviceSdk from 'azure-iot-device';
-import mqttSdk from 'azure-iot-device-mqtt';
+import type deviceSdk from 'azure-iot-device';
 import type { DeviceGateway, IdentityRef } from '../../protocol/device-backend';
 import type { QueuedMessage, SendOutcome } from './hub-model';
 import type { HubTwins } from './hub-twins';
@@ -7,11 +6,9 @@ import type { LeafIdentities } from './leaf-identities';
 import { withoutTwinMetadata } from './upstream/cloud-desired';
 import { relayModuleMethods } from './upstream/method-relay';
 import { MAX_UPSTREAM_MESSAGE_BYTES, toUpstreamMessage, upstreamSize } from './upstream/upstream-message';
-import { errorKind, redact } from './upstream/upstream-sdk';
+import { errorKind, loadDeviceSdk, loadMqttTransport, redact } from './upstream/upstream-sdk';
 
-// CommonJS packages whose named exports Node's ESM loader cannot see (the CLI bundle): take them from the default.
-const { Client } = deviceSdk;
-const { Mqtt } = mqttSdk;
+// The SDK is required when a leaf first needs it (./upstream/upstream-sdk.ts: an idle hub does not load it).
 type Client = deviceSdk.Client;
 type Twin = deviceSdk.Twin;
 type ModuleClient = deviceSdk.ModuleClient;
@@ -224,7 +221,7 @@ export class LeafUpstream {
 
   private async open(deviceId: string, primaryKey: string): Promise<Opened> {
     if (this.disposed) return { failed: 'upstream off: stopped', refused: false };
-    const client = Client.fromConnectionString(this.connectionString(deviceId, primaryKey), Mqtt);
+    const client = loadDeviceSdk().Client.fromConnectionString(this.connectionString(deviceId, primaryKey), loadMqttTransport());
     client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
     client.on('error', () => undefined);
     client.on('disconnect', () => void this.dropped(deviceId, client));
