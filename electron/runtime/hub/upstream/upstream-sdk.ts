@@ -3,7 +3,7 @@ import type { Client, ModuleClient } from 'azure-iot-device';
 import type deviceSdk from 'azure-iot-device';
 import type mqttSdk from 'azure-iot-device-mqtt';
 
-const requireSdk = createRequire(import.meta.url);
+let requireSdk: NodeJS.Require | undefined;
 let device: typeof deviceSdk | undefined;
 let mqtt: typeof mqttSdk | undefined;
 
@@ -13,14 +13,20 @@ let mqtt: typeof mqttSdk | undefined;
  * this is the same module object a static `import x from` gives (one instance: `instanceof` agrees either way).
  */
 export function loadDeviceSdk(): typeof deviceSdk {
-  device ??= requireSdk('azure-iot-device') as typeof deviceSdk;
+  device ??= sdkRequire()('azure-iot-device') as typeof deviceSdk;
   return device;
 }
 
 /** azure-iot-device-mqtt's `Mqtt` transport, required when first used (see loadDeviceSdk). */
 export function loadMqttTransport(): typeof mqttSdk.Mqtt {
-  mqtt ??= requireSdk('azure-iot-device-mqtt') as typeof mqttSdk;
+  mqtt ??= sdkRequire()('azure-iot-device-mqtt') as typeof mqttSdk;
   return mqtt.Mqtt;
+}
+
+/** CommonJS bundles (tests' crash children) have `require` and no import.meta.url; ESM has import.meta.url. */
+function sdkRequire(): NodeJS.Require {
+  requireSdk ??= typeof require === 'function' ? require : createRequire(import.meta.url);
+  return requireSdk;
 }
 
 /** What the link needs of azure-iot-device's device and module clients alike. */
