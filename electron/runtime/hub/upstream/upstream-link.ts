@@ -1,3 +1,4 @@
+import { connect as connectTcp } from 'node:net';
 import type deviceSdk from 'azure-iot-device';
 import { assertNever, type Result } from '../../../../shared/errors';
 import type { Disposable } from '../../drivers/disposable';
@@ -208,6 +209,12 @@ export class UpstreamLink implements EndpointSender, Disposable {
     try {
       const deviceId = this.options.identities.deviceId;
       const key = this.options.deviceKey ? await this.options.deviceKey() : (await this.options.identities.getDevice()).primaryKey;
+      // While the hub's port does not even take a TCP connection (an outage), no SDK client is built for the attempt:
+      // the SDK is not loaded or spun up every retry, and the reason reads as the socket's (the SDK's own reads
+      // UnauthorizedError for a refused port).
+      const unreachable = await tcpUnreachable(this.options.hubHostName, this.options.port ?? 8883, PROBE_TIMEOUT_MS);
+      if (this.disposed) return;
+      if (unreachable !== undefined) return this.offline(`cannot connect to ${this.hubAddress()}: ${unreachable}`);
       client = loadDeviceSdk().Client.fromConnectionString(this.connectionString(deviceId, undefined, key), loadMqttTransport());
       const opened = client;
       prepare(opened, () => this.deviceDropped(opened));
@@ -488,6 +495,25 @@ function outcomeOf(attempt: Attempt): SendOutcome {
     default:
       return assertNever(attempt, 'attempt');
   }
+}
+
+/** How long the TCP check before each connection attempt waits for the hub's port. */
+const PROBE_TIMEOUT_MS = 10_000;
+
+/** Why a TCP connection to host:port cannot be made (the socket's error), or undefined once one opened (then closed). */
+function tcpUnreachable(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connectTcp({ host, port });
+    const done = (reason: string | undefined) => {
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.destroy();
+      resolve(reason);
+    };
+    socket.setTimeout(timeoutMs, () => done(`no answer from port ${port} within ${timeoutMs} ms`));
+    socket.once('connect', () => done(undefined));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ? `${error.code} (${error.message})` : error.message));
+  });
 }
 
 /** The SDK's retries off (state and backoff are the link's); its `disconnect` reported; its `error` never unhandled. */
