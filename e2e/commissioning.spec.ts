@@ -102,7 +102,7 @@ test.describe('Commissioning (served console, real Docker engine)', () => {
     await expect(runButton).toHaveText('Running checks…');
     await expect(endToEnd).toBeDisabled();
     await settle(page);
-    await screenshotEach(page, 'commissioning-running', [{ width: 1440, height: 900, name: 'large' }]);
+    await screenshotEach(page, 'commissioning-running');
     gate.release();
     const summary = page.getByTestId('commissioning-summary');
     await expect(summary).toBeVisible({ timeout: 60_000 });
@@ -165,6 +165,14 @@ test.describe('Commissioning (served console, real Docker engine)', () => {
     await page.keyboard.press('Space');
     await expect(row.getByTestId('check-toggle')).toHaveAttribute('aria-expanded', 'false');
     await expect(row.getByTestId('check-fix')).toHaveCount(0);
+    // Every problem opens at once, and closes again.
+    const problems = page.locator('[data-testid="check-row"][data-status="error"], [data-testid="check-row"][data-status="warning"]');
+    const openAll = page.getByTestId('commissioning-open-problems');
+    await openAll.click();
+    await expect(problems.getByTestId('check-panel')).toHaveCount(await problems.count());
+    await expect(openAll).toHaveText('Close every problem');
+    await openAll.click();
+    await expect(page.getByTestId('check-panel')).toHaveCount(0);
 
     // A reload restores the console's last report.
     await page.reload();
@@ -174,7 +182,7 @@ test.describe('Commissioning (served console, real Docker engine)', () => {
     await expect(page.getByTestId('commissioning-when')).toContainText('Last run');
     await expect(page.getByTestId('commissioning-target')).toContainText('Device');
     await settle(page);
-    await screenshotEach(page, 'commissioning-restored', [{ width: 1440, height: 900, name: 'large' }]);
+    await screenshotEach(page, 'commissioning-restored');
   });
 
   test('a run started elsewhere that finished while the area was closed shows as its report when the area opens', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { Badge, Body1, Button, Caption1, Checkbox, makeStyles, mergeClasses, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Spinner, Text, Title2, tokens } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, CheckmarkCircleFilled, ClipboardTaskListLtrRegular, ErrorCircleFilled, PlayRegular, SubtractCircleRegular, WarningFilled } from '@fluentui/react-icons';
+import { ArrowClockwiseRegular, CheckmarkCircleFilled, ChevronDownRegular, ChevronUpRegular, ClipboardTaskListLtrRegular, ErrorCircleFilled, PlayRegular, SubtractCircleRegular, WarningFilled } from '@fluentui/react-icons';
 import { useMemo } from 'react';
 import type { CheckInfo, CheckReport } from '../../../../shared/commissioning/check-model';
 import { GROUP_TITLES } from '../../../../shared/commissioning/check-model';
@@ -7,7 +7,7 @@ import { localTime } from '../../app/format-time';
 import { HostButton } from '../../app/HostButton';
 import { CheckList } from './CheckList';
 import { shownRun, type ShownRun } from './check-run';
-import { formatDuration, groupRows, progressView, verdict, type VerdictTone } from './check-view';
+import { formatDuration, groupRows, problemKeys, progressView, verdict, type VerdictTone } from './check-view';
 import { useCommissioningUi } from './commissioning-store';
 import { useCheckProgress, useCheckRegistry, useLastReport, useLiveRun, useRunChecks } from './queries';
 
@@ -37,6 +37,7 @@ const useStyles = makeStyles({
   fact: { overflowWrap: 'anywhere' },
   strong: { color: tokens.colorNeutralForeground1, fontWeight: tokens.fontWeightSemibold },
   progress: { gridColumn: '2', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  bar: { display: 'flex', justifyContent: 'flex-end', marginBottom: `-${tokens.spacingVerticalM}` },
   groupChips: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, gridColumn: '2', marginTop: tokens.spacingVerticalXS },
 });
 
@@ -114,7 +115,29 @@ export function CommissioningPage() {
       )}
       <Summary shown={shown} starting={run.isPending} />
       {shown.kind === 'none' && !running && <NotRunYet checks={registryChecks} loading={last.isPending} />}
+      {groups.length > 0 && !running && <ProblemsBar keys={problemKeys(groups)} />}
       {groups.length > 0 && <CheckList groups={groups} />}
+    </div>
+  );
+}
+
+/** Opens or closes every problem's fix at once (a field engineer reads them all before leaving). */
+function ProblemsBar({ keys }: { keys: readonly string[] }) {
+  const styles = useStyles();
+  const setOpen = useCommissioningUi((s) => s.setOpen);
+  const allOpen = useCommissioningUi((s) => keys.every((k) => s.open[k] === true));
+  if (keys.length === 0) return null;
+  return (
+    <div className={styles.bar}>
+      <Button
+        appearance="subtle"
+        size="small"
+        icon={allOpen ? <ChevronUpRegular /> : <ChevronDownRegular />}
+        onClick={() => setOpen(keys, !allOpen)}
+        data-testid="commissioning-open-problems"
+      >
+        {allOpen ? 'Close every problem' : keys.length === 1 ? 'Open the problem' : `Open all ${keys.length} problems`}
+      </Button>
     </div>
   );
 }

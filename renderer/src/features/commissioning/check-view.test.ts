@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckInfo, CheckResult, CheckStatus } from '../../../../shared/commissioning/check-model';
-import { checkIdOf, codeParts, dataEntries, expandable, formatDuration, groupRows, progressView, rowDetail, verdict } from './check-view';
+import { checkIdOf, codeParts, dataEntries, expandable, formatDuration, groupRows, problemKeys, progressView, rowDetail, verdict } from './check-view';
 
 const info = (id: string, group: CheckInfo['group'], title = id): CheckInfo => ({ id, title, group, dependsOn: [] });
 const result = (id: string, group: CheckResult['group'], status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => ({
@@ -176,5 +176,17 @@ describe('codeParts', () => {
     ]);
     expect(codeParts('no code here')).toEqual([{ code: false, text: 'no code here' }]);
     expect(codeParts('one ` tick')).toEqual([{ code: false, text: 'one ` tick' }]);
+  });
+});
+
+describe('problemKeys', () => {
+  it('lists the errors, then the warnings, in list order; never a passed, skipped or waiting row', () => {
+    const groups = groupRows(
+      REGISTRY,
+      [result('host.docker', 'host', 'warning'), result('config.manifest', 'configuration', 'ok'), result('conn.tcp:443', 'connectivity', 'error'), result('config.secrets', 'configuration', 'error'), result('runtime.modules', 'runtime', 'skipped')],
+      true,
+    );
+    expect(problemKeys(groups)).toEqual(['config.secrets', 'conn.tcp:443', 'host.docker']);
+    expect(problemKeys([])).toEqual([]);
   });
 });

@@ -127,6 +127,12 @@ export function expandable(row: CheckRow): boolean {
   return r.status === 'error' || r.status === 'warning' || r.fix !== undefined || (r.data !== undefined && Object.keys(r.data).length > 0);
 }
 
+/** The rows that are problems (errors, then warnings, in list order): what "Open every problem" opens. */
+export function problemKeys(groups: readonly GroupView[]): string[] {
+  const rows = groups.flatMap((g) => g.rows);
+  return [...rows.filter((r) => r.status === 'error'), ...rows.filter((r) => r.status === 'warning')].map((r) => r.key);
+}
+
 /** A result's data as key/value lines: text as is, numbers localised, anything else as compact JSON. */
 export function dataEntries(data: Readonly<Record<string, unknown>> | undefined): { key: string; value: string }[] {
   if (!data) return [];
