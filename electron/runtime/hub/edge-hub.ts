@@ -319,7 +319,7 @@ export class EdgeHub {
       closers.push(() => store.value.close());
       const twins = await HubTwins.open({ file: join(this.options.dataDir, 'edgehub', 'twins.json'), log });
       if (!twins.ok) return this.fail(`the module twins could not be read: ${twins.error.message}`, closers);
-      const leaves = await LeafIdentities.open({ file: join(this.options.dataDir, 'edgehub', 'leaf-identities.json'), secrets: new SecretBox(this.options.dataDir), log });
+      const leaves = await LeafIdentities.open({ file: join(this.options.dataDir, 'edgehub', 'leaf-identities.json'), secrets: this.options.secrets ?? new SecretBox(this.options.dataDir), log });
       closers.push(async () => leaves.dispose());
       const core = { value: new EdgeHubCore({ identities, deviceId: this.options.deviceId, store: store.value, twins: twins.value, leaves, log }) };
       closers.push(() => core.value.close());
