@@ -10,6 +10,7 @@ import { IOTHUB_COMMANDS, monitorEventsCommand } from './commands/iothub';
 import { HUB_COMMANDS } from './commands/hub';
 import { EDGEHUB_COMMANDS } from './commands/edgehub';
 import { checkCommand } from './commands/check';
+import { evidenceCommand, evidenceVerifyCommand } from './commands/evidence';
 import {
   runtimeApplyCommand,
   runtimeLogsCommand,
@@ -44,6 +45,8 @@ export const COMMANDS: readonly CliCommand[] = [
   localhubInfoCommand,
   ...EDGEHUB_COMMANDS,
   checkCommand,
+  evidenceCommand,
+  evidenceVerifyCommand,
   ...HUB_COMMANDS,
   ...IOTHUB_COMMANDS,
   monitorEventsCommand,

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,33 @@ describe('commissioning checks on the real runtime and local hub', () => {
     expect(secret.detail).toContain(`module ${SENSOR}, env DB_PASSWORD`);
     expect(JSON.stringify(report)).not.toContain('planted-secret-value');
     expect(byId(report, 'config.routes')).toMatchObject({ status: 'error', detail: expect.stringContaining('ghost names ghost') });
+  }, 60_000);
+
+  it('evidence: signed, self-contained, the planted secret nowhere; verify passes untouched and names the change when one byte of evidence.json changes', async () => {
+    const out = join(dataDir, 'evidence-run');
+    const written = await call<{ dir: string; files: string[]; sha256: string }>('commissioning.evidence', { out });
+    expect(written.files.sort()).toEqual(['evidence.html', 'evidence.json', 'evidence.json.sig']);
+    const json = readFileSync(join(out, 'evidence.json'), 'utf8');
+    const html = readFileSync(join(out, 'evidence.html'), 'utf8');
+    const evidence = JSON.parse(json) as { device: { deviceId: string }; manifest: { sha256: string }; modules: { name: string }[]; checks: unknown; logs: unknown[]; generatedBy: { user: string } };
+    expect(evidence.device.deviceId).toBe(DEVICE);
+    expect(evidence.modules.map((m) => m.name)).toEqual(expect.arrayContaining([SENSOR, FILTER]));
+    expect(evidence.manifest.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(evidence.checks).not.toBeNull();
+    expect(evidence.generatedBy.user).not.toBe('');
+    for (const text of [json, html, readFileSync(join(out, 'evidence.json.sig'), 'utf8')]) expect(text).not.toContain('planted-secret-value');
+    // Self-contained: no script, nothing fetched.
+    expect(html).not.toMatch(/<script|src="http|href="http/i);
+    expect(html).toContain(written.sha256);
+    expect(await call('commissioning.evidenceVerify', { dir: out })).toMatchObject({ ok: true, signedHere: true, sha256: written.sha256 });
+    // Never overwritten.
+    await expect(call('commissioning.evidence', { out })).rejects.toThrow(/never overwritten/);
+    // One byte changed: refused, and the reason says so.
+    const bytes = readFileSync(join(out, 'evidence.json'));
+    const i = bytes.indexOf(Buffer.from(DEVICE));
+    bytes[i] = bytes[i] === 0x63 ? 0x64 : 0x63;
+    writeFileSync(join(out, 'evidence.json'), bytes);
+    expect(await call('commissioning.evidenceVerify', { dir: out })).toMatchObject({ ok: false, reason: expect.stringContaining('evidence.json changed after it was signed') });
   }, 60_000);
 
   it('a stopped module and a crash-looping one are each named, with the fix', async () => {

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { Result } from '../../shared/errors';
+import { ok, type Result } from '../../shared/errors';
+import { userInfo } from 'node:os';
+import { Redactor } from '../../shared/commissioning/redact';
+import { scanDeploymentSecrets } from '../../shared/commissioning/secret-scan';
+import type { HubRates } from '../../shared/ipc/edgehub.contract';
+import type { EvidenceDeps } from '../services/commissioning/evidence';
 import type { LocalHub } from '../cloud/localhub/localhub';
 import type { Agent } from '../runtime/agent/agent';
 import { deploymentFrom } from '../runtime/agent/desired-state';
@@ -28,6 +33,9 @@ export interface CommissioningHostOptions {
   readonly edgeHub: () => EdgeHub | undefined;
   readonly security: Promise<Result<EdgeSecurity>>;
   readonly events: EventBus;
+  /** The console's contract methods: the evidence reads what the UI reads. */
+  readonly invoke: (method: string, params: unknown) => Promise<Result<unknown>>;
+  readonly version: string;
 }
 
 const noop = { dispose: () => undefined };
@@ -99,7 +107,88 @@ export function createCommissioning(o: CommissioningHostOptions): CommissioningS
       }
     },
   };
-  return new CommissioningService(deps, o.events);
+  const rates = rateHistory(o.edgeHub);
+  const evidence: EvidenceDeps = {
+    deviceId: o.deviceId,
+    version: o.version,
+    user: () => {
+      try {
+        return userInfo().username;
+      } catch {
+        return process.env.USER ?? 'unknown';
+      }
+    },
+    invoke: o.invoke,
+    hubStatus: () => o.hubConnection.get(),
+    appliedDeployment: () => {
+      const persisted = o.agent.persistedDeployment;
+      return persisted ? { text: persisted.deployment, version: persisted.version, appliedAt: persisted.appliedAt } : undefined;
+    },
+    lastChecks: async () => {
+      const last = await service.last();
+      return last.ok ? last.value : null;
+    },
+    imageDetails: async (image) => {
+      try {
+        const details = (await o.driver.client.getImage(image).inspect()) as { Id?: string; RepoDigests?: string[] };
+        return { id: details.Id ?? '', digests: details.RepoDigests ?? [] };
+      } catch {
+        return undefined;
+      }
+    },
+    recentMessages: () => o.edgeHub()?.core?.tap.recent() ?? [],
+    rateHistory: () => rates.values(),
+    redactor: async () => {
+      const redactor = new Redactor();
+      const persisted = o.agent.persistedDeployment;
+      if (persisted) {
+        try {
+          for (const found of scanDeploymentSecrets(JSON.parse(persisted.deployment))) redactor.add(found.value);
+        } catch {
+          // not JSON: the patterns still apply
+        }
+      }
+      const security = await o.security;
+      if (security.ok) {
+        const device = await security.value.identities.getDevice();
+        for (const identity of [device, ...(await security.value.identities.listModules())]) redactor.add(identity.primaryKey).add(identity.secondaryKey);
+      }
+      return redactor;
+    },
+    signer: async () => {
+      const security = await o.security;
+      return security.ok ? ok(security.value.ca) : security;
+    },
+    trustedRoots: async () => {
+      const security = await o.security;
+      return security.ok ? [security.value.ca.trustBundlePem()] : [];
+    },
+  };
+  const service: CommissioningService = new CommissioningService(deps, o.events, undefined, evidence);
+  return service;
+}
+
+/** The last five minutes of the edge hub's per-second rates, for the evidence report's chart. */
+function rateHistory(edgeHub: () => EdgeHub | undefined): { values(): HubRates[] } {
+  const ring: HubRates[] = [];
+  let subscribed: unknown;
+  const follow = () => {
+    const core = edgeHub()?.core;
+    if (!core || subscribed === core) return;
+    subscribed = core;
+    core.tap.onRates((r) => {
+      ring.push(r);
+      if (ring.length > 300) ring.shift();
+    });
+  };
+  edgeHub()?.onDidChangeState(follow);
+  follow();
+  return {
+    values: () => {
+      follow();
+      return [...ring];
+    },
+  };
 }
 
 function hubEndpoints(o: CommissioningHostOptions): HubEndpoints | undefined {

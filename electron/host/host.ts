@@ -178,6 +178,8 @@ export function createHost(options: HostOptions): Host {
     edgeHub: () => edgeHub?.edgeHub,
     security,
     events,
+    invoke: (method, params) => dispatcher.invoke(method, params),
+    version: GATEHOUSE_VERSION,
   });
   dispatcher.register(commissioningContract, commissioning);
   const hubSubscriptions = [

@@ -5,6 +5,17 @@ import { CheckInfo, CheckReport, CheckResult } from '../commissioning/check-mode
 export { CheckInfo, CheckReport, CheckResult };
 
 const DEVICE_ID = z.string().min(1).max(128);
+/** An absolute folder path on the console's machine. */
+const PATH = z.string().min(1).max(4096).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'an absolute path');
+
+export const EvidenceVerdict = z.object({
+  ok: z.boolean(),
+  reason: z.string().optional(),
+  sha256: z.string().optional(),
+  signedAt: z.string().optional(),
+  signer: z.string().optional(),
+  signedHere: z.boolean().optional(),
+});
 
 /**
  * Commissioning: the checks that prove a gateway healthy (`gatehouse check`, the Commissioning area).
@@ -41,6 +52,17 @@ export const commissioningContract = defineContract({
       summary: 'Run every check against the gateway; resolves with the report (progress streams as `progress` events).',
     },
     last: { input: z.object({}).strict(), output: CheckReport.nullable(), summary: 'The last finished report of this console, if any.' },
+    evidence: {
+      input: z.object({ out: PATH.optional() }).strict(),
+      output: z.object({ dir: z.string(), files: z.array(z.string()), sha256: z.string() }),
+      summary:
+        'Write the signed evidence report (evidence.html, evidence.json, evidence.json.sig) into a new folder (default: <data>/evidence/<device>-<time>); secrets redacted; never overwrites.',
+    },
+    evidenceVerify: {
+      input: z.object({ dir: PATH }).strict(),
+      output: EvidenceVerdict,
+      summary: 'Whether evidence.json is exactly what its signature signed, and whether this gateway’s edge CA signed it.',
+    },
   },
   events: {
     progress: CheckProgress,

@@ -5,7 +5,7 @@ import { appError, err, ok, type Result } from '../../../shared/errors';
 import { writeFileAtomic } from '../atomic-file';
 import { SecretBox } from '../secrets/secret-box';
 import { createIntermediateCa, createRootCa, createServerCertificate, type PemPair } from '../../protocol/certificate-factory';
-import { importPrivateKeyPem, type CryptoKey } from '../../protocol/x509-runtime';
+import { importPrivateKeyPem, KEY_ALGORITHM, nodeCrypto, type CryptoKey } from '../../protocol/x509-runtime';
 
 /**
  * The local edge CA, shaped like an IoT Edge device's: a root ("Gatehouse Local Edge CA <device>", the trust
@@ -131,6 +131,15 @@ export class EdgeCa implements CertificateIssuer {
   /** The edge CA certificate (signed by the root), appended to every issued leaf. */
   edgeCaCertificatePem(): string {
     return this.edge.pem.certificatePem;
+  }
+
+  /**
+   * A detached signature of `data` with the edge CA's key (RSASSA-PKCS1-v1_5, SHA-256), with the certificate that
+   * verifies it and the root that issued that certificate (commissioning evidence).
+   */
+  async sign(data: Uint8Array): Promise<{ algorithm: 'RSASSA-PKCS1-v1_5-SHA256'; signature: Buffer; certificatePem: string; rootPem: string }> {
+    const signature = Buffer.from(await nodeCrypto.subtle.sign(KEY_ALGORITHM.name, this.edge.privateKey, data));
+    return { algorithm: 'RSASSA-PKCS1-v1_5-SHA256', signature, certificatePem: this.edge.pem.certificatePem, rootPem: this.root.pem.certificatePem };
   }
 
   /** SHA-256 fingerprint of the root, `AB:CD:…`: stable across restarts. */

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { CHECKS, checkInfos, runChecks } from '../../../shared/commissioning/check-runner';
 import type { CheckDef } from '../../../shared/commissioning/check-def';
 import { CheckReport, countStatuses, type CheckResult } from '../../../shared/commissioning/check-model';
-import { ok, type Result } from '../../../shared/errors';
+import { fail, ok, type Result } from '../../../shared/errors';
 import { commissioningContract, type ContractImpl } from '../../../shared/ipc';
 import type { CheckRunInput } from '../../../shared/ipc/commissioning.contract';
 import { writeFileAtomic } from '../../runtime/atomic-file';
 import type { EventBus } from '../../host/event-bus';
 import { factSources, type CommissioningDeps } from './fact-sources';
+import { verifyEvidence, writeEvidence, type EvidenceDeps, type EvidenceVerdict, type WrittenEvidence } from './evidence';
+
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_');
 
 const DEFAULT_E2E_TIMEOUT_MS = 30_000;
 
@@ -28,6 +31,7 @@ export class CommissioningService implements ContractImpl<typeof commissioningCo
     private readonly deps: CommissioningDeps,
     private readonly events: Pick<EventBus, 'emit'> | undefined,
     private readonly checksToRun: readonly CheckDef[] = CHECKS,
+    private readonly evidenceDeps?: EvidenceDeps,
   ) {}
 
   async checks() {
@@ -42,6 +46,17 @@ export class CommissioningService implements ContractImpl<typeof commissioningCo
   async last(): Promise<Result<CheckReport | null>> {
     if (this.lastReport === undefined) this.lastReport = await this.readLast();
     return ok(this.lastReport);
+  }
+
+  async evidence({ out }: { out?: string | undefined }): Promise<Result<WrittenEvidence>> {
+    if (!this.evidenceDeps) return fail('UNSUPPORTED', 'This console cannot sign evidence (no edge CA).');
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const dir = out ?? join(this.deps.dataDir, 'evidence', `${safeName(this.deps.deviceId)}-${stamp}`);
+    return writeEvidence(this.evidenceDeps, dir);
+  }
+
+  async evidenceVerify({ dir }: { dir: string }): Promise<Result<EvidenceVerdict>> {
+    return ok(await verifyEvidence(dir, this.evidenceDeps ? await this.evidenceDeps.trustedRoots() : []));
   }
 
   dispose(): void {
