@@ -8,6 +8,7 @@ import { routeBenchmarks } from './routes.bench';
 import { runtimeBenchmarks } from './runtime.bench';
 import { localHubBenchmarks } from './localhub.bench';
 import { fleetBenchmarks } from './fleet.bench';
+import { commissioningBenchmarks } from './commissioning.bench';
 
 interface Figure {
   readonly key: string;
@@ -21,8 +22,8 @@ export type { Figure };
 
 const json = process.argv.includes('--json');
 const figures: Figure[] = [];
-// `--only localhub,routes` runs some suites (names: console, routes, manifest, runtime, localhub, fleet).
-const SUITES = { console: consoleBenchmarks, routes: routeBenchmarks, manifest: manifestBenchmarks, runtime: runtimeBenchmarks, localhub: localHubBenchmarks, fleet: fleetBenchmarks };
+// `--only localhub,routes` runs some suites (names: console, routes, manifest, runtime, localhub, fleet, commissioning).
+const SUITES = { console: consoleBenchmarks, routes: routeBenchmarks, manifest: manifestBenchmarks, runtime: runtimeBenchmarks, localhub: localHubBenchmarks, fleet: fleetBenchmarks, commissioning: commissioningBenchmarks };
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : Object.keys(SUITES);
 for (const suite of Object.entries(SUITES).filter(([name]) => only.includes(name)).map(([, s]) => s)) {
