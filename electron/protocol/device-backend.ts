@@ -54,14 +54,21 @@ export interface BackendError {
  * What a hub supplies to the device-facing protocol layer. Every method may be called concurrently for different
  * identities; each must resolve (never reject) and must not throw: failures are `Result` errors.
  */
+/** How a telemetry message arrived over MQTT. */
+export interface TelemetryDelivery {
+  readonly qos: 0 | 1;
+}
+
 export interface DeviceBackend {
   /** The registry's record for an identity, or NOT_FOUND. Called on every CONNECT (and device HTTPS request). */
   lookupIdentity(ref: IdentityRef): Promise<Result<IdentityRecord, BackendError>>;
   /**
    * Telemetry from a device or a module output (`systemProperties.on` names the output). Resolves once the message
-   * is as durable as this hub promises; only then does the QoS 1 PUBACK (or HTTP 204) go out.
+   * is as durable as this hub promises; only then does the QoS 1 PUBACK (or HTTP 204) go out. `delivery.qos` is how
+   * an MQTT client sent it (absent over HTTPS): a QoS 0 sender waits for nothing, so a hub may keep such a message
+   * without waiting for the disk.
    */
-  acceptTelemetry(from: IdentityRef, message: HubMessage): Promise<Result<void, BackendError>>;
+  acceptTelemetry(from: IdentityRef, message: HubMessage, delivery?: TelemetryDelivery): Promise<Result<void, BackendError>>;
   /** The twin's desired and reported sections for a `$iothub/twin/GET`. */
   getTwin(of: IdentityRef): Promise<Result<TwinSections, BackendError>>;
   /** Merges a reported patch (`null` deletes); resolves with the new reported `$version`. */

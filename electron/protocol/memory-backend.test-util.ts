@@ -1,5 +1,5 @@
 import type { Result } from '../../shared/errors';
-import type { BackendError, DeviceBackend, HubMessage, IdentityRecord, IdentityRef, TwinSections } from './device-backend';
+import type { BackendError, DeviceBackend, HubMessage, IdentityRecord, IdentityRef, TelemetryDelivery, TwinSections } from './device-backend';
 import { createRootCa, createServerCertificate, type PemPair } from './certificate-factory';
 import { identityKey } from './topics';
 import { importPrivateKeyPem } from './x509-runtime';
@@ -7,7 +7,7 @@ import { importPrivateKeyPem } from './x509-runtime';
 /** A DeviceBackend that is pure storage in memory, for the protocol tests (no routing, no durability). */
 export class MemoryBackend implements DeviceBackend {
   readonly identities = new Map<string, IdentityRecord>();
-  readonly telemetry: { from: IdentityRef; message: HubMessage }[] = [];
+  readonly telemetry: { from: IdentityRef; message: HubMessage; delivery?: TelemetryDelivery }[] = [];
   readonly connectionEvents: { key: string; connected: boolean }[] = [];
   readonly twins = new Map<string, { desired: Record<string, unknown>; reported: Record<string, unknown> }>();
   /** When set, lookups and telemetry fail with it (e.g. UNAVAILABLE). */
@@ -25,9 +25,9 @@ export class MemoryBackend implements DeviceBackend {
     return Promise.resolve(found ? { ok: true, value: found } : { ok: false, error: { code: 'NOT_FOUND', message: `${identityKey(ref)} not found` } });
   }
 
-  acceptTelemetry(from: IdentityRef, message: HubMessage): Promise<Result<void, BackendError>> {
+  acceptTelemetry(from: IdentityRef, message: HubMessage, delivery?: TelemetryDelivery): Promise<Result<void, BackendError>> {
     if (this.failWith) return Promise.resolve({ ok: false, error: this.failWith });
-    this.telemetry.push({ from, message });
+    this.telemetry.push({ from, message, ...(delivery ? { delivery } : {}) });
     for (const wake of this.telemetryWaiters.splice(0)) wake();
     return Promise.resolve({ ok: true, value: undefined });
   }

@@ -251,6 +251,21 @@ describe('MqttWs through the WebSocket attachment', () => {
   });
 });
 
+describe('telemetry with a raw MQTT client', () => {
+  it('tells the backend how each message was sent: QoS 0 or QoS 1', async () => {
+    const client = await fx.raw('r6', undefined, 16);
+    const before = fx.backend.telemetry.length;
+    client.publish('devices/r6/messages/events/', 'zero', { qos: 0 });
+    await client.publishAsync('devices/r6/messages/events/', 'one', { qos: 1 });
+    await fx.backend.telemetryCount(before + 2);
+    expect(fx.backend.telemetry.slice(before).map((t) => [Buffer.from(t.message.body).toString('utf8'), t.delivery?.qos])).toEqual([
+      ['zero', 0],
+      ['one', 1],
+    ]);
+    await client.endAsync();
+  });
+});
+
 describe('refusals with a raw MQTT client', () => {
   /** Another connection still gets its telemetry accepted (r6 is used by nobody else, so no takeover storms). */
   const stillServing = async () => {

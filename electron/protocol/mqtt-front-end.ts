@@ -266,17 +266,17 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     const topic = parsePublishTopic(packet.topic);
     if (!mayPublish(connection.identity, topic)) return refuse(topic.kind === 'unknown' ? `topic not accepted: ${topic.reason}` : 'it may publish only as itself');
     try {
-      await this.dispatch(connection, topic, body, refuse, done);
+      await this.dispatch(connection, topic, body, packet.qos, refuse, done);
     } catch (error) {
       refuse(`internal error: ${(error as Error).message}`);
     }
   }
 
-  private async dispatch(connection: Connection, topic: PublishTopic, body: Buffer, refuse: (reason: string) => void, done: (error?: Error | null) => void): Promise<void> {
+  private async dispatch(connection: Connection, topic: PublishTopic, body: Buffer, qos: 0 | 1, refuse: (reason: string) => void, done: (error?: Error | null) => void): Promise<void> {
     switch (topic.kind) {
       case 'telemetry':
       case 'output': {
-        const accepted = await this.backend.acceptTelemetry(connection.identity, { body: new Uint8Array(body), systemProperties: topic.systemProperties, properties: topic.properties });
+        const accepted = await this.backend.acceptTelemetry(connection.identity, { body: new Uint8Array(body), systemProperties: topic.systemProperties, properties: topic.properties }, { qos });
         return accepted.ok ? done(null) : refuse(`telemetry refused by the hub (${accepted.error.code}): ${accepted.error.message}`);
       }
       case 'twinGet': {

@@ -78,8 +78,16 @@ export interface EndpointStats {
  * that is when the front end sends the QoS 1 PUBACK. Delivery order per endpoint: by priority (lower first), then
  * append order. Every method resolves (never rejects).
  */
+/**
+ * `sync: false` (a QoS 0 message: its sender gets no acknowledgement): resolve once the store has written it, without
+ * waiting for fsync; it survives the hub's crash (the OS has it), not a power cut, until the next synced write.
+ */
+export interface AppendOptions {
+  readonly sync?: boolean;
+}
+
 export interface MessageStore {
-  append(message: StoredMessage, targets: readonly EndpointTarget[]): Promise<Result<void, StoreError>>;
+  append(message: StoredMessage, targets: readonly EndpointTarget[], options?: AppendOptions): Promise<Result<void, StoreError>>;
   /** Up to `max` undelivered messages of one endpoint in delivery order; expired ones are counted and dropped. */
   peek(endpoint: string, max: number): Promise<readonly QueuedMessage[]>;
   /** Marks messages delivered; the checkpoint moves past them durably. */

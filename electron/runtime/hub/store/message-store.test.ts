@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EndpointTarget, StoredMessage } from '../hub-model';
+import type { AppendOptions, EndpointTarget, StoredMessage } from '../hub-model';
 import { openMessageStore, type DurableMessageStore, type MessageStoreOptions } from './message-store';
 import { bodyKey, queueKey } from './store-codec';
 
@@ -43,8 +43,8 @@ function message(text: string, enqueuedAtMs = 1_000): StoredMessage {
 const target = (endpoint: string, priority = 2_000_000_000, ttlSecs = 0): EndpointTarget => ({ endpoint, priority, ttlSecs });
 const bodies = (messages: readonly { message: { body: Uint8Array } }[]) => messages.map((m) => new TextDecoder().decode(m.message.body));
 
-async function appendOk(store: DurableMessageStore, stored: StoredMessage, targets: readonly EndpointTarget[]): Promise<void> {
-  const result = await store.append(stored, targets);
+async function appendOk(store: DurableMessageStore, stored: StoredMessage, targets: readonly EndpointTarget[], options?: AppendOptions): Promise<void> {
+  const result = await store.append(stored, targets, options);
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
 }
 
@@ -326,6 +326,37 @@ describe('message store: group commit', () => {
     expect(batches[1]!.requests).toBe(200);
     expect(store.batchWrites()).toBe(2);
     expect(bodies(await store.peek('$upstream', 300))).toEqual(['first', ...Array.from({ length: 200 }, (_, i) => `m${i}`)]);
+  });
+
+  it('writes a sync: false append (QoS 0) without fsync unless a synced request shares its batch; it is stored all the same', async () => {
+    const batches: { requests: number; sync: boolean }[] = [];
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let store = await openStore({
+      onBatchWrite: async (batch) => {
+        batches.push({ requests: batch.requests, sync: batch.sync });
+        if (batches.length === 2) await held; // the second batch stays in flight while two more appends arrive
+      },
+    });
+    await appendOk(store, message('q0-alone'), [target('$upstream')], { sync: false });
+    const second = store.append(message('q0-second'), [target('$upstream')], { sync: false });
+    await new Promise((resolve) => setImmediate(resolve));
+    const mixed = [store.append(message('q0-mixed'), [target('$upstream')], { sync: false }), store.append(message('q1-mixed'), [target('$upstream')])];
+    release?.();
+    expect((await Promise.all([second, ...mixed])).every((r) => r.ok)).toBe(true);
+    await appendOk(store, message('q1-alone'), [target('$upstream')]);
+    expect(batches).toEqual([
+      { requests: 1, sync: false },
+      { requests: 1, sync: false },
+      { requests: 2, sync: true },
+      { requests: 1, sync: true },
+    ]);
+    const queued = await store.peek('$upstream', 10);
+    expect(bodies(queued)).toEqual(['q0-alone', 'q0-second', 'q0-mixed', 'q1-mixed', 'q1-alone']);
+    await store.ack('$upstream', [queued[0]!.seq]);
+    expect(batches.at(-1)).toEqual({ requests: 1, sync: true }); // the checkpoint is synced as before
+    store = await reopen(store);
+    expect(bodies(await store.peek('$upstream', 10))).toEqual(['q0-second', 'q0-mixed', 'q1-mixed', 'q1-alone']);
   });
 
   it('caps a group commit by bytes, so a burst of large messages is written in several ordered batches', async () => {

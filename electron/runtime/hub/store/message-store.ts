@@ -1,6 +1,6 @@
 import { ClassicLevel } from 'classic-level';
 import { err, fail, ok, type AppError, type Result } from '../../../../shared/errors';
-import type { EndpointStats, EndpointTarget, MessageStore, QueuedMessage, StoredMessage, StoreError } from '../hub-model';
+import type { AppendOptions, EndpointStats, EndpointTarget, MessageStore, QueuedMessage, StoredMessage, StoreError } from '../hub-model';
 import { EndpointQueue, type QueueEntry } from './endpoint-queue';
 import { GroupCommitWriter, type BatchInfo } from './group-commit';
 import { bodyKey, decodeBody, encodeBody, encodeJson, expiredKey, queueKey, seqKey, type BatchOp } from './store-codec';
@@ -11,8 +11,9 @@ import { loadLog, type Body } from './store-load';
  * store-codec.ts. A message routed to several endpoints is stored once (`b/`) with one small queue entry per
  * endpoint (`q/`); the body is deleted with its last entry. Ack deletes entries (the checkpoint is the deletion).
  *
- * Writes go through one GroupCommitWriter: every append, ack and expiry drop is part of a `{sync: true}` batch, and
- * appends arriving while a batch is being written share the next one. The in-memory index (endpoint-queue.ts) holds
+ * Writes go through one GroupCommitWriter: every append, ack and expiry drop is part of a `{sync: true}` batch (an
+ * append with `sync: false`, a QoS 0 message, only of a written one unless it shares a synced batch), and appends
+ * arriving while a batch is being written share the next one. The in-memory index (endpoint-queue.ts) holds
  * the entries, not the bodies; it is loaded at open and updated only after a batch is on disk, so `peek` never shows a
  * message the PUBACK was not yet sent for. `bytes()` is the sum of live key and value sizes: approximate (LevelDB's own
  * overhead and not-yet-compacted deletes are not counted). The expired counter is persisted with the deletes it counts.
@@ -112,7 +113,7 @@ class LevelMessageStore implements DurableMessageStore {
     this.limit = options.limitBytes ?? DEFAULT_STORE_LIMIT_BYTES;
     this.defaultTtlSecs = options.defaultTtlSecs;
     this.bodyCacheLimit = Math.max(0, options.bodyCacheBytes ?? DEFAULT_BODY_CACHE_BYTES);
-    this.writer = new GroupCommitWriter((ops) => writeBatch(db, ops), options.onBatchWrite, options.maxBatchBytes);
+    this.writer = new GroupCommitWriter((ops, sync) => writeBatch(db, ops, sync), options.onBatchWrite, options.maxBatchBytes);
     const sweep = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     if (sweep > 0) {
       this.sweepTimer = setInterval(() => void this.purgeExpired(), sweep);
@@ -133,7 +134,7 @@ class LevelMessageStore implements DurableMessageStore {
     this.nextExpiryMs = loaded.nextExpiryMs;
   }
 
-  append(message: StoredMessage, targets: readonly EndpointTarget[]): Promise<Result<void, StoreError>> {
+  append(message: StoredMessage, targets: readonly EndpointTarget[], options?: AppendOptions): Promise<Result<void, StoreError>> {
     if (this.closing) return Promise.resolve(err({ code: 'CLOSED', message: 'the message store is closed' }));
     const unique = uniqueTargets(targets);
     if (unique.length === 0) return Promise.resolve(ok(undefined));
@@ -190,7 +191,7 @@ class LevelMessageStore implements DurableMessageStore {
         }
         resolve(ok(undefined));
         for (const queue of new Set(planned.map((p) => p.queue))) this.notify(queue.endpoint);
-      });
+      }, options?.sync ?? true);
     });
   }
 
@@ -410,10 +411,10 @@ class LevelMessageStore implements DurableMessageStore {
 }
 
 /**
- * One synced, atomic batch. abstract-level's array form clones, checks and re-encodes every operation in JS (~20 µs
+ * One atomic batch, synced when asked. abstract-level's array form clones, checks and re-encodes every operation in JS (~20 µs
  * each: 10–15% of the hub's CPU under load in bench:hub); the chained form hands each to the native batch as it comes.
  */
-async function writeBatch(db: ClassicLevel<string, Uint8Array>, ops: readonly BatchOp[]): Promise<void> {
+async function writeBatch(db: ClassicLevel<string, Uint8Array>, ops: readonly BatchOp[], sync: boolean): Promise<void> {
   const batch = db.batch();
   try {
     for (const op of ops) {
@@ -424,7 +425,7 @@ async function writeBatch(db: ClassicLevel<string, Uint8Array>, ops: readonly Ba
     await batch.close();
     throw error;
   }
-  await batch.write({ sync: true });
+  await batch.write({ sync });
 }
 
 /** Targets with the same endpoint, priority and TTL collapse into one (two routes that agree deliver once). */
