@@ -1,3 +1,4 @@
+import Dockerode from 'dockerode';
 import type { Page } from '@playwright/test';
 import { expect, rpc, screenshotEach, startServedConsole, test, type ServedConsole } from './support/served-console';
 
@@ -206,6 +207,89 @@ test.describe('Commissioning (served console, real Docker engine)', () => {
     await expect(page.getByTestId('commissioning-summary')).toHaveAttribute('data-run-id', finished.value!.runId);
     await expect(page.getByTestId('commissioning-progress')).toHaveCount(0);
     await expect(page.getByTestId('commissioning-run')).toHaveText('Run again');
+  });
+
+  test('a run longer than the console waits for an answer (the end-to-end wait) is followed to its report', async ({ page }) => {
+    test.setTimeout(180_000);
+    const docker = new Dockerode();
+    const image = 'gatehouse/sample-temperature-sensor:1.0';
+    const present = await docker
+      .getImage(image)
+      .inspect()
+      .then(() => true)
+      .catch(() => false);
+    test.skip(!present, `Skipped: the image ${image} is not on this engine (built by the sample modules' recipes)`);
+    // One sensor that sends nothing (MessageCount 0), routed to $upstream: the end-to-end check waits its full 30 s,
+    // so the run outlives the 30 s the served console's transport waits for the `run` answer.
+    const manifest = {
+      modulesContent: {
+        $edgeAgent: {
+          'properties.desired': {
+            schemaVersion: '1.1',
+            runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25', loggingOptions: '', registryCredentials: {} } },
+            systemModules: {
+              edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5', createOptions: '{}' } },
+              edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5', createOptions: '{}' } },
+            },
+            modules: {
+              commissioningSilent: {
+                version: '1.0',
+                type: 'docker',
+                status: 'running',
+                restartPolicy: 'always',
+                env: { MessageCount: { value: '0' } },
+                settings: { image, createOptions: '{}' },
+              },
+            },
+          },
+        },
+        $edgeHub: {
+          'properties.desired': {
+            schemaVersion: '1.2',
+            routes: { silentToUpstream: 'FROM /messages/modules/commissioningSilent/* INTO $upstream' },
+            storeAndForwardConfiguration: { timeToLiveSecs: 7200 },
+          },
+        },
+        commissioningSilent: { 'properties.desired': { SendData: false } },
+      },
+    };
+    const empty = JSON.parse(JSON.stringify(manifest)) as typeof manifest;
+    (empty.modulesContent.$edgeAgent['properties.desired'] as { modules: object }).modules = {};
+    (empty.modulesContent.$edgeHub['properties.desired'] as { routes: object }).routes = {};
+    delete (empty.modulesContent as Partial<typeof manifest.modulesContent>).commissioningSilent;
+    const applied = await rpc(served, 'runtime.apply', { text: JSON.stringify(manifest), fileName: 'commissioning-silent.json' });
+    expect(applied.error, JSON.stringify(applied.error)).toBeUndefined();
+    try {
+      await expect
+        .poll(async () => (await docker.listContainers({ filters: { name: ['^/commissioningSilent$'], status: ['running'] } })).length, { timeout: 60_000, message: 'the module runs' })
+        .toBe(1);
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await openCommissioning(page);
+      const endToEnd = page.getByRole('checkbox', { name: /Wait for a message end to end/ });
+      await endToEnd.check();
+      await page.getByTestId('commissioning-run').click();
+      await expect(page.getByTestId('commissioning-progress')).toBeVisible();
+      const summary = page.getByTestId('commissioning-summary');
+      await expect(summary).toBeVisible({ timeout: 120_000 });
+      await expect(page.getByTestId('commissioning-run-error')).toHaveCount(0);
+      const last = await rpc<{ runId: string; startedAt: string; finishedAt: string; checks: { id: string; status: string }[] }>(served, 'commissioning.last');
+      await expect(summary).toHaveAttribute('data-run-id', last.value!.runId);
+      // The run did outlive the call (else this test proves nothing about following it).
+      expect(Date.parse(last.value!.finishedAt) - Date.parse(last.value!.startedAt)).toBeGreaterThan(30_000);
+      const route = last.value!.checks.find((c) => c.id === 'e2e.route:silentToUpstream');
+      expect(route, JSON.stringify(last.value!.checks.map((c) => [c.id, c.status]))).toBeTruthy();
+      const row = page.locator('[data-testid="check-row"][data-check-id="e2e.route:silentToUpstream"]');
+      await expect(row).toHaveAttribute('data-status', route!.status);
+      if (route!.status === 'error') {
+        await row.getByTestId('check-toggle').click();
+        await expect(row.getByTestId('check-fix')).toBeVisible();
+        await row.scrollIntoViewIfNeeded();
+        await screenshotEach(page, 'commissioning-end-to-end', [{ width: 1440, height: 900, name: 'large' }]);
+      }
+    } finally {
+      await rpc(served, 'runtime.apply', { text: JSON.stringify(empty), fileName: 'empty.json' });
+      for (let i = 0; i < 60 && (await docker.listContainers({ all: true, filters: { name: ['^/commissioningSilent$'] } })).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
+    }
   });
 
   test('the palette runs the checks from another area', async ({ page }) => {
