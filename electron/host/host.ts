@@ -21,6 +21,8 @@ import { HubConnectionsStore } from '../services/hub-connections.store';
 import { DEFAULT_LOCALHUB_HTTPS_PORT, DEFAULT_LOCALHUB_MQTT_PORT, LocalHub } from '../cloud/localhub/localhub';
 import { telemetryEvent } from './telemetry-event';
 import { createCommissioning } from './commissioning-host';
+import { createSupportBundle } from '../services/support/support-wiring';
+import { supportContract } from '../../shared/ipc/support.contract';
 import { WorkspaceService } from '../services/workspace.service';
 import type { EdgeHub } from '../runtime/hub/edge-hub';
 import { hubPortConflict, hubPorts, registerEdgeHubOff, startEdgeHub } from './edge-hub-host';
@@ -182,6 +184,7 @@ export function createHost(options: HostOptions): Host {
     version: GATEHOUSE_VERSION,
   });
   dispatcher.register(commissioningContract, commissioning);
+  dispatcher.register(supportContract, createSupportBundle({ dataDir: options.dataDir, agent, driver, security, secrets, call: (m, i) => dispatcher.invoke(m, i), events }));
   const hubSubscriptions = [
     ...(localHub ? [localHub.onDidChangeState((s) => events.emit(localhubContract, 'changed', s)), forwardTelemetry(localHub, events, () => hubConnection.eventsFrom === 'local')] : []),
     // A cloud hub's device-to-cloud messages, read from its Event Hubs-compatible endpoint while it is the active hub.
