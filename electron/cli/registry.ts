@@ -10,6 +10,7 @@ import { IOTHUB_COMMANDS, monitorEventsCommand } from './commands/iothub';
 import { HUB_COMMANDS } from './commands/hub';
 import { EDGEHUB_COMMANDS } from './commands/edgehub';
 import { checkCommand } from './commands/check';
+import { supportBundleCommand } from './commands/support-bundle';
 import { evidenceCommand, evidenceVerifyCommand } from './commands/evidence';
 import {
   runtimeApplyCommand,
@@ -45,6 +46,7 @@ export const COMMANDS: readonly CliCommand[] = [
   localhubInfoCommand,
   ...EDGEHUB_COMMANDS,
   checkCommand,
+  supportBundleCommand,
   evidenceCommand,
   evidenceVerifyCommand,
   ...HUB_COMMANDS,
