@@ -98,7 +98,15 @@ export function createHost(options: HostOptions): Host {
   const periodMs = Number(env.GATEHOUSE_RECONCILE_PERIOD_MS) || undefined;
   const secrets = new SecretBox(options.dataDir, options.keyProtector);
   const security = EdgeSecurity.start({ dataDir: options.dataDir, deviceId: runtime.deviceId, secrets });
+  // Modules are given the edge hub's address (IOTEDGE_GATEWAYHOSTNAME, with its port) when their container is
+  // created: no container is created before the hub has bound its port (or given up), at most 15 s.
+  let gatewayKnown: () => void = () => undefined;
+  let gatewaySettled = false;
+  const gatewayReady = Promise.race([new Promise<void>((resolve) => (gatewayKnown = resolve)), new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref())]).then(() => {
+    gatewaySettled = true;
+  });
   const prepareModules = async (names: readonly string[]) => {
+    if (!gatewaySettled) await gatewayReady;
     const started = await security;
     return started.ok ? started.value.prepareModules(names) : started;
   };
@@ -114,6 +122,9 @@ export function createHost(options: HostOptions): Host {
   const edgeHub = edgeHubOn
     ? startEdgeHub({ dataDir: options.dataDir, runtime, ports, security: edgeSecurity, agent, localHub, dispatcher, events, log })
     : registerEdgeHubOff(dispatcher, 'the edge hub is off in this process (a CLI command without a running console, or GATEHOUSE_EDGEHUB=off)');
+  const hubForGateway = edgeHub?.edgeHub;
+  if (!hubForGateway || hubForGateway.state.state !== 'starting') gatewayKnown();
+  else hubForGateway.onDidChangeState((state) => state.state !== 'starting' && gatewayKnown());
   const hubConnection = new HubConnectionService(localHub, { store: new HubConnectionsStore(options.dataDir, secrets) });
   const connectivity = new ConnectivityService({
     deployment: () => agent.desiredDeployment,
