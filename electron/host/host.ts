@@ -23,6 +23,8 @@ import { telemetryEvent } from './telemetry-event';
 import { createCommissioning } from './commissioning-host';
 import { createSupportBundle } from '../services/support/support-wiring';
 import { supportContract } from '../../shared/ipc/support.contract';
+import { driftContract } from '../../shared/ipc/drift.contract';
+import { createDrift } from '../services/drift/drift-wiring';
 import { WorkspaceService } from '../services/workspace.service';
 import type { EdgeHub } from '../runtime/hub/edge-hub';
 import { hubPortConflict, hubPorts, registerEdgeHubOff, startEdgeHub } from './edge-hub-host';
@@ -195,6 +197,7 @@ export function createHost(options: HostOptions): Host {
     version: GATEHOUSE_VERSION,
   });
   dispatcher.register(commissioningContract, commissioning);
+  dispatcher.register(driftContract, createDrift({ dataDir: options.dataDir, agent, driver, invoke: (m, i) => dispatcher.invoke(m, i) }));
   dispatcher.register(supportContract, createSupportBundle({ dataDir: options.dataDir, agent, driver, security, secrets, call: (m, i) => dispatcher.invoke(m, i), events }));
   const hubSubscriptions = [
     ...(localHub ? [localHub.onDidChangeState((s) => events.emit(localhubContract, 'changed', s)), forwardTelemetry(localHub, events, () => hubConnection.eventsFrom === 'local')] : []),

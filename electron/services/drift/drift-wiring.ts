@@ -1,0 +1,48 @@
+import { userInfo } from 'node:os';
+import type { Result } from '../../../shared/errors';
+import type { Agent } from '../../runtime/agent/agent';
+import type { DockerDriver } from '../../runtime/drivers/docker/docker-driver';
+import { DriftService } from './drift.service';
+
+export interface DriftHostOptions {
+  readonly dataDir: string;
+  readonly agent: Agent;
+  readonly driver: DockerDriver;
+  /** The dispatcher's invoke: other contracts' methods (runtime.status, runtime.reported, edgehub.routes). */
+  readonly invoke: (method: string, params: unknown) => Promise<Result<unknown>>;
+}
+
+/** Wires drift to the console's agent and engine (the composition root's part). */
+export function createDrift(o: DriftHostOptions): DriftService {
+  return new DriftService({
+    dataDir: o.dataDir,
+    invoke: o.invoke,
+    appliedDeployment: () => {
+      const persisted = o.agent.persistedDeployment;
+      return persisted ? { text: persisted.deployment, version: persisted.version } : undefined;
+    },
+    inspectContainer: async (containerId) => {
+      try {
+        const details = await o.driver.client.getContainer(containerId).inspect();
+        return { image: details.Config.Image, imageId: details.Image, env: details.Config.Env ?? [] };
+      } catch {
+        return undefined;
+      }
+    },
+    imageDetails: async (image) => {
+      try {
+        const details = (await o.driver.client.getImage(image).inspect()) as { Id?: string; RepoDigests?: string[] };
+        return { id: details.Id ?? '', digests: details.RepoDigests ?? [] };
+      } catch {
+        return undefined;
+      }
+    },
+    user: () => {
+      try {
+        return userInfo().username;
+      } catch {
+        return process.env.USER ?? 'unknown';
+      }
+    },
+  });
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { compareDrift, driftStateFromDesired, driftStateFromManifest, flattenEnv, type DriftModuleState, type DriftState } from '../../../shared/commissioning/drift';
+import { fail, ok, type Result } from '../../../shared/errors';
+import { ApprovedDeployment, type DriftApproveInput, type DriftModuleResult, type DriftReport } from '../../../shared/ipc/drift.contract';
+import type { RouteConfigStatus } from '../../../shared/ipc/edgehub.contract';
+import type { RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
+import { writeFileAtomic } from '../../runtime/atomic-file';
+
+/** What Docker says of a module's container (docker inspect). */
+export interface ContainerFacts {
+  readonly image: string;
+  readonly imageId: string;
+  /** `NAME=value` entries, as Docker keeps them. */
+  readonly env: readonly string[];
+}
+
+export interface DriftDeps {
+  readonly dataDir: string;
+  /** The console's contract methods (`runtime.status`, `runtime.reported`, `edgehub.routes`): drift reads what the UI reads. */
+  readonly invoke: (method: string, params: unknown) => Promise<Result<unknown>>;
+  /** The local runtime's desired state: its applied deployment (agent.persistedDeployment). */
+  readonly appliedDeployment: () => { text: string; version: number } | undefined;
+  readonly inspectContainer: (containerId: string) => Promise<ContainerFacts | undefined>;
+  readonly imageDetails: (image: string) => Promise<{ id: string; digests: string[] } | undefined>;
+  readonly user: () => string;
+  readonly now?: () => Date;
+}
+
+type ApprovedInfo = Omit<ApprovedDeployment, 'text'>;
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export const approvedPath = (dataDir: string) => join(dataDir, 'commissioning', 'approved.json');
+
+/** Approves deployments and compares approved ↔ desired ↔ running (shared/commissioning/drift.ts). */
+export class DriftService {
+  constructor(private readonly deps: DriftDeps) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  async approve(input: DriftApproveInput): Promise<Result<ApprovedInfo>> {
+    let text: string;
+    let source: ApprovedDeployment['source'];
+    if ('from' in input) {
+      const applied = this.deps.appliedDeployment();
+      if (!applied) return fail('NOT_FOUND', 'Nothing runs yet: apply a deployment first, or approve a manifest file.');
+      text = applied.text;
+      source = { kind: 'running', version: applied.version };
+    } else {
+      if (!isAbsolute(input.path)) return fail('BAD_REQUEST', `The manifest path must be absolute: ${input.path}`);
+      try {
+        text = await readFile(input.path, 'utf8');
+      } catch (error) {
+        return fail('NOT_FOUND', `Cannot read ${input.path}: ${(error as Error).message}`);
+      }
+      source = { kind: 'file', path: input.path };
+    }
+    if (!driftStateFromManifest(text)) return fail('INVALID_MANIFEST', 'Not a deployment manifest (no modulesContent with $edgeAgent and $edgeHub).');
+    const approved: ApprovedDeployment = { text, sha256: sha256(text), approvedBy: this.deps.user(), approvedAt: this.now().toISOString(), source };
+    try {
+      await mkdir(join(this.deps.dataDir, 'commissioning'), { recursive: true });
+      await writeFileAtomic(approvedPath(this.deps.dataDir), `${JSON.stringify(approved, null, 2)}\n`);
+    } catch (error) {
+      return fail('IO', `Cannot keep the approval: ${(error as Error).message}`);
+    }
+    const { text: _text, ...info } = approved;
+    return ok(info);
+  }
+
+  async approved(): Promise<Result<{ approved: ApprovedDeployment | null }>> {
+    let raw: string;
+    try {
+      raw = await readFile(approvedPath(this.deps.dataDir), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ok({ approved: null });
+      return fail('IO', `Cannot read the approval: ${(error as Error).message}`);
+    }
+    try {
+      return ok({ approved: ApprovedDeployment.parse(JSON.parse(raw)) });
+    } catch {
+      return fail('IO', `${approvedPath(this.deps.dataDir)} is damaged: approve again.`);
+    }
+  }
+
+  async drift(): Promise<Result<DriftReport>> {
+    const approvedResult = await this.approved();
+    if (!approvedResult.ok) return approvedResult;
+    const approved = approvedResult.value.approved;
+    const notes: string[] = [];
+    if (!approved) notes.push('Nothing is approved yet: approve a deployment (a manifest file, or what runs now).');
+    const applied = this.deps.appliedDeployment();
+    const desired: DriftState = applied ? (driftStateFromManifest(applied.text) ?? {}) : {};
+    const { state: running, images } = await this.gatherRunning(notes);
+    const result = compareDrift(approved ? (driftStateFromManifest(approved.text) ?? {}) : {}, desired, running);
+    const modules: DriftModuleResult[] = result.modules.map((m) => ({ ...m, fields: [...m.fields], ...(images.get(m.name) ?? {}) }));
+    const { text: _text, ...approvedInfo } = approved ?? { text: '' };
+    return ok({
+      drifted: result.drifted || !approved,
+      approved: approved ? (approvedInfo as ApprovedInfo) : null,
+      desired: applied ? { source: 'local-runtime', version: applied.version } : { source: 'none' },
+      modules,
+      notes,
+      at: this.now().toISOString(),
+    });
+  }
+
+  /** What runs: the agent's modules table, its reported properties, Docker's view of each container, the edge hub's routes. */
+  private async gatherRunning(notes: string[]): Promise<{ state: DriftState; images: Map<string, { imageId?: string; digests?: string[] }> }> {
+    const [status, reported, routes] = await Promise.all([
+      this.deps.invoke('runtime.status', {}),
+      this.deps.invoke('runtime.reported', {}),
+      this.deps.invoke('edgehub.routes', {}),
+    ]);
+    const state: Record<string, DriftModuleState> = {};
+    const images = new Map<string, { imageId?: string; digests?: string[] }>();
+    if (!status.ok) {
+      notes.push(`The runtime's state could not be read: ${status.error.message}`);
+      return { state, images };
+    }
+    const reportedModules = reported.ok && isObject(reported.value) ? driftStateFromDesired(reported.value, undefined) : {};
+    for (const row of (status.value as RuntimeSnapshot).modules) {
+      if (!row.containerId) continue;
+      const container = await this.deps.inspectContainer(row.containerId);
+      const fromReported = reportedModules[row.name];
+      if (!container) notes.push(`${row.name}: its container ${row.containerId.slice(0, 12)} could not be inspected.`);
+      const env = container ? flattenEnv(Object.fromEntries(container.env.map((e) => (e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, ''])))) : undefined;
+      state[row.name] = {
+        image: container?.image ?? row.image,
+        ...(env ? { env } : {}),
+        ...(fromReported ? { createOptions: fromReported.createOptions, version: fromReported.version } : {}),
+        status: row.runtimeStatus,
+      };
+      if (container) {
+        const image = await this.deps.imageDetails(container.imageId);
+        images.set(row.name, { imageId: container.imageId, ...(image ? { digests: image.digests } : {}) });
+      }
+    }
+    if (routes.ok) {
+      const config = routes.value as RouteConfigStatus;
+      state.$edgeHub = { routes: Object.fromEntries((config.routes ?? []).map((r) => [r.name, r.text])) };
+    } else notes.push(`The edge hub's routes could not be read (${routes.error.message}): they are compared between approved and desired only.`);
+    return { state, images };
+  }
+}
