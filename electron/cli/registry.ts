@@ -12,6 +12,7 @@ import { EDGEHUB_COMMANDS } from './commands/edgehub';
 import { checkCommand } from './commands/check';
 import { supportBundleCommand } from './commands/support-bundle';
 import { evidenceCommand, evidenceVerifyCommand } from './commands/evidence';
+import { driftApproveCommand, driftCommand } from './commands/drift';
 import {
   runtimeApplyCommand,
   runtimeLogsCommand,
@@ -49,6 +50,8 @@ export const COMMANDS: readonly CliCommand[] = [
   supportBundleCommand,
   evidenceCommand,
   evidenceVerifyCommand,
+  driftCommand,
+  driftApproveCommand,
   ...HUB_COMMANDS,
   ...IOTHUB_COMMANDS,
   monitorEventsCommand,
