@@ -305,4 +305,22 @@ test.describe('Commissioning (served console, real Docker engine)', () => {
     await expect(page.getByTestId('commissioning-summary')).toHaveAttribute('data-restored', 'false', { timeout: 60_000 });
     await expect(page.getByTestId('commissioning-summary')).not.toHaveAttribute('data-run-id', before ?? '');
   });
+
+  test('the evidence report is written, shown as written in a frame with no script, and its signature holds', async ({ page }) => {
+    await openCommissioning(page);
+    await page.getByTestId('commissioning-evidence').click();
+    const dialog = page.getByTestId('evidence-dialog');
+    await expect(dialog).toBeVisible({ timeout: 30_000 });
+    const frame = page.frameLocator('[data-testid="evidence-frame"]');
+    await expect(frame.getByRole('heading', { name: 'Commissioning evidence' })).toBeVisible();
+    await expect(frame.getByRole('heading', { name: 'Checks' })).toBeVisible();
+    await expect(dialog.getByTestId('evidence-verified')).toContainText('this gateway’s edge CA');
+    const dir = ((await dialog.getByTestId('evidence-dir').textContent()) ?? '').replace(/^Written to /, '').replace(/ \(evidence.html.*$/, '');
+    // The folder on the console's machine verifies as the CLI would verify it.
+    expect((await rpc<{ ok: boolean }>(served, 'commissioning.evidenceVerify', { dir })).value).toMatchObject({ ok: true, signedHere: true });
+    await expect(page.locator('[data-testid="evidence-frame"]')).toHaveAttribute('sandbox', 'allow-same-origin allow-modals');
+    await screenshotEach(page, 'commissioning-evidence', [{ width: 1440, height: 900, name: 'large' }]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toHaveCount(0);
+  });
 });

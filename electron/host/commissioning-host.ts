@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ok, type Result } from '../../shared/errors';
 import { userInfo } from 'node:os';
-import { Redactor } from '../../shared/commissioning/redact';
-import { scanDeploymentSecrets } from '../../shared/commissioning/secret-scan';
+import { knownSecretsOf } from '../services/support/support-wiring';
+import type { SecretBox } from '../runtime/secrets/secret-box';
 import type { HubRates } from '../../shared/ipc/edgehub.contract';
 import type { EvidenceDeps } from '../services/commissioning/evidence';
 import type { LocalHub } from '../cloud/localhub/localhub';
@@ -36,6 +36,8 @@ export interface CommissioningHostOptions {
   /** The console's contract methods: the evidence reads what the UI reads. */
   readonly invoke: (method: string, params: unknown) => Promise<Result<unknown>>;
   readonly version: string;
+  /** The data folder's SecretBox: the saved hubs' connection strings and the console token are sealed with it. */
+  readonly secrets: SecretBox;
 }
 
 const noop = { dispose: () => undefined };
@@ -138,23 +140,8 @@ export function createCommissioning(o: CommissioningHostOptions): CommissioningS
     },
     recentMessages: () => o.edgeHub()?.core?.tap.recent() ?? [],
     rateHistory: () => rates.values(),
-    redactor: async () => {
-      const redactor = new Redactor();
-      const persisted = o.agent.persistedDeployment;
-      if (persisted) {
-        try {
-          for (const found of scanDeploymentSecrets(JSON.parse(persisted.deployment))) redactor.add(found.value);
-        } catch {
-          // not JSON: the patterns still apply
-        }
-      }
-      const security = await o.security;
-      if (security.ok) {
-        const device = await security.value.identities.getDevice();
-        for (const identity of [device, ...(await security.value.identities.listModules())]) redactor.add(identity.primaryKey).add(identity.secondaryKey);
-      }
-      return redactor;
-    },
+    // The same known secrets as the support bundle: manifest, registry passwords, identities, hub connections, console token.
+    redactor: async () => (await knownSecretsOf({ dataDir: o.dataDir, agent: o.agent, security: o.security, secrets: o.secrets, call: o.invoke })).redactor(),
     signer: async () => {
       const security = await o.security;
       return security.ok ? ok(security.value.ca) : security;

@@ -195,6 +195,7 @@ export function createHost(options: HostOptions): Host {
     events,
     invoke: (method, params) => dispatcher.invoke(method, params),
     version: GATEHOUSE_VERSION,
+    secrets,
   });
   dispatcher.register(commissioningContract, commissioning);
   dispatcher.register(driftContract, createDrift({ dataDir: options.dataDir, agent, driver, invoke: (m, i) => dispatcher.invoke(m, i) }));

@@ -58,6 +58,11 @@ export const commissioningContract = defineContract({
       summary:
         'Write the signed evidence report (evidence.html, evidence.json, evidence.json.sig) into a new folder (default: <data>/evidence/<device>-<time>); secrets redacted; never overwrites.',
     },
+    evidenceHtml: {
+      input: z.object({ dir: PATH }).strict(),
+      output: z.object({ html: z.string(), verdict: EvidenceVerdict }),
+      summary: 'The evidence.html of an evidence folder (to show and print), with the verdict on its signature.',
+    },
     evidenceVerify: {
       input: z.object({ dir: PATH }).strict(),
       output: EvidenceVerdict,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHECKS, checkInfos, runChecks } from '../../../shared/commissioning/check-runner';
 import type { CheckDef } from '../../../shared/commissioning/check-def';
@@ -15,6 +15,7 @@ import { verifyEvidence, writeEvidence, type EvidenceDeps, type EvidenceVerdict,
 const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_');
 
 const DEFAULT_E2E_TIMEOUT_MS = 30_000;
+const MAX_HTML_BYTES = 16 * 1024 * 1024;
 
 /**
  * Runs the commissioning checks (shared/commissioning) over facts gathered from the console's services, streams
@@ -53,6 +54,19 @@ export class CommissioningService implements ContractImpl<typeof commissioningCo
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const dir = out ?? join(this.deps.dataDir, 'evidence', `${safeName(this.deps.deviceId)}-${stamp}`);
     return writeEvidence(this.evidenceDeps, dir);
+  }
+
+  async evidenceHtml({ dir }: { dir: string }): Promise<Result<{ html: string; verdict: EvidenceVerdict }>> {
+    // Only a folder that holds signed evidence is read, and only its evidence.html.
+    const verdict = await verifyEvidence(dir, this.evidenceDeps ? await this.evidenceDeps.trustedRoots() : []);
+    if (!verdict.ok && /cannot read the evidence|not a folder/.test(verdict.reason ?? '')) return fail('NOT_FOUND', `${dir} holds no evidence report: ${verdict.reason ?? ''}`);
+    try {
+      const file = join(dir, 'evidence.html');
+      if ((await stat(file)).size > MAX_HTML_BYTES) return fail('BAD_REQUEST', 'evidence.html is larger than 16 MiB');
+      return ok({ html: await readFile(file, 'utf8'), verdict });
+    } catch (error) {
+      return fail('NOT_FOUND', `${dir} holds no evidence.html: ${(error as Error).message}`);
+    }
   }
 
   async evidenceVerify({ dir }: { dir: string }): Promise<Result<EvidenceVerdict>> {

@@ -67,13 +67,13 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}dt{color:#555
 <h2>Checks</h2>
 ${checkSection}
 <h2>Modules</h2>
-<table><thead><tr><th>Module</th><th>Image</th><th>Image id / digests</th><th>Desired</th><th>Runtime</th><th>Restarts</th></tr></thead><tbody>
+${evidence.modules.length ? `<table><thead><tr><th>Module</th><th>Image</th><th>Image id / digests</th><th>Desired</th><th>Runtime</th><th>Restarts</th></tr></thead><tbody>
 ${evidence.modules.map((m) => `<tr><td>${esc(m.name)}</td><td>${esc(m.image)}</td><td><code>${esc(m.imageId ?? '')}</code>${m.digests.map((d) => `<br><code>${esc(d)}</code>`).join('')}</td><td>${esc(m.desiredStatus)}</td><td>${esc(m.runtimeStatus)}</td><td>${m.restartCount}</td></tr>`).join('\n')}
-</tbody></table>
+</tbody></table>` : '<p class="muted">No modules run.</p>'}
 <h2>Routes</h2>
-<table><thead><tr><th>Route</th><th>Text</th><th>Priority</th><th>TTL (s)</th></tr></thead><tbody>
+${evidence.routes.length ? `<table><thead><tr><th>Route</th><th>Text</th><th>Priority</th><th>TTL (s)</th></tr></thead><tbody>
 ${evidence.routes.map((r) => `<tr><td>${esc(r.name)}</td><td><code>${esc(r.text)}</code></td><td>${r.priority}</td><td>${r.ttlSecs}</td></tr>`).join('\n')}
-</tbody></table>
+</tbody></table>` : '<p class="muted">No routes.</p>'}
 <h2>Deployments at scale (hub metrics)</h2>
 ${evidence.deployments.length ? `<table><thead><tr><th>Deployment</th><th>Priority</th><th>Target condition</th><th>Metrics</th></tr></thead><tbody>${evidence.deployments.map((d) => `<tr><td>${esc(d.id)}</td><td>${esc(d.priority)}</td><td><code>${esc(d.targetCondition)}</code></td><td><code>${esc(JSON.stringify(d.metrics))}</code></td></tr>`).join('\n')}</tbody></table>` : '<p class="muted">No deployment at scale on the hub.</p>'}
 <h2>Telemetry</h2>

@@ -6,6 +6,7 @@ import { GROUP_TITLES } from '../../../../shared/commissioning/check-model';
 import { localTime } from '../../app/format-time';
 import { HostButton } from '../../app/HostButton';
 import { CheckList } from './CheckList';
+import { EvidenceButton } from './EvidenceDialog';
 import { shownRun, type ShownRun } from './check-run';
 import { formatDuration, groupRows, problemKeys, progressView, verdict, type VerdictTone } from './check-view';
 import { useCommissioningUi } from './commissioning-store';
@@ -93,6 +94,7 @@ export function CommissioningPage() {
           label="Wait for a message end to end on each route into $upstream (up to 30 s)"
           data-testid="commissioning-end-to-end"
         />
+        <EvidenceButton />
       </div>
       {run.isError && (
         <MessageBar intent="error" layout="multiline" data-testid="commissioning-run-error">
