@@ -1,6 +1,7 @@
 import { CheckProgress } from '../../../shared/ipc/commissioning.contract';
 import { commissioningContract } from '../../../shared/ipc';
 import { GROUP_TITLES, type CheckReport, type CheckResult, type CheckStatus } from '../../../shared/commissioning/check-model';
+import { plural } from '../../../shared/commissioning/check-def';
 import type { CliCommand } from '../command';
 import { connectHost, contractClient } from '../host-client';
 
@@ -71,7 +72,7 @@ export const checkCommand: CliCommand = {
       if (json) io.stdout(JSON.stringify(checkJson(report.value)));
       else {
         const c = report.value.counts;
-        io.stdout(`\n${report.value.ok ? 'Ready' : 'Not ready'}: ${c.ok} ok, ${c.warning} warnings, ${c.error} errors, ${c.skipped} skipped (device ${report.value.target.deviceId}${report.value.target.hub ? ` on ${report.value.target.hub}` : ''}).`);
+        io.stdout(`\n${report.value.ok ? 'Ready' : 'Not ready'}: ${c.ok} ok, ${plural(c.warning, 'warning')}, ${plural(c.error, 'error')}, ${c.skipped} skipped (device ${report.value.target.deviceId}${report.value.target.hub ? ` on ${report.value.target.hub}` : ''}).`);
       }
       return report.value.ok ? 0 : 1;
     } finally {
