@@ -5,6 +5,7 @@ import type { CheckInfo, CheckReport } from '../../../../shared/commissioning/ch
 import { GROUP_TITLES } from '../../../../shared/commissioning/check-model';
 import { localTime } from '../../app/format-time';
 import { HostButton } from '../../app/HostButton';
+import { DriftView } from '../drift/DriftView';
 import { CheckList } from './CheckList';
 import { EvidenceButton } from './EvidenceDialog';
 import { shownRun, type ShownRun } from './check-run';
@@ -119,6 +120,7 @@ export function CommissioningPage() {
       {shown.kind === 'none' && !running && <NotRunYet checks={registryChecks} loading={last.isPending} />}
       {groups.length > 0 && !running && <ProblemsBar keys={problemKeys(groups)} />}
       {groups.length > 0 && <CheckList groups={groups} />}
+      <DriftView />
     </div>
   );
 }

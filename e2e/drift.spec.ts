@@ -1,0 +1,82 @@
+import Dockerode from 'dockerode';
+import { join } from 'node:path';
+import type { RuntimeSnapshot } from '../shared/ipc/runtime.contract';
+import { buildLocalImages } from '../electron/runtime/drivers/images/build-local-images';
+import { testDeployment } from '../electron/runtime/agent/agent.test-util';
+import { expect, rpc, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+
+/**
+ * Issue 13, Drift: in the Commissioning area, a busybox deployment applied and approved ("Approve what runs now") is
+ * in sync; a changed one applied (another env value) shows drift, the env row's desired cell highlighted.
+ */
+
+const runId = `e2e${Date.now().toString(36)}`;
+const docker = new Dockerode();
+const name = `drift-${runId}`;
+const deployment = (mode: string) => testDeployment(runId, { [name]: { cmd: ['run'], env: { MODE: mode } } });
+let served: ServedConsole;
+
+test.beforeAll(async () => {
+  served = await startServedConsole();
+  const built = await buildLocalImages(docker, { names: ['busybox-module'] });
+  if (!built.ok) throw new Error(`test images: ${built.error.message}`);
+});
+
+test.afterAll(async () => {
+  await rpc(served, 'runtime.apply', { text: testDeployment(runId, {}), overrideForeignRuntime: true });
+  const labelled = () => docker.listContainers({ all: true, filters: { label: [`gatehouse.test=${runId}`] } });
+  for (let i = 0; i < 40 && (await labelled()).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
+  await Promise.all((await labelled()).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await served.stop();
+});
+
+/** Applies a deployment and waits until its module's container runs with that env value. */
+async function applyAndRun(mode: string): Promise<void> {
+  const applied = await rpc(served, 'runtime.apply', { text: deployment(mode), overrideForeignRuntime: true });
+  expect(applied.ok, applied.error?.message).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const status = await rpc<RuntimeSnapshot>(served, 'runtime.status');
+        const row = status.value?.modules.find((m) => m.name === name && m.runtimeStatus === 'running' && m.containerId);
+        if (!row?.containerId || status.value?.agent.state !== 'converged') return false;
+        return ((await docker.getContainer(row.containerId).inspect()).Config.Env ?? []).includes(`MODE=${mode}`);
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
+}
+
+test('approve what runs, apply a changed env value: drift shown with the env field highlighted', async ({ page }) => {
+  test.setTimeout(150_000);
+  await applyAndRun('a');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(served.url);
+  await page.getByTestId('nav-commissioning').click();
+  const view = page.getByTestId('drift-view');
+  await expect(view.getByTestId('drift-verdict')).toHaveText('Nothing approved');
+
+  await view.getByTestId('drift-approve-running').click();
+  await expect(view.getByTestId('drift-verdict')).toHaveText('In sync');
+  await expect(view.getByTestId('drift-approved')).toContainText('sha256');
+  const env = view.getByTestId(`drift-row-${name}/env`);
+  await expect(env).toHaveAttribute('data-verdict', 'in-sync');
+  await view.scrollIntoViewIfNeeded();
+  await view.screenshot({ path: join(SCREENSHOTS, 'drift-in-sync.png'), animations: 'disabled' });
+
+  await applyAndRun('b');
+  await view.getByTestId('drift-refresh').click();
+  await expect(view.getByTestId('drift-verdict')).toHaveText('Drifted');
+  await expect(env).toHaveAttribute('data-verdict', 'desired-differs');
+  await expect(env.locator('[data-cell="desired"]')).toHaveAttribute('data-changed', 'true');
+  await expect(env.locator('[data-cell="approved"]')).toHaveText('{"MODE":"a"}');
+  await expect(env.locator('[data-cell="desired"]')).toHaveText('{"MODE":"b"}');
+  await expect(env.locator('[data-cell="running"]')).toHaveText('{"MODE":"b"}');
+  // Only the env row differs.
+  await expect(view.locator('[data-verdict="desired-differs"], [data-verdict="running-differs"]')).toHaveCount(1);
+  await view.scrollIntoViewIfNeeded();
+  await page.mouse.move(1430, 450);
+  await view.screenshot({ path: join(SCREENSHOTS, 'drift-env-changed.png'), animations: 'disabled' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await view.screenshot({ path: join(SCREENSHOTS, 'drift-env-changed-dark.png'), animations: 'disabled' });
+});

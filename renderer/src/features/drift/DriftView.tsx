@@ -1,0 +1,112 @@
+import { Badge, Body1, Caption1, makeStyles, mergeClasses, MessageBar, MessageBarBody, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Title3, tokens } from '@fluentui/react-components';
+import { ArrowClockwiseRegular, CheckmarkStarburstRegular } from '@fluentui/react-icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { driftContract } from '../../../../shared/ipc';
+import { HostButton } from '../../app/HostButton';
+import { createClient, unwrap } from '../../ipc/client';
+import { useHost } from '../../ipc/host';
+import { driftRows, VERDICT_WORDS } from './drift-view';
+
+const useStyles = makeStyles({
+  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
+  controls: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  intro: { color: tokens.colorNeutralForeground2, margin: 0, maxWidth: '90ch' },
+  table: { tableLayout: 'fixed' },
+  value: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
+  changed: { backgroundColor: tokens.colorPaletteYellowBackground2, fontWeight: tokens.fontWeightSemibold },
+  differs: { color: tokens.colorStatusWarningForeground1, fontWeight: tokens.fontWeightSemibold },
+  moduleCell: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'anywhere' },
+});
+
+const driftKey = ['drift', 'report'] as const;
+
+/**
+ * Drift, three ways: the approved deployment ↔ the device's desired state ↔ what runs, one row per module and field,
+ * the cell that differs highlighted; "Approve what runs now" makes the applied deployment the approved one.
+ */
+export function DriftView() {
+  const styles = useStyles();
+  const { transport } = useHost();
+  const client = useMemo(() => createClient(driftContract, transport), [transport]);
+  const queryClient = useQueryClient();
+  const report = useQuery({ queryKey: driftKey, queryFn: () => unwrap(client.drift({})), retry: false });
+  const approve = useMutation({
+    mutationFn: () => unwrap(client.approve({ from: 'running' })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: driftKey }),
+  });
+  const rows = useMemo(() => (report.data ? driftRows(report.data) : []), [report.data]);
+  const data = report.data;
+
+  return (
+    <section className={styles.section} aria-label="Drift" data-testid="drift-view" data-drifted={data ? String(data.drifted) : undefined}>
+      <Title3 as="h2">Drift</Title3>
+      <Body1 as="p" className={styles.intro}>
+        The approved deployment, the desired state on the device and what runs, module by module (<code>gatehouse drift</code>).
+      </Body1>
+      <div className={styles.controls}>
+        <HostButton icon={approve.isPending ? <Spinner size="extra-tiny" /> : <CheckmarkStarburstRegular />} onClick={() => approve.mutate()} disabled={approve.isPending} data-testid="drift-approve-running">
+          Approve what runs now
+        </HostButton>
+        <HostButton appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={() => void report.refetch()} disabled={report.isFetching} data-testid="drift-refresh">
+          Compare again
+        </HostButton>
+        {data && (
+          <Badge appearance="filled" color={data.drifted ? 'warning' : 'success'} data-testid="drift-verdict">
+            {data.drifted ? (data.approved ? 'Drifted' : 'Nothing approved') : 'In sync'}
+          </Badge>
+        )}
+        {data?.approved && (
+          <Caption1 data-testid="drift-approved">
+            Approved {new Date(data.approved.approvedAt).toLocaleString()} by {data.approved.approvedBy}, sha256 {data.approved.sha256.slice(0, 12)}…
+          </Caption1>
+        )}
+      </div>
+      {(report.isError || approve.isError) && (
+        <MessageBar intent="error" data-testid="drift-error">
+          <MessageBarBody>{(report.error ?? approve.error)?.message}</MessageBarBody>
+        </MessageBar>
+      )}
+      {data?.notes.map((note) => (
+        <Caption1 key={note} data-testid="drift-note">
+          {note}
+        </Caption1>
+      ))}
+      {report.isPending && <Spinner size="small" label="Comparing…" />}
+      {rows.length > 0 && (
+        <Table size="small" className={styles.table} aria-label="Approved, desired and running, by module and field" data-testid="drift-table">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell style={{ width: '16%' }}>Module</TableHeaderCell>
+              <TableHeaderCell style={{ width: '10%' }}>Field</TableHeaderCell>
+              <TableHeaderCell>Approved</TableHeaderCell>
+              <TableHeaderCell>Desired</TableHeaderCell>
+              <TableHeaderCell>Running</TableHeaderCell>
+              <TableHeaderCell style={{ width: '14%' }}>Verdict</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {rows.map((r) => (
+              <TableRow key={r.key} data-testid={`drift-row-${r.key}`} data-verdict={r.verdict}>
+                <TableCell className={styles.moduleCell}>{r.module}</TableCell>
+                <TableCell>{r.field}</TableCell>
+                <TableCell className={mergeClasses(styles.value, r.highlight === 'module' && styles.changed)} data-cell="approved">
+                  {r.approved}
+                </TableCell>
+                <TableCell className={mergeClasses(styles.value, (r.highlight === 'desired' || r.highlight === 'module') && styles.changed)} data-cell="desired" data-changed={r.highlight === 'desired'}>
+                  {r.desired}
+                </TableCell>
+                <TableCell className={mergeClasses(styles.value, (r.highlight === 'running' || r.highlight === 'module') && styles.changed)} data-cell="running" data-changed={r.highlight === 'running'}>
+                  {r.running}
+                </TableCell>
+                <TableCell>
+                  <Caption1 className={r.verdict === 'in-sync' ? undefined : styles.differs}>{VERDICT_WORDS[r.verdict] ?? r.verdict}</Caption1>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </section>
+  );
+}
