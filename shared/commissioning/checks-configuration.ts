@@ -1,15 +1,21 @@
 import { validateManifest } from '../manifest/validate-manifest';
 import { defineCheck, listWords, notGathered, plural, verdict } from './check-def';
-import { deploymentParts } from './deployment-parts';
+import { deploymentParts, type DeploymentParts } from './deployment-parts';
 import type { Facts } from './facts';
 import { riskyDeploymentOptions } from './risky-options';
 import { KIND_WORDS, scanDeploymentSecrets } from './secret-scan';
 
 const APPLY_FIX = 'Apply a deployment: from the Manifests area, or `gatehouse runtime apply <deployment.json>`.';
 
-/** The deployment's text, or why a check cannot read one. */
-function textOf(f: Pick<Facts, 'deployment'>): string | undefined {
+/** The deployment's text, or undefined when there is none to read. */
+export function textOf(f: Pick<Facts, 'deployment'>): string | undefined {
   return f.deployment.available ? f.deployment.deployment?.text : undefined;
+}
+
+/** The deployment's parts, or undefined when there is none (or it is not JSON). */
+export function partsOf(f: Pick<Facts, 'deployment'>): DeploymentParts | undefined {
+  const text = textOf(f);
+  return text === undefined ? undefined : deploymentParts(text);
 }
 
 export const deploymentPresent = defineCheck({
@@ -63,15 +69,10 @@ export const secretFree = defineCheck({
   dependsOn: ['config.deployment'],
   facts: ['deployment'],
   verdict: (f) => {
-    const text = textOf(f);
-    if (text === undefined) return verdict('skipped', 'No deployment to read.');
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch {
-      return verdict('skipped', 'The deployment is not JSON (see "The manifest is valid").');
-    }
-    const findings = scanDeploymentSecrets(document);
+    if (textOf(f) === undefined) return verdict('skipped', 'No deployment to read.');
+    const parts = partsOf(f);
+    if (!parts) return verdict('skipped', 'The deployment is not JSON (see "The manifest is valid").');
+    const findings = scanDeploymentSecrets(parts.document);
     if (findings.length === 0) return verdict('ok', 'No registry password, connection string, SAS key or token, or private key is written inline.');
     const places = findings.map((s) => `${KIND_WORDS[s.kind]} at ${s.where} (${s.pointer})`);
     return verdict(
@@ -90,8 +91,7 @@ export const routesCompile = defineCheck({
   dependsOn: ['config.deployment'],
   facts: ['deployment'],
   verdict: (f) => {
-    const text = textOf(f);
-    const parts = text === undefined ? undefined : deploymentParts(text);
+    const parts = partsOf(f);
     if (!parts) return verdict('skipped', 'No deployment to read.');
     const bad = parts.routes.filter((r) => !r.ok);
     if (bad.length > 0) {
@@ -141,8 +141,7 @@ export const createOptionsSafe = defineCheck({
   dependsOn: ['config.deployment'],
   facts: ['deployment'],
   verdict: (f) => {
-    const text = textOf(f);
-    const parts = text === undefined ? undefined : deploymentParts(text);
+    const parts = partsOf(f);
     if (!parts) return verdict('skipped', 'No deployment to read.');
     const risky = riskyDeploymentOptions(parts.document);
     if (risky.length === 0) return verdict('ok', 'No module runs privileged, shares host namespaces or mounts host paths read-write.');

@@ -1,6 +1,6 @@
 import type { Verdict } from './check-model';
 import { defineCheck, listWords, notGathered, verdict, type SubjectVerdict } from './check-def';
-import { deploymentParts } from './deployment-parts';
+import { partsOf } from './checks-configuration';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -120,8 +120,7 @@ export const moduleIdentities = defineCheck({
   facts: ['moduleIdentities', 'deployment'],
   verdict: (f) => {
     if (!f.moduleIdentities.available) return notGathered('the module identities', f.moduleIdentities);
-    const text = f.deployment.available ? f.deployment.deployment?.text : undefined;
-    const parts = text === undefined ? undefined : deploymentParts(text);
+    const parts = partsOf(f);
     if (!parts) return verdict('skipped', 'No deployment to compare with.');
     const have = new Set(f.moduleIdentities.modules);
     const missing = parts.modules.map((m) => m.name).filter((m) => !have.has(m));

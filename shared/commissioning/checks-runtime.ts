@@ -1,6 +1,7 @@
 import type { Verdict } from './check-model';
 import { defineCheck, listWords, notGathered, plural, verdict, type SubjectVerdict } from './check-def';
-import { deploymentParts, upstreamRoutes } from './deployment-parts';
+import { upstreamRoutes } from './deployment-parts';
+import { partsOf } from './checks-configuration';
 
 /** Restarts within this window that make a crash loop. */
 const CRASH_LOOP_RESTARTS = 3;
@@ -142,8 +143,7 @@ export const upstreamArrivals = defineCheck({
   facts: ['arrivals', 'deployment'],
   verdict: (f): readonly SubjectVerdict[] | Verdict => {
     if (!f.arrivals.available) return verdict('skipped', f.arrivals.reason);
-    const text = f.deployment.available ? f.deployment.deployment?.text : undefined;
-    const parts = text === undefined ? undefined : deploymentParts(text);
+    const parts = partsOf(f);
     if (parts && upstreamRoutes(parts).length === 0) return verdict('skipped', 'No route sends to $upstream.');
     return f.arrivals.arrivals.map((a): SubjectVerdict => {
       const title = `Route ${a.route} reaches the hub`;
