@@ -112,6 +112,14 @@ export function factSources(deps: CommissioningDeps, options: GatherOptions): Fa
     return { available: true, deployment: fact };
   });
 
+  const hubProbe = once(async (): Promise<Facts['hub']> => {
+    const hub = deps.hubEndpoints();
+    if (!hub) return unavailable(hubOffReason(deps.hubStatus()));
+    const dns = await resolveHost(hub.host);
+    const endpoints = dns.ok ? await Promise.all(hub.ports.map((p) => probeEndpoint(hub.host, p.port, p.purpose, hub.ca))) : [];
+    return { available: true, hostName: hub.hostName, host: hub.host, kind: hub.kind, dns, endpoints };
+  });
+
   const deploymentText = async () => {
     const d = await deployment();
     return d.available ? d.deployment?.text : undefined;
@@ -177,13 +185,7 @@ export function factSources(deps: CommissioningDeps, options: GatherOptions): Fa
       if (!hub) return unavailable(hubOffReason(deps.hubStatus()));
       return { available: true, ...(await hubClock(hub.host, hub.httpsPort, hub.ca)) };
     },
-    hub: async () => {
-      const hub = deps.hubEndpoints();
-      if (!hub) return unavailable(hubOffReason(deps.hubStatus()));
-      const dns = await resolveHost(hub.host);
-      const endpoints = dns.ok ? await Promise.all(hub.ports.map((p) => probeEndpoint(hub.host, p.port, p.purpose, hub.ca))) : [];
-      return { available: true, hostName: hub.hostName, host: hub.host, kind: hub.kind, dns, endpoints };
-    },
+    hub: hubProbe,
     device: async () => {
       const hub = deps.hub();
       if (!hub.ok) return unavailable(hub.error.message);
@@ -225,11 +227,10 @@ export function factSources(deps: CommissioningDeps, options: GatherOptions): Fa
           certificates.push({ name, subject: cert.subject.replace(/\n/g, ', '), validTo: new Date(cert.validTo).toISOString() });
         }
       }
-      const hub = deps.hubEndpoints();
-      if (hub) {
-        const probe = await probeEndpoint(hub.host, hub.httpsPort, 'HTTPS', hub.ca).catch(() => undefined);
-        if (probe?.tls?.ok) certificates.push({ name: `hub server certificate (${probe.tls.subject})`, subject: probe.tls.subject, validTo: probe.tls.validTo });
-      }
+      // The hub's server certificate as the connectivity probe saw it (one TLS handshake per port per run).
+      const hub = await hubProbe();
+      const https = hub.available ? hub.endpoints.find((e) => e.port === deps.hubEndpoints()?.httpsPort)?.tls : undefined;
+      if (https?.ok) certificates.push({ name: `hub server certificate (${https.subject})`, subject: https.subject, validTo: https.validTo });
       return { available: true, certificates };
     },
     runtime: async () => {
