@@ -42,8 +42,12 @@ export const DriftReport = z.object({
   /** True when any module is not in sync (or nothing is approved). */
   drifted: z.boolean(),
   approved: ApprovedDeployment.omit({ text: true }).nullable(),
-  /** Where the desired state came from: the local runtime's applied deployment (its version), or none applied. */
-  desired: z.object({ source: z.enum(['local-runtime', 'none']), version: z.number().int().optional() }),
+  /**
+   * Where the desired state came from: the local runtime's applied deployment (`local-runtime`, or `cloud` when the
+   * hub's deployment drives it; its version), a device's `$edgeAgent`/`$edgeHub` twins read through the hub (`hub`,
+   * the `$edgeAgent` desired `$version`), or none.
+   */
+  desired: z.object({ source: z.enum(['local-runtime', 'cloud', 'hub', 'none']), version: z.number().int().optional(), deviceId: z.string().optional() }),
   modules: z.array(DriftModuleResult),
   /** Sentences on what could not be read (a module's container, the edge hub's routes). */
   notes: z.array(z.string()),
@@ -68,7 +72,11 @@ export const driftContract = defineContract({
     },
     approved: { input: z.object({}).strict(), output: z.object({ approved: ApprovedDeployment.nullable() }), summary: 'The approved deployment, if any.' },
     drift: {
-      input: z.object({}).strict(),
+      /**
+       * `deviceId`: compare a device through the hub (its `$edgeAgent`/`$edgeHub` desired properties, and what its
+       * edge agent reports as running) instead of this machine's runtime and engine.
+       */
+      input: z.object({ deviceId: z.string().min(1).max(128).optional() }).strict(),
       output: DriftReport,
       summary: 'Compare the approved deployment, the desired state on the device and what runs, module by module and field by field.',
     },

@@ -63,6 +63,12 @@ describe('gatehouse drift', () => {
     expect(text.stdout).toContain('✗ sensor: missing');
   });
 
+  it('--device <id> a device the hub does not know: exit 1 with the hub\'s reason', () => {
+    const run = cli(['drift', '--device', 'no-such-device-drift', '--json']);
+    expect(run.status, run.stderr).toBe(1);
+    expect((JSON.parse(run.stdout) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+  });
+
   it('refuses a file and --running together, and a file that is not a deployment', () => {
     expect(cli(['drift', 'approve', 'approved.json', '--running']).status).toBe(2);
     writeFileSync(join(work, 'other.json'), '{"a":1}');

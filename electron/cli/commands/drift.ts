@@ -6,7 +6,7 @@ import { connectHost, contractClient } from '../host-client';
 
 /**
  * `gatehouse drift [--json]`: the approved deployment ↔ the device's desired state ↔ what runs, module by module and
- * field by field; exit 1 when anything drifted (or nothing is approved). `gatehouse drift approve [<file>|--running]`:
+ * field by field (`--device <id>`: a device through the hub); exit 1 when anything drifted (or nothing is approved). `gatehouse drift approve [<file>|--running]`:
  * mark a manifest file, or what the device runs now (the default), approved.
  */
 
@@ -28,7 +28,15 @@ const show = (value: unknown): string => {
 export function formatDrift(report: DriftReport): string[] {
   const lines: string[] = [];
   lines.push(report.approved ? `Approved ${report.approved.approvedAt} by ${report.approved.approvedBy} (sha256 ${report.approved.sha256.slice(0, 12)}…)` : 'Nothing is approved: gatehouse drift approve [<file>|--running]');
-  lines.push(report.desired.source === 'local-runtime' ? `Desired: the local runtime's deployment, version ${report.desired.version ?? '?'}` : 'Desired: no deployment applied');
+  const d = report.desired;
+  const version = d.version ?? '?';
+  lines.push(
+    d.source === 'hub'
+      ? `Desired: ${d.deviceId ?? '?'}'s $edgeAgent/$edgeHub twins on the hub, version ${version}`
+      : d.source === 'none'
+        ? 'Desired: no deployment applied'
+        : `Desired: the local runtime's deployment${d.source === 'cloud' ? " (the hub's)" : ''}, version ${version}`,
+  );
   for (const m of report.modules) {
     lines.push(`${m.verdict === 'in-sync' ? '✓' : '✗'} ${m.name}: ${m.verdict}`);
     for (const f of m.fields.filter((x) => x.verdict !== 'in-sync')) {
@@ -43,14 +51,14 @@ export function formatDrift(report: DriftReport): string[] {
 export const driftCommand: CliCommand = {
   path: ['drift'],
   summary: 'Compare the approved deployment, the desired state on the device and what runs (exit 1 when drifted)',
-  usage: '[--json]',
-  options: {},
+  usage: '[--device <id>] [--json]',
+  options: { device: { type: 'string', description: "Compare a device through the hub (its $edgeAgent/$edgeHub twins and what it reports) instead of this machine's runtime" } },
   run: async ({ positionals, values, io }) => {
     const json = values.json === true;
     if (positionals.length > 0) return failWith(io, json, 'BAD_REQUEST', `unexpected argument ${positionals[0] ?? ''} (did you mean \`gatehouse drift approve\`?)`, 2);
     const connection = await connectHost(io.env);
     try {
-      const result = await contractClient(driftContract, connection).drift({});
+      const result = await contractClient(driftContract, connection).drift(typeof values.device === 'string' ? { deviceId: values.device } : {});
       if (!result.ok) return failWith(io, json, result.error.code, result.error.message, exitFor(result.error.code));
       if (json) io.stdout(JSON.stringify(result.value));
       else for (const line of formatDrift(result.value)) io.stdout(line);

@@ -19,7 +19,7 @@ export function createDrift(o: DriftHostOptions): DriftService {
     invoke: o.invoke,
     appliedDeployment: () => {
       const persisted = o.agent.persistedDeployment;
-      return persisted ? { text: persisted.deployment, version: persisted.version } : undefined;
+      return persisted ? { text: persisted.deployment, version: persisted.version, ...(persisted.cloudVersion !== undefined ? { cloud: true } : {}) } : undefined;
     },
     inspectContainer: async (containerId) => {
       try {

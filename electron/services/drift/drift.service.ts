@@ -20,8 +20,8 @@ export interface DriftDeps {
   readonly dataDir: string;
   /** The console's contract methods (`runtime.status`, `runtime.reported`, `edgehub.routes`): drift reads what the UI reads. */
   readonly invoke: (method: string, params: unknown) => Promise<Result<unknown>>;
-  /** The local runtime's desired state: its applied deployment (agent.persistedDeployment). */
-  readonly appliedDeployment: () => { text: string; version: number } | undefined;
+  /** The local runtime's desired state: its applied deployment (agent.persistedDeployment); `cloud`: the hub's deployment drives it. */
+  readonly appliedDeployment: () => { text: string; version: number; cloud?: boolean } | undefined;
   readonly inspectContainer: (containerId: string) => Promise<ContainerFacts | undefined>;
   readonly imageDetails: (image: string) => Promise<{ id: string; digests: string[] } | undefined>;
   readonly user: () => string;
@@ -87,26 +87,78 @@ export class DriftService {
     }
   }
 
-  async drift(): Promise<Result<DriftReport>> {
+  async drift(input: { deviceId?: string } = {}): Promise<Result<DriftReport>> {
     const approvedResult = await this.approved();
     if (!approvedResult.ok) return approvedResult;
     const approved = approvedResult.value.approved;
     const notes: string[] = [];
     if (!approved) notes.push('Nothing is approved yet: approve a deployment (a manifest file, or what runs now).');
-    const applied = this.deps.appliedDeployment();
-    const desired: DriftState = applied ? (driftStateFromManifest(applied.text) ?? {}) : {};
-    const { state: running, images } = await this.gatherRunning(notes);
-    const result = compareDrift(approved ? (driftStateFromManifest(approved.text) ?? {}) : {}, desired, running);
+    let desired: DriftState;
+    let running: DriftState;
+    let images = new Map<string, { imageId?: string; digests?: string[] }>();
+    let source: DriftReport['desired'];
+    let approvedState: DriftState = approved ? (driftStateFromManifest(approved.text) ?? {}) : {};
+    if (input.deviceId) {
+      const hub = await this.gatherHub(input.deviceId);
+      if (!hub.ok) return hub;
+      ({ desired, running } = hub.value);
+      source = { source: 'hub', deviceId: input.deviceId, ...(hub.value.version !== undefined ? { version: hub.value.version } : {}) };
+      notes.push(...hub.value.notes);
+      if (!desired.$edgeHub) approvedState = Object.fromEntries(Object.entries(approvedState).filter(([name]) => name !== '$edgeHub'));
+    } else {
+      const applied = this.deps.appliedDeployment();
+      desired = applied ? (driftStateFromManifest(applied.text) ?? {}) : {};
+      ({ state: running, images } = await this.gatherRunning(notes));
+      source = applied ? { source: applied.cloud ? 'cloud' : 'local-runtime', version: applied.version } : { source: 'none' };
+    }
+    const result = compareDrift(approvedState, desired, running);
     const modules: DriftModuleResult[] = result.modules.map((m) => ({ ...m, fields: [...m.fields], ...(images.get(m.name) ?? {}) }));
     const { text: _text, ...approvedInfo } = approved ?? { text: '' };
     return ok({
       drifted: result.drifted || !approved,
       approved: approved ? (approvedInfo as ApprovedInfo) : null,
-      desired: applied ? { source: 'local-runtime', version: applied.version } : { source: 'none' },
+      desired: source,
       modules,
       notes,
       at: this.now().toISOString(),
     });
+  }
+
+  /**
+   * A device through the hub: desired from its `$edgeAgent`/`$edgeHub` twins' desired properties, running from what
+   * its edge agent reports (`modules.<m>`: settings.image, createOptions, env, version, runtimeStatus) and the routes
+   * its edge hub reports having applied (none reported: not compared).
+   */
+  private async gatherHub(deviceId: string): Promise<Result<{ desired: DriftState; running: DriftState; version?: number; notes: string[] }>> {
+    const [agent, hub] = await Promise.all([
+      this.deps.invoke('cloud.twinShow', { deviceId, moduleId: '$edgeAgent' }),
+      this.deps.invoke('cloud.twinShow', { deviceId, moduleId: '$edgeHub' }),
+    ]);
+    if (!agent.ok) return agent;
+    const notes: string[] = [];
+    const properties = (twin: unknown, side: 'desired' | 'reported'): Json => {
+      const props = isObject(twin) && isObject(twin.properties) ? twin.properties[side] : undefined;
+      return isObject(props) ? props : {};
+    };
+    const agentDesired = properties(agent.value, 'desired');
+    const hubDesired = hub.ok ? properties(hub.value, 'desired') : {};
+    if (!hub.ok) notes.push(`The $edgeHub twin could not be read (${hub.error.message}): routes are not compared.`);
+    const desired = driftStateFromDesired(agentDesired, hub.ok ? hubDesired : undefined);
+    const reported = properties(agent.value, 'reported');
+    const reportedModules = isObject(reported.modules) ? reported.modules : {};
+    const fromReported = driftStateFromDesired(reported, undefined);
+    const running: Record<string, DriftModuleState> = {};
+    for (const [name, state] of Object.entries(fromReported)) {
+      const raw = reportedModules[name];
+      const runtimeStatus = isObject(raw) && typeof raw.runtimeStatus === 'string' ? raw.runtimeStatus : undefined;
+      const hasEnv = isObject(raw) && isObject(raw.env);
+      running[name] = { image: state.image, createOptions: state.createOptions, version: state.version, ...(hasEnv ? { env: state.env } : {}), ...(runtimeStatus ? { status: runtimeStatus } : {}) };
+    }
+    if (Object.keys(reportedModules).length === 0) notes.push(`${deviceId}'s edge agent reports no modules (offline, or never connected).`);
+    const hubReported = hub.ok ? properties(hub.value, 'reported') : {};
+    if (isObject(hubReported.routes)) running.$edgeHub = driftStateFromDesired(undefined, { routes: hubReported.routes }).$edgeHub ?? {};
+    const version = typeof agentDesired.$version === 'number' ? agentDesired.$version : undefined;
+    return ok({ desired, running, ...(version !== undefined ? { version } : {}), notes });
   }
 
   /** What runs: the agent's modules table, its reported properties, Docker's view of each container, the edge hub's routes. */
