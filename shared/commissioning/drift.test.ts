@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonical, compareDrift, driftStateFromManifest, type DriftModuleState, type DriftState, type DriftVerdict } from './drift';
+import { canonical, compareDrift, maskDriftSecrets, MASKED, driftStateFromManifest, type DriftModuleState, type DriftState, type DriftVerdict } from './drift';
 
 /** Table-driven: the three-way comparison over hand-made states. */
 
@@ -95,5 +95,20 @@ describe('driftStateFromManifest', () => {
 
   it('canonical sorts keys and drops undefined', () => {
     expect(canonical({ b: 1, a: [1, { d: 2, c: undefined }] })).toBe('{"a":[1,{"d":2}],"b":1}');
+  });
+});
+
+describe('maskDriftSecrets', () => {
+  it('masks secret env values and secret-shaped strings after comparing: a changed secret still differs, its values hidden', () => {
+    const key = 'c2VjcmV0LWtleS1vZi10aGlydHktdHdvLWJ5dGVzLTEyMzQ1Njc4OTA=';
+    const cs = `HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=${key}`;
+    const a = { m: { ...BASE, env: { MODE: 'a', DB_PASSWORD: 'hunter2-old' }, createOptions: { Env: [`CONN=${cs}`], Cmd: ['run'] } } };
+    const d = { m: { ...BASE, env: { MODE: 'a', DB_PASSWORD: 'hunter2-new' }, createOptions: { Env: [`CONN=${cs}`], Cmd: ['run'] } } };
+    const masked = maskDriftSecrets(compareDrift(a, d, {}));
+    const fields = masked.modules[0]!.fields;
+    expect(fields.find((f) => f.field === 'env')).toMatchObject({ approved: { MODE: 'a', DB_PASSWORD: MASKED }, desired: { MODE: 'a', DB_PASSWORD: MASKED }, verdict: 'desired-differs' });
+    expect(fields.find((f) => f.field === 'createOptions')).toMatchObject({ approved: { Env: [`CONN=${MASKED}`], Cmd: ['run'] }, verdict: 'in-sync' });
+    const text = JSON.stringify(masked);
+    for (const secret of ['hunter2', key]) expect(text).not.toContain(secret);
   });
 });

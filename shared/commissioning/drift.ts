@@ -1,4 +1,5 @@
 import { joinCreateOptions } from '../manifest/create-options';
+import { secretEnv, secretShape } from './secret-scan';
 
 /**
  * Drift (issue 13): the approved deployment ↔ the desired state on the device ↔ what runs, module by module and field
@@ -182,4 +183,43 @@ export function driftStateFromManifest(text: string): DriftState | undefined {
   if (!isObject(content)) return undefined;
   const desiredOf = (twin: unknown) => (isObject(twin) && isObject(twin['properties.desired']) ? twin['properties.desired'] : undefined);
   return driftStateFromDesired(desiredOf(content.$edgeAgent), desiredOf(content.$edgeHub) ?? {});
+}
+
+export const MASKED = '••••••••';
+
+function maskDeep(value: unknown): unknown {
+  if (typeof value === 'string') {
+    // "NAME=value" entries (createOptions Env) are masked by name and shape, other strings by shape.
+    const eq = value.indexOf('=');
+    if (eq > 0 && secretEnv(value.slice(0, eq), value.slice(eq + 1))) return `${value.slice(0, eq)}=${MASKED}`;
+    return secretShape(value) ? MASKED : value;
+  }
+  if (Array.isArray(value)) return value.map(maskDeep);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)]));
+  return value;
+}
+
+function maskEnv(env: unknown): unknown {
+  if (!isObject(env)) return env;
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' && secretEnv(k, v) ? MASKED : maskDeep(v)]));
+}
+
+/**
+ * The result with every secret value masked (env values by name and shape, other strings by shape): compared
+ * before, so a changed secret still shows as a difference, without its value.
+ */
+export function maskDriftSecrets(result: DriftResult): DriftResult {
+  const mask = (field: DriftField, v: unknown) => (v === undefined ? undefined : field === 'env' ? maskEnv(v) : maskDeep(v));
+  return {
+    ...result,
+    modules: result.modules.map((m) => ({
+      ...m,
+      fields: m.fields.map((f) => ({
+        ...f,
+        ...('approved' in f ? { approved: mask(f.field, f.approved) } : {}),
+        ...('desired' in f ? { desired: mask(f.field, f.desired) } : {}),
+        ...('running' in f ? { running: mask(f.field, f.running) } : {}),
+      })),
+    })),
+  };
 }

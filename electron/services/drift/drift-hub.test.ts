@@ -14,7 +14,7 @@ import { DriftService } from './drift.service';
 const dataDir = mkdtempSync(join(tmpdir(), 'gh-drift-hub-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const module = (mode: string) => ({ type: 'docker', version: '1.0', status: 'running', restartPolicy: 'always', env: { MODE: { value: mode } }, settings: { image: 'gatehouse/busybox-module:test', createOptions: '{}' } });
+const module = (mode: string) => ({ type: 'docker', version: '1.0', status: 'running', restartPolicy: 'always', env: { MODE: { value: mode }, API_TOKEN: { value: 'tok-secret-123456' } }, settings: { image: 'gatehouse/busybox-module:test', createOptions: '{}' } });
 const agentDesired = (mode: string) => ({ schemaVersion: '1.1', runtime: { type: 'docker', settings: {} }, systemModules: {}, modules: { sensor: module(mode) }, $version: 7 });
 const hubDesired = { schemaVersion: '1.1', routes: { up: 'FROM /messages/* INTO $upstream' }, $version: 3 };
 const manifest = (mode: string) => JSON.stringify({ modulesContent: { $edgeAgent: { 'properties.desired': agentDesired(mode) }, $edgeHub: { 'properties.desired': hubDesired } } });
@@ -46,7 +46,9 @@ it('desired from the twins, running from what the device reports; each differenc
   const differing = Object.fromEntries(sensor.fields.filter((f) => f.verdict !== 'in-sync').map((f) => [f.field, f.verdict]));
   // env: desired b ≠ approved a; status: reported backoff ≠ desired running.
   expect(differing).toEqual({ env: 'desired-differs', status: 'running-differs' });
-  expect(sensor.fields.find((f) => f.field === 'env')).toMatchObject({ approved: { MODE: 'a' }, desired: { MODE: 'b' }, running: { MODE: 'a' } });
+  expect(sensor.fields.find((f) => f.field === 'env')).toMatchObject({ approved: { MODE: 'a', API_TOKEN: '••••••••' }, desired: { MODE: 'b' }, running: { MODE: 'a' } });
+  // The env secret is compared, never shown.
+  expect(JSON.stringify(result.value)).not.toContain('tok-secret-123456');
   expect(result.value.modules.find((m) => m.name === '$edgeHub')!.verdict).toBe('in-sync');
   expect(result.value.drifted).toBe(true);
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { compareDrift, driftStateFromDesired, driftStateFromManifest, flattenEnv, type DriftModuleState, type DriftState } from '../../../shared/commissioning/drift';
+import { compareDrift, driftStateFromDesired, maskDriftSecrets, driftStateFromManifest, flattenEnv, type DriftModuleState, type DriftState } from '../../../shared/commissioning/drift';
 import { fail, ok, type Result } from '../../../shared/errors';
 import { ApprovedDeployment, type DriftApproveInput, type DriftModuleResult, type DriftReport } from '../../../shared/ipc/drift.contract';
 import type { RouteConfigStatus } from '../../../shared/ipc/edgehub.contract';
@@ -111,7 +111,7 @@ export class DriftService {
       ({ state: running, images } = await this.gatherRunning(notes));
       source = applied ? { source: applied.cloud ? 'cloud' : 'local-runtime', version: applied.version } : { source: 'none' };
     }
-    const result = compareDrift(approvedState, desired, running);
+    const result = maskDriftSecrets(compareDrift(approvedState, desired, running));
     const modules: DriftModuleResult[] = result.modules.map((m) => ({ ...m, fields: [...m.fields], ...(images.get(m.name) ?? {}) }));
     const { text: _text, ...approvedInfo } = approved ?? { text: '' };
     return ok({
