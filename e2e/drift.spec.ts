@@ -59,6 +59,7 @@ test('approve what runs, apply a changed env value: drift shown with the env fie
   await view.getByTestId('drift-approve-running').click();
   await expect(view.getByTestId('drift-verdict')).toHaveText('In sync');
   await expect(view.getByTestId('drift-approved')).toContainText('sha256');
+  await expect(view.getByTestId('drift-desired-source')).toContainText("this machine's applied deployment");
   const env = view.getByTestId(`drift-row-${name}/env`);
   await expect(env).toHaveAttribute('data-verdict', 'in-sync');
   await view.scrollIntoViewIfNeeded();

@@ -6,7 +6,7 @@ import { driftContract } from '../../../../shared/ipc';
 import { HostButton } from '../../app/HostButton';
 import { createClient, unwrap } from '../../ipc/client';
 import { useHost } from '../../ipc/host';
-import { driftRows, VERDICT_WORDS } from './drift-view';
+import { desiredSourceWords, driftRows, VERDICT_WORDS } from './drift-view';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
@@ -62,6 +62,7 @@ export function DriftView() {
           </Caption1>
         )}
       </div>
+      {data && <Caption1 data-testid="drift-desired-source">{desiredSourceWords(data.desired)}</Caption1>}
       {(report.isError || approve.isError) && (
         <MessageBar intent="error" data-testid="drift-error">
           <MessageBarBody>{(report.error ?? approve.error)?.message}</MessageBarBody>

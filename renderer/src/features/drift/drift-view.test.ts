@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftReport } from '../../../../shared/ipc/drift.contract';
-import { cellText, driftRows } from './drift-view';
+import { cellText, desiredSourceWords, driftRows } from './drift-view';
 
 const report: DriftReport = {
   drifted: true,
@@ -41,4 +41,10 @@ describe('driftRows', () => {
   it('cellText', () => {
     expect([cellText(undefined), cellText('x'), cellText({}), cellText({ a: 1 })]).toEqual(['—', 'x', '{}', '{"a":1}']);
   });
+});
+
+it('desiredSourceWords', () => {
+  expect(desiredSourceWords({ source: 'local-runtime', version: 2 })).toBe("Desired: this machine's applied deployment, version 2");
+  expect(desiredSourceWords({ source: 'hub', deviceId: 'gw', version: 7 })).toBe("Desired: gw's $edgeAgent/$edgeHub twins on the hub, version 7");
+  expect(desiredSourceWords({ source: 'none' })).toBe('Desired: no deployment applied');
 });

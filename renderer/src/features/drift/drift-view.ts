@@ -64,3 +64,18 @@ export function driftRows(report: DriftReport): DriftRow[] {
     ];
   });
 }
+
+/** Where the desired column comes from, in words. */
+export function desiredSourceWords(desired: DriftReport['desired']): string {
+  const version = desired.version !== undefined ? `, version ${desired.version}` : '';
+  switch (desired.source) {
+    case 'hub':
+      return `Desired: ${desired.deviceId ?? 'the device'}'s $edgeAgent/$edgeHub twins on the hub${version}`;
+    case 'cloud':
+      return `Desired: the hub's deployment, as this machine's runtime runs it${version}`;
+    case 'local-runtime':
+      return `Desired: this machine's applied deployment${version}`;
+    default:
+      return 'Desired: no deployment applied';
+  }
+}
