@@ -102,3 +102,26 @@ it('refuses a file that is not a deployment, and a relative path', async () => {
   const relative = await host.dispatcher.invoke('drift.approve', { path: 'x.json' });
   expect(relative.ok ? undefined : relative.error.code).toBe('BAD_REQUEST');
 });
+
+it('a container killed behind the agent (restart policy never): running differs from desired at status', async () => {
+  const never = `never-${runId}`;
+  const text = testDeployment(runId, { [never]: { cmd: ['run'], restartPolicy: 'never' } });
+  expect((await host.dispatcher.invoke('runtime.apply', { text, overrideForeignRuntime: true })).ok).toBe(true);
+  const row = await waitFor('the module to run', async () => {
+    const status = await host.dispatcher.invoke('runtime.status', {});
+    const s = status.ok ? (status.value as RuntimeSnapshot) : undefined;
+    return s?.agent.state === 'converged' ? s.modules.find((m) => m.name === never && m.runtimeStatus === 'running' && m.containerId) : undefined;
+  });
+  expect((await host.dispatcher.invoke('drift.approve', { from: 'running' })).ok).toBe(true);
+  expect(differing(await drift())).toEqual([]);
+
+  await docker.getContainer(row.containerId!).kill();
+  const report = await waitFor('drift at status', async () => {
+    const r = await drift();
+    return differing(r).length > 0 ? r : undefined;
+  });
+  expect(differing(report)).toEqual([`${never}.status:running-differs`]);
+  const status = report.modules.find((m) => m.name === never)!.fields.find((f) => f.field === 'status')!;
+  expect(status).toMatchObject({ approved: 'running', desired: 'running' });
+  expect(status.running).not.toBe('running');
+}, 120_000);
