@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { Result } from '../../../shared/errors';
 import type { Agent } from '../../runtime/agent/agent';
 import type { DockerDriver } from '../../runtime/drivers/docker/docker-driver';
+import { CONFIG_HASH_LABEL } from '../../runtime/agent/model';
 import { DriftService } from './drift.service';
 
 export interface DriftHostOptions {
@@ -24,11 +25,13 @@ export function createDrift(o: DriftHostOptions): DriftService {
     inspectContainer: async (containerId) => {
       try {
         const details = await o.driver.client.getContainer(containerId).inspect();
-        return { image: details.Config.Image, imageId: details.Image, env: details.Config.Env ?? [] };
+        const configHash = details.Config.Labels?.[CONFIG_HASH_LABEL];
+        return { image: details.Config.Image, imageId: details.Image, env: details.Config.Env ?? [], ...(configHash ? { configHash } : {}) };
       } catch {
         return undefined;
       }
     },
+    desiredConfigHash: (name) => o.agent.desiredDeployment?.modules.find((m) => m.name === name)?.configHash,
     imageDetails: async (image) => {
       try {
         const details = (await o.driver.client.getImage(image).inspect()) as { Id?: string; RepoDigests?: string[] };

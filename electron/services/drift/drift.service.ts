@@ -14,6 +14,8 @@ export interface ContainerFacts {
   readonly imageId: string;
   /** `NAME=value` entries, as Docker keeps them. */
   readonly env: readonly string[];
+  /** The configuration hash the agent labelled the container with (CONFIG_HASH_LABEL): what it was created from. */
+  readonly configHash?: string;
 }
 
 export interface DriftDeps {
@@ -24,6 +26,8 @@ export interface DriftDeps {
   readonly appliedDeployment: () => { text: string; version: number; cloud?: boolean } | undefined;
   readonly inspectContainer: (containerId: string) => Promise<ContainerFacts | undefined>;
   readonly imageDetails: (image: string) => Promise<{ id: string; digests: string[] } | undefined>;
+  /** The configuration hash of a module of the applied deployment (DesiredModule.configHash). */
+  readonly desiredConfigHash?: (module: string) => string | undefined;
   readonly user: () => string;
   readonly now?: () => Date;
 }
@@ -181,10 +185,15 @@ export class DriftService {
       const fromReported = reportedModules[row.name];
       if (!container) notes.push(`${row.name}: its container ${row.containerId.slice(0, 12)} could not be inspected.`);
       const env = container ? flattenEnv(Object.fromEntries(container.env.map((e) => (e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, ''])))) : undefined;
+      // Docker rewrites createOptions (defaults, the agent's binds and labels): the container's config-hash label says
+      // whether it was created from the desired configuration. If not, its createOptions are unknown (not compared).
+      const desiredHash = this.deps.desiredConfigHash?.(row.name);
+      const otherConfig = container?.configHash !== undefined && desiredHash !== undefined && container.configHash !== desiredHash;
+      if (otherConfig) notes.push(`${row.name}: its container was created from another configuration than the desired one (not recreated yet): its createOptions are not compared.`);
       state[row.name] = {
         image: container?.image ?? row.image,
         ...(env ? { env } : {}),
-        ...(fromReported ? { createOptions: fromReported.createOptions, version: fromReported.version } : {}),
+        ...(fromReported ? { ...(otherConfig ? {} : { createOptions: fromReported.createOptions }), version: fromReported.version } : {}),
         status: row.runtimeStatus,
       };
       if (container) {
