@@ -23,6 +23,8 @@ import { telemetryEvent } from './telemetry-event';
 import { createCommissioning } from './commissioning-host';
 import { createSupportBundle } from '../services/support/support-wiring';
 import { supportContract } from '../../shared/ipc/support.contract';
+import { rollbackContract } from '../../shared/ipc/rollback.contract';
+import { createRollback } from '../services/rollback/rollback-wiring';
 import { driftContract } from '../../shared/ipc/drift.contract';
 import { createDrift } from '../services/drift/drift-wiring';
 import { WorkspaceService } from '../services/workspace.service';
@@ -200,6 +202,8 @@ export function createHost(options: HostOptions): Host {
   dispatcher.register(commissioningContract, commissioning);
   dispatcher.register(driftContract, createDrift({ dataDir: options.dataDir, agent, driver, invoke: (m, i) => dispatcher.invoke(m, i) }));
   dispatcher.register(supportContract, createSupportBundle({ dataDir: options.dataDir, agent, driver, security, secrets, call: (m, i) => dispatcher.invoke(m, i), events }));
+  const rollback = createRollback({ dataDir: options.dataDir, deviceId: runtime.deviceId, agent, driver, runtimeService, runChecks: (i) => commissioning.run(i), invoke: (m, i) => dispatcher.invoke(m, i), events, env, log });
+  dispatcher.register(rollbackContract, rollback);
   const hubSubscriptions = [
     ...(localHub ? [localHub.onDidChangeState((s) => events.emit(localhubContract, 'changed', s)), forwardTelemetry(localHub, events, () => hubConnection.eventsFrom === 'local')] : []),
     // A cloud hub's device-to-cloud messages, read from its Event Hubs-compatible endpoint while it is the active hub.
@@ -220,6 +224,7 @@ export function createHost(options: HostOptions): Host {
     },
     dispose: () => {
       status.dispose();
+      rollback.dispose();
       commissioning.dispose();
       for (const s of hubSubscriptions) s.dispose();
       hubConnection.dispose();

@@ -8,6 +8,7 @@ import { cloudContract } from './cloud.contract';
 import { edgehubContract } from './edgehub.contract';
 import { commissioningContract } from './commissioning.contract';
 import { supportContract } from './support.contract';
+import { rollbackContract } from './rollback.contract';
 import { driftContract } from './drift.contract';
 
 export * from './contract';
@@ -20,10 +21,11 @@ export { cloudContract } from './cloud.contract';
 export { edgehubContract } from './edgehub.contract';
 export { commissioningContract } from './commissioning.contract';
 export { supportContract } from './support.contract';
+export { rollbackContract } from './rollback.contract';
 export { driftContract } from './drift.contract';
 
 /** The allow-list: every contract the host serves. A method or event not reachable from here does not exist. */
-export const CONTRACTS = [appContract, statusContract, workspaceContract, runtimeContract, localhubContract, cloudContract, edgehubContract, commissioningContract, supportContract, driftContract] as const satisfies readonly Contract[];
+export const CONTRACTS = [appContract, statusContract, workspaceContract, runtimeContract, localhubContract, cloudContract, edgehubContract, commissioningContract, supportContract, driftContract, rollbackContract] as const satisfies readonly Contract[];
 
 export interface ResolvedMethod {
   readonly contract: Contract;
