@@ -13,6 +13,7 @@ import { checkCommand } from './commands/check';
 import { supportBundleCommand } from './commands/support-bundle';
 import { evidenceCommand, evidenceVerifyCommand } from './commands/evidence';
 import { driftApproveCommand, driftCommand } from './commands/drift';
+import { deploymentsHistoryCommand, rollbackCommand } from './commands/rollback';
 import {
   runtimeApplyCommand,
   runtimeLogsCommand,
@@ -52,6 +53,8 @@ export const COMMANDS: readonly CliCommand[] = [
   evidenceVerifyCommand,
   driftCommand,
   driftApproveCommand,
+  rollbackCommand,
+  deploymentsHistoryCommand,
   ...HUB_COMMANDS,
   ...IOTHUB_COMMANDS,
   monitorEventsCommand,
