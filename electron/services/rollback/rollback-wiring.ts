@@ -1,11 +1,15 @@
 import type { Result } from '../../../shared/errors';
-import type { CheckReport } from '../../../shared/commissioning/check-model';
+import { join } from 'node:path';
+import { CHECKS } from '../../../shared/commissioning/check-runner';
 import type { EventBus } from '../../host/event-bus';
 import type { Agent } from '../../runtime/agent/agent';
 import type { DockerDriver } from '../../runtime/drivers/docker/docker-driver';
+import { CommissioningService } from '../commissioning/commissioning.service';
+import type { CommissioningDeps } from '../commissioning/fact-sources';
 import type { RuntimeService } from '../runtime.service';
 import { KnownGoodStore } from './known-good.store';
 import { DEFAULT_KNOWN_GOOD_WINDOW_MS, RollbackService } from './rollback.service';
+import { isWatchedCheck } from './verdict';
 
 export interface RollbackWiring {
   readonly dataDir: string;
@@ -13,8 +17,8 @@ export interface RollbackWiring {
   readonly agent: Agent;
   readonly driver: DockerDriver;
   readonly runtimeService: RuntimeService;
-  /** The commissioning service's run (all checks; the verdict reads the runtime and end-to-end ones). */
-  readonly runChecks: (input: { endToEnd: boolean; endToEndTimeoutMs: number }) => Promise<Result<CheckReport>>;
+  /** The console's commissioning service: its fact sources are used to run the watched checks. */
+  readonly commissioning: CommissioningService;
   readonly invoke: (method: string, params: unknown) => Promise<Result<unknown>>;
   readonly events: EventBus;
   readonly env: NodeJS.ProcessEnv;
@@ -32,6 +36,7 @@ const positive = (value: string | undefined): number | undefined => {
  * GATEHOUSE_KNOWN_GOOD_WINDOW_MS (default 60 s), GATEHOUSE_KNOWN_GOOD_POLL_MS (default 5 s), GATEHOUSE_AUTO_ROLLBACK=1.
  */
 export function createRollback(w: RollbackWiring): RollbackService {
+  const checks = watchedChecks(w.commissioning, w.dataDir);
   const windowMs = positive(w.env.GATEHOUSE_KNOWN_GOOD_WINDOW_MS) ?? DEFAULT_KNOWN_GOOD_WINDOW_MS;
   const pollMs = positive(w.env.GATEHOUSE_KNOWN_GOOD_POLL_MS);
   return new RollbackService({
@@ -42,7 +47,8 @@ export function createRollback(w: RollbackWiring): RollbackService {
       const b = w.agent.onDidChangeSource(listener);
       return { dispose: () => (a.dispose(), b.dispose()) };
     },
-    runChecks: (endToEndTimeoutMs) => w.runChecks({ endToEnd: true, endToEndTimeoutMs }),
+    runChecks: (endToEndTimeoutMs) => checks.run({ endToEnd: true, endToEndTimeoutMs }),
+    disposeChecks: () => checks.dispose(),
     imageDetails: async (image) => {
       try {
         const details = (await w.driver.client.getImage(image).inspect()) as { Id?: string; RepoDigests?: string[] };
@@ -60,4 +66,17 @@ export function createRollback(w: RollbackWiring): RollbackService {
     autoDefault: w.env.GATEHOUSE_AUTO_ROLLBACK === '1' || w.env.GATEHOUSE_AUTO_ROLLBACK === 'true',
     ...(w.log ? { log: w.log } : {}),
   });
+}
+
+/**
+ * A commissioning service of its own, over the console's fact sources, running only the watched checks (runtime.*
+ * and e2e.route) with no progress events and its last report under `<data>/commissioning/known-good/`: a user's
+ * `commissioning.run` never joins a background run started before the modules were up, and the Commissioning area's
+ * last report stays the user's. The fact sources are the console service's (not exported by commissioning-host.ts:
+ * read from the instance; when absent, the console's own run is used).
+ */
+function watchedChecks(commissioning: CommissioningService, dataDir: string): Pick<CommissioningService, 'run' | 'dispose'> {
+  const deps = (commissioning as unknown as { deps?: CommissioningDeps }).deps;
+  if (!deps) return { run: (input) => commissioning.run(input), dispose: () => undefined };
+  return new CommissioningService({ ...deps, dataDir: join(dataDir, 'commissioning', 'known-good') }, undefined, CHECKS.filter((c) => isWatchedCheck(c.id)));
 }

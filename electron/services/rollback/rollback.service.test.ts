@@ -87,6 +87,8 @@ describe('last-known-good and rollback on the real runtime', () => {
     expect(done.images).toEqual([{ module: GOOD, image: 'gatehouse/busybox-module:test', id: expect.stringMatching(/^sha256:/), digests: expect.any(Array) }]);
     expect(Date.parse(done.judgedAt ?? '') - Date.parse(done.appliedAt)).toBeGreaterThanOrEqual(WINDOW_MS);
     expect((await call<RollbackState>('rollback.state')).lastKnownGood).toBe(v);
+    // The watch runs its own checks: the Commissioning area's last report (no user run yet) is untouched.
+    expect(await call('commissioning.last')).toBeNull();
     // Kept in the data folder.
     const file = JSON.parse(readFileSync(join(dataDir, 'commissioning', 'deployments.json'), 'utf8')) as { deployments: { id: string; verdict: string }[] };
     expect(file.deployments).toEqual([expect.objectContaining({ id: v, verdict: 'good' })]);

@@ -29,6 +29,8 @@ export interface RollbackDeps {
   readonly onDidChange: (listener: () => void) => { dispose(): void };
   /** One run of the commissioning checks, end to end waiting at most `endToEndTimeoutMs`. */
   readonly runChecks: (endToEndTimeoutMs: number) => Promise<Result<CheckReport>>;
+  /** Called by dispose (what the wiring built for runChecks). */
+  readonly disposeChecks?: () => void;
   readonly imageDetails: (image: string) => Promise<{ id: string; digests: readonly string[] } | undefined>;
   /** Who drives the runtime's deployment (the agent's desired source). */
   readonly driver: () => 'local' | 'cloud' | 'localOverride';
@@ -115,6 +117,7 @@ export class RollbackService implements ContractImpl<typeof rollbackContract> {
   dispose(): void {
     this.abort.abort();
     this.subscription.dispose();
+    this.deps.disposeChecks?.();
   }
 
   private async rollbackTo(to: string | undefined, automatic: boolean): Promise<Result<RollbackResult>> {
