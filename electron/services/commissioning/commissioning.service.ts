@@ -73,6 +73,14 @@ export class CommissioningService implements ContractImpl<typeof commissioningCo
     return ok(await verifyEvidence(dir, this.evidenceDeps ? await this.evidenceDeps.trustedRoots() : []));
   }
 
+  /**
+   * A service over the same facts that runs only `checks`, sends no progress events and keeps its last report in
+   * `dataDir`: background verdicts (last-known-good) that a user's run never joins and whose report is not the user's.
+   */
+  derive(checks: readonly CheckDef[], dataDir: string): CommissioningService {
+    return new CommissioningService({ ...this.deps, dataDir }, undefined, checks);
+  }
+
   dispose(): void {
     this.abort.abort();
   }

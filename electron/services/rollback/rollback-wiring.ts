@@ -4,8 +4,7 @@ import { CHECKS } from '../../../shared/commissioning/check-runner';
 import type { EventBus } from '../../host/event-bus';
 import type { Agent } from '../../runtime/agent/agent';
 import type { DockerDriver } from '../../runtime/drivers/docker/docker-driver';
-import { CommissioningService } from '../commissioning/commissioning.service';
-import type { CommissioningDeps } from '../commissioning/fact-sources';
+import type { CommissioningService } from '../commissioning/commissioning.service';
 import type { RuntimeService } from '../runtime.service';
 import { KnownGoodStore } from './known-good.store';
 import { DEFAULT_KNOWN_GOOD_WINDOW_MS, RollbackService } from './rollback.service';
@@ -69,14 +68,14 @@ export function createRollback(w: RollbackWiring): RollbackService {
 }
 
 /**
- * A commissioning service of its own, over the console's fact sources, running only the watched checks (runtime.*
- * and e2e.route) with no progress events and its last report under `<data>/commissioning/known-good/`: a user's
+ * A commissioning service of its own over the console's fact sources, running only the watched checks (runtime.* and
+ * e2e.route) with no progress events and its last report under `<data>/commissioning/known-good/`: a user's
  * `commissioning.run` never joins a background run started before the modules were up, and the Commissioning area's
- * last report stays the user's. The fact sources are the console service's (not exported by commissioning-host.ts:
- * read from the instance; when absent, the console's own run is used).
+ * last report stays the user's.
  */
 function watchedChecks(commissioning: CommissioningService, dataDir: string): Pick<CommissioningService, 'run' | 'dispose'> {
-  const deps = (commissioning as unknown as { deps?: CommissioningDeps }).deps;
-  if (!deps) return { run: (input) => commissioning.run(input), dispose: () => undefined };
-  return new CommissioningService({ ...deps, dataDir: join(dataDir, 'commissioning', 'known-good') }, undefined, CHECKS.filter((c) => isWatchedCheck(c.id)));
+  return commissioning.derive(
+    CHECKS.filter((c) => isWatchedCheck(c.id)),
+    join(dataDir, 'commissioning', 'known-good'),
+  );
 }
