@@ -6,6 +6,7 @@ import { GROUP_TITLES } from '../../../../shared/commissioning/check-model';
 import { localTime } from '../../app/format-time';
 import { HostButton } from '../../app/HostButton';
 import { DriftView } from '../drift/DriftView';
+import { DeploymentsView, RollbackBanner } from '../rollback/DeploymentsView';
 import { CheckList } from './CheckList';
 import { EvidenceButton } from './EvidenceDialog';
 import { shownRun, type ShownRun } from './check-run';
@@ -78,6 +79,7 @@ export function CommissioningPage() {
           way <code>gatehouse check</code> does. Each problem says what to do about it.
         </Body1>
       </div>
+      <RollbackBanner />
       <div className={styles.controls}>
         <HostButton
           appearance="primary"
@@ -121,6 +123,7 @@ export function CommissioningPage() {
       {groups.length > 0 && !running && <ProblemsBar keys={problemKeys(groups)} />}
       {groups.length > 0 && <CheckList groups={groups} />}
       <DriftView />
+      <DeploymentsView />
     </div>
   );
 }
