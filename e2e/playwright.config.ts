@@ -10,7 +10,7 @@ process.env.GATEHOUSE_EDGEHUB_MQTT_PORT ??= '0';
 process.env.GATEHOUSE_EDGEHUB_HTTPS_PORT ??= '0';
 
 /** Specs that create containers on the Docker engine. */
-const ENGINE_SPECS = /(?:^|\/)(?:connectivity|runtime|runtime-status|runtime-sample|runtime-cloud-override|telemetry|commissioning)\.spec\.ts$/;
+const ENGINE_SPECS = /(?:^|\/)(?:connectivity|runtime|runtime-status|runtime-sample|runtime-cloud-override|telemetry|commissioning|drift|rollback)\.spec\.ts$/;
 
 /**
  * User flows against the served console in Debian's Chromium (never a downloaded browser), and the Electron
