@@ -114,3 +114,31 @@ test('a good deployment, a crash-looping one: the banner offers the rollback, a 
   await page.emulateMedia({ colorScheme: 'dark' });
   await view.screenshot({ path: join(SCREENSHOTS, 'rollback-history-restored-dark.png'), animations: 'disabled' });
 });
+
+test('with the switch on, a crash-looping deployment is rolled back by itself and the banner says so', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto(served.url);
+  await page.getByTestId('nav-commissioning').click();
+  const view = page.getByTestId('deployments-view');
+  const lastGood = (await rpc<{ lastKnownGood: string | null }>(served, 'rollback.state')).value?.lastKnownGood;
+  expect(lastGood).toBeTruthy();
+  const toggle = view.getByTestId('rollback-auto');
+  await toggle.click();
+  await expect(toggle).toBeChecked();
+  await expect.poll(async () => (await rpc<{ auto: boolean }>(served, 'rollback.state')).value?.auto).toBe(true);
+
+  const badId = await apply(bad());
+  const banner = page.getByTestId('rollback-auto-banner');
+  await expect(banner).toContainText(`Rolled back automatically from ${badId} to ${lastGood} at `, { timeout: 90_000 });
+  await expect(page.getByTestId('rollback-banner')).toHaveCount(0);
+  const newest = view.locator('li[data-origin]').first();
+  await expect(newest).toHaveAttribute('data-origin', 'auto-rollback');
+  await expect(newest.getByTestId('deployment-origin')).toHaveText(`Rolled back automatically from ${badId} to ${lastGood}`);
+  await expect(view.getByTestId(`deployment-${badId}`)).toHaveAttribute('data-verdict', 'bad');
+  await page.mouse.move(1430, 10);
+  await page.getByRole('heading', { name: 'Commissioning', level: 1 }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOTS, 'rollback-auto-banner.png'), animations: 'disabled' });
+  await toggle.click();
+  await expect(toggle).not.toBeChecked();
+});
