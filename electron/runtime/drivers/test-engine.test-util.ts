@@ -13,6 +13,7 @@ import { buildLocalImages } from './images/build-local-images';
 
 export const DOCKER_SOCKET = process.env.GATEHOUSE_TEST_DOCKER_SOCKET ?? '/var/run/docker.sock';
 export const TEST_LABEL = 'gatehouse.test';
+const CLEANUP_MS = 20_000;
 export const BUSYBOX_IMAGE = 'gatehouse/busybox-module:test';
 export const NODE_BASE_IMAGE = 'gatehouse/node-module-base:test';
 
@@ -103,9 +104,18 @@ export function useTestEngine(options: {
     options.onEngine(docker);
   }, 120_000);
   afterEach(async () => {
-    for (const cleanup of options.cleanups.splice(0).reverse()) await cleanup();
+    // Each cleanup gets 20 s; one that does not finish is named (it is a hang to look at) and the others still run,
+    // so one slow close on a loaded machine does not fail the test it follows.
+    const cleanups = options.cleanups.splice(0).reverse();
+    for (const [i, cleanup] of cleanups.entries()) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLEANUP_MS)));
+      const outcome = await Promise.race([Promise.resolve(cleanup()).then(() => 'done' as const), late]);
+      clearTimeout(timer);
+      if (outcome === 'late') console.warn(`test cleanup ${cleanups.length - i} of ${cleanups.length} (newest first: ${String(cleanup).slice(0, 80)}) did not finish in ${CLEANUP_MS / 1000} s`);
+    }
     if (options.removeAfterEach && docker) await removeTestResources(docker, options.runId);
-  });
+  }, 120_000);
   afterAll(async () => {
     if (docker) await removeTestResources(docker, options.runId);
   });
