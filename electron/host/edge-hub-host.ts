@@ -120,11 +120,40 @@ export function startEdgeHub(options: EdgeHubHostOptions): { readonly edgeHub: E
   if (localHub) {
     // One change at a time: two overlapping setUpstream calls would leave two links.
     let chain = Promise.resolve();
+    // Module identities live in the hub as edgeAgent keeps them: created with the deployment (with the runtime's
+    // keys) and removed with it; only identities managed by IoT Edge (managedBy IotEdge) are ever removed.
+    let current: UpstreamTarget | undefined;
+    let synced = '';
+    let identityChain = Promise.resolve();
+    const syncIdentities = () => {
+      identityChain = identityChain
+        .then(async () => {
+          const registry = localHub.registry;
+          const security = await options.security;
+          if (!registry || !current || !security.ok) return;
+          const names = (agent.desiredDeployment?.modules ?? []).map((m) => m.name).sort();
+          const known = (await Promise.all(names.map((n) => security.value.identities.getModule(n)))).filter((m) => m !== undefined);
+          const key = JSON.stringify([current.port, names, known.map((m) => m.primaryKey)]);
+          if (key === synced) return;
+          const ensured = await current.ensureIdentities(known.map((m) => ({ moduleId: m.moduleId, primaryKey: m.primaryKey, secondaryKey: m.secondaryKey })));
+          if (!ensured.ok) return log(`gatehouse: edge hub: module identities in the local hub: ${ensured.error.message}`);
+          const listed = registry.listModules(options.runtime.deviceId);
+          for (const module of listed.ok ? listed.value : []) {
+            const id = String(module.moduleId ?? '');
+            if (module.managedBy === 'IotEdge' && !id.startsWith('$') && !names.includes(id)) await registry.deleteModule(options.runtime.deviceId, id, '*');
+          }
+          if (known.length === names.length) synced = key;
+        })
+        .catch((error: unknown) => log(`gatehouse: edge hub: module identities in the local hub: ${(error as Error).message}`));
+    };
+    subscriptions.push(agent.onDidChange(syncIdentities));
     const follow = () => {
       chain = chain
         .then(async () => {
           const target = await followLocalHub(edgeHub, localHub, options.runtime.deviceId, () => options.security, log);
           if (target === 'unchanged') return;
+          current = target;
+          syncIdentities();
           await twins?.dispose();
           twins = undefined;
           const security = await options.security;
@@ -257,7 +286,7 @@ export async function followLocalHub(
         const put = await registry.putModule(
           deviceId,
           module.moduleId,
-          { deviceId, moduleId: module.moduleId, authentication: { type: 'sas', symmetricKey: { primaryKey: module.primaryKey, secondaryKey: module.secondaryKey } } },
+          { deviceId, moduleId: module.moduleId, managedBy: 'IotEdge', authentication: { type: 'sas', symmetricKey: { primaryKey: module.primaryKey, secondaryKey: module.secondaryKey } } },
           existing.ok ? '*' : undefined,
         );
         if (!put.ok) return fail('IO', `the local hub did not take module ${module.moduleId}: ${put.error.message}`);
