@@ -1,4 +1,5 @@
 import type { DiffOp, HistoryEntry, RollbackState } from '../../../../shared/ipc/rollback.contract';
+import { readableManifest } from '../../../../shared/commissioning/readable-manifest';
 
 export type VerdictTone = 'success' | 'danger' | 'informative' | 'subtle';
 
@@ -32,35 +33,9 @@ export interface DiffRow {
   readonly after: string | null;
 }
 
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The manifest as the backend diffs it (deployment-diff.ts): JSON, createOptions strings opened up. */
-export function readableManifest(text: string): unknown {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return { text };
-  }
-  const visit = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(visit);
-    if (!isObject(value)) return value;
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => {
-        if (k === 'createOptions' && typeof v === 'string') {
-          try {
-            return [k, JSON.parse(v) as unknown];
-          } catch {
-            return [k, v];
-          }
-        }
-        return [k, visit(v)];
-      }),
-    );
-  };
-  return visit(doc);
-}
 
 function pointerTokens(path: string): string[] {
   if (path === '') return [];
