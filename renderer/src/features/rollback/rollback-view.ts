@@ -33,7 +33,6 @@ export interface DiffRow {
   readonly after: string | null;
 }
 
-
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
