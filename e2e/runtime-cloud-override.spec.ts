@@ -16,7 +16,6 @@ async function driver(): Promise<string | undefined> {
   return outbox.value?.cloud?.desired.driver;
 }
 
-
 test.beforeAll(async () => {
   served = await startServedConsole();
 });
@@ -30,6 +29,8 @@ test.describe('A local apply while the hub drives the runtime (served console, l
     test.setTimeout(120_000);
     // set-modules on the gateway through the hub, as an operator would (no modules: nothing to run).
     await expect.poll(driver, { timeout: 60_000, message: 'the cloud twins connected' }).toBe('local');
+    // The console's own hub connection (what cloud.* calls use) connects beside the runtime's twins: wait for it too.
+    await expect.poll(async () => (await rpc<{ hub: { state: string } }>(served, 'status.get')).value?.hub.state, { timeout: 60_000, message: 'the console connected to the hub' }).toBe('connected');
     const info = await rpc<{ runtime: { deviceId: string } }>(served, 'app.getInfo');
     const set = await rpc(served, 'cloud.setModules', { deviceId: info.value!.runtime.deviceId, content: JSON.parse(testDeployment(runId, {})) });
     expect(set.ok, set.error?.message).toBe(true);
