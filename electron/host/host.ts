@@ -216,7 +216,8 @@ export function createHost(options: HostOptions): Host {
     events,
     agent,
     edgeHub: edgeHub?.edgeHub,
-    ready,
+    // The saved active hub is chosen before the host counts as ready: a command's first call never races it.
+    ready: Promise.all([ready, hubConnection.selected]).then(() => undefined),
     secrets,
     edgeCa: async () => {
       const started = await security;

@@ -67,6 +67,11 @@ export class HubConnectionService implements Disposable {
   readonly onTelemetry: Event<TelemetryEvent> = this.telemetry.event;
   /** Resolves when the active hub's first verdict is known. */
   readonly ready: Promise<void>;
+  /**
+   * Resolves once the saved active hub is chosen and its client made (before its first probe): from then on `hub()`
+   * answers for it. A command's own host waits for this, so its first call never sees "no hub" by a race.
+   */
+  readonly selected: Promise<void>;
 
   constructor(
     private readonly localHub: LocalHubHandle | undefined,
@@ -77,11 +82,14 @@ export class HubConnectionService implements Disposable {
     this.connectEvents = options.connectEvents ?? ((cs, o) => EventHubsReader.create(cs, o));
     this.current = localHub ? fromLocalState(localHub.state) : noLocalHub();
     if (localHub) this.subscription = localHub.onDidChangeState((s) => void (this.active === LOCAL_HUB_ID && this.follow(s)));
+    let selected: () => void = () => undefined;
+    this.selected = new Promise<void>((resolve) => (selected = resolve));
     this.ready = this.store
       .list()
       .then((list) => !this.chosen && (this.active = list.active))
       .catch(() => undefined)
-      .then(() => (this.chosen ? undefined : this.activate()));
+      .then(() => (this.chosen ? undefined : this.activate(selected)))
+      .finally(selected);
   }
 
   get(): HubStatus {
@@ -208,7 +216,7 @@ export class HubConnectionService implements Disposable {
     return { id: LOCAL_HUB_ID, name: 'Local hub', hostName: state?.state === 'running' ? state.endpoint.host : 'localhost', policy: 'iothubowner', kind: 'local' };
   }
 
-  private async activate(): Promise<void> {
+  private async activate(onSelected: () => void = () => undefined): Promise<void> {
     if (this.active === LOCAL_HUB_ID) {
       if (this.localHub) return this.follow(this.localHub.state);
       this.reset();
@@ -229,6 +237,7 @@ export class HubConnectionService implements Disposable {
     const client = this.connect(secret);
     if (!client.ok) return this.set({ state: 'unreachable', hostName: entry.hostName, kind: 'cloud', reason: client.error.message, checkedAt: new Date().toISOString() });
     this.client = client.value;
+    onSelected();
     await this.startEvents(entry, generation);
     if (generation !== this.generation) return;
     await this.startProbing(generation);
