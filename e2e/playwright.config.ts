@@ -25,9 +25,10 @@ export default defineConfig({
   // Under CI a stray `.only` fails the run instead of silently skipping the other specs.
   forbidOnly: !!process.env.CI,
   fullyParallel: false,
-  // Two workers: the specs that run containers on the Docker engine take turns in one (module names are container
-  // names, and two consoles must not run the same one); the others run beside them.
-  workers: 2,
+  // One worker: every flow runs a served console and Chromium, which is CPU-bound on 2 cores (two workers slowed each
+  // other down ~2x and made timing flakes). The projects keep the specs that run containers on the Docker engine in a
+  // single worker (module names are container names) for when more workers are used (`--workers N`).
+  workers: 1,
   projects: [
     { name: 'engine', testMatch: ENGINE_SPECS, workers: 1 },
     { name: 'console', testIgnore: ENGINE_SPECS },

@@ -68,6 +68,12 @@ export const serveCommand: CliCommand = {
     served.dispose();
     host.dispose();
     guard.dispose();
+    // A stopped console must not linger: everything acknowledged is already on disk (the stores sync before they
+    // acknowledge), so if a handle still holds the process 5 s after disposal, it exits anyway and says so.
+    setTimeout(() => {
+      io.stderr('gatehouse serve: stopped (a handle was still open 5 s after shutdown; exiting anyway)');
+      process.exit(0);
+    }, 5000).unref();
     return 0;
   },
 };
