@@ -1,4 +1,5 @@
 import { parseRouteEntry, type RouteSpec } from '../routes';
+import { modulesContentOf } from './modules-content';
 
 /** The parts of a deployment document the checks read, found once (tolerant: a part that is missing is empty). */
 export interface DeploymentParts {
@@ -21,8 +22,8 @@ export function deploymentParts(text: string): DeploymentParts | undefined {
     return undefined;
   }
   if (!isObject(document)) return undefined;
-  const content = document.modulesContent ?? document.moduleContent ?? (isObject(document.content) ? document.content.modulesContent : undefined);
-  if (!isObject(content)) return { document, modules: [], routes: [] };
+  const content = modulesContentOf(document);
+  if (!content) return { document, modules: [], routes: [] };
   const agent = isObject(content.$edgeAgent) && isObject(content.$edgeAgent['properties.desired']) ? content.$edgeAgent['properties.desired'] : {};
   const hub = isObject(content.$edgeHub) && isObject(content.$edgeHub['properties.desired']) ? content.$edgeHub['properties.desired'] : {};
   const modules = Object.entries(isObject(agent.modules) ? agent.modules : {}).map(([name, m]) => {

@@ -1,5 +1,6 @@
 import { joinCreateOptions } from '../manifest/create-options';
 import { secretEnv, secretShape } from './secret-scan';
+import { desiredOf, modulesContentOf } from './modules-content';
 
 /**
  * Drift (issue 13): the approved deployment ↔ the desired state on the device ↔ what runs, module by module and field
@@ -178,10 +179,8 @@ export function driftStateFromManifest(text: string): DriftState | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(document)) return undefined;
-  const content = document.modulesContent ?? document.moduleContent ?? (isObject(document.content) ? document.content.modulesContent : undefined);
-  if (!isObject(content)) return undefined;
-  const desiredOf = (twin: unknown) => (isObject(twin) && isObject(twin['properties.desired']) ? twin['properties.desired'] : undefined);
+  const content = modulesContentOf(document);
+  if (!content) return undefined;
   return driftStateFromDesired(desiredOf(content.$edgeAgent), desiredOf(content.$edgeHub) ?? {});
 }
 

@@ -1,5 +1,6 @@
 import { joinCreateOptions } from '../manifest/create-options';
 import { parseLenientJson } from '../manifest/lenient-json';
+import { desiredOf, modulesContentOf } from './modules-content';
 
 /**
  * createOptions that give a module more of the host than a module usually needs: privileged mode, the host's PID,
@@ -52,8 +53,7 @@ export function riskyCreateOptions(module: string, createOptions: unknown): Risk
 
 /** The risky options of every custom module of a deployment (parsed JSON). System modules are IoT Edge's own. */
 export function riskyDeploymentOptions(document: unknown): RiskyOption[] {
-  const content = isObject(document) ? (document.modulesContent ?? document.moduleContent ?? (isObject(document.content) ? document.content.modulesContent : undefined)) : undefined;
-  const agent = isObject(content) && isObject(content.$edgeAgent) ? content.$edgeAgent['properties.desired'] : undefined;
+  const agent = desiredOf(modulesContentOf(document)?.$edgeAgent);
   const modules = isObject(agent) && isObject(agent.modules) ? agent.modules : {};
   const found: RiskyOption[] = [];
   for (const [name, module] of Object.entries(modules)) {

@@ -1,6 +1,7 @@
 import { joinCreateOptions } from '../manifest/create-options';
 import { toPointer } from '../manifest/json-pointer';
 import { parseLenientJson } from '../manifest/lenient-json';
+import { modulesContentOf } from './modules-content';
 
 /**
  * Secrets written inline in a deployment: registry passwords, IoT Hub connection strings, SAS tokens and keys,
@@ -67,7 +68,7 @@ export function scanDeploymentSecrets(document: unknown): SecretFinding[] {
     seen.add(key);
     findings.push(f);
   };
-  const content = isObject(document) ? ((document.modulesContent ?? document.moduleContent ?? (isObject(document.content) ? document.content.modulesContent : undefined)) as unknown) : undefined;
+  const content = modulesContentOf(document);
   const base: (string | number)[] = isObject(document) && document.modulesContent ? ['modulesContent'] : isObject(document) && document.moduleContent ? ['moduleContent'] : ['content', 'modulesContent'];
   const agent = isObject(content) && isObject(content.$edgeAgent) ? (content.$edgeAgent['properties.desired'] as unknown) : undefined;
   const agentPath = [...base, '$edgeAgent', 'properties.desired'];
