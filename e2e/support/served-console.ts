@@ -11,8 +11,13 @@ export interface ServedConsole {
   readonly port: number;
   readonly token: string;
   readonly dataDir: string;
+  /** What the console logged on stderr so far (its log). */
+  log(): string;
   stop(): Promise<void>;
 }
+
+/** The consoles started by this worker and not stopped: their logs are attached to a failed test. */
+const live = new Set<ServedConsole>();
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -45,13 +50,15 @@ export async function startServedConsole(env: NodeJS.ProcessEnv = {}, options: S
   });
   const { url, port } = JSON.parse(first) as { url: string; port: number };
   const parsed = new URL(url);
-  return {
+  const served: ServedConsole = {
     url,
     origin: parsed.origin,
     port,
     token: parsed.searchParams.get('token') ?? '',
     dataDir,
+    log: () => stderr,
     stop: async () => {
+      live.delete(served);
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
@@ -60,10 +67,28 @@ export async function startServedConsole(env: NodeJS.ProcessEnv = {}, options: S
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  live.add(served);
+  return served;
 }
 
-/** A test fixture: one served console per worker. */
-export const test = base.extend<object, { served: ServedConsole }>({
+/**
+ * A test fixture: one served console per worker. A failed test gets every live console's log attached, and its
+ * last lines printed, so a failure in CI says what the console was doing.
+ */
+export const test = base.extend<{ consoleLogOnFailure: void }, { served: ServedConsole }>({
+  consoleLogOnFailure: [
+    async ({}, use, testInfo) => {
+      await use();
+      if (testInfo.status === testInfo.expectedStatus) return;
+      for (const served of live) {
+        const tail = served.log().split('\n').slice(-150).join('\n');
+        // The list reporter shows 300 characters of a text attachment: print the tail too (it shows a test's stderr).
+        process.stderr.write(`--- ${testInfo.title}: console log (port ${served.port}, last 150 lines) ---\n${tail}\n--- end of console log ---\n`);
+        await testInfo.attach(`console log (port ${served.port})`, { body: served.log(), contentType: 'text/plain' });
+      }
+    },
+    { auto: true },
+  ],
   served: [
     async ({}, use) => {
       const served = await startServedConsole();

@@ -183,11 +183,18 @@ export class SystemTwinSync implements Disposable {
       };
       agentTwin.on('properties.desired', () => this.scheduleDesired());
       hubTwin.on('properties.desired', () => this.scheduleDesired());
+      // Adding the listener subscribes in the background: a patch sent before that subscription is acknowledged is
+      // never delivered. Wait for it, then read both twins again, so a deployment set between the first read and the
+      // subscription is not missed until the next reconnect (edgeAgent also pulls its twin after subscribing).
+      await Promise.all([desiredUpdates(agentTwin), desiredUpdates(hubTwin)]);
+      await Promise.all([agentTwin.get(), hubTwin.get()]);
+      if (this.disposed) throw new Error('stopped');
       this.attempts = 0;
       this.set({ state: 'connected', since: new Date(this.now()).toISOString() });
       this.log(`upstream: $edgeAgent and $edgeHub twins connected (desired version ${twinVersion(agentTwin.properties.desired)})`);
       this.scheduleDesired();
     } catch (cause) {
+      this.connected = undefined;
       for (const client of opened) await closeQuietly(client);
       this.offline(`the system module twins: ${redact(cause)}`);
     }
@@ -347,4 +354,11 @@ export class SystemTwinSync implements Disposable {
 async function closeQuietly(client: ModuleClient): Promise<void> {
   client.removeAllListeners('disconnect');
   await client.close().catch(() => undefined);
+}
+
+/** Subscribes to a twin's desired patches and resolves once the hub acknowledged the subscription. */
+function desiredUpdates(twin: Twin): Promise<void> {
+  return new Promise((resolve, reject) => {
+    (twin as unknown as { enableTwinDesiredPropertiesUpdates(done: (error?: Error) => void): void }).enableTwinDesiredPropertiesUpdates((error) => (error ? reject(error) : resolve()));
+  });
 }
