@@ -6,26 +6,42 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, RollbackResult, RollbackState } from '../../../shared/ipc/rollback.contract';
 import type { RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
 import { createHost, type Host } from '../../host/host';
-import { testDeployment } from '../../runtime/agent/agent.test-util';
-import { newRunId, removeTestResources, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../../runtime/drivers/test-engine.test-util';
+import { manifest } from '../../../shared/manifest/manifest.test-util';
+import type { TelemetryEvent } from '../../../shared/ipc/cloud.contract';
+import { BUSYBOX_IMAGE, newRunId, removeTestResources, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../../runtime/drivers/test-engine.test-util';
 
 /**
  * Last-known-good on the real console: the real engine, the edge hub and the embedded local hub (all on free
- * ports), the commissioning checks judging each deployment within a short window. A good deployment becomes good;
- * a crash-looping one is marked bad, naming the failing check; `rollback` brings the good containers back; with
- * automatic rollback on, a bad deployment is rolled back by itself and the state says so.
+ * ports), the commissioning checks judging each deployment within a short window. The good deployment is the
+ * sample temperature sensor with its route into `$upstream`, so "good" includes its readings arriving at the hub;
+ * the bad one swaps the sensor's image for one that crash-loops, so the readings stop. It is marked bad; `rollback`
+ * brings the sensor's container back and its readings arrive at the hub again; with automatic rollback on, a bad
+ * deployment is rolled back by itself and the state says so.
  */
 
 const WINDOW_MS = 12_000;
 const runId = newRunId();
-const GOOD = `steady-${runId}`;
-const LOOPING = `looping-${runId}`;
+const SENSOR = `sensor-${runId}`;
+const SENSOR_IMAGE = 'gatehouse/sample-temperature-sensor:1.0';
 const dataDir = mkdtempSync(join(tmpdir(), 'gh-rollback-'));
 let docker: Dockerode;
 let host: Host;
+/** Readings of the sensor as they arrive at the local hub. */
+const arrivals: { atMs: number }[] = [];
 
-const good = () => testDeployment(runId, { [GOOD]: { cmd: ['run'] } });
-const bad = () => testDeployment(runId, { [GOOD]: { cmd: ['run'] }, [LOOPING]: { cmd: ['sh', '-c', 'exit 3'], restartPolicy: 'always' } });
+function deployment(sensor: Record<string, unknown>): string {
+  const createOptions = JSON.stringify({ ...(sensor.cmd ? { Cmd: sensor.cmd } : {}), Labels: { [TEST_LABEL]: runId } });
+  const doc = manifest({
+    modules: { [SENSOR]: { version: '1.0', type: 'docker', status: 'running', restartPolicy: 'always', env: { MessageCount: { value: '-1' } }, settings: { image: sensor.image, createOptions } } },
+    routes: { sensorToUpstream: `FROM /messages/modules/${SENSOR}/outputs/* INTO $upstream` },
+    // A reading every second: the end-to-end check sees one well inside the window.
+    twins: { [SENSOR]: { 'properties.desired': { SendData: true, SendInterval: 1 } } },
+  });
+  return JSON.stringify(doc, null, 2);
+}
+const good = () => deployment({ image: SENSOR_IMAGE });
+/** The same module, its image swapped for one that exits at once: a crash loop, and no readings. */
+const bad = () => deployment({ image: BUSYBOX_IMAGE, cmd: ['sh', '-c', 'exit 3'] });
 
 async function call<T>(method: string, input: unknown = {}): Promise<T> {
   const result = await host.dispatcher.invoke(method, input);
@@ -44,20 +60,27 @@ const judged = (id: string) =>
     WINDOW_MS + 60_000,
   );
 
-async function containers(): Promise<{ name: string; state: string }[]> {
+async function containers(): Promise<{ name: string; state: string; image: string }[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${runId}`] } });
-  return list.map((c) => ({ name: (c.Names[0] ?? '').replace(/^\//, ''), state: c.State }));
+  return list.map((c) => ({ name: (c.Names[0] ?? '').replace(/^\//, ''), state: c.State, image: c.Image }));
 }
+
+/** Waits for a reading of the sensor that arrived at the hub after `sinceMs`. */
+const readingAfter = (what: string, sinceMs: number) => waitFor(what, async () => arrivals.find((a) => a.atMs > sinceMs), 60_000);
 
 beforeAll(async () => {
   docker = await requireEngine();
-  await requireTestImages(docker, ['busybox-module']);
+  await requireTestImages(docker, ['busybox-module', 'sample-temperature-sensor']);
   const ports = { GATEHOUSE_EDGEHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_MQTT_PORT: '0', GATEHOUSE_LOCALHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_AMQP_PORT: '0' };
   host = createHost({
     dataDir,
     shell: 'served',
     env: { ...process.env, ...ports, GATEHOUSE_DEVICE_ID: `rollback-${runId}`, GATEHOUSE_RECONCILE_PERIOD_MS: '1000', GATEHOUSE_KNOWN_GOOD_WINDOW_MS: String(WINDOW_MS), GATEHOUSE_KNOWN_GOOD_POLL_MS: '1500', GATEHOUSE_AUTO_ROLLBACK: '' },
     log: (line) => (process.env.DEBUG_ROLLBACK ? console.log(line) : undefined),
+  });
+  host.events.listen((wire, payload) => {
+    const event = payload as TelemetryEvent;
+    if (wire === 'cloud.telemetry' && event.moduleId === SENSOR) arrivals.push({ atMs: Date.now() });
   });
   await host.ready;
   await waitFor('the edge hub and the local hub to run', async () => {
@@ -74,7 +97,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('last-known-good and rollback on the real runtime', () => {
-  it('a deployment whose modules run and whose runtime checks pass over the window becomes known good, with its image ids', async () => {
+  it('a deployment whose modules run, whose readings reach the hub and whose runtime checks pass over the window becomes known good, with its image ids', async () => {
     expect(await call<RollbackState>('rollback.state')).toMatchObject({ auto: false, windowMs: WINDOW_MS, lastKnownGood: null, bad: null, lastRollback: null });
     const applied = await call<{ version: number }>('runtime.apply', { text: good() });
     const v = `v${applied.version}`;
@@ -84,7 +107,10 @@ describe('last-known-good and rollback on the real runtime', () => {
     expect(done.failed, JSON.stringify(done.failed)).toEqual([]);
     expect(done.verdict).toBe('good');
     expect(done.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['runtime.modules-running', 'runtime.crash-loop', 'runtime.deployment-current']));
-    expect(done.images).toEqual([{ module: GOOD, image: 'gatehouse/busybox-module:test', id: expect.stringMatching(/^sha256:/), digests: expect.any(Array) }]);
+    // The route into $upstream was watched: a reading went through the edge hub and arrived at the hub.
+    expect(done.checks.find((c) => c.id.startsWith('e2e.route'))).toMatchObject({ status: 'ok' });
+    expect(done.images).toEqual([{ module: SENSOR, image: SENSOR_IMAGE, id: expect.stringMatching(/^sha256:/), digests: expect.any(Array) }]);
+    expect(arrivals.length).toBeGreaterThan(0);
     expect(Date.parse(done.judgedAt ?? '') - Date.parse(done.appliedAt)).toBeGreaterThanOrEqual(WINDOW_MS);
     expect((await call<RollbackState>('rollback.state')).lastKnownGood).toBe(v);
     // The watch runs its own checks: the Commissioning area's last report (no user run yet) is untouched.
@@ -94,31 +120,38 @@ describe('last-known-good and rollback on the real runtime', () => {
     expect(file.deployments).toEqual([expect.objectContaining({ id: v, verdict: 'good' })]);
   }, 120_000);
 
-  it('a crash-looping deployment is marked bad naming the check; rollback brings the good containers back and the history shows it all', async () => {
+  it('a crash-looping image is marked bad naming the check and its readings stop; rollback brings the good container back, the readings resume, and the history shows it all', async () => {
     const goodId = (await call<RollbackState>('rollback.state')).lastKnownGood;
     const applied = await call<{ version: number }>('runtime.apply', { text: bad() });
     const badId = `v${applied.version}`;
     const verdict = await judged(badId);
     expect(verdict.verdict).toBe('bad');
     const failing = verdict.failed.filter((f) => f.id === 'runtime.crash-loop' || f.id === 'runtime.modules-running');
-    expect(failing.length, JSON.stringify(verdict.failed)).toBeGreaterThan(0);
-    expect(failing.map((f) => f.detail).join(' ')).toContain(LOOPING);
+    expect(failing.length, `${JSON.stringify(verdict.failed)}; runtime: ${JSON.stringify(await call('runtime.status'))}`).toBeGreaterThan(0);
+    expect(failing.map((f) => f.detail).join(' ')).toContain(SENSOR);
     expect(await call<RollbackState>('rollback.state')).toMatchObject({ bad: { id: badId }, lastKnownGood: goodId });
+    // The sensor's container now runs the looping image: no reading has arrived for a while.
+    expect((await containers()).filter((c) => c.name.includes(SENSOR)).map((c) => c.image)).toEqual([BUSYBOX_IMAGE]);
+    const quietSince = Date.now() - 3_000;
+    expect(arrivals.filter((a) => a.atMs > quietSince)).toEqual([]);
 
     const rolled = await call<RollbackResult>('rollback.rollback', {});
     expect(rolled).toMatchObject({ from: badId, to: goodId, via: 'local', version: applied.version + 1 });
     expect(rolled.message).toMatch(new RegExp(`^Rolled back from ${badId} to ${goodId} at `));
+    const rolledAt = Date.now();
     await waitFor(
-      'the good module alone to run again',
+      'the sensor to run its own image again',
       async () => {
         const status = await call<RuntimeSnapshot>('runtime.status');
-        const live = await containers();
-        return status.reconciledVersion === rolled.version && status.modules.map((m) => m.name).join() === GOOD && status.modules[0]?.runtimeStatus === 'running' && !live.some((c) => c.name.includes(LOOPING)) && live.some((c) => c.name.includes(GOOD) && c.state === 'running')
+        const live = (await containers()).filter((c) => c.name.includes(SENSOR));
+        return status.reconciledVersion === rolled.version && status.modules.map((m) => m.name).join() === SENSOR && status.modules[0]?.runtimeStatus === 'running' && live.length === 1 && live[0]?.image === SENSOR_IMAGE && live[0].state === 'running'
           ? true
           : undefined;
       },
       60_000,
     );
+    // Telemetry resumes: a reading sent after the rollback arrives at the hub.
+    await readingAfter('a reading of the restored sensor at the hub', rolledAt);
     const restoredId = `v${rolled.version ?? 0}`;
     const restored = await judged(restoredId);
     expect(restored).toMatchObject({ verdict: 'good', origin: 'rollback', restores: goodId, rolledBackFrom: badId, via: 'local' });
@@ -129,10 +162,10 @@ describe('last-known-good and rollback on the real runtime', () => {
       [badId, 'bad'],
       [goodId, 'good'],
     ]);
-    // Each entry carries the change from the one before: the looping module added, then removed again.
-    const added = history[1]?.diff.find((d) => d.path.includes(LOOPING));
-    expect(added).toMatchObject({ op: 'add', path: `/modulesContent/$edgeAgent/properties.desired/modules/${LOOPING}` });
-    expect(history[0]?.diff).toEqual([expect.objectContaining({ op: 'remove', path: `/modulesContent/$edgeAgent/properties.desired/modules/${LOOPING}` })]);
+    // Each entry carries the change from the one before: the sensor's image swapped, then swapped back.
+    const image = `/modulesContent/$edgeAgent/properties.desired/modules/${SENSOR}/settings/image`;
+    expect(history[1]?.diff).toEqual(expect.arrayContaining([expect.objectContaining({ op: 'replace', path: image })]));
+    expect(history[0]?.diff).toEqual(expect.arrayContaining([expect.objectContaining({ op: 'replace', path: image })]));
     expect(history[2]).toMatchObject({ previous: null });
     expect((await call<RollbackState>('rollback.state')).lastRollback).toMatchObject({ from: badId, to: goodId, automatic: false, via: 'local' });
   }, 240_000);
@@ -156,7 +189,8 @@ describe('last-known-good and rollback on the real runtime', () => {
     expect(after.lastRollback?.message).toMatch(new RegExp(`^Rolled back automatically from ${badId} to ${lastGood} at .+ \\(now v${applied.version + 1}\\)\\.$`));
     const autoEntry = await judged(`v${applied.version + 1}`);
     expect(autoEntry).toMatchObject({ origin: 'auto-rollback', verdict: 'good' });
-    await waitFor('the looping container to be gone', async () => ((await containers()).some((c) => c.name.includes(LOOPING)) ? undefined : true), 30_000);
+    expect((await containers()).filter((c) => c.name.includes(SENSOR)).map((c) => c.image)).toEqual([SENSOR_IMAGE]);
+    await readingAfter('a reading after the automatic rollback', Date.parse(autoEntry.appliedAt));
   }, 240_000);
 
   it('rollback to a deployment not in the history is refused by name', async () => {

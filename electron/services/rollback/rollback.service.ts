@@ -212,12 +212,13 @@ export class RollbackService implements ContractImpl<typeof rollbackContract> {
   private async watchLoop(record: DeploymentRecord, start: number, watching: { id: string }): Promise<void> {
     const live = () => this.watching === watching && !this.abort.signal.aborted;
     while (live()) {
-      const remaining = start + this.windowMs - this.now();
+      const gathered = this.now() - start;
+      const remaining = this.windowMs - gathered;
       const report = await this.deps.runChecks(Math.min(MAX_E2E_MS, Math.max(MIN_E2E_MS, remaining)));
       if (!live()) return;
       const elapsed = this.now() - start;
       const judged = report.ok
-        ? judge(report.value, record.version, elapsed, this.windowMs)
+        ? judge(report.value, record.version, elapsed, this.windowMs, gathered)
         : elapsed >= this.windowMs
           ? { verdict: 'bad' as const, failed: [{ id: 'commissioning', title: 'The checks ran', status: 'error', detail: report.error.message }], checks: [] }
           : { verdict: 'pending' as const, failed: [], checks: [] };

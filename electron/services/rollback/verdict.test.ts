@@ -25,7 +25,7 @@ const replace = (checks: CheckResult[], ...next: CheckResult[]) => checks.map((c
 
 describe('judge: a deployment’s verdict from a check report', () => {
   const window = 60_000;
-  const cases: { name: string; checks: CheckResult[]; elapsed: number; verdict: string; failed: string[] }[] = [
+  const cases: { name: string; checks: CheckResult[]; elapsed: number; gathered?: number; verdict: string; failed: string[] }[] = [
     { name: 'all pass, window not over: pending (a module may still crash)', checks: passing(), elapsed: 10_000, verdict: 'pending', failed: [] },
     { name: 'all pass at the end of the window: good', checks: passing(), elapsed: window, verdict: 'good', failed: [] },
     { name: 'a warning (upstream connecting) does not make it bad', checks: replace(passing(), result('runtime.upstream', 'warning')), elapsed: window, verdict: 'good', failed: [] },
@@ -43,10 +43,19 @@ describe('judge: a deployment’s verdict from a check report', () => {
       failed: [],
     },
     { name: 'stale after the window: bad', checks: replace(passing(), result('runtime.deployment-current', 'ok', { desiredVersion: 4 })), elapsed: window, verdict: 'bad', failed: ['runtime.deployment-current'] },
+    {
+      name: 'the previous version in a report gathered within the window that finished after it (waiting for arrivals): pending, not stale',
+      checks: replace(passing(), result('runtime.deployment-current', 'error', { desiredVersion: 5, reportedVersion: 4 })),
+      elapsed: window + 2_000,
+      gathered: window - 10_000,
+      verdict: 'pending',
+      failed: [],
+    },
+    { name: 'the previous version in a report gathered after the window: bad', checks: replace(passing(), result('runtime.deployment-current', 'error', { desiredVersion: 5, reportedVersion: 4 })), elapsed: window + 2_000, gathered: window, verdict: 'bad', failed: ['runtime.deployment-current'] },
     { name: 'required checks skipped (no deployment gathered) after the window: bad', checks: passing().map((c) => (c.id.startsWith('runtime.') ? { ...c, status: 'skipped' as const, data: undefined } : c)), elapsed: window, verdict: 'bad', failed: ['runtime.modules-running', 'runtime.crash-loop', 'runtime.deployment-current'] },
   ];
-  it.each(cases)('$name', ({ checks, elapsed, verdict, failed }) => {
-    const judged = judge(report(checks), 5, elapsed, window);
+  it.each(cases)('$name', ({ checks, elapsed, gathered, verdict, failed }) => {
+    const judged = judge(report(checks), 5, elapsed, window, gathered);
     expect(judged.verdict).toBe(verdict);
     expect(judged.failed.map((f) => f.id)).toEqual(failed);
     expect(judged.checks.map((c) => c.id)).not.toContain('host.disk');

@@ -16,14 +16,17 @@ export interface Judgement {
 const failedOf = (c: CheckResult): FailedCheck => ({ id: c.id, title: c.title, status: c.status, detail: c.detail });
 
 /**
- * A deployment's verdict from one check report, `elapsedMs` after it was applied, for a window of `windowMs`.
+ * A deployment's verdict from one check report, `elapsedMs` after it was applied, for a window of `windowMs`;
+ * `gatheredMs` is when the report's run started (its facts were gathered then: a run waits for end-to-end arrivals
+ * after that, so it can finish long after its runtime facts were read).
  * - A report about another deployment version (desired or reported: the runtime has not taken this one up or
- *   finished applying it yet) proves nothing: pending until the window ends, then bad as a stale deployment.
+ *   finished applying it yet) proves nothing: pending until a report gathered after the window says so, then bad as
+ *   a stale deployment (one gathered while the apply was still under way is not proof of staleness).
  * - Once it is this version's report, a crash loop is bad at once (it does not heal by waiting).
  * - Otherwise pending until the window ends (a module that will crash may still look up), then good when no watched
  *   check erred and the required ones passed, bad naming each failing (or not run) check.
  */
-export function judge(report: CheckReport, version: number, elapsedMs: number, windowMs: number): Judgement {
+export function judge(report: CheckReport, version: number, elapsedMs: number, windowMs: number, gatheredMs: number = elapsedMs): Judgement {
   const watched = report.checks.filter((c) => isWatchedCheck(c.id));
   const checks = watched.map((c) => ({ id: c.id, status: c.status }));
   const errors = watched.filter((c) => c.status === 'error');
@@ -33,7 +36,7 @@ export function judge(report: CheckReport, version: number, elapsedMs: number, w
   const reported = current?.data?.reportedVersion;
   const other = [desired, reported].find((v) => typeof v === 'number' && v !== version);
   if (other !== undefined) {
-    if (!ended) return { verdict: 'pending', failed: [], checks };
+    if (gatheredMs < windowMs) return { verdict: 'pending', failed: [], checks };
     return {
       verdict: 'bad',
       failed: [{ id: 'runtime.deployment-current', title: current?.title ?? 'The reported deployment is the desired one', status: 'error', detail: `Stale deployment: the runtime reports version ${String(reported)} (desired ${String(desired)}), not ${version}, after the window.` }],
