@@ -22,6 +22,7 @@ import { DEFAULT_LOCALHUB_HTTPS_PORT, DEFAULT_LOCALHUB_MQTT_PORT, LocalHub } fro
 import { telemetryEvent } from './telemetry-event';
 import { createCommissioning } from './commissioning-host';
 import { createSupportBundle } from '../services/support/support-wiring';
+import { RuntimeLog, runtimeLogPath } from './runtime-log';
 import { supportContract } from '../../shared/ipc/support.contract';
 import { rollbackContract } from '../../shared/ipc/rollback.contract';
 import { createRollback } from '../services/rollback/rollback-wiring';
@@ -96,7 +97,13 @@ export function createHost(options: HostOptions): Host {
   const dispatcher = new Dispatcher();
   const settings = new SettingsService(options.dataDir, events);
   const env = options.env ?? process.env;
-  const log = options.log ?? ((line: string) => console.log(line));
+  // Every line the console logs is also kept in its data folder (the support bundle's runtime log).
+  const runtimeLog = new RuntimeLog(runtimeLogPath(options.dataDir));
+  const print = options.log ?? ((line: string) => console.log(line));
+  const log = (line: string) => {
+    runtimeLog.write(line);
+    print(line);
+  };
   const driver = new DockerDriver(options.dockerSocketPath ? { socketPath: options.dockerSocketPath } : {});
   const runtime = runtimeContext(options.dataDir, env);
   const periodMs = Number(env.GATEHOUSE_RECONCILE_PERIOD_MS) || undefined;
@@ -201,7 +208,7 @@ export function createHost(options: HostOptions): Host {
   });
   dispatcher.register(commissioningContract, commissioning);
   dispatcher.register(driftContract, createDrift({ dataDir: options.dataDir, agent, driver, invoke: (m, i) => dispatcher.invoke(m, i) }));
-  dispatcher.register(supportContract, createSupportBundle({ dataDir: options.dataDir, agent, driver, security, secrets, call: (m, i) => dispatcher.invoke(m, i), events }));
+  dispatcher.register(supportContract, createSupportBundle({ dataDir: options.dataDir, agent, driver, security, secrets, call: (m, i) => dispatcher.invoke(m, i), events, runtimeLogPath: runtimeLogPath(options.dataDir) }));
   const rollback = createRollback({ dataDir: options.dataDir, deviceId: runtime.deviceId, agent, driver, runtimeService, commissioning, invoke: (m, i) => dispatcher.invoke(m, i), events, env, log });
   dispatcher.register(rollbackContract, rollback);
   const hubSubscriptions = [
@@ -237,6 +244,8 @@ export function createHost(options: HostOptions): Host {
       agent.dispose();
       driver.dispose();
       void security.then((s) => s.ok && s.value.dispose());
+      // Lines logged after this are printed only: the data folder is another console's once the lock is gone.
+      runtimeLog.end();
       lock.value.dispose();
     },
   };

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import yauzl from 'yauzl';
 import type { SupportBundleResult, SupportProgress } from '../../../shared/ipc/support.contract';
 import type { RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
 import { createHost, type Host } from '../../host/host';
+import { runtimeLogPath } from '../../host/runtime-log';
 import { BUSYBOX_IMAGE, newRunId, removeTestResources, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../../runtime/drivers/test-engine.test-util';
 import { IdentityStore } from '../../runtime/workload/identity.store';
 
@@ -154,13 +155,16 @@ describe('support bundle on the real console', () => {
     ];
     expect(modules.map((m) => m.moduleId)).toEqual(expect.arrayContaining([MODULE, OTHER]));
 
+    // A runtime log line that leaked a secret (as a careless log line would): masked like the rest. And one from
+    // before --since: left out.
+    appendFileSync(runtimeLogPath(dataDir), `${new Date(Date.now() - 2 * 3_600_000).toISOString()} old-line-${runId}\n${new Date().toISOString()} leaked ${planted.dbPassword} and ${device.primaryKey}\n`);
     const out = join(outDir, 'bundle.zip');
     const result = await call<SupportBundleResult>('support.bundle', { since: '1h', out });
     expect(result).toMatchObject({ path: out, bytes: statSync(out).size });
     const entries = await unzip(out);
     expect(result.files).toBe(entries.size);
     const names = [...entries.keys()];
-    for (const name of ['manifest.json', 'README.txt', 'manifest/deployment.json', 'versions.json', 'reported/edgeAgent.json', 'runtime/status.json', 'edgehub/outbox.json', 'reported/edgeHub.json']) {
+    for (const name of ['manifest.json', 'README.txt', 'manifest/deployment.json', 'versions.json', 'reported/edgeAgent.json', 'runtime/status.json', 'edgehub/outbox.json', 'reported/edgeHub.json', 'runtime/runtime.log']) {
       expect(names, name).toContain(name);
     }
     for (const module of [MODULE, OTHER]) {
@@ -170,6 +174,11 @@ describe('support bundle on the real console', () => {
       expect(inspect.Name).toBe(`/${module}`);
       expect(inspect.Config.Labels[TEST_LABEL]).toBe(runId);
     }
+    // The console's own log: what the agent and the edge hub said, with their times.
+    const runtimeLog = entries.get('runtime/runtime.log')!.toString('utf8');
+    expect(runtimeLog).toMatch(/^\S+Z agent: deployment version \d+ accepted/m);
+    expect(runtimeLog).toContain('leaked [REDACTED] and [REDACTED]');
+    expect(runtimeLog).not.toContain(`old-line-${runId}`);
     const echoLog = entries.get(`modules/${MODULE}/logs.txt`)!.toString('utf8');
     expect(echoLog).toContain(`marker-${runId}`);
     expect(echoLog).toContain(`DeviceId=${DEVICE};SharedAccessKey=[REDACTED]`);

@@ -36,6 +36,8 @@ export interface SupportBundleDeps {
   readonly inspect: (containerId: string) => Promise<Result<unknown>>;
   /** A container's log lines since a time (not followed). */
   readonly logs: (containerId: string, since: Date) => Promise<Result<AsyncIterable<LogLine>>>;
+  /** The console's own log (the agent, the edge hub, the hubs) since a time, newest `maxLines`; undefined when none. */
+  readonly runtimeLog?: (since: Date, maxLines: number) => { readonly lines: readonly string[]; readonly dropped: number } | undefined;
   readonly now?: () => number;
 }
 
@@ -73,7 +75,7 @@ export class SupportBundleService implements ContractImpl<typeof supportContract
 
     const bundleId = randomUUID();
     const containers = this.deps.containers();
-    const total = 2 + CONTRACT_PARTS.length + 2 * containers.length + 1;
+    const total = 3 + CONTRACT_PARTS.length + 2 * containers.length + 1;
     let done = 0;
     const step = (name: string) => this.events.emit(supportContract, 'progress', { phase: 'collecting', bundleId, step: name, done: done++, total } satisfies SupportProgress);
 
@@ -115,9 +117,15 @@ export class SupportBundleService implements ContractImpl<typeof supportContract
       else missing.push({ part: `${folder}/logs.txt`, reason: logs.error.message });
     }
 
+    step('runtime/runtime.log');
+    const runtimeLog = this.deps.runtimeLog?.(since.value, MAX_LOG_LINES);
+    if (runtimeLog) {
+      const dropped = runtimeLog.dropped ? [`[gatehouse: ${runtimeLog.dropped} older lines dropped; the newest ${MAX_LOG_LINES} are kept]`] : [];
+      put('runtime/runtime.log', `the console's runtime log (agent, edge hub, hubs) since ${since.value.toISOString()}`, [...dropped, ...runtimeLog.lines].map((l) => `${l}\n`).join(''));
+    } else missing.push({ part: 'runtime/runtime.log', reason: 'this console has written no runtime log yet' });
+
     step('writing');
     const createdAt = new Date(now).toISOString();
-    missing.push({ part: 'runtime log', reason: 'the console keeps no log file of its own: its output goes to the terminal or service manager that runs it' });
     const readme = readmeText(createdAt, since.value.toISOString(), index, missing);
     put('README.txt', 'what this bundle holds, in words', readme);
     const manifest = {

@@ -7,6 +7,7 @@ import type { DockerDriver } from '../../runtime/drivers/docker/docker-driver';
 import type { SecretBox } from '../../runtime/secrets/secret-box';
 import type { EdgeSecurity } from '../../runtime/workload/edge-security';
 import type { EventBus } from '../../host/event-bus';
+import { linesSince } from '../../host/runtime-log';
 import { HubConnectionsStore } from '../hub-connections.store';
 import { collectKnownSecrets, type KnownSecrets } from './known-secrets';
 import { SupportBundleService } from './support-bundle.service';
@@ -21,13 +22,15 @@ export interface SupportHostOptions {
   /** The dispatcher's invoke: other contracts' methods (app.getInfo, runtime.reported, localhub.info, ...). */
   readonly call: (method: string, input: unknown) => Promise<Result<unknown>>;
   readonly events: EventBus;
+  /** The console's runtime log file (runtime-log.ts). */
+  readonly runtimeLogPath: string;
 }
 
 /** Where ConsoleTokenStore keeps the served console's token (read here without making one when there is none). */
 const consoleTokenPath = (dataDir: string) => join(dataDir, 'secrets', 'console-token');
 
 /** Every secret this console knows now, from the sources it keeps them in (see known-secrets.ts). */
-export function knownSecretsOf(o: Omit<SupportHostOptions, 'driver' | 'events'>): Promise<KnownSecrets> {
+export function knownSecretsOf(o: Omit<SupportHostOptions, 'driver' | 'events' | 'runtimeLogPath'>): Promise<KnownSecrets> {
   return collectKnownSecrets({
     deploymentText: () => o.agent.persistedDeployment?.deployment,
     registryPasswords: () => (o.agent.desiredDeployment?.registryCredentials ?? []).map((c) => c.password),
@@ -77,6 +80,7 @@ export function createSupportBundle(o: SupportHostOptions): SupportBundleService
         }
       },
       logs: async (containerId, since) => o.driver.logs(containerId, { since, timestamps: true, tail: 'all' }),
+      runtimeLog: (since, maxLines) => linesSince(o.runtimeLogPath, since, maxLines),
     },
     o.events,
   );
