@@ -207,9 +207,9 @@ export function createHost(options: HostOptions): Host {
     secrets,
   });
   dispatcher.register(commissioningContract, commissioning);
-  dispatcher.register(driftContract, createDrift({ dataDir: options.dataDir, agent, driver, invoke: (m, i) => dispatcher.invoke(m, i) }));
+  dispatcher.register(driftContract, createDrift({ dataDir: options.dataDir, secrets, agent, driver, invoke: (m, i) => dispatcher.invoke(m, i) }));
   dispatcher.register(supportContract, createSupportBundle({ dataDir: options.dataDir, agent, driver, security, secrets, call: (m, i) => dispatcher.invoke(m, i), events, runtimeLogPath: runtimeLogPath(options.dataDir) }));
-  const rollback = createRollback({ dataDir: options.dataDir, deviceId: runtime.deviceId, agent, driver, runtimeService, commissioning, invoke: (m, i) => dispatcher.invoke(m, i), events, env, log });
+  const rollback = createRollback({ dataDir: options.dataDir, secrets, deviceId: runtime.deviceId, agent, driver, runtimeService, commissioning, invoke: (m, i) => dispatcher.invoke(m, i), events, env, log });
   dispatcher.register(rollbackContract, rollback);
   const hubSubscriptions = [
     ...(localHub ? [localHub.onDidChangeState((s) => events.emit(localhubContract, 'changed', s)), forwardTelemetry(localHub, events, () => hubConnection.eventsFrom === 'local')] : []),

@@ -4,7 +4,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
 import { CLOSE_TOKEN_ROTATED, MAX_FRAME_BYTES } from '../../shared/ipc/wire';
 import { writeFileAtomic } from '../runtime/atomic-file';
 import { ConsoleTokenStore } from './console-token';
@@ -76,6 +75,8 @@ export async function serveConsole(options: ServeOptions): Promise<ServedConsole
   const badName = hostnames.find((name) => !isValidHostname(name));
   if (badName !== undefined) throw new Error(`--hostname "${badName}" is not a valid host name or address.`);
 
+  // ws is imported by the command that serves, not when the CLI loads (every other command would pay for it).
+  const { WebSocketServer } = await import('ws');
   const tokens = new ConsoleTokenStore(options.host.dataDir, options.host.secrets);
   let token = options.token ?? (await tokens.load());
   let tls: ConsoleTls | undefined;

@@ -2,6 +2,7 @@ import { joinCreateOptions } from '../manifest/create-options';
 import { toPointer } from '../manifest/json-pointer';
 import { parseLenientJson } from '../manifest/lenient-json';
 import { modulesContentOf } from './modules-content';
+import { Redactor } from './redact';
 
 /**
  * Secrets written inline in a deployment: registry passwords, IoT Hub connection strings, SAS tokens and keys,
@@ -139,4 +140,28 @@ function placeWords(path: readonly (string | number)[]): string {
   }
   if (at !== undefined) return `${String(at)} desired properties, ${path.slice(i + 1).join('.')}`;
   return path.join('.');
+}
+
+/** The secret values a deployment manifest's text holds (none when it is not JSON). Never print them. */
+export function deploymentSecretValues(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  try {
+    return scanDeploymentSecrets(JSON.parse(text) as unknown).map((f) => f.value);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A deployment manifest's text for showing (UI, CLI, JSON output): its own secrets (registry passwords, secret env
+ * values, keys) masked wherever they appear, secret-named fields masked, secret shapes masked by pattern.
+ */
+export function maskDeploymentText(text: string): string {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return new Redactor().text(text);
+  }
+  return `${JSON.stringify(new Redactor(deploymentSecretValues(text)).json(document), null, 2)}\n`;
 }

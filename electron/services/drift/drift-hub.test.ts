@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { fail, ok, type Result } from '../../../shared/errors';
 import { DriftService } from './drift.service';
+import { SecretBox } from '../../runtime/secrets/secret-box';
 
 /**
  * Drift of a device through the hub (`drift.drift {deviceId}`): desired from its $edgeAgent/$edgeHub twins, running
@@ -26,7 +27,7 @@ function service(twins: { agent: unknown; hub?: unknown }): DriftService {
     if (moduleId === '$edgeAgent') return ok(twins.agent);
     return twins.hub ? ok(twins.hub) : fail('NOT_FOUND', 'no $edgeHub twin');
   };
-  return new DriftService({ dataDir, invoke, appliedDeployment: () => undefined, inspectContainer: async () => undefined, imageDetails: async () => undefined, user: () => 'tester' });
+  return new DriftService({ dataDir, secrets: new SecretBox(dataDir), invoke, appliedDeployment: () => undefined, inspectContainer: async () => undefined, imageDetails: async () => undefined, user: () => 'tester' });
 }
 
 const reportedModule = (mode: string, runtimeStatus: string) => ({ ...module(mode), runtimeStatus });
@@ -65,7 +66,7 @@ it('in sync when the twins and the reports match the approved deployment; no $ed
 });
 
 it('a device the hub does not know: the hub error', async () => {
-  const s = new DriftService({ dataDir, invoke: async () => fail('NOT_FOUND', 'Device nope not found'), appliedDeployment: () => undefined, inspectContainer: async () => undefined, imageDetails: async () => undefined, user: () => 'tester' });
+  const s = new DriftService({ dataDir, secrets: new SecretBox(dataDir), invoke: async () => fail('NOT_FOUND', 'Device nope not found'), appliedDeployment: () => undefined, inspectContainer: async () => undefined, imageDetails: async () => undefined, user: () => 'tester' });
   const result = await s.drift({ deviceId: 'nope' });
   expect(result.ok ? undefined : result.error.code).toBe('NOT_FOUND');
 });

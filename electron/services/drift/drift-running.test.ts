@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { fail, ok, type Result } from '../../../shared/errors';
-import { DriftService, type ContainerFacts } from './drift.service';
+import { approvedPath, DriftService, type ContainerFacts } from './drift.service';
+import { SecretBox } from '../../runtime/secrets/secret-box';
 
 /**
  * The running leg's createOptions: the agent reports the desired createOptions, so they count as running only when
@@ -31,6 +32,7 @@ function service(container: ContainerFacts): DriftService {
   const invoke = async (method: string): Promise<Result<unknown>> => (method in answers ? ok(answers[method]) : fail('UNKNOWN_METHOD', method));
   return new DriftService({
     dataDir,
+    secrets: new SecretBox(dataDir),
     invoke,
     appliedDeployment: () => ({ text, version: 1 }),
     inspectContainer: async () => container,
@@ -57,4 +59,27 @@ it('created from another configuration: createOptions not claimed as running, a 
   const field = result.value.modules.find((m) => m.name === 'm')!.fields.find((f) => f.field === 'createOptions')!;
   expect('running' in field).toBe(false);
   expect(result.value.notes.join(' ')).toContain('created from another configuration');
+});
+
+it('the approval is sealed on disk and its secrets are masked where it leaves the service; drift still compares the real values', async () => {
+  const password = `registry-pw-${Date.now().toString(36)}`;
+  const doc = JSON.parse(text) as { modulesContent: { $edgeAgent: { 'properties.desired': Record<string, unknown> } } };
+  doc.modulesContent.$edgeAgent['properties.desired'].runtime = { type: 'docker', settings: { registryCredentials: { acr: { address: 'example.azurecr.io', username: 'u', password } } } };
+  const file = join(dataDir, 'approved-with-secret.json');
+  writeFileSync(file, JSON.stringify(doc));
+  const s = service({ image: 'img:1', imageId: 'sha256:1', env: ['PATH=/bin'], configHash: 'hash-desired' });
+  const approved = await s.approve({ path: file });
+  if (!approved.ok) throw new Error(approved.error.message);
+  // On disk: sealed (no manifest text, no password).
+  const raw = readFileSync(approvedPath(dataDir), 'utf8');
+  expect(raw).not.toContain(password);
+  expect(raw).not.toContain('modulesContent');
+  // Through the contract: the manifest, its password masked; the SHA-256 is still of the real text.
+  const shown = await s.approved();
+  if (!shown.ok || !shown.value.approved) throw new Error('no approval');
+  expect(shown.value.approved.text).not.toContain(password);
+  expect(shown.value.approved.text).toContain('"password": "[REDACTED]"');
+  expect(shown.value.approved.sha256).toBe(approved.value.sha256);
+  const result = await s.drift();
+  expect(result.ok).toBe(true);
 });

@@ -3,10 +3,12 @@ import type { Result } from '../../../shared/errors';
 import type { Agent } from '../../runtime/agent/agent';
 import type { DockerDriver } from '../../runtime/drivers/docker/docker-driver';
 import { CONFIG_HASH_LABEL } from '../../runtime/agent/model';
+import type { SecretBox } from '../../runtime/secrets/secret-box';
 import { DriftService } from './drift.service';
 
 export interface DriftHostOptions {
   readonly dataDir: string;
+  readonly secrets: SecretBox;
   readonly agent: Agent;
   readonly driver: DockerDriver;
   /** The dispatcher's invoke: other contracts' methods (runtime.status, runtime.reported, edgehub.routes). */
@@ -17,6 +19,7 @@ export interface DriftHostOptions {
 export function createDrift(o: DriftHostOptions): DriftService {
   return new DriftService({
     dataDir: o.dataDir,
+    secrets: o.secrets,
     invoke: o.invoke,
     appliedDeployment: () => {
       const persisted = o.agent.persistedDeployment;

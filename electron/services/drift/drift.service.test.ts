@@ -61,7 +61,9 @@ it('approve what runs, change an env value: drift at env; in sync again after re
 
   const approved = await host.dispatcher.invoke('drift.approve', { from: 'running' });
   expect(approved.ok).toBe(true);
-  const kept = JSON.parse(readFileSync(approvedPath(dataDir), 'utf8')) as { sha256: string; text: string; approvedBy: string };
+  // Kept sealed in the data folder (the manifest can hold registry passwords).
+  expect(readFileSync(approvedPath(dataDir), 'utf8')).not.toContain('MODE');
+  const kept = JSON.parse((await host.secrets.readFile(approvedPath(dataDir))) ?? '') as { sha256: string; text: string; approvedBy: string };
   expect(kept.text).toContain('"MODE"');
   expect(kept.sha256).toMatch(/^[0-9a-f]{64}$/);
 

@@ -6,7 +6,8 @@ import { fail, ok, type Result } from '../../../shared/errors';
 import { ApprovedDeployment, type DriftApproveInput, type DriftModuleResult, type DriftReport } from '../../../shared/ipc/drift.contract';
 import type { RouteConfigStatus } from '../../../shared/ipc/edgehub.contract';
 import type { RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
-import { writeFileAtomic } from '../../runtime/atomic-file';
+import { maskDeploymentText } from '../../../shared/commissioning/secret-scan';
+import type { SecretBox } from '../../runtime/secrets/secret-box';
 
 /** What Docker says of a module's container (docker inspect). */
 export interface ContainerFacts {
@@ -20,6 +21,8 @@ export interface ContainerFacts {
 
 export interface DriftDeps {
   readonly dataDir: string;
+  /** The approval holds a manifest (registry passwords, secret env values): kept sealed with the data folder's SecretBox. */
+  readonly secrets: Pick<SecretBox, 'readFile' | 'writeFile'>;
   /** The console's contract methods (`runtime.status`, `runtime.reported`, `edgehub.routes`): drift reads what the UI reads. */
   readonly invoke: (method: string, params: unknown) => Promise<Result<unknown>>;
   /** The local runtime's desired state: its applied deployment (agent.persistedDeployment); `cloud`: the hub's deployment drives it. */
@@ -67,8 +70,8 @@ export class DriftService {
     if (!driftStateFromManifest(text)) return fail('INVALID_MANIFEST', 'Not a deployment manifest (no modulesContent with $edgeAgent and $edgeHub).');
     const approved: ApprovedDeployment = { text, sha256: sha256(text), approvedBy: this.deps.user(), approvedAt: this.now().toISOString(), source };
     try {
-      await mkdir(join(this.deps.dataDir, 'commissioning'), { recursive: true });
-      await writeFileAtomic(approvedPath(this.deps.dataDir), `${JSON.stringify(approved, null, 2)}\n`);
+      await mkdir(join(this.deps.dataDir, 'commissioning'), { recursive: true, mode: 0o700 });
+      await this.deps.secrets.writeFile(approvedPath(this.deps.dataDir), `${JSON.stringify(approved, null, 2)}\n`);
     } catch (error) {
       return fail('IO', `Cannot keep the approval: ${(error as Error).message}`);
     }
@@ -76,14 +79,22 @@ export class DriftService {
     return ok(info);
   }
 
+  /** The approved deployment, its manifest's secrets masked (what leaves the service: the UI, the CLI). */
   async approved(): Promise<Result<{ approved: ApprovedDeployment | null }>> {
-    let raw: string;
+    const read = await this.readApproved();
+    if (!read.ok || !read.value.approved) return read;
+    const approved = read.value.approved;
+    return ok({ approved: { ...approved, text: maskDeploymentText(approved.text) } });
+  }
+
+  private async readApproved(): Promise<Result<{ approved: ApprovedDeployment | null }>> {
+    let raw: string | undefined;
     try {
-      raw = await readFile(approvedPath(this.deps.dataDir), 'utf8');
+      raw = await this.deps.secrets.readFile(approvedPath(this.deps.dataDir));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ok({ approved: null });
       return fail('IO', `Cannot read the approval: ${(error as Error).message}`);
     }
+    if (raw === undefined) return ok({ approved: null });
     try {
       return ok({ approved: ApprovedDeployment.parse(JSON.parse(raw)) });
     } catch {
@@ -92,7 +103,7 @@ export class DriftService {
   }
 
   async drift(input: { deviceId?: string } = {}): Promise<Result<DriftReport>> {
-    const approvedResult = await this.approved();
+    const approvedResult = await this.readApproved();
     if (!approvedResult.ok) return approvedResult;
     const approved = approvedResult.value.approved;
     const notes: string[] = [];
@@ -208,3 +219,4 @@ export class DriftService {
     return { state, images };
   }
 }
+

@@ -1,22 +1,27 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeploymentRecord } from '../../../shared/ipc/rollback.contract';
-import { writeFileAtomic } from '../../runtime/atomic-file';
+import type { SecretBox } from '../../runtime/secrets/secret-box';
 
 const StoreFile = z.object({ auto: z.boolean().optional(), deployments: z.array(DeploymentRecord) });
 type StoreFile = z.infer<typeof StoreFile>;
 
 /**
  * The deployment history: `<data>/commissioning/deployments.json`, every applied deployment (oldest first) with its
- * manifest, SHA-256, images and verdict, and the automatic-rollback setting. Written atomically after every change;
- * an unreadable file starts an empty history (and is replaced at the next write).
+ * manifest, SHA-256, images and verdict, and the automatic-rollback setting. The manifests can hold registry
+ * passwords, so the file is sealed with the data folder's SecretBox (0600), as the agent's deployment is; a plain file
+ * from an older console is read and sealed at its next write. Written atomically after every change; an unreadable
+ * file starts an empty history (and is replaced at the next write).
  */
 export class KnownGoodStore {
   private data: StoreFile | undefined;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    private readonly secrets: SecretBox,
+  ) {}
 
   get file(): string {
     return join(this.dataDir, 'commissioning', 'deployments.json');
@@ -69,7 +74,7 @@ export class KnownGoodStore {
   private async read(): Promise<StoreFile> {
     if (this.data) return this.data;
     try {
-      const parsed = StoreFile.safeParse(JSON.parse(await readFile(this.file, 'utf8')));
+      const parsed = StoreFile.safeParse(JSON.parse((await this.secrets.readFile(this.file)) ?? ''));
       this.data = parsed.success ? parsed.data : { deployments: [] };
     } catch {
       this.data = { deployments: [] };
@@ -81,7 +86,7 @@ export class KnownGoodStore {
   private write(): Promise<void> {
     const next = this.writing.then(async () => {
       await mkdir(join(this.dataDir, 'commissioning'), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(this.file, `${JSON.stringify(this.data, null, 2)}\n`);
+      await this.secrets.writeFile(this.file, `${JSON.stringify(this.data, null, 2)}\n`);
     });
     this.writing = next.catch(() => undefined);
     return next;

@@ -6,12 +6,14 @@ import type { Agent } from '../../runtime/agent/agent';
 import type { DockerDriver } from '../../runtime/drivers/docker/docker-driver';
 import type { CommissioningService } from '../commissioning/commissioning.service';
 import type { RuntimeService } from '../runtime.service';
+import type { SecretBox } from '../../runtime/secrets/secret-box';
 import { KnownGoodStore } from './known-good.store';
 import { DEFAULT_KNOWN_GOOD_WINDOW_MS, RollbackService } from './rollback.service';
 import { isWatchedCheck } from './verdict';
 
 export interface RollbackWiring {
   readonly dataDir: string;
+  readonly secrets: SecretBox;
   readonly deviceId: string;
   readonly agent: Agent;
   readonly driver: DockerDriver;
@@ -39,7 +41,7 @@ export function createRollback(w: RollbackWiring): RollbackService {
   const windowMs = positive(w.env.GATEHOUSE_KNOWN_GOOD_WINDOW_MS) ?? DEFAULT_KNOWN_GOOD_WINDOW_MS;
   const pollMs = positive(w.env.GATEHOUSE_KNOWN_GOOD_POLL_MS);
   return new RollbackService({
-    store: new KnownGoodStore(w.dataDir),
+    store: new KnownGoodStore(w.dataDir, w.secrets),
     applied: () => w.agent.persistedDeployment,
     onDidChange: (listener) => {
       const a = w.agent.onDidChange(listener);

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,7 +116,7 @@ describe('last-known-good and rollback on the real runtime', () => {
     // The watch runs its own checks: the Commissioning area's last report (no user run yet) is untouched.
     expect(await call('commissioning.last')).toBeNull();
     // Kept in the data folder.
-    const file = JSON.parse(readFileSync(join(dataDir, 'commissioning', 'deployments.json'), 'utf8')) as { deployments: { id: string; verdict: string }[] };
+    const file = JSON.parse((await host.secrets.readFile(join(dataDir, 'commissioning', 'deployments.json'))) ?? '') as { deployments: { id: string; verdict: string }[] };
     expect(file.deployments).toEqual([expect.objectContaining({ id: v, verdict: 'good' })]);
   }, 120_000);
 

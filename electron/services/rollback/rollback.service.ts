@@ -8,6 +8,8 @@ import { deploymentFrom } from '../../runtime/agent/desired-state';
 import { deploymentDiff } from './deployment-diff';
 import type { KnownGoodStore } from './known-good.store';
 import { judge } from './verdict';
+import { Redactor } from '../../../shared/commissioning/redact';
+import { deploymentSecretValues, maskDeploymentText } from '../../../shared/commissioning/secret-scan';
 
 export const DEFAULT_KNOWN_GOOD_WINDOW_MS = 60_000;
 const DEFAULT_POLL_MS = 5_000;
@@ -94,9 +96,12 @@ export class RollbackService implements ContractImpl<typeof rollbackContract> {
 
   async history(): Promise<Result<HistoryEntry[]>> {
     const list = await this.deps.store.load();
+    // What leaves the service is masked: the manifests' secrets (registry passwords, secret env values), also
+    // inside the diff (a changed password shows as a change of a masked value). The store keeps them whole.
     const entries = list.map((record, i): HistoryEntry => {
       const before = list[i - 1];
-      return { ...record, previous: before?.id ?? null, diff: deploymentDiff(before?.text, record.text) };
+      const redactor = new Redactor([...deploymentSecretValues(before?.text), ...deploymentSecretValues(record.text)]);
+      return { ...record, text: maskDeploymentText(record.text), previous: before?.id ?? null, diff: redactor.json(deploymentDiff(before?.text, record.text)) };
     });
     return ok(entries.reverse());
   }

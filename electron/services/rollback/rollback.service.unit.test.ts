@@ -7,6 +7,7 @@ import { ok } from '../../../shared/errors';
 import { testDeployment } from '../../runtime/agent/agent.test-util';
 import { KnownGoodStore } from './known-good.store';
 import { RollbackService, type AppliedDeployment, type RollbackDeps } from './rollback.service';
+import { SecretBox } from '../../runtime/secrets/secret-box';
 
 /**
  * The service's bookkeeping with a scripted runtime (the real engine paths are in rollback.service.test.ts): the
@@ -39,7 +40,7 @@ function setup(driver: 'local' | 'cloud' = 'local') {
   const listeners: (() => void)[] = [];
   const calls = { local: [] as string[], hub: [] as Record<string, unknown>[] };
   const deps: RollbackDeps = {
-    store: new KnownGoodStore(dataDir),
+    store: new KnownGoodStore(dataDir, new SecretBox(dataDir)),
     applied: () => applied,
     onDidChange: (l) => (listeners.push(l), { dispose: () => undefined }),
     runChecks: async () => ok(passingReport(applied?.version ?? 0)),
@@ -82,9 +83,9 @@ describe('RollbackService bookkeeping', () => {
     const t = setup();
     const first = new RollbackService({ ...t.deps, runChecks: () => new Promise(() => undefined) });
     t.applyNow(1, A);
-    await expect.poll(async () => (await new KnownGoodStore(t.dataDir).load()).map((d) => d.verdict)).toEqual(['pending']);
+    await expect.poll(async () => (await new KnownGoodStore(t.dataDir, new SecretBox(t.dataDir)).load()).map((d) => d.verdict)).toEqual(['pending']);
     first.dispose();
-    const second = new RollbackService({ ...t.deps, store: new KnownGoodStore(t.dataDir) });
+    const second = new RollbackService({ ...t.deps, store: new KnownGoodStore(t.dataDir, new SecretBox(t.dataDir)) });
     await second.settled();
     const history = await second.history();
     expect(history.ok && history.value.map((h) => [h.id, h.verdict, h.images[0]?.id])).toEqual([['v1', 'good', 'sha256:abc']]);
@@ -96,7 +97,7 @@ describe('RollbackService bookkeeping', () => {
     const service = new RollbackService({ ...t.deps, runChecks: () => new Promise(() => undefined) });
     t.applyNow(1, A);
     t.applyNow(2, B);
-    await expect.poll(async () => (await new KnownGoodStore(t.dataDir).load()).map((d) => [d.id, d.superseded ?? false])).toEqual([
+    await expect.poll(async () => (await new KnownGoodStore(t.dataDir, new SecretBox(t.dataDir)).load()).map((d) => [d.id, d.superseded ?? false])).toEqual([
       ['v1', true],
       ['v2', false],
     ]);
@@ -110,8 +111,33 @@ describe('RollbackService bookkeeping', () => {
     const service = new RollbackService(t.deps);
     t.applyNow(1, A);
     await service.settled();
-    const file = JSON.parse(readFileSync(join(t.dataDir, 'commissioning', 'deployments.json'), 'utf8')) as { deployments: { id: string; verdict: string }[] };
+    const file = JSON.parse((await new SecretBox(t.dataDir).readFile(join(t.dataDir, 'commissioning', 'deployments.json'))) ?? '') as { deployments: { id: string; verdict: string }[] };
     expect(file.deployments.map((d) => [d.id, d.verdict])).toEqual([['v1', 'good']]);
+    service.dispose();
+  });
+
+  it('the history is sealed on disk: a registry password in a recorded manifest is not in the file', async () => {
+    const t = setup();
+    const password = `registry-pw-${Date.now().toString(36)}`;
+    const withSecret = testDeployment('unit', { a: { cmd: ['run'] } }, { acr: { address: 'example.azurecr.io', username: 'u', password } });
+    const service = new RollbackService(t.deps);
+    t.applyNow(1, withSecret);
+    await service.settled();
+    const raw = readFileSync(join(t.dataDir, 'commissioning', 'deployments.json'), 'utf8');
+    expect(raw).not.toContain(password);
+    expect(raw).not.toContain('modulesContent');
+    // Read back through the store: the manifest whole (a rollback re-applies it with its credentials).
+    const [record] = await new KnownGoodStore(t.dataDir, new SecretBox(t.dataDir)).load();
+    expect(record?.text).toContain(password);
+    // What the history shows (UI, CLI): masked, in the manifest and in the diff from the deployment before.
+    const changed = testDeployment('unit', { a: { cmd: ['run'] } }, { acr: { address: 'example.azurecr.io', username: 'u', password: `${password}-new` } });
+    t.applyNow(2, changed);
+    await service.settled();
+    const history = await service.history();
+    if (!history.ok) throw new Error(history.error.message);
+    const shown = JSON.stringify(history.value);
+    expect(shown).not.toContain(password);
+    expect(history.value[0]?.diff).toEqual([expect.objectContaining({ op: 'replace', path: expect.stringMatching(/registryCredentials\/acr\/password$/), value: '[REDACTED]' })]);
     service.dispose();
   });
 });
