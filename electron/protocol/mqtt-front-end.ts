@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import type { DetailedPeerCertificate } from 'node:tls';
-import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import type { Result } from '../../shared/errors';
 import { authenticateConnect, parsePemCertificates, peerCertificateChain } from './authenticate';
 import type { BackendError, DeviceBackend, DeviceGateway, HubMessage, IdentityRef, MethodFailure, MethodResponse } from './device-backend';
@@ -84,7 +84,8 @@ const TWIN_ERRORS: Record<BackendError['code'], { status: number; errorCode: num
 };
 
 export class IotHubMqttFrontEnd implements DeviceGateway {
-  private readonly broker: Aedes;
+  /** Set once aedes is loaded (`ready`): it is imported on first use, not when the CLI loads this module. */
+  private broker: Aedes | undefined;
   private readonly ready: Promise<void>;
   private readonly backend: DeviceBackend;
   private readonly hostNames: readonly string[];
@@ -108,7 +109,17 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     this.trustedDeviceCas = parsePemCertificates(options.trustedDeviceCaPems ?? []);
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.log = options.log ?? (() => undefined);
-    this.broker = new Aedes({
+    this.ready = this.startBroker();
+    // Also said when no connection ever comes (each waiting connection says it again).
+    this.ready.catch((error: unknown) => this.log(`mqtt: broker failed to start: ${(error as Error).message}`));
+  }
+
+  /** aedes costs ~100 ms to load: every CLI command would pay for it, so it is imported when a front end is made. */
+  private async startBroker(): Promise<void> {
+    const { Aedes } = await import('aedes').catch((error: unknown) => {
+      throw new Error(`the MQTT broker library (aedes) did not load: ${(error as Error).message}`);
+    });
+    const broker = new Aedes({
       // `<d>/<m>` with 128-character ids (aedes defaults to 23).
       maxClientsIdLength: 300,
       authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),
@@ -116,15 +127,16 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
       authorizeSubscribe: (client, subscription, done) => this.authorizeSubscribe(client, subscription, done),
       authorizeForward: (client, packet) => (isHubToDevice(packet.topic) ? packet : null),
     });
-    this.broker.on('client', (client) => this.opened(client));
-    this.broker.on('clientDisconnect', (client) => this.closedConnection(client));
-    this.broker.on('ack', (packet) => {
+    broker.on('client', (client) => this.opened(client));
+    broker.on('clientDisconnect', (client) => this.closedConnection(client));
+    broker.on('ack', (packet) => {
       const payload = (packet as { payload?: unknown } | undefined)?.payload;
       if (Buffer.isBuffer(payload)) this.settleAck(payload, true);
     });
-    this.broker.on('clientError', (client, error) => this.log(`mqtt ${client.id}: connection closed: ${error.message}`));
-    this.broker.on('connectionError', (_client, error) => this.log(`mqtt: connection closed before CONNECT completed: ${error.message}`));
-    this.ready = this.broker.listen();
+    broker.on('clientError', (client, error) => this.log(`mqtt ${client.id}: connection closed: ${error.message}`));
+    broker.on('connectionError', (_client, error) => this.log(`mqtt: connection closed before CONNECT completed: ${error.message}`));
+    this.broker = broker;
+    await broker.listen();
   }
 
   /** Serves one client connection: a TLS socket, or a WebSocket stream (with the TLS peer certificate passed in). */
@@ -144,7 +156,7 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     const metered = meteredStream(stream, limit, (announced) => this.log(`mqtt: refused a packet of ${announced < 0 ? 'malformed' : announced} bytes (limit ${limit}); connection closed`));
     this.chains.set(metered, chain);
     void this.ready.then(
-      () => (this.closed ? metered.destroy() : this.broker.handle(metered)),
+      () => (this.closed || !this.broker ? metered.destroy() : this.broker.handle(metered)),
       (error: unknown) => {
         this.log(`mqtt: broker failed to start: ${(error as Error).message}`);
         metered.destroy();
@@ -227,7 +239,8 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
       this.pendingMethods.delete(rid);
     }
     await this.ready.catch(() => undefined);
-    await new Promise<void>((resolve) => this.broker.close(() => resolve()));
+    const broker = this.broker;
+    if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
   }
 
   // aedes hooks ------------------------------------------------------------------------------------------------

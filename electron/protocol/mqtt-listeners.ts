@@ -2,7 +2,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer, type TLSSocket } from 'node:tls';
-import { createWebSocketStream, WebSocketServer } from 'ws';
+import type { createWebSocketStream, WebSocketServer } from 'ws';
 import type { IotHubMqttFrontEnd } from './mqtt-front-end';
 
 /** Where the front end takes connections from: MQTT over TLS (8883) and MQTT over WebSocket (443). */
@@ -76,24 +76,43 @@ export interface MqttWebSocketAttachment {
  * server's other listeners.
  */
 export function attachMqttWebSocket(httpsServer: HttpsServer, frontEnd: IotHubMqttFrontEnd, path = '/$iothub/websocket'): MqttWebSocketAttachment {
-  const wss = new WebSocketServer({
-    noServer: true,
-    handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false),
-  });
+  // ws is imported on the first upgrade, not when the CLI loads this module (the client waits for the 101 meanwhile).
+  let ws: { readonly server: WebSocketServer; readonly createWebSocketStream: typeof createWebSocketStream } | undefined;
+  let loading: Promise<NonNullable<typeof ws>> | undefined;
+  let closed = false;
+  const load = () =>
+    (loading ??= import('ws').then((module) => {
+      ws = {
+        server: new module.WebSocketServer({
+          noServer: true,
+          handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false),
+        }),
+        createWebSocketStream: module.createWebSocketStream,
+      };
+      return ws;
+    }));
   const onUpgrade = (request: import('node:http').IncomingMessage, socket: Duplex, head: Buffer) => {
     if (pathOf(request.url) !== path) return;
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      const stream = createWebSocketStream(ws);
-      const tls = request.socket as TLSSocket;
-      frontEnd.handle(stream, typeof tls.getPeerCertificate === 'function' ? { peerCertificate: tls.getPeerCertificate(true) } : {});
-    });
+    load().then(
+      ({ server, createWebSocketStream: streamOf }) => {
+        if (closed) return void socket.destroy();
+        server.handleUpgrade(request, socket, head, (client) => {
+          const stream = streamOf(client);
+          const tls = request.socket as TLSSocket;
+          frontEnd.handle(stream, typeof tls.getPeerCertificate === 'function' ? { peerCertificate: tls.getPeerCertificate(true) } : {});
+        });
+      },
+      () => socket.destroy(),
+    );
   };
   httpsServer.on('upgrade', onUpgrade);
   return {
     close: () => {
+      closed = true;
       httpsServer.off('upgrade', onUpgrade);
-      for (const client of wss.clients) client.terminate();
-      wss.close();
+      if (!ws) return;
+      for (const client of ws.server.clients) client.terminate();
+      ws.server.close();
     },
   };
 }
