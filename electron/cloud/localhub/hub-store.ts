@@ -1,5 +1,9 @@
-import { ClassicLevel } from 'classic-level';
+import type { ClassicLevel } from 'classic-level';
+import { lazyModule } from '../../runtime/lazy-module';
 import type { ConfigurationRecord, DeviceRecord, ModuleRecord, SharedAccessPolicy } from './hub-model';
+
+/** Required when the store is opened, not at import: every CLI command loads this module and most never open it. */
+const classicLevel = lazyModule<typeof import('classic-level')>('classic-level');
 
 /**
  * The local hub's registry on disk (classic-level, one folder). Layout, one JSON value per key:
@@ -47,7 +51,13 @@ export class HubStore {
 
   /** Opens (creating) the database in `dir`; records that are not what this version writes are skipped and logged. */
   static async open(dir: string, log: (message: string) => void = () => undefined): Promise<HubStore> {
-    const db = new ClassicLevel<string, unknown>(dir, { valueEncoding: 'json' });
+    let Level: typeof ClassicLevel;
+    try {
+      Level = classicLevel().ClassicLevel;
+    } catch (error) {
+      throw new Error(`the local hub store at ${dir} cannot open: its database library (classic-level) did not load: ${(error as Error).message}`, { cause: error });
+    }
+    const db = new Level<string, unknown>(dir, { valueEncoding: 'json' });
     await db.open();
     const store = new HubStore(db);
     await store.load(log);

@@ -1,10 +1,14 @@
-import { ClassicLevel } from 'classic-level';
+import type { ClassicLevel } from 'classic-level';
 import { err, fail, ok, type AppError, type Result } from '../../../../shared/errors';
+import { lazyModule } from '../../lazy-module';
 import type { AppendOptions, EndpointStats, EndpointTarget, MessageStore, QueuedMessage, StoredMessage, StoreError } from '../hub-model';
 import { EndpointQueue, type QueueEntry } from './endpoint-queue';
 import { GroupCommitWriter, type BatchInfo } from './group-commit';
 import { bodyKey, decodeBody, encodeBody, encodeJson, expiredKey, queueKey, seqKey, type BatchOp } from './store-codec';
 import { loadLog, type Body } from './store-load';
+
+/** Required when a store is opened, not at import: every CLI command loads this module and most never open one. */
+const classicLevel = lazyModule<typeof import('classic-level')>('classic-level');
 
 /**
  * The edge hub's durable store-and-forward log (MessageStore in hub-model.ts) on classic-level, layout in
@@ -64,7 +68,13 @@ export interface DurableMessageStore extends MessageStore {
 }
 
 export async function openMessageStore(options: MessageStoreOptions): Promise<Result<DurableMessageStore, AppError>> {
-  const db = new ClassicLevel<string, Uint8Array>(options.dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  let Level: typeof ClassicLevel;
+  try {
+    Level = classicLevel().ClassicLevel;
+  } catch (error) {
+    return fail('IO', `the message store at ${options.dir} cannot open: its database library (classic-level) did not load: ${(error as Error).message}`);
+  }
+  const db = new Level<string, Uint8Array>(options.dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
   try {
     await db.open();
   } catch (error) {
