@@ -1,5 +1,6 @@
 import { Agent } from 'node:https';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { lazyModule } from '../../runtime/lazy-module';
 
 /**
  * The one place where the console bends the official SDK to reach the embedded local hub (HUB-CONTRACTS.md §1.2):
@@ -8,6 +9,9 @@ import { WebSocket } from 'ws';
  * that port (Node uses the agent's default port when a request names none), and `ca` trusts the local hub's root
  * without `NODE_EXTRA_CA_CERTS`. Used only for the local hub; a real IoT Hub gets the SDK untouched.
  */
+/** ws, required when an Event Hubs client for the local hub is made (not when the CLI loads this module). */
+const ws = lazyModule<typeof import('ws')>('ws');
+
 export interface LocalHubEndpoint {
   readonly httpsPort: number;
   /** PEM of the local hub's root CA. */
@@ -50,6 +54,6 @@ export function localEventHubsClientOptions(endpoint: LocalHubEndpoint & { reado
 } {
   return {
     customEndpointAddress: `https://${endpoint.host ?? 'localhost'}:${endpoint.httpsPort}`,
-    webSocketOptions: { webSocket: WebSocket, webSocketConstructorOptions: { ca: endpoint.ca } },
+    webSocketOptions: { webSocket: ws().WebSocket, webSocketConstructorOptions: { ca: endpoint.ca } },
   };
 }

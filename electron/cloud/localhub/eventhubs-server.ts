@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import rhea, { type Connection, type Container, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { Connection, Container, EventContext, Message, Receiver, Sender } from 'rhea';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { SharedAccessPolicy } from './hub-model';
 import { checkEventHubsToken, claimCovers, type EventHubsAudience } from './eventhubs-auth';
 import { parseStartSelector, type EventHubsLog, type StoredEvent } from './eventhubs-log';
@@ -44,6 +44,9 @@ interface ConnectionState {
   readonly replyLinks: Map<string, Sender>;
 }
 
+/** rhea's module object (CommonJS: its container instance, with `types`, `message` and `create_container`). */
+type Rhea = typeof import('rhea');
+
 interface PartitionReader {
   readonly sender: Sender;
   readonly partitionId: string;
@@ -57,11 +60,28 @@ export class EventHubsServer {
   private readonly servers: TlsServer[] = [];
   private readonly sockets = new Set<Duplex>();
   private readonly webSockets = new Set<WebSocket>();
-  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('AMQPWSB10') ? 'AMQPWSB10' : false) });
+  private readonly wss: WebSocketServer;
   private readonly ports: number[] = [];
   private readonly appended: { dispose(): void };
 
-  constructor(private readonly options: EventHubsServerOptions) {
+  /**
+   * rhea and ws are imported here, not when the CLI loads this module (most commands never start a local hub);
+   * rejects with what failed to load.
+   */
+  static async create(options: EventHubsServerOptions): Promise<EventHubsServer> {
+    const [rhea, ws] = await Promise.all([import('rhea'), import('ws')]).catch((error: unknown) => {
+      throw new Error(`the Event Hubs-compatible endpoint's libraries (rhea, ws) did not load: ${(error as Error).message}`);
+    });
+    // rhea is CommonJS whose export is an object: Node and esbuild put it on `default`.
+    return new EventHubsServer(options, ((rhea as { default?: Rhea }).default ?? rhea) as Rhea, ws.WebSocketServer);
+  }
+
+  private constructor(
+    private readonly options: EventHubsServerOptions,
+    private readonly rhea: Rhea,
+    Server: typeof WebSocketServer,
+  ) {
+    this.wss = new Server({ noServer: true, handleProtocols: (protocols) => (protocols.has('AMQPWSB10') ? 'AMQPWSB10' : false) });
     this.container = rhea.create_container({ id: `gatehouse-localhub-${options.entityPath}` });
     this.container.on('connection_open', (context: EventContext) => this.connections.set(context.connection, { claims: new Map(), replyLinks: new Map() }));
     this.container.on('receiver_open', (context: EventContext) => this.onClientSender(context));
@@ -216,8 +236,8 @@ export class EventHubsServer {
           name: this.options.entityPath,
           type: 'com.microsoft:partition',
           partition: info.partitionId,
-          begin_sequence_number: rhea.types.wrap_long(info.beginSequenceNumber),
-          last_enqueued_sequence_number: rhea.types.wrap_long(info.lastSequenceNumber),
+          begin_sequence_number: this.rhea.types.wrap_long(info.beginSequenceNumber),
+          last_enqueued_sequence_number: this.rhea.types.wrap_long(info.lastSequenceNumber),
           last_enqueued_offset: info.lastOffset,
           last_enqueued_time_utc: info.lastEnqueuedTime,
           is_partition_empty: info.isEmpty,
@@ -241,7 +261,7 @@ export class EventHubsServer {
       const [event] = this.options.log.read(reader.partitionId, reader.next, 1);
       if (!event) return;
       reader.next = event.sequenceNumber + 1;
-      reader.sender.send(toAmqpMessage(event));
+      reader.sender.send(toAmqpMessage(this.rhea, event));
     }
   }
 
@@ -266,7 +286,7 @@ export class EventHubsServer {
 }
 
 /** A stored event as IoT Hub's Event Hubs-compatible endpoint delivers it (HUB-CONTRACTS.md §8). */
-export function toAmqpMessage(event: StoredEvent): Message {
+export function toAmqpMessage(rhea: Rhea, event: StoredEvent): Message {
   const system = event.message.systemProperties;
   const annotations: Record<string, unknown> = {
     'iothub-connection-device-id': event.from.deviceId,
