@@ -1,6 +1,6 @@
 import { fail, type Result } from '../../shared/errors';
 import type { Contract, ContractClient } from '../../shared/ipc';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { WireResult } from '../../shared/ipc/wire';
 import { resolveDataDir } from '../host/data-dir';
 import { createHost, type Host } from '../host/host';
@@ -61,30 +61,42 @@ async function findRunningHost(dataDir: string): Promise<HostConnection | undefi
   const probe = await invoke('app.getInfo', {});
   if (!probe.ok) return undefined;
   let socket: WebSocket | undefined;
+  let opened: Promise<WebSocket> | undefined;
+  let closed = false;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  // Only a command that follows events of a running console needs ws: imported then, not when the CLI loads.
+  const open = async (): Promise<WebSocket> => {
+    const { WebSocket } = await import('ws');
+    if (closed) throw new Error('the connection to the running host was closed');
+    const ws = new WebSocket(`${discovery.origin.replace(/^http/, 'ws')}/ws`, {
+      headers: { authorization: `Bearer ${discovery.token}`, origin: discovery.origin },
+      ...(discovery.ca ? { ca: discovery.ca } : {}),
+    });
+    socket = ws;
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { t: string; event?: string; payload?: unknown };
+      if (frame.t === 'event' && frame.event) for (const l of listeners.get(frame.event) ?? []) l(frame.payload);
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return ws;
+  };
   const subscribe = async (event: string, listener: (payload: unknown) => void) => {
-    if (!socket) {
-      socket = new WebSocket(`${discovery.origin.replace(/^http/, 'ws')}/ws`, {
-        headers: { authorization: `Bearer ${discovery.token}`, origin: discovery.origin },
-        ...(discovery.ca ? { ca: discovery.ca } : {}),
-      });
-      socket.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as { t: string; event?: string; payload?: unknown };
-        if (frame.t === 'event' && frame.event) for (const l of listeners.get(frame.event) ?? []) l(frame.payload);
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket?.once('open', () => resolve());
-        socket?.once('error', reject);
-      });
-    }
+    const ws = await (opened ??= open());
     if (!listeners.has(event)) {
       listeners.set(event, new Set());
-      socket.send(JSON.stringify({ t: 'sub', event }));
+      ws.send(JSON.stringify({ t: 'sub', event }));
     }
     listeners.get(event)?.add(listener);
     return () => listeners.get(event)?.delete(listener);
   };
-  return { mode: 'remote', invoke, subscribe, settle: async () => undefined, close: () => socket?.close() };
+  const close = () => {
+    closed = true;
+    socket?.close();
+  };
+  return { mode: 'remote', invoke, subscribe, settle: async () => undefined, close };
 }
 
 function unreachable(message: string): HostConnection {

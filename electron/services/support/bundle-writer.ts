@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { link, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { ZipFile } from 'yazl';
 import { appError, err, ok, type Result } from '../../../shared/errors';
 
 /** One file of the archive: its path inside the zip and its (already redacted) text. */
@@ -31,6 +30,8 @@ export async function checkOutPath(out: string): Promise<Result<string>> {
 export async function writeZip(out: string, entries: readonly BundleEntry[], mtime = new Date()): Promise<Result<{ bytes: number }>> {
   const temporary = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.partial`);
   try {
+    // yazl is imported when a bundle is written, not when the CLI loads this module.
+    const { ZipFile } = await import('yazl');
     const zip = new ZipFile();
     for (const entry of entries) zip.addBuffer(Buffer.from(entry.text, 'utf8'), entry.name, { mtime, mode: 0o100644 });
     await new Promise<void>((resolve, reject) => {
