@@ -13,10 +13,12 @@ const want = (name) => only.length === 0 || only.includes(name);
 
 const define = { __GATEHOUSE_VERSION__: JSON.stringify(pkg.version) };
 const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', define, absWorkingDir: root };
-// CommonJS bundles (Electron) get a real import.meta.url.
+// CommonJS bundles (Electron) get a real import.meta.url, and `require` for a package imported on first use
+// (`await import('aedes')`): the same loader a top-level import gets there (asar-aware, CommonJS and ESM alike).
 const cjs = {
   ...node,
   format: 'cjs',
+  supported: { 'dynamic-import': false },
   define: { ...define, 'import.meta.url': '__gatehouse_import_meta_url' },
   banner: { js: "const __gatehouse_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
 };
