@@ -1,4 +1,6 @@
 import Dockerode from 'dockerode';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RuntimeSnapshot } from '../shared/ipc/runtime.contract';
 import { buildLocalImages } from '../electron/runtime/drivers/images/build-local-images';
@@ -7,7 +9,8 @@ import { expect, rpc, SCREENSHOTS, startServedConsole, test, type ServedConsole 
 
 /**
  * Issue 13, Drift: in the Commissioning area, a busybox deployment applied and approved ("Approve what runs now") is
- * in sync; a changed one applied (another env value) shows drift, the env row's desired cell highlighted.
+ * in sync; a changed one applied (another env value) shows drift, the env row's desired cell highlighted; approving
+ * the changed manifest from the open workspace brings it back in sync.
  */
 
 const runId = `e2e${Date.now().toString(36)}`;
@@ -15,6 +18,7 @@ const docker = new Dockerode();
 const name = `drift-${runId}`;
 const deployment = (mode: string) => testDeployment(runId, { [name]: { cmd: ['run'], env: { MODE: mode } } });
 let served: ServedConsole;
+const folder = mkdtempSync(join(tmpdir(), 'gh-e2e-drift-workspace-'));
 
 test.beforeAll(async () => {
   served = await startServedConsole();
@@ -28,6 +32,7 @@ test.afterAll(async () => {
   for (let i = 0; i < 40 && (await labelled()).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
   await Promise.all((await labelled()).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   await served.stop();
+  rmSync(folder, { recursive: true, force: true });
 });
 
 /** Applies a deployment and waits until its module's container runs with that env value. */
@@ -50,6 +55,11 @@ async function applyAndRun(mode: string): Promise<void> {
 test('approve what runs, apply a changed env value: drift shown with the env field highlighted', async ({ page }) => {
   test.setTimeout(150_000);
   await applyAndRun('a');
+  // The workspace holds the changed deployment, as an engineer's solution folder would.
+  mkdirSync(join(folder, 'config'));
+  writeFileSync(join(folder, 'config', 'deployment.b.json'), deployment('b'));
+  const opened = await rpc(served, 'workspace.open', { path: folder });
+  expect(opened.ok, opened.error?.message).toBe(true);
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(served.url);
   await page.getByTestId('nav-commissioning').click();
@@ -80,4 +90,14 @@ test('approve what runs, apply a changed env value: drift shown with the env fie
   await view.screenshot({ path: join(SCREENSHOTS, 'drift-env-changed.png'), animations: 'disabled' });
   await page.emulateMedia({ colorScheme: 'dark' });
   await view.screenshot({ path: join(SCREENSHOTS, 'drift-env-changed-dark.png'), animations: 'disabled' });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Approve the changed manifest from the workspace: approved, desired and running agree again.
+  await expect(view.getByTestId('drift-workspace-manifest')).toHaveText('config/deployment.b.json');
+  await view.getByTestId('drift-approve-workspace').click();
+  await expect(view.getByTestId('drift-verdict')).toHaveText('In sync');
+  await expect(env.locator('[data-cell="approved"]')).toHaveText('{"MODE":"b"}');
+  await expect(view.getByTestId('drift-approved')).toContainText(join('config', 'deployment.b.json'));
+  await page.mouse.move(1430, 450);
+  await view.screenshot({ path: join(SCREENSHOTS, 'drift-workspace-approved.png'), animations: 'disabled' });
 });

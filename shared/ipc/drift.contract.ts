@@ -59,6 +59,8 @@ export const DriftApproveInput = z.union([
   z.object({ from: z.literal('running') }).strict(),
   /** An absolute path of a deployment manifest on the console's machine. */
   z.object({ path: z.string().min(1).max(4096) }).strict(),
+  /** A deployment manifest of the workspace open in the console, by its path in the workspace (as the UI lists it). */
+  z.object({ workspacePath: z.string().min(1).max(4096) }).strict(),
 ]);
 export type DriftApproveInput = z.infer<typeof DriftApproveInput>;
 
@@ -68,7 +70,7 @@ export const driftContract = defineContract({
     approve: {
       input: DriftApproveInput,
       output: ApprovedDeployment.omit({ text: true }),
-      summary: 'Mark a deployment approved: a manifest file, or what the device runs now (its applied deployment); kept in <data>/commissioning/approved.json.',
+      summary: 'Mark a deployment approved: a manifest file, a manifest of the open workspace, or what the device runs now (its applied deployment); kept sealed in <data>/commissioning/approved.json.',
     },
     approved: { input: z.object({}).strict(), output: z.object({ approved: ApprovedDeployment.nullable() }), summary: 'The approved deployment, if any.' },
     drift: {

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
-import type { Result } from '../../../shared/errors';
+import { join } from 'node:path';
+import { fail, ok, type Result } from '../../../shared/errors';
 import type { Agent } from '../../runtime/agent/agent';
 import type { DockerDriver } from '../../runtime/drivers/docker/docker-driver';
 import { CONFIG_HASH_LABEL } from '../../runtime/agent/model';
@@ -21,6 +22,15 @@ export function createDrift(o: DriftHostOptions): DriftService {
     dataDir: o.dataDir,
     secrets: o.secrets,
     invoke: o.invoke,
+    // Through the workspace service: its path checks (inside the folder, no escaping links) hold for approvals too.
+    workspaceFile: async (path) => {
+      const current = await o.invoke('workspace.current', {});
+      const root = current.ok ? (current.value as { workspace: { root: string } | null }).workspace?.root : undefined;
+      if (!root) return fail('NOT_FOUND', 'No workspace folder is open: open one in Manifests, or approve a file by its path.');
+      const file = await o.invoke('workspace.readFile', { path });
+      if (!file.ok) return file;
+      return ok({ text: (file.value as { text: string }).text, absolutePath: join(root, (file.value as { path: string }).path) });
+    },
     appliedDeployment: () => {
       const persisted = o.agent.persistedDeployment;
       return persisted ? { text: persisted.deployment, version: persisted.version, ...(persisted.cloudVersion !== undefined ? { cloud: true } : {}) } : undefined;

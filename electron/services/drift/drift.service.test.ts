@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -103,6 +103,31 @@ it('refuses a file that is not a deployment, and a relative path', async () => {
   expect(refused.ok ? undefined : refused.error.code).toBe('INVALID_MANIFEST');
   const relative = await host.dispatcher.invoke('drift.approve', { path: 'x.json' });
   expect(relative.ok ? undefined : relative.error.code).toBe('BAD_REQUEST');
+});
+
+it('approves a manifest of the open workspace by its workspace path; no workspace, a path outside it and a missing file are refused', async () => {
+  const none = await host.dispatcher.invoke('drift.approve', { workspacePath: 'deployment.json' });
+  expect(none.ok ? undefined : none.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No workspace folder is open') });
+  const folder = mkdtempSync(join(tmpdir(), 'gh-drift-workspace-'));
+  try {
+    mkdirSync(join(folder, 'config'));
+    writeFileSync(join(folder, 'config', 'deployment.json'), deployment('w'));
+    const opened = await host.dispatcher.invoke('workspace.open', { path: folder });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const root = (opened.value as { root: string }).root;
+    const approved = await host.dispatcher.invoke('drift.approve', { workspacePath: 'config/deployment.json' });
+    if (!approved.ok) throw new Error(approved.error.message);
+    expect(approved.value).toMatchObject({ source: { kind: 'file', path: join(root, 'config', 'deployment.json') } });
+    const shown = await host.dispatcher.invoke('drift.approved', {});
+    expect(shown.ok && (shown.value as { approved: { text: string } }).approved.text).toContain('"w"');
+    for (const path of ['../outside.json', 'config/missing.json']) {
+      const refused = await host.dispatcher.invoke('drift.approve', { workspacePath: path });
+      expect(refused.ok, path).toBe(false);
+    }
+  } finally {
+    await host.dispatcher.invoke('workspace.close', {});
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
 
 it('a container killed behind the agent (restart policy never): running differs from desired at status', async () => {

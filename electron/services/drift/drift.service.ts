@@ -32,6 +32,8 @@ export interface DriftDeps {
   /** The configuration hash of a module of the applied deployment (DesiredModule.configHash). */
   readonly desiredConfigHash?: (module: string) => string | undefined;
   readonly user: () => string;
+  /** A file of the open workspace: its text and absolute path (the workspace service's root and readFile). */
+  readonly workspaceFile?: (path: string) => Promise<Result<{ readonly text: string; readonly absolutePath: string }>>;
   readonly now?: () => Date;
 }
 
@@ -58,6 +60,12 @@ export class DriftService {
       if (!applied) return fail('NOT_FOUND', 'Nothing runs yet: apply a deployment first, or approve a manifest file.');
       text = applied.text;
       source = { kind: 'running', version: applied.version };
+    } else if ('workspacePath' in input) {
+      if (!this.deps.workspaceFile) return fail('UNSUPPORTED', 'This console has no workspace to approve from.');
+      const file = await this.deps.workspaceFile(input.workspacePath);
+      if (!file.ok) return file;
+      text = file.value.text;
+      source = { kind: 'file', path: file.value.absolutePath };
     } else {
       if (!isAbsolute(input.path)) return fail('BAD_REQUEST', `The manifest path must be absolute: ${input.path}`);
       try {

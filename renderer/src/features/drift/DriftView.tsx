@@ -1,11 +1,13 @@
-import { Badge, Body1, Caption1, makeStyles, mergeClasses, MessageBar, MessageBarBody, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Title3, tokens } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, CheckmarkStarburstRegular } from '@fluentui/react-icons';
+import { Badge, Body1, Caption1, Dropdown, makeStyles, Option, mergeClasses, MessageBar, MessageBarBody, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Title3, tokens } from '@fluentui/react-components';
+import { ArrowClockwiseRegular, CheckmarkStarburstRegular, DocumentCheckmarkRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { driftContract } from '../../../../shared/ipc';
 import { HostButton } from '../../app/HostButton';
 import { createClient, unwrap } from '../../ipc/client';
 import { useHost } from '../../ipc/host';
+import { mayBeManifest } from '../manifests/file-kinds';
+import { useCurrentWorkspace, useTree } from '../manifests/queries';
 import { desiredSourceWords, driftRows, VERDICT_WORDS } from './drift-view';
 
 const useStyles = makeStyles({
@@ -20,21 +22,26 @@ const useStyles = makeStyles({
 });
 
 const driftKey = ['drift', 'report'] as const;
+/** Drift is compared again this often while the view is open (it reads the engine: not more often). */
+const REFRESH_MS = 15_000;
 
 /**
  * Drift, three ways: the approved deployment ↔ the device's desired state ↔ what runs, one row per module and field,
- * the cell that differs highlighted; "Approve what runs now" makes the applied deployment the approved one.
+ * the cell that differs highlighted; "Approve what runs now" makes the applied deployment the approved one, and a
+ * manifest of the open workspace can be approved instead. Compared again every 15 s while open.
  */
 export function DriftView() {
   const styles = useStyles();
   const { transport } = useHost();
   const client = useMemo(() => createClient(driftContract, transport), [transport]);
   const queryClient = useQueryClient();
-  const report = useQuery({ queryKey: driftKey, queryFn: () => unwrap(client.drift({})), retry: false });
+  const report = useQuery({ queryKey: driftKey, queryFn: () => unwrap(client.drift({})), retry: false, refetchInterval: REFRESH_MS });
   const approve = useMutation({
-    mutationFn: () => unwrap(client.approve({ from: 'running' })),
+    mutationFn: (input: { from: 'running' } | { workspacePath: string }) => unwrap(client.approve(input)),
     onSettled: () => queryClient.invalidateQueries({ queryKey: driftKey }),
   });
+  const workspace = useCurrentWorkspace();
+  const root = workspace.data?.root;
   const rows = useMemo(() => (report.data ? driftRows(report.data) : []), [report.data]);
   const data = report.data;
 
@@ -45,9 +52,10 @@ export function DriftView() {
         The approved deployment, the desired state on the device and what runs, module by module (<code>gatehouse drift</code>).
       </Body1>
       <div className={styles.controls}>
-        <HostButton icon={approve.isPending ? <Spinner size="extra-tiny" /> : <CheckmarkStarburstRegular />} onClick={() => approve.mutate()} disabled={approve.isPending} data-testid="drift-approve-running">
+        <HostButton icon={approve.isPending ? <Spinner size="extra-tiny" /> : <CheckmarkStarburstRegular />} onClick={() => approve.mutate({ from: 'running' })} disabled={approve.isPending} data-testid="drift-approve-running">
           Approve what runs now
         </HostButton>
+        {root && <ApproveWorkspaceManifest root={root} pending={approve.isPending} onApprove={(workspacePath) => approve.mutate({ workspacePath })} />}
         <HostButton appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={() => void report.refetch()} disabled={report.isFetching} data-testid="drift-refresh">
           Compare again
         </HostButton>
@@ -58,7 +66,8 @@ export function DriftView() {
         )}
         {data?.approved && (
           <Caption1 data-testid="drift-approved">
-            Approved {new Date(data.approved.approvedAt).toLocaleString()} by {data.approved.approvedBy}, sha256 {data.approved.sha256.slice(0, 12)}…
+            Approved {new Date(data.approved.approvedAt).toLocaleString()} by {data.approved.approvedBy}, from{' '}
+            {data.approved.source.kind === 'file' ? data.approved.source.path : `what ran (version ${data.approved.source.version ?? '?'})`}, sha256 {data.approved.sha256.slice(0, 12)}…
           </Caption1>
         )}
       </div>
@@ -109,5 +118,35 @@ export function DriftView() {
         </Table>
       )}
     </section>
+  );
+}
+
+/** Approve a deployment manifest of the open workspace (the saved file): a picker of its manifests and a button. */
+function ApproveWorkspaceManifest({ root, pending, onApprove }: { root: string; pending: boolean; onApprove: (path: string) => void }) {
+  const tree = useTree(root);
+  const manifests = useMemo(() => (tree.data?.entries ?? []).filter((e) => e.kind === 'file' && mayBeManifest(e.path)).map((e) => e.path), [tree.data]);
+  const [picked, setPicked] = useState<string | undefined>(undefined);
+  const chosen = picked !== undefined && manifests.includes(picked) ? picked : manifests[0];
+  if (manifests.length === 0) return null;
+  return (
+    <>
+      <Dropdown
+        aria-label="A manifest of the workspace to approve"
+        value={chosen ?? ''}
+        selectedOptions={chosen ? [chosen] : []}
+        onOptionSelect={(_e, d) => setPicked(d.optionValue)}
+        data-testid="drift-workspace-manifest"
+        style={{ minWidth: '16rem' }}
+      >
+        {manifests.map((path) => (
+          <Option key={path} value={path}>
+            {path}
+          </Option>
+        ))}
+      </Dropdown>
+      <HostButton icon={<DocumentCheckmarkRegular />} onClick={() => chosen && onApprove(chosen)} disabled={pending || !chosen} data-testid="drift-approve-workspace">
+        Approve this manifest
+      </HostButton>
+    </>
   );
 }
