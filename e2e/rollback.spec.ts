@@ -139,6 +139,13 @@ test('with the switch on, a crash-looping deployment is rolled back by itself an
   await page.mouse.move(1430, 10);
   await page.getByRole('heading', { name: 'Commissioning', level: 1 }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SCREENSHOTS, 'rollback-auto-banner.png'), animations: 'disabled' });
+  // Dismissed: gone, and still gone after a reload (this browser remembers which rollback it was).
+  await page.getByTestId('rollback-auto-dismiss').click();
+  await expect(banner).toHaveCount(0);
+  await page.reload();
+  await page.getByTestId('nav-commissioning').click();
+  await expect(page.getByTestId('deployments-view')).toBeVisible();
+  await expect(banner).toHaveCount(0);
   await toggle.click();
   await expect(toggle).not.toBeChecked();
 });

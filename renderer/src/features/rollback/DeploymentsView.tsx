@@ -1,5 +1,5 @@
 import { Badge, Body1, Button, Caption1, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Spinner, Switch, Text, Title3, tokens } from '@fluentui/react-components';
-import { ArrowUndoRegular, ChevronDownRegular, ChevronUpRegular } from '@fluentui/react-icons';
+import { ArrowUndoRegular, ChevronDownRegular, ChevronUpRegular, DismissRegular } from '@fluentui/react-icons';
 import { useMemo, useState } from 'react';
 import type { HistoryEntry } from '../../../../shared/ipc/rollback.contract';
 import { localTime } from '../../app/format-time';
@@ -32,20 +32,40 @@ const useStyles = makeStyles({
   removed: { color: tokens.colorPaletteRedForeground1 },
 });
 
+/** Which automatic rollback (its `at`) this browser dismissed: not shown again until the next one. */
+const DISMISSED_KEY = 'gatehouse.rollback.dismissedAutoRollback';
+function readDismissed(): string | null {
+  try {
+    return window.localStorage.getItem(DISMISSED_KEY);
+  } catch {
+    return null;
+  }
+}
+
 /** The banner at the top of the Commissioning area: the newest deployment failed (roll back?), or an automatic rollback happened. */
 export function RollbackBanner() {
   useRollbackEvents();
   const state = useRollbackState();
   const rollback = useRollback();
-  const banner = bannerView(state.data);
+  const [dismissed, setDismissed] = useState<string | null>(readDismissed);
+  const banner = bannerView(state.data, Date.now(), dismissed);
   if (!banner) return null;
   if (banner.kind === 'auto-rolled-back') {
+    const dismiss = () => {
+      try {
+        window.localStorage.setItem(DISMISSED_KEY, banner.at);
+      } catch {
+        // storage disabled: dismissed for this page only
+      }
+      setDismissed(banner.at);
+    };
     return (
       <MessageBar intent="warning" layout="multiline" data-testid="rollback-auto-banner">
         <MessageBarBody>
           <MessageBarTitle>Automatic rollback</MessageBarTitle>
           {banner.text}
         </MessageBarBody>
+        <MessageBarActions containerAction={<Button appearance="transparent" aria-label="Dismiss" icon={<DismissRegular />} onClick={dismiss} data-testid="rollback-auto-dismiss" />} />
       </MessageBar>
     );
   }

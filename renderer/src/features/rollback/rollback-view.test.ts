@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RollbackState } from '../../../../shared/ipc/rollback.contract';
 import { bannerView, diffRows, originWords, pathWords, valueAt, verdictWords } from './rollback-view';
+import { localTime } from '../../app/format-time';
 
 const failed = [
   { id: 'runtime.modules', title: 'Modules running', status: 'error', detail: 'm restarts' },
@@ -81,8 +82,16 @@ describe('bannerView', () => {
   it('a bad deployment with no known good: no offer', () => {
     expect(bannerView(state({ bad: { id: 'v1', failed: [] } }))).toMatchObject({ kind: 'bad', to: null, text: 'Deployment v1 failed its checks. No deployment has passed its checks yet, so there is none to roll back to.' });
   });
-  it('after an automatic rollback: its message', () => {
-    const message = 'Rolled back automatically from v4 to v3 at 2026-12-03T16:00:00.000Z (now v5).';
-    expect(bannerView(state({ lastKnownGood: 'v3', lastRollback: { from: 'v4', to: 'v3', at: 't', automatic: true, via: 'local', message } }))).toEqual({ kind: 'auto-rolled-back', text: message });
+  it('after an automatic rollback: what happened, at a local time of day; not again once dismissed', () => {
+    const at = '2026-12-03T16:00:00.000Z';
+    const lastRollback = { from: 'v4', to: 'v3', at, automatic: true, via: 'local' as const, message: `Rolled back automatically from v4 to v3 at ${at} (now v5).` };
+    const now = Date.parse(at) + 60_000;
+    const view = bannerView(state({ lastKnownGood: 'v3', lastRollback }), now);
+    expect(view).toEqual({ kind: 'auto-rolled-back', at, text: `Rolled back automatically from v4 to v3 at ${localTime(Date.parse(at), now)}: v4 failed its checks, v3 is the last known good.` });
+    expect(view?.text).not.toContain('2026-12-03T');
+    expect(bannerView(state({ lastRollback: { ...lastRollback, via: 'hub' } }), now)?.text).toContain(' through the hub:');
+    expect(bannerView(state({ lastRollback }), now, at)).toBeNull();
+    // A later automatic rollback shows again.
+    expect(bannerView(state({ lastRollback: { ...lastRollback, at: '2026-12-03T17:00:00.000Z' } }), now, at)).toMatchObject({ kind: 'auto-rolled-back' });
   });
 });

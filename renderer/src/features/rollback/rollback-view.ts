@@ -1,4 +1,5 @@
 import type { DiffOp, HistoryEntry, RollbackState } from '../../../../shared/ipc/rollback.contract';
+import { localTime } from '../../app/format-time';
 import { readableManifest } from '../../../../shared/commissioning/readable-manifest';
 
 export type VerdictTone = 'success' | 'danger' | 'informative' | 'subtle';
@@ -91,14 +92,15 @@ export function diffRows(diff: readonly DiffOp[], previousText: string | undefin
 
 export type BannerView =
   | { kind: 'bad'; id: string; to: string | null; text: string }
-  | { kind: 'auto-rolled-back'; text: string }
+  | { kind: 'auto-rolled-back'; text: string; at: string }
   | null;
 
 /**
  * The banner at the top of the Commissioning area: the newest deployment is bad (offer the rollback to the last known
- * good), else the last rollback when it was automatic.
+ * good), else the last rollback when it was automatic (its time in local words; `dismissedAt`: the `at` of an
+ * automatic rollback the user dismissed, not shown again).
  */
-export function bannerView(state: RollbackState | undefined): BannerView {
+export function bannerView(state: RollbackState | undefined, now: number = Date.now(), dismissedAt?: string | null): BannerView {
   if (!state) return null;
   if (state.bad) {
     const checks = state.bad.failed.length ? ` (${failedTitles(state.bad.failed)})` : '';
@@ -106,6 +108,12 @@ export function bannerView(state: RollbackState | undefined): BannerView {
     const offer = to ? ` Roll back to ${to}, the last known good?` : ' No deployment has passed its checks yet, so there is none to roll back to.';
     return { kind: 'bad', id: state.bad.id, to, text: `Deployment ${state.bad.id} failed its checks${checks}.${offer}` };
   }
-  if (state.lastRollback?.automatic) return { kind: 'auto-rolled-back', text: state.lastRollback.message };
+  const last = state.lastRollback;
+  if (last?.automatic && last.at !== dismissedAt) {
+    const at = Date.parse(last.at);
+    const when = Number.isNaN(at) ? last.at : localTime(at, now);
+    const via = last.via === 'hub' ? ' through the hub' : '';
+    return { kind: 'auto-rolled-back', at: last.at, text: `Rolled back automatically from ${last.from ?? 'the deployment in force'} to ${last.to} at ${when}${via}: ${last.from ?? 'it'} failed its checks, ${last.to} is the last known good.` };
+  }
   return null;
 }
