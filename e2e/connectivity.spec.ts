@@ -2,11 +2,10 @@ import { execFileSync } from 'node:child_process';
 import Dockerode from 'dockerode';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { testDeployment } from '../electron/runtime/agent/agent.test-util';
-import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { expect, forEachLook, shotPath, startServedConsole, test, type ServedConsole } from './support/served-console';
 
 /**
  * The status bar's network word is the host's answer: can it reach the registries the applied deployment still has
@@ -38,15 +37,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** `<name>-<light|dark>.png` at 1440×900 (each scheme this run photographs), then light. */
 async function shoot(page: Page, name: string, hover?: () => Promise<void>): Promise<void> {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', scheme);
-    if (hover) await hover();
-    else await page.mouse.move(1432, 450);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), animations: 'disabled' });
-  }
+  await forEachLook(
+    page,
+    async (look) => {
+      await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', look.scheme);
+      if (hover) await hover();
+      else await page.mouse.move(look.width - 8, look.height / 2);
+      await page.screenshot({ path: shotPath(name, look, { size: false }), animations: 'disabled' });
+    },
+    { sizes: ['large'] },
+  );
 }
 
 test.beforeAll(async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { manifest, module } from '../shared/manifest/manifest.test-util';
-import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { expect, forEachLook, shotPath, startServedConsole, test, type ServedConsole } from './support/served-console';
 
 /**
  * Issue 11, Deployments. Against a served console with its embedded local hub: an edge device made by the CLI gets
@@ -46,11 +46,6 @@ let env: NodeJS.ProcessEnv = {};
 function cli(...args: string[]): string {
   return execFileSync(process.execPath, [join(ROOT, 'dist/cli.mjs'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
 }
-
-const SIZES = [
-  { name: 'large', width: 1440, height: 900 },
-  { name: 'small', width: 1024, height: 700 },
-] as const;
 
 test.describe('Deployments (served console, embedded local hub)', () => {
   test.describe.configure({ mode: 'serial' });
@@ -104,16 +99,10 @@ test.describe('Deployments (served console, embedded local hub)', () => {
     await page.getByTestId('deploy-device-select').selectOption(DEVICE);
     const diff = page.getByTestId('deploy-device-diff');
     await expect(diff.locator('.modified .view-lines')).toContainText('tempSensor');
-    for (const size of SIZES) {
-      for (const dark of [false, true]) {
-        await page.setViewportSize({ width: size.width, height: size.height });
-        await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-        await calm(page);
-        await page.screenshot({ path: join(SCREENSHOTS, `deploy-to-device-${size.name}-${dark ? 'dark' : 'light'}.png`) });
-      }
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.emulateMedia({ colorScheme: 'light' });
+    await forEachLook(page, async (look) => {
+      await calm(page);
+      await page.screenshot({ path: shotPath('deploy-to-device', look) });
+    });
     await page.getByTestId('deploy-device-confirm').click();
     await expect(page.getByTestId('deploy-device-result')).toContainText(`Sent to ${DEVICE}.`);
     await page.getByTestId('deploy-device-close').click();
@@ -146,16 +135,10 @@ test.describe('Deployments (served console, embedded local hub)', () => {
     await expect(page.getByTestId('target-count')).toHaveText('Matches 1 device now.');
     await page.getByTestId('create-deployment-labels').fill('team=sensors, ring=1');
     await page.getByTestId('create-deployment-metrics').fill("running=SELECT deviceId FROM devices.modules WHERE moduleId='$edgeAgent'");
-    for (const size of SIZES) {
-      for (const dark of [false, true]) {
-        await page.setViewportSize({ width: size.width, height: size.height });
-        await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-        await calm(page);
-        await page.screenshot({ path: join(SCREENSHOTS, `deployments-create-${size.name}-${dark ? 'dark' : 'light'}.png`) });
-      }
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.emulateMedia({ colorScheme: 'light' });
+    await forEachLook(page, async (look) => {
+      await calm(page);
+      await page.screenshot({ path: shotPath('deployments-create', look) });
+    });
     await page.getByTestId('create-deployment-confirm').click();
     await expect(page.getByTestId('create-deployment-dialog')).toHaveCount(0);
 
@@ -170,15 +153,10 @@ test.describe('Deployments (served console, embedded local hub)', () => {
     const hubTargeted = 1;
     await expect(row.getByTestId('metric-targeted')).toHaveText(String(hubTargeted), { timeout: 15_000 });
     await expect(page.getByTestId('deployment-detail')).toContainText('sensors-at-scale');
-    for (const size of SIZES) {
-      for (const dark of [false, true]) {
-        await page.setViewportSize({ width: size.width, height: size.height });
-        await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-        await calm(page);
-        await page.screenshot({ path: join(SCREENSHOTS, `deployments-list-${size.name}-${dark ? 'dark' : 'light'}.png`) });
-      }
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
+    await forEachLook(page, async (look) => {
+      await calm(page);
+      await page.screenshot({ path: shotPath('deployments-list', look) });
+    });
     await page.getByTestId('deployment-delete').click();
     await expect(page.getByTestId('delete-deployment-dialog')).toContainText('Delete deployment sensors-at-scale?');
     await page.getByTestId('delete-deployment-confirm').click();
@@ -223,16 +201,10 @@ test.describe('Deployments (served console, embedded local hub)', () => {
     await page.getByTestId('edit-deployment-priority').fill('20');
     await page.getByTestId('edit-deployment-labels').fill('team=b, ring=2');
     await page.getByTestId('edit-deployment-metrics').fill("running=SELECT deviceId FROM devices.modules WHERE moduleId='$edgeAgent'");
-    for (const size of SIZES) {
-      for (const dark of [false, true]) {
-        await page.setViewportSize({ width: size.width, height: size.height });
-        await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-        await calm(page);
-        await page.screenshot({ path: join(SCREENSHOTS, `deployments-edit-${size.name}-${dark ? 'dark' : 'light'}.png`) });
-      }
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.emulateMedia({ colorScheme: 'light' });
+    await forEachLook(page, async (look) => {
+      await calm(page);
+      await page.screenshot({ path: shotPath('deployments-edit', look) });
+    });
     await page.getByTestId('edit-deployment-save').click();
     await expect(dialog).toHaveCount(0);
     const shown = async () => (await rpc(served!, 'cloud.deploymentShow', { deploymentId: 'edit-me' })).value as { priority: number; targetCondition: string; labels: Record<string, string>; metrics: { queries: Record<string, string> }; systemMetrics?: { results?: { targetedCount?: number } } };
@@ -248,16 +220,10 @@ test.describe('Deployments (served console, embedded local hub)', () => {
     await page.getByTestId('edit-deployment-save').click();
     await expect(page.getByTestId('edit-deployment-error')).toHaveAttribute('data-code', 'CONFLICT');
     await expect(page.getByTestId('edit-deployment-error')).toContainText('nothing was saved');
-    for (const size of SIZES) {
-      for (const dark of [false, true]) {
-        await page.setViewportSize({ width: size.width, height: size.height });
-        await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-        await calm(page);
-        await page.screenshot({ path: join(SCREENSHOTS, `deployments-edit-conflict-${size.name}-${dark ? 'dark' : 'light'}.png`) });
-      }
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.emulateMedia({ colorScheme: 'light' });
+    await forEachLook(page, async (look) => {
+      await calm(page);
+      await page.screenshot({ path: shotPath('deployments-edit-conflict', look) });
+    });
     expect((await shown()).priority).toBe(30);
     await page.getByTestId('edit-deployment-reload').click();
     await expect(page.getByTestId('edit-deployment-reloaded')).toBeVisible();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { expect, SCREENSHOTS, test, type ServedConsole } from './support/served-console';
+import { expect, forEachLook, shotPath, test, type ServedConsole } from './support/served-console';
 
 /**
  * Issue 10, the editor and the keyboard: a manifest is whatever its content says (judged as the CLI judges it),
@@ -197,19 +197,12 @@ test.describe('Field-ready editor and keyboard (served console)', () => {
     await expect(problem).toContainText('The variable "TTL" (${TTL}) is not set');
     // Ours agree with the CLI's (the JSON worker's own, without a code, also mark the placeholders outside quotes).
     await expect.poll(async () => (await listedProblems(page)).filter((p) => !p.startsWith('-@')).sort()).toEqual(verdict.diagnostics.map((d) => `${d.code}@${d.line}`).sort());
-    for (const [width, height] of [
-      [1440, 900],
-      [1024, 700],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.setViewportSize({ width, height });
-        await page.emulateMedia({ colorScheme: scheme });
-        await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', scheme);
-        await problem.scrollIntoViewIfNeeded();
-        await page.mouse.move(width - 8, height / 2);
-        await page.screenshot({ path: join(SCREENSHOTS, `manifests-template-env-${width}-${scheme}.png`), animations: 'disabled' });
-      }
-    }
+    await forEachLook(page, async (look) => {
+      await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', look.scheme);
+      await problem.scrollIntoViewIfNeeded();
+      await page.mouse.move(look.width - 8, look.height / 2);
+      await page.screenshot({ path: shotPath('manifests-template-env', look, { size: 'width' }), animations: 'disabled' });
+    });
     // Set in the .env (on disk, as another editor would): the problem goes.
     writeFileSync(join(unset, '.env'), `${readFileSync(join(unset, '.env'), 'utf8')}TTL=3600\n`);
     await expect(problem).toHaveCount(0);

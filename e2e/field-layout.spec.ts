@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { manifest } from '../shared/manifest/manifest.test-util';
-import { expect, SCREENSHOTS, test, type ServedConsole } from './support/served-console';
+import { expect, forEachLook, SCREENSHOTS, shotPath, test, type ServedConsole } from './support/served-console';
 
 /**
  * Issue 10, small screens: at 1024×700 the Manifests area with the Modules and Routes panels open keeps a usable
@@ -140,11 +140,14 @@ test.describe('Manifests at small and large sizes (served console)', () => {
   test('at 1440×900, light and dark', async ({ page, served }) => {
     await openWithPanels(page, served, 1440, 900, false);
     expect((await box(page.getByTestId('code-editor'))).width).toBeGreaterThanOrEqual(400);
-    await calm(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'manifests-large-panels-light.png') });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await calm(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'manifests-large-panels-dark.png') });
+    await forEachLook(
+      page,
+      async (look) => {
+        await calm(page);
+        await page.screenshot({ path: shotPath('manifests-large-panels', look, { size: false }) });
+      },
+      { sizes: ['large'] },
+    );
   });
 
   test('the route graph at 60 modules and 100 routes: route names on edges, a search that narrows it', async ({ page, served }) => {
@@ -152,72 +155,75 @@ test.describe('Manifests at small and large sizes (served console)', () => {
     test.setTimeout(150_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    for (const [width, height, dark] of [
-      [1440, 900, false],
-      [1440, 900, true],
-      [1024, 700, false],
-      [1024, 700, true],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-      await page.goto(served.url);
-      await page.getByTestId('nav-manifests').click();
-      await page.getByTestId('file-tree').getByTestId('tree-deployment.big.json').click();
-      await expect(page.getByTestId('code-editor').locator('.view-lines')).toContainText('modulesContent');
-      await page.getByTestId('toggle-routes').click();
-      const panel = page.getByTestId('routes-panel');
-      const summary = panel.getByTestId('route-graph-summary');
-      await expect(summary).toContainText('60 modules · 100 routes');
-      await expect(summary).toContainText('20 broken');
-      // Each broken route whose target cannot be read ends at a marker of its own, not in one crowded node.
-      await expect(panel.getByTestId('route-graph-error')).toHaveCount(16);
-      await expect(panel.locator('[data-testid="route-graph-error"][data-route="route005"]')).toHaveCount(1);
-      // Every edge says which route it is; long names are not cut to nothing.
-      await expect(panel.locator('[data-testid="route-graph-edge-label"][data-route="route002"]')).toContainText('route002');
-      await calm(page);
-      await page.screenshot({ path: join(SCREENSHOTS, `route-graph-big-${width}-${dark ? 'dark' : 'light'}.png`) });
+    // The graph's checks run at both sizes; the dark passes only where every look is photographed.
+    await forEachLook(
+      page,
+      async (look) => {
+        await page.goto(served.url);
+        await page.getByTestId('nav-manifests').click();
+        await page.getByTestId('file-tree').getByTestId('tree-deployment.big.json').click();
+        await expect(page.getByTestId('code-editor').locator('.view-lines')).toContainText('modulesContent');
+        await page.getByTestId('toggle-routes').click();
+        const panel = page.getByTestId('routes-panel');
+        const summary = panel.getByTestId('route-graph-summary');
+        await expect(summary).toContainText('60 modules · 100 routes');
+        await expect(summary).toContainText('20 broken');
+        // Each broken route whose target cannot be read ends at a marker of its own, not in one crowded node.
+        await expect(panel.getByTestId('route-graph-error')).toHaveCount(16);
+        await expect(panel.locator('[data-testid="route-graph-error"][data-route="route005"]')).toHaveCount(1);
+        // Every edge says which route it is; long names are not cut to nothing.
+        await expect(panel.locator('[data-testid="route-graph-edge-label"][data-route="route002"]')).toContainText('route002');
+        if (look.shoot) {
+          await calm(page);
+          await page.screenshot({ path: shotPath('route-graph-big', look, { size: 'width' }) });
+        }
 
-      // A module's name narrows the graph to its routes (this one sends two broken routes: two markers beside it).
-      await panel.getByTestId('route-graph-search').fill('sensorGatewayModule05');
-      await expect(panel.getByTestId('route-graph-error')).toHaveCount(2);
-      await expect(summary).toContainText(/of 100 routes/);
-      const shown = await panel.locator('[data-testid="route-graph-edge-label"]').count();
-      expect(shown).toBeGreaterThan(0);
-      expect(shown).toBeLessThan(20);
-      await calm(page);
-      await page.screenshot({ path: join(SCREENSHOTS, `route-graph-big-filtered-${width}-${dark ? 'dark' : 'light'}.png`) });
-      await panel.getByTestId('route-graph-search').fill('');
-      await expect(summary).toContainText('60 modules · 100 routes');
-      // Routes off until the next page.
-      await page.getByTestId('toggle-routes').click();
-    }
+        // A module's name narrows the graph to its routes (this one sends two broken routes: two markers beside it).
+        await panel.getByTestId('route-graph-search').fill('sensorGatewayModule05');
+        await expect(panel.getByTestId('route-graph-error')).toHaveCount(2);
+        await expect(summary).toContainText(/of 100 routes/);
+        const shown = await panel.locator('[data-testid="route-graph-edge-label"]').count();
+        expect(shown).toBeGreaterThan(0);
+        expect(shown).toBeLessThan(20);
+        if (look.shoot) {
+          await calm(page);
+          await page.screenshot({ path: shotPath('route-graph-big-filtered', look, { size: 'width' }) });
+        }
+        await panel.getByTestId('route-graph-search').fill('');
+        await expect(summary).toContainText('60 modules · 100 routes');
+        // Routes off until the next page.
+        await page.getByTestId('toggle-routes').click();
+      },
+      { everySize: true },
+    );
     expect(errors).toEqual([]);
   });
 
   test('screens changed by issue 10 at both sizes, light and dark: the palette over the editor, the shell', async ({ page, served }) => {
-    for (const [width, height, dark] of [
-      [1440, 900, false],
-      [1440, 900, true],
-      [1024, 700, false],
-      [1024, 700, true],
-    ] as const) {
-      const suffix = `${width}-${dark ? 'dark' : 'light'}`;
-      await page.setViewportSize({ width, height });
-      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-      await page.goto(served.url);
-      await calm(page);
-      await page.screenshot({ path: join(SCREENSHOTS, `shell-overview-${suffix}.png`) });
-      await page.getByTestId('nav-manifests').click();
-      await page.getByTestId('file-tree').getByTestId(`tree-${FILE}`).click();
-      await page.getByTestId('code-editor').locator('.view-lines').click();
-      await page.keyboard.press('Control+k');
-      const palette = page.getByTestId('command-palette');
-      await expect(palette.getByRole('option').first()).toContainText(`Apply ${FILE} to the local runtime`);
-      await page.mouse.move(0, 0);
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: join(SCREENSHOTS, `palette-actions-${suffix}.png`) });
-      await page.keyboard.press('Escape');
-      await expect(palette).toBeHidden();
-    }
+    // The palette's first action is checked at both sizes; the dark passes only where every look is photographed.
+    await forEachLook(
+      page,
+      async (look) => {
+        await page.goto(served.url);
+        if (look.shoot) {
+          await calm(page);
+          await page.screenshot({ path: shotPath('shell-overview', look, { size: 'width' }) });
+        }
+        await page.getByTestId('nav-manifests').click();
+        await page.getByTestId('file-tree').getByTestId(`tree-${FILE}`).click();
+        await page.getByTestId('code-editor').locator('.view-lines').click();
+        await page.keyboard.press('Control+k');
+        const palette = page.getByTestId('command-palette');
+        await expect(palette.getByRole('option').first()).toContainText(`Apply ${FILE} to the local runtime`);
+        if (look.shoot) {
+          await page.mouse.move(0, 0);
+          await page.waitForTimeout(300);
+          await page.screenshot({ path: shotPath('palette-actions', look, { size: 'width' }) });
+        }
+        await page.keyboard.press('Escape');
+        await expect(palette).toBeHidden();
+      },
+      { everySize: true },
+    );
   });
 });

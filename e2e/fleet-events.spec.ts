@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import deviceSdk, { type Client, type ModuleClient } from 'azure-iot-device';
 import deviceMqtt from 'azure-iot-device-mqtt';
-import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { expect, forEachLook, SCREENSHOTS, shotPath, startServedConsole, test, type ServedConsole } from './support/served-console';
 
 /**
  * Issue 11, Fleet › Events: device-to-cloud messages sent by the real `azure-iot-device` client over MQTT to the
@@ -128,12 +128,14 @@ test.describe('Fleet events on the embedded local hub (served console)', () => {
     const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { event: Record<string, unknown> };
     expect(copied.event).toMatchObject({ origin: deviceId, payload: { temperature: 38.2, humidity: 35 }, properties: { application: { alert: 'high', site: 'plant-7' } } });
 
-    for (const dark of [false, true]) {
-      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-      await calm(page);
-      await page.screenshot({ path: join(SCREENSHOTS, `fleet-events-device-large-${dark ? 'dark' : 'light'}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
+    await forEachLook(
+      page,
+      async (look) => {
+        await calm(page);
+        await page.screenshot({ path: shotPath('fleet-events-device', look) });
+      },
+      { sizes: ['large'] },
+    );
 
     // Filter: text in the body or the properties.
     await page.getByTestId('events-filter').fill('HIGH');
@@ -177,11 +179,14 @@ test.describe('Fleet events on the embedded local hub (served console)', () => {
     await expect(rows.first().getByTestId('event-source')).toHaveText(`${gatewayId}/$edgeHub`);
     await expect(rows.first().getByTestId('event-output')).toHaveText('temperatureOutput');
     await expect(rows.nth(1).getByTestId('event-source')).toHaveText(deviceId);
-    for (const dark of [false, true]) {
-      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-      await calm(page);
-      await page.screenshot({ path: join(SCREENSHOTS, `fleet-events-all-large-${dark ? 'dark' : 'light'}.png`) });
-    }
+    await forEachLook(
+      page,
+      async (look) => {
+        await calm(page);
+        await page.screenshot({ path: shotPath('fleet-events-all', look) });
+      },
+      { sizes: ['large'] },
+    );
     // Choosing a device leaves the all-devices view.
     await page.getByTestId(`device-row-${deviceId}`).click();
     await expect(page.getByTestId('device-title')).toHaveText(deviceId);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { LocalHub } from '../electron/cloud/localhub/localhub';
 import { SecretBox } from '../electron/runtime/secrets/secret-box';
-import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { expect, forEachLook, shotPath, startServedConsole, test, type Look, type ServedConsole } from './support/served-console';
 
 /**
  * Settings › Hubs: add a hub by connection string (a wrong key is refused under the input), make it active, and see
@@ -25,31 +25,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** `<name>-<light|dark>.png` at 1440×900 (each scheme this run photographs), then light. */
 async function shoot(page: Page, name: string): Promise<void> {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', scheme);
-    await page.mouse.move(1432, 450);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), animations: 'disabled' });
-  }
+  await forEachLook(page, (look) => shootLook(page, shotPath(name, look, { size: false }), look), { sizes: ['large'] });
 }
 
-/** The same at 1440×900 and 1024×700 (`<name>-large|small-light|dark.png`), then back to 1440×900. */
+/** The same at 1440×900 and 1024×700 (`<name>-large|small-light|dark.png`, as this run photographs), then 1440×900 light. */
 async function shootSizes(page: Page, name: string): Promise<void> {
-  for (const size of [
-    { tag: 'large', width: 1440, height: 900 },
-    { tag: 'small', width: 1024, height: 700 },
-  ]) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', scheme);
-      await page.mouse.move(size.width - 8, size.height / 2);
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.tag}-${scheme}.png`), animations: 'disabled' });
-    }
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await forEachLook(page, (look) => shootLook(page, shotPath(name, look), look));
+}
+
+async function shootLook(page: Page, path: string, look: Look): Promise<void> {
+  await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', look.scheme);
+  await page.mouse.move(look.width - 8, look.height / 2);
+  await page.screenshot({ path, animations: 'disabled' });
 }
 
 test.beforeAll(async () => {

@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { buildLocalImages } from '../electron/runtime/drivers/images/build-local-images';
 import { saveImages } from '../electron/runtime/drivers/images/image-build';
 import { testDeployment } from '../electron/runtime/agent/agent.test-util';
-import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { expect, forEachLook, SCREENSHOTS, shotPath, startServedConsole, test, type ServedConsole } from './support/served-console';
 
 /**
  * One status vocabulary: with a module in backoff and one that gave up, the Runtime header, the status bar, the
@@ -44,18 +44,23 @@ function cli(...args: string[]): unknown {
   return JSON.parse(execFileSync(process.execPath, [CLI, ...args], { env: { ...process.env, GATEHOUSE_HOME: served.dataDir }, encoding: 'utf8' }));
 }
 
-async function shoot(page: Page, name: string, run: () => Promise<void> = async () => undefined): Promise<void> {
-  for (const size of SIZES) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.setViewportSize({ width: size.width, height: size.height });
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', scheme);
-      await run();
+/**
+ * `<name>-<large|small>-<light|dark>.png` at each look this run photographs. `run` (what must hold before a picture)
+ * is checked at both sizes in every run, in light where this run takes no picture of that size.
+ */
+async function shoot(page: Page, name: string, run?: () => Promise<void>): Promise<void> {
+  await forEachLook(
+    page,
+    async (look) => {
+      await expect(page.getByTestId('app-root')).toHaveAttribute('data-theme', look.scheme);
+      await run?.();
+      if (!look.shoot) return;
       // No tooltip of whatever was clicked last over the picture.
-      await page.mouse.move(size.width - 8, Math.round(size.height / 2));
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.name}-${scheme}.png`), animations: 'disabled' });
-    }
-  }
+      await page.mouse.move(look.width - 8, Math.round(look.height / 2));
+      await page.screenshot({ path: shotPath(name, look), animations: 'disabled' });
+    },
+    { everySize: run !== undefined },
+  );
 }
 
 /** The status bar's geometry: its height, status words cut short, items beyond its box, the runtime's sentence. */

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, rpc, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { expect, forEachLook, rpc, shotPath, startServedConsole, test, type ServedConsole, type SizeName } from './support/served-console';
 
 /**
  * Issue 12, Telemetry: the edge hub of a served console as the Telemetry area shows it — its state, the sample
@@ -14,10 +14,6 @@ import { expect, rpc, SCREENSHOTS, startServedConsole, test, type ServedConsole 
 const docker = new Dockerode();
 const SAMPLE = join(process.cwd(), 'resources', 'samples', 'sensor-filter.deployment.json');
 const IMAGES = ['gatehouse/sample-temperature-sensor:1.0', 'gatehouse/sample-filter:1.0'];
-const SIZES = [
-  { name: 'large', width: 1440, height: 900 },
-  { name: 'small', width: 1024, height: 700 },
-] as const;
 
 interface Manifest {
   modulesContent: Record<string, { 'properties.desired': Record<string, unknown> }>;
@@ -49,17 +45,16 @@ async function calm(page: Page): Promise<void> {
   await page.waitForTimeout(400);
 }
 
-async function shoot(page: Page, name: string, sizes: readonly (typeof SIZES)[number][] = SIZES): Promise<void> {
-  for (const size of sizes) {
-    for (const dark of [false, true]) {
-      await page.setViewportSize({ width: size.width, height: size.height });
-      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+/** `<name>-<large|small>-<light|dark>.png` at each look this run photographs among `sizes`, then 1440×900 light. */
+async function shoot(page: Page, name: string, sizes: readonly SizeName[] = ['large', 'small']): Promise<void> {
+  await forEachLook(
+    page,
+    async (look) => {
       await calm(page);
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.name}-${dark ? 'dark' : 'light'}.png`) });
-    }
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await page.emulateMedia({ colorScheme: 'light' });
+      await page.screenshot({ path: shotPath(name, look) });
+    },
+    { sizes },
+  );
 }
 
 async function openTelemetry(page: Page, served: ServedConsole): Promise<void> {
@@ -214,7 +209,7 @@ test.describe('Telemetry on the edge hub (served console, real Docker engine)', 
     await page.getByTestId('telemetry-replay-start').click();
     await expect(page.getByTestId('telemetry-replayed')).toHaveAttribute('data-delivered', String(count), { timeout: 30_000 });
     await expect(page.getByTestId('telemetry-replayed')).toContainText(`to filter/input1`);
-    await shoot(page, 'telemetry-record-replay', [SIZES[0]]);
+    await shoot(page, 'telemetry-record-replay', ['large']);
 
     // The outbox: each endpoint with its numbers and depth chart, the upstream link.
     await page.getByTestId('telemetry-tab-outbox').click();
@@ -242,7 +237,7 @@ test.describe('Telemetry on the edge hub (served console, real Docker engine)', 
       await expect(rate).toHaveText(/^\d+(\.\d+)?\/s$/);
       await expect.poll(async () => Number(await rate.getAttribute('data-rate')), { timeout: 15_000 }).toBeGreaterThan(0);
       await expect(graph.getByTestId('route-graph-edge-rate').and(page.locator('[data-route="filterToUpstream"]'))).toBeVisible();
-      await shoot(page, 'telemetry-route-graph-rates', [SIZES[0]]);
+      await shoot(page, 'telemetry-route-graph-rates', ['large']);
     } finally {
       await rpc(served!, 'workspace.close', {});
       rmSync(folder, { recursive: true, force: true });
@@ -322,7 +317,7 @@ test.describe('Telemetry on the edge hub (served console, real Docker engine)', 
         return { longest: w.__longest, count: w.__longtasks };
       });
       console.log(`[telemetry] burst of 5000 through the filter: replayed in ${replayMs} ms (${Math.round(5000 / (replayMs / 1000))}/s into the filter); longest main-thread task ${longest.toFixed(0)} ms (${count} over 50 ms); ${rowsInDom} inspector rows in the DOM; rate now: ${peak}`);
-      await shoot(page, 'telemetry-burst', [SIZES[0]]);
+      await shoot(page, 'telemetry-burst', ['large']);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -340,7 +335,7 @@ test.describe('Telemetry with the edge hub off', () => {
       await expect(page.getByTestId('telemetry-hub-reason')).not.toBeEmpty();
       await expect(page.getByTestId('telemetry-charts')).toHaveCount(0);
       await expect(page.getByTestId('outbox-panel')).toHaveCount(0);
-      await shoot(page, 'telemetry-hub-off', [SIZES[0]]);
+      await shoot(page, 'telemetry-hub-off', ['large']);
     } finally {
       await offline.stop();
     }

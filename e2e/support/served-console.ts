@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
+import { forEachLook, shotPath } from './looks';
 
 export interface ServedConsole {
   readonly url: string;
@@ -101,7 +102,7 @@ export const test = base.extend<{ consoleLogOnFailure: void }, { served: ServedC
 
 export { expect } from '@playwright/test';
 
-export const SCREENSHOTS = join(ROOT, 'e2e', 'screenshots');
+export { forEachLook, LOOKS, looksFor, SCREENSHOT_MODE, SCREENSHOTS, shotPath, WINDOW_SIZES, type Look, type LookOptions, type Scheme, type SizeName } from './looks';
 
 /** What `/api/rpc` answers: the host's Result. */
 export interface RpcResult<T = unknown> {
@@ -121,14 +122,17 @@ export const SCREEN_SIZES = [
   { width: 1024, height: 700, name: 'small' },
 ] as const;
 
-/** `<name>-<large|small>-<light|dark>.png` under e2e/screenshots, with the pointer parked at the window's edge. */
+/**
+ * `<name>-<large|small>-<light|dark>.png` under e2e/screenshots at each of this run's looks (`LOOKS`: every size and
+ * scheme locally, large light in CI) among `sizes`, with the pointer parked at the window's edge; then large light.
+ */
 export async function screenshotEach(page: import('@playwright/test').Page, name: string, sizes: readonly (typeof SCREEN_SIZES)[number][] = SCREEN_SIZES): Promise<void> {
-  for (const size of sizes) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.setViewportSize({ width: size.width, height: size.height });
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.mouse.move(size.width - 8, Math.round(size.height / 2));
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.name}-${scheme}.png`), animations: 'disabled' });
-    }
-  }
+  await forEachLook(
+    page,
+    async (look) => {
+      await page.mouse.move(look.width - 8, Math.round(look.height / 2));
+      await page.screenshot({ path: shotPath(name, look), animations: 'disabled' });
+    },
+    { sizes: sizes.map((size) => size.name) },
+  );
 }
