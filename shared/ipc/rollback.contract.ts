@@ -33,6 +33,8 @@ export const DeploymentRecord = z.object({
   /** `v<agent version>`. */
   id: z.string(),
   version: z.number().int().nonnegative(),
+  /** When the hub drives the runtime: the `$edgeAgent` desired `$version` this deployment was built from. */
+  cloudVersion: z.number().int().optional(),
   appliedAt: z.string(),
   /** SHA-256 of the manifest text as applied. */
   sha256: z.string(),

@@ -1,100 +1,18 @@
-import type Dockerode from 'dockerode';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HistoryEntry, RollbackResult, RollbackState } from '../../../shared/ipc/rollback.contract';
 import type { RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
-import { createHost, type Host } from '../../host/host';
-import { manifest } from '../../../shared/manifest/manifest.test-util';
-import type { TelemetryEvent } from '../../../shared/ipc/cloud.contract';
-import { BUSYBOX_IMAGE, newRunId, removeTestResources, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../../runtime/drivers/test-engine.test-util';
+import { waitFor } from '../../runtime/drivers/test-engine.test-util';
+import { BUSYBOX_IMAGE, SENSOR_IMAGE, useRollbackConsole, WINDOW_MS } from './rollback.test-util';
 
 /**
- * Last-known-good on the real console: the real engine, the edge hub and the embedded local hub (all on free
- * ports), the commissioning checks judging each deployment within a short window. The good deployment is the
- * sample temperature sensor with its route into `$upstream`, so "good" includes its readings arriving at the hub;
- * the bad one swaps the sensor's image for one that crash-loops, so the readings stop. It is marked bad; `rollback`
- * brings the sensor's container back and its readings arrive at the hub again; with automatic rollback on, a bad
- * deployment is rolled back by itself and the state says so.
+ * Last-known-good on the real console (rollback.test-util.ts: the real engine, the edge hub and the local hub, the
+ * sample sensor as the good deployment, a crash-looping image as the bad one). The good one becomes known good; the
+ * bad one is marked bad and its readings stop; `rollback` brings the sensor's container back and its readings arrive
+ * at the hub again; with automatic rollback on, a bad deployment is rolled back by itself and the state says so.
  */
 
-const WINDOW_MS = 12_000;
-const runId = newRunId();
-const SENSOR = `sensor-${runId}`;
-const SENSOR_IMAGE = 'gatehouse/sample-temperature-sensor:1.0';
-const dataDir = mkdtempSync(join(tmpdir(), 'gh-rollback-'));
-let docker: Dockerode;
-let host: Host;
-/** Readings of the sensor as they arrive at the local hub. */
-const arrivals: { atMs: number }[] = [];
-
-function deployment(sensor: Record<string, unknown>): string {
-  const createOptions = JSON.stringify({ ...(sensor.cmd ? { Cmd: sensor.cmd } : {}), Labels: { [TEST_LABEL]: runId } });
-  const doc = manifest({
-    modules: { [SENSOR]: { version: '1.0', type: 'docker', status: 'running', restartPolicy: 'always', env: { MessageCount: { value: '-1' } }, settings: { image: sensor.image, createOptions } } },
-    routes: { sensorToUpstream: `FROM /messages/modules/${SENSOR}/outputs/* INTO $upstream` },
-    // A reading every second: the end-to-end check sees one well inside the window.
-    twins: { [SENSOR]: { 'properties.desired': { SendData: true, SendInterval: 1 } } },
-  });
-  return JSON.stringify(doc, null, 2);
-}
-const good = () => deployment({ image: SENSOR_IMAGE });
-/** The same module, its image swapped for one that exits at once: a crash loop, and no readings. */
-const bad = () => deployment({ image: BUSYBOX_IMAGE, cmd: ['sh', '-c', 'exit 3'] });
-
-async function call<T>(method: string, input: unknown = {}): Promise<T> {
-  const result = await host.dispatcher.invoke(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
-}
-
-const entry = async (id: string) => (await call<HistoryEntry[]>('rollback.history')).find((e) => e.id === id);
-const judged = (id: string) =>
-  waitFor(
-    `${id} to be judged`,
-    async () => {
-      const e = await entry(id);
-      return e && e.verdict !== 'pending' ? e : undefined;
-    },
-    WINDOW_MS + 60_000,
-  );
-
-async function containers(): Promise<{ name: string; state: string; image: string }[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${runId}`] } });
-  return list.map((c) => ({ name: (c.Names[0] ?? '').replace(/^\//, ''), state: c.State, image: c.Image }));
-}
-
-/** Waits for a reading of the sensor that arrived at the hub after `sinceMs`. */
-const readingAfter = (what: string, sinceMs: number) => waitFor(what, async () => arrivals.find((a) => a.atMs > sinceMs), 60_000);
-
-beforeAll(async () => {
-  docker = await requireEngine();
-  await requireTestImages(docker, ['busybox-module', 'sample-temperature-sensor']);
-  const ports = { GATEHOUSE_EDGEHUB_MQTT_PORT: '0', GATEHOUSE_EDGEHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_MQTT_PORT: '0', GATEHOUSE_LOCALHUB_HTTPS_PORT: '0', GATEHOUSE_LOCALHUB_AMQP_PORT: '0' };
-  host = createHost({
-    dataDir,
-    shell: 'served',
-    env: { ...process.env, ...ports, GATEHOUSE_DEVICE_ID: `rollback-${runId}`, GATEHOUSE_RECONCILE_PERIOD_MS: '1000', GATEHOUSE_KNOWN_GOOD_WINDOW_MS: String(WINDOW_MS), GATEHOUSE_KNOWN_GOOD_POLL_MS: '1500', GATEHOUSE_AUTO_ROLLBACK: '' },
-    log: (line) => (process.env.DEBUG_ROLLBACK ? console.log(line) : undefined),
-  });
-  host.events.listen((wire, payload) => {
-    const event = payload as TelemetryEvent;
-    if (wire === 'cloud.telemetry' && event.moduleId === SENSOR) arrivals.push({ atMs: Date.now() });
-  });
-  await host.ready;
-  await waitFor('the edge hub and the local hub to run', async () => {
-    const edge = await call<{ state: string }>('edgehub.state');
-    const local = await call<{ state: string }>('localhub.state');
-    return edge.state === 'running' && local.state === 'running' ? true : undefined;
-  }, 60_000);
-}, 300_000);
-
-afterAll(async () => {
-  host?.dispose();
-  await removeTestResources(docker, runId);
-  rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+const { SENSOR, dataDir, host, call, good, bad, entry, judged, containers, arrivals, readingAfter } = useRollbackConsole('rollback');
 
 describe('last-known-good and rollback on the real runtime', () => {
   it('a deployment whose modules run, whose readings reach the hub and whose runtime checks pass over the window becomes known good, with its image ids', async () => {
@@ -116,7 +34,7 @@ describe('last-known-good and rollback on the real runtime', () => {
     // The watch runs its own checks: the Commissioning area's last report (no user run yet) is untouched.
     expect(await call('commissioning.last')).toBeNull();
     // Kept in the data folder.
-    const file = JSON.parse((await host.secrets.readFile(join(dataDir, 'commissioning', 'deployments.json'))) ?? '') as { deployments: { id: string; verdict: string }[] };
+    const file = JSON.parse((await host().secrets.readFile(join(dataDir, 'commissioning', 'deployments.json'))) ?? '') as { deployments: { id: string; verdict: string }[] };
     expect(file.deployments).toEqual([expect.objectContaining({ id: v, verdict: 'good' })]);
   }, 120_000);
 
@@ -194,7 +112,7 @@ describe('last-known-good and rollback on the real runtime', () => {
   }, 240_000);
 
   it('rollback to a deployment not in the history is refused by name', async () => {
-    const result = await host.dispatcher.invoke('rollback.rollback', { to: 'v999' });
+    const result = await host().dispatcher.invoke('rollback.rollback', { to: 'v999' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('v999') });
   });

@@ -20,6 +20,8 @@ const MAX_E2E_MS = 30_000;
 /** The deployment the runtime applied, as the agent persists it. */
 export interface AppliedDeployment {
   readonly version: number;
+  /** The hub's `$edgeAgent` desired `$version` it was built from, when the hub drives the runtime. */
+  readonly cloudVersion?: number;
   readonly appliedAt: string;
   readonly deployment: string;
 }
@@ -190,6 +192,7 @@ export class RollbackService implements ContractImpl<typeof rollbackContract> {
     const record: DeploymentRecord = {
       id,
       version: applied.version,
+      ...(applied.cloudVersion !== undefined ? { cloudVersion: applied.cloudVersion } : {}),
       appliedAt: applied.appliedAt,
       sha256: digest,
       text: applied.deployment,
@@ -223,7 +226,8 @@ export class RollbackService implements ContractImpl<typeof rollbackContract> {
       if (!live()) return;
       const elapsed = this.now() - start;
       const judged = report.ok
-        ? judge(report.value, record.version, elapsed, this.windowMs, gathered)
+        ? // When the hub drives, the checks report the hub's versions (desired $version, reported lastDesiredVersion).
+          judge(report.value, record.cloudVersion ?? record.version, elapsed, this.windowMs, gathered)
         : elapsed >= this.windowMs
           ? { verdict: 'bad' as const, failed: [{ id: 'commissioning', title: 'The checks ran', status: 'error', detail: report.error.message }], checks: [] }
           : { verdict: 'pending' as const, failed: [], checks: [] };

@@ -54,8 +54,8 @@ function setup(driver: 'local' | 'cloud' = 'local') {
     windowMs: 1,
     pollMs: 1,
   };
-  const applyNow = (version: number, text: string) => {
-    applied = { version, appliedAt: new Date().toISOString(), deployment: text };
+  const applyNow = (version: number, text: string, cloudVersion?: number) => {
+    applied = { version, ...(cloudVersion !== undefined ? { cloudVersion } : {}), appliedAt: new Date().toISOString(), deployment: text };
     for (const l of listeners) l();
   };
   return { dataDir, deps, calls, applyNow, setApplied: (a: AppliedDeployment) => (applied = a) };
@@ -76,6 +76,17 @@ describe('RollbackService bookkeeping', () => {
     expect(result).toMatchObject({ ok: true, value: { from: 'v2', to: 'v1', via: 'hub', message: expect.stringContaining('through the hub') } });
     expect(t.calls.local).toEqual([]);
     expect(t.calls.hub).toEqual([JSON.parse(A)]);
+    service.dispose();
+  });
+
+  it('when the hub drives, the checks report the hub versions: a deployment the runtime applied from desired $version 3 (its own version 9) is judged against 3', async () => {
+    const t = setup('cloud');
+    // The checks see the hub's versions: desired $version 3, reported lastDesiredVersion 3.
+    const service = new RollbackService({ ...t.deps, runChecks: async () => ok(passingReport(3)) });
+    t.applyNow(9, A, 3);
+    await service.settled();
+    const history = await service.history();
+    expect(history.ok && history.value.map((h) => [h.id, h.cloudVersion, h.verdict, h.failed])).toEqual([['v9', 3, 'good', []]]);
     service.dispose();
   });
 
