@@ -141,7 +141,7 @@ export function createCommissioning(o: CommissioningHostOptions): CommissioningS
     recentMessages: () => o.edgeHub()?.core?.tap.recent() ?? [],
     rateHistory: () => rates.values(),
     // The same known secrets as the support bundle: manifest, registry passwords, identities, hub connections, console token.
-    redactor: async () => (await knownSecretsOf({ dataDir: o.dataDir, agent: o.agent, security: o.security, secrets: o.secrets, call: o.invoke })).redactor(),
+    redactor: async () => (await knownSecretsOf({ dataDir: o.dataDir, agent: o.agent, security: o.security, secrets: o.secrets, call: o.invoke, localHubRegistry: () => o.localHub?.registry })).redactor(),
     signer: async () => {
       const security = await o.security;
       return security.ok ? ok(security.value.ca) : security;

@@ -208,7 +208,7 @@ export function createHost(options: HostOptions): Host {
   });
   dispatcher.register(commissioningContract, commissioning);
   dispatcher.register(driftContract, createDrift({ dataDir: options.dataDir, secrets, agent, driver, invoke: (m, i) => dispatcher.invoke(m, i) }));
-  dispatcher.register(supportContract, createSupportBundle({ dataDir: options.dataDir, agent, driver, security, secrets, call: (m, i) => dispatcher.invoke(m, i), events, runtimeLogPath: runtimeLogPath(options.dataDir) }));
+  dispatcher.register(supportContract, createSupportBundle({ dataDir: options.dataDir, agent, driver, security, secrets, call: (m, i) => dispatcher.invoke(m, i), events, runtimeLogPath: runtimeLogPath(options.dataDir), localHubRegistry: () => localHub?.registry }));
   const rollback = createRollback({ dataDir: options.dataDir, secrets, deviceId: runtime.deviceId, agent, driver, runtimeService, commissioning, invoke: (m, i) => dispatcher.invoke(m, i), events, env, log });
   dispatcher.register(rollbackContract, rollback);
   const hubSubscriptions = [

@@ -27,11 +27,13 @@ describe('known secrets', () => {
       identities: async () => ({ device: { primaryKey: 'device-primary', secondaryKey: 'device-secondary' }, modules: [{ primaryKey: 'module-primary', secondaryKey: 'module-secondary' }] }),
       connectionStrings: async () => ['HostName=hub;SharedAccessKeyName=iothubowner;SharedAccessKey=owner-key-value'],
       consoleToken: async () => 'console-token-value',
+      hubRegistryKeys: async () => ['leaf-device-primary', 'leaf-device-secondary', 'device-primary'],
     });
-    expect(known.counts).toEqual({ manifest: 4, registry: 1, identity: 4, 'hub-connection': 2, 'console-token': 1 });
+    // A value known from two origins counts once, for the first.
+    expect(known.counts).toEqual({ manifest: 4, registry: 1, identity: 4, 'hub-connection': 2, 'hub-registry': 2, 'console-token': 1 });
     expect(known.unavailable).toEqual([]);
-    const text = ['registry-pass-1', 'second-registry-pass', KEY, 'token-value-1', 'device-primary', 'module-secondary', 'owner-key-value', 'console-token-value'].join(' | ');
-    expect(known.redactor().text(text)).toBe(Array(8).fill(MASK).join(' | '));
+    const text = ['registry-pass-1', 'second-registry-pass', KEY, 'token-value-1', 'device-primary', 'module-secondary', 'owner-key-value', 'console-token-value', 'leaf-device-secondary'].join(' | ');
+    expect(known.redactor().text(text)).toBe(Array(9).fill(MASK).join(' | '));
   });
 
   it('a source that fails is named as unavailable; the others still count', async () => {

@@ -5,11 +5,11 @@ import type { SymmetricKeys } from '../../runtime/workload/identity-provider';
 /**
  * Every secret value this console knows, gathered from where it keeps them, for the redactor (support bundles,
  * evidence reports): secrets written in the applied manifest, registry passwords, the runtime's device and module
- * keys, the saved hubs' connection strings and the console token. A source that cannot be read is named in
+ * keys, the saved hubs' connection strings, the keys the embedded local hub holds, and the console token. A source that cannot be read is named in
  * `unavailable` (the pattern rules still apply to what it would have masked); it never stops the others.
  */
 
-export type SecretOrigin = 'manifest' | 'registry' | 'identity' | 'hub-connection' | 'console-token';
+export type SecretOrigin = 'manifest' | 'registry' | 'identity' | 'hub-connection' | 'hub-registry' | 'console-token';
 
 export interface SecretSources {
   /** The applied deployment's text (its inline secrets: env values, createOptions Env, registry passwords, keys). */
@@ -22,6 +22,11 @@ export interface SecretSources {
   readonly connectionStrings?: () => Promise<readonly string[]>;
   /** The served console's token. */
   readonly consoleToken?: () => Promise<string | undefined>;
+  /**
+   * The keys the embedded local hub holds: every device's and module's (downstream devices included, whose keys
+   * reach the edge hub's logs and caches) and its shared access policies'.
+   */
+  readonly hubRegistryKeys?: () => Promise<readonly string[]>;
 }
 
 export interface KnownSecrets {
@@ -45,7 +50,7 @@ export function connectionStringSecrets(connectionString: string): string[] {
 }
 
 export async function collectKnownSecrets(sources: SecretSources): Promise<KnownSecrets> {
-  const counts: Record<SecretOrigin, number> = { manifest: 0, registry: 0, identity: 0, 'hub-connection': 0, 'console-token': 0 };
+  const counts: Record<SecretOrigin, number> = { manifest: 0, registry: 0, identity: 0, 'hub-connection': 0, 'hub-registry': 0, 'console-token': 0 };
   const unavailable: { origin: SecretOrigin; reason: string }[] = [];
   const values = new Set<string>();
   const add = (origin: SecretOrigin, value: string | undefined) => {
@@ -83,6 +88,9 @@ export async function collectKnownSecrets(sources: SecretSources): Promise<Known
   });
   await from('hub-connection', async () => {
     for (const connectionString of (await sources.connectionStrings?.()) ?? []) for (const v of connectionStringSecrets(connectionString)) add('hub-connection', v);
+  });
+  await from('hub-registry', async () => {
+    for (const key of (await sources.hubRegistryKeys?.()) ?? []) add('hub-registry', key);
   });
   await from('console-token', async () => add('console-token', await sources.consoleToken?.()));
 

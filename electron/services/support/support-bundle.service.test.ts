@@ -145,6 +145,9 @@ describe('support bundle on the real console', () => {
       throw new Error(`${error.message}: ${last}`);
     });
     const modules = await IdentityStore.open({ dataDir, deviceId: DEVICE, secrets: host.secrets }).then(async (s) => (s.ok ? s.value.listModules() : []));
+    // A downstream device in the local hub: its keys are known to the console only through the hub's registry.
+    const leaf = await call<{ authentication: { symmetricKey: { primaryKey: string; secondaryKey: string } } }>('cloud.deviceCreate', { deviceId: `leaf-${runId}` });
+    const leafKeys = [leaf.authentication.symmetricKey.primaryKey, leaf.authentication.symmetricKey.secondaryKey];
     const secrets = [
       planted.dbPassword,
       planted.registryPassword,
@@ -152,12 +155,16 @@ describe('support bundle on the real console', () => {
       device.primaryKey,
       device.secondaryKey,
       ...modules.flatMap((m) => [m.primaryKey, m.secondaryKey]),
+      ...leafKeys,
     ];
     expect(modules.map((m) => m.moduleId)).toEqual(expect.arrayContaining([MODULE, OTHER]));
 
-    // A runtime log line that leaked a secret (as a careless log line would): masked like the rest. And one from
-    // before --since: left out.
-    appendFileSync(runtimeLogPath(dataDir), `${new Date(Date.now() - 2 * 3_600_000).toISOString()} old-line-${runId}\n${new Date().toISOString()} leaked ${planted.dbPassword} and ${device.primaryKey}\n`);
+    // A runtime log line that leaked secrets (as a careless log line would): masked like the rest, the leaf's key by
+    // value (glued to a word, no pattern catches it). And one from before --since: left out.
+    appendFileSync(
+      runtimeLogPath(dataDir),
+      `${new Date(Date.now() - 2 * 3_600_000).toISOString()} old-line-${runId}\n${new Date().toISOString()} leaked ${planted.dbPassword} and ${device.primaryKey}; leaf key glued to a word:x${leafKeys[0]}\n`,
+    );
     const out = join(outDir, 'bundle.zip');
     const result = await call<SupportBundleResult>('support.bundle', { since: '1h', out });
     expect(result).toMatchObject({ path: out, bytes: statSync(out).size });
@@ -177,7 +184,7 @@ describe('support bundle on the real console', () => {
     // The console's own log: what the agent and the edge hub said, with their times.
     const runtimeLog = entries.get('runtime/runtime.log')!.toString('utf8');
     expect(runtimeLog).toMatch(/^\S+Z agent: deployment version \d+ accepted/m);
-    expect(runtimeLog).toContain('leaked [REDACTED] and [REDACTED]');
+    expect(runtimeLog).toContain('leaked [REDACTED] and [REDACTED]; leaf key glued to a word:x[REDACTED]');
     expect(runtimeLog).not.toContain(`old-line-${runId}`);
     const echoLog = entries.get(`modules/${MODULE}/logs.txt`)!.toString('utf8');
     expect(echoLog).toContain(`marker-${runId}`);
@@ -186,7 +193,8 @@ describe('support bundle on the real console', () => {
     expect(entries.get(`modules/${OTHER}/logs.txt`)!.toString('utf8')).toContain(`quiet-${runId}`);
     const index = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as { files: { name: string }[]; redaction: { knownSecrets: Record<string, number> } };
     expect(index.files.map((f) => f.name).sort()).toEqual(names.filter((n) => n !== 'manifest.json').sort());
-    expect(index.redaction.knownSecrets).toMatchObject({ manifest: expect.any(Number), identity: expect.any(Number), 'hub-connection': expect.any(Number) });
+    expect(index.redaction.knownSecrets).toMatchObject({ manifest: expect.any(Number), identity: expect.any(Number), 'hub-connection': expect.any(Number), 'hub-registry': expect.any(Number) });
+    expect(index.redaction.knownSecrets['hub-registry']).toBeGreaterThanOrEqual(2);
     expect(entries.get('README.txt')!.toString('utf8')).toContain(`modules/${MODULE}/logs.txt`);
 
     // Every byte of every file (and every file name), in the forms a secret can take in text.

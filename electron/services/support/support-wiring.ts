@@ -8,6 +8,7 @@ import type { SecretBox } from '../../runtime/secrets/secret-box';
 import type { EdgeSecurity } from '../../runtime/workload/edge-security';
 import type { EventBus } from '../../host/event-bus';
 import { linesSince } from '../../host/runtime-log';
+import type { LocalHubRegistry } from '../../cloud/localhub/registry';
 import { HubConnectionsStore } from '../hub-connections.store';
 import { collectKnownSecrets, type KnownSecrets } from './known-secrets';
 import { SupportBundleService } from './support-bundle.service';
@@ -22,6 +23,8 @@ export interface SupportHostOptions {
   /** The dispatcher's invoke: other contracts' methods (app.getInfo, runtime.reported, localhub.info, ...). */
   readonly call: (method: string, input: unknown) => Promise<Result<unknown>>;
   readonly events: EventBus;
+  /** The embedded local hub's registry, when it runs (its device, module and policy keys are masked by value). */
+  readonly localHubRegistry?: () => LocalHubRegistry | undefined;
   /** The console's runtime log file (runtime-log.ts). */
   readonly runtimeLogPath: string;
 }
@@ -58,7 +61,29 @@ export function knownSecretsOf(o: Omit<SupportHostOptions, 'driver' | 'events' |
       return values;
     },
     consoleToken: async () => (await o.secrets.readFile(consoleTokenPath(o.dataDir)).catch(() => undefined))?.trim(),
+    hubRegistryKeys: async () => {
+      const registry = o.localHubRegistry?.();
+      return registry ? registryKeys(registry) : [];
+    },
   });
+}
+
+/** Every key a local hub registry holds: its policies', and each device's and module's symmetric keys. */
+export function registryKeys(registry: Pick<LocalHubRegistry, 'policies' | 'listDevices' | 'listModules'>): string[] {
+  const keys: string[] = [];
+  const symmetric = (identity: unknown) => {
+    const key = (identity as { authentication?: { symmetricKey?: { primaryKey?: unknown; secondaryKey?: unknown } } }).authentication?.symmetricKey;
+    for (const value of [key?.primaryKey, key?.secondaryKey]) if (typeof value === 'string') keys.push(value);
+  };
+  for (const policy of registry.policies()) keys.push(policy.primaryKey, policy.secondaryKey);
+  for (const device of registry.listDevices()) {
+    symmetric(device);
+    const deviceId = (device as { deviceId?: unknown }).deviceId;
+    if (typeof deviceId !== 'string') continue;
+    const modules = registry.listModules(deviceId);
+    if (modules.ok) for (const module of modules.value) symmetric(module);
+  }
+  return keys;
 }
 
 /** Wires the support bundle to the console's agent, engine and secret stores (the composition root's part). */
