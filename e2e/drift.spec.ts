@@ -10,7 +10,7 @@ import { expect, rpc, SCREENSHOTS, startServedConsole, test, type ServedConsole 
 /**
  * Issue 13, Drift: in the Commissioning area, a busybox deployment applied and approved ("Approve what runs now") is
  * in sync; a changed one applied (another env value) shows drift, the env row's desired cell highlighted; approving
- * the changed manifest from the open workspace brings it back in sync.
+ * the changed manifest from the open workspace brings it back in sync; another edge device is compared through the hub.
  */
 
 const runId = `e2e${Date.now().toString(36)}`;
@@ -100,4 +100,29 @@ test('approve what runs, apply a changed env value: drift shown with the env fie
   await expect(view.getByTestId('drift-approved')).toContainText(join('config', 'deployment.b.json'));
   await page.mouse.move(1430, 450);
   await view.screenshot({ path: join(SCREENSHOTS, 'drift-workspace-approved.png'), animations: 'disabled' });
+
+  // Another edge device through the hub: its $edgeAgent/$edgeHub twins are the desired state; nothing runs there
+  // (no agent reports for it), so the module is desired but not running.
+  const other = `drift-other-${runId}`;
+  expect((await rpc(served, 'cloud.deviceCreate', { deviceId: other, edgeEnabled: true })).ok).toBe(true);
+  const set = await rpc(served, 'cloud.setModules', { deviceId: other, content: JSON.parse(deployment('b')) as object });
+  expect(set.ok, set.error?.message).toBe(true);
+  await view.getByTestId('drift-device').fill(other);
+  await view.getByTestId('drift-refresh').click();
+  await expect(view.getByTestId('drift-desired-source')).toContainText(`Desired: ${other}'s $edgeAgent/$edgeHub twins on the hub`);
+  const presence = view.getByTestId(`drift-row-${name}/module`);
+  await expect(presence.locator('[data-cell="desired"]')).toHaveText('present');
+  await expect(presence.locator('[data-cell="running"]')).toHaveText('absent');
+  await expect(view.getByTestId('drift-verdict')).toHaveText('Drifted');
+  await page.mouse.move(1430, 450);
+  await view.screenshot({ path: join(SCREENSHOTS, 'drift-other-device.png'), animations: 'disabled' });
+
+  // A device the hub does not know: the hub's reason, not a table.
+  await view.getByTestId('drift-device').fill('no-such-device');
+  await view.getByTestId('drift-device').press('Enter');
+  await expect(view.getByTestId('drift-error')).toContainText('no-such-device');
+  // Blank again: this machine's runtime.
+  await view.getByTestId('drift-device').fill('');
+  await view.getByTestId('drift-refresh').click();
+  await expect(view.getByTestId('drift-desired-source')).toContainText("this machine's applied deployment");
 });

@@ -1,4 +1,4 @@
-import { Badge, Body1, Caption1, Dropdown, makeStyles, Option, mergeClasses, MessageBar, MessageBarBody, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Title3, tokens } from '@fluentui/react-components';
+import { Badge, Body1, Caption1, Dropdown, Input, Label, makeStyles, Option, mergeClasses, MessageBar, MessageBarBody, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Title3, tokens } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, CheckmarkStarburstRegular, DocumentCheckmarkRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -13,6 +13,8 @@ import { desiredSourceWords, driftRows, VERDICT_WORDS } from './drift-view';
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
   controls: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  /** Label, field and button that wrap together. */
+  group: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
   intro: { color: tokens.colorNeutralForeground2, margin: 0, maxWidth: '90ch' },
   table: { tableLayout: 'fixed' },
   value: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
@@ -21,7 +23,7 @@ const useStyles = makeStyles({
   moduleCell: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'anywhere' },
 });
 
-const driftKey = ['drift', 'report'] as const;
+const driftKey = (deviceId: string | undefined) => ['drift', 'report', deviceId ?? ''] as const;
 /** Drift is compared again this often while the view is open (it reads the engine: not more often). */
 const REFRESH_MS = 15_000;
 
@@ -35,11 +37,19 @@ export function DriftView() {
   const { transport } = useHost();
   const client = useMemo(() => createClient(driftContract, transport), [transport]);
   const queryClient = useQueryClient();
-  const report = useQuery({ queryKey: driftKey, queryFn: () => unwrap(client.drift({})), retry: false, refetchInterval: REFRESH_MS });
+  // Blank: this machine's runtime. A device id: that device through the hub (its twins and what its agent reports).
+  const [deviceDraft, setDeviceDraft] = useState('');
+  const [deviceId, setDeviceId] = useState<string | undefined>(undefined);
+  const report = useQuery({ queryKey: driftKey(deviceId), queryFn: () => unwrap(client.drift(deviceId ? { deviceId } : {})), retry: false, refetchInterval: REFRESH_MS });
   const approve = useMutation({
     mutationFn: (input: { from: 'running' } | { workspacePath: string }) => unwrap(client.approve(input)),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: driftKey }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['drift', 'report'] }),
   });
+  const compare = () => {
+    const next = deviceDraft.trim() || undefined;
+    if (next === deviceId) void report.refetch();
+    else setDeviceId(next);
+  };
   const workspace = useCurrentWorkspace();
   const root = workspace.data?.root;
   const rows = useMemo(() => (report.data ? driftRows(report.data) : []), [report.data]);
@@ -49,16 +59,32 @@ export function DriftView() {
     <section className={styles.section} aria-label="Drift" data-testid="drift-view" data-drifted={data ? String(data.drifted) : undefined}>
       <Title3 as="h2">Drift</Title3>
       <Body1 as="p" className={styles.intro}>
-        The approved deployment, the desired state on the device and what runs, module by module (<code>gatehouse drift</code>).
+        The approved deployment, the desired state on the device and what runs, module by module (<code>gatehouse drift [--device &lt;id&gt;]</code>).
       </Body1>
       <div className={styles.controls}>
         <HostButton icon={approve.isPending ? <Spinner size="extra-tiny" /> : <CheckmarkStarburstRegular />} onClick={() => approve.mutate({ from: 'running' })} disabled={approve.isPending} data-testid="drift-approve-running">
           Approve what runs now
         </HostButton>
         {root && <ApproveWorkspaceManifest root={root} pending={approve.isPending} onApprove={(workspacePath) => approve.mutate({ workspacePath })} />}
-        <HostButton appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={() => void report.refetch()} disabled={report.isFetching} data-testid="drift-refresh">
-          Compare again
+        <span className={styles.group}>
+        <Label htmlFor="drift-device" size="small">
+          Device
+        </Label>
+        <Input
+          id="drift-device"
+          size="small"
+          placeholder="this gateway"
+          value={deviceDraft}
+          onChange={(_e, d) => setDeviceDraft(d.value)}
+          onKeyDown={(e) => e.key === 'Enter' && compare()}
+          aria-description="Blank compares this machine's runtime; a device id compares that device through the hub"
+          data-testid="drift-device"
+          style={{ width: '14rem' }}
+        />
+        <HostButton appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={compare} disabled={report.isFetching} data-testid="drift-refresh">
+          Compare
         </HostButton>
+        </span>
         {data && (
           <Badge appearance="filled" color={data.drifted ? 'warning' : 'success'} data-testid="drift-verdict">
             {data.drifted ? (data.approved ? 'Drifted' : 'Nothing approved') : 'In sync'}
