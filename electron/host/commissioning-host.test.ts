@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport, CheckResult } from '../../shared/commissioning/check-model';
 import type { CheckProgress } from '../../shared/ipc/commissioning.contract';
 import type { RuntimeSnapshot } from '../../shared/ipc/runtime.contract';
-import { BUSYBOX_IMAGE, newRunId, removeTestResources, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../runtime/drivers/test-engine.test-util';
+import { BUSYBOX_IMAGE, newRunId, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../runtime/drivers/test-engine.test-util';
 import { createHost, type Host } from './host';
+import { disposeEngineHost, waitForHubs } from './host.test-util';
 
 /**
  * `commissioning.run` on the real console: the sample in containers on the real engine, the edge hub and the
@@ -69,18 +70,10 @@ beforeAll(async () => {
     if (wire === 'commissioning.progress') progress.push(payload as CheckProgress);
   });
   await host.ready;
-  await waitFor('the edge hub and the local hub to run', async () => {
-    const edge = await call<{ state: string }>('edgehub.state');
-    const local = await call<{ state: string }>('localhub.state');
-    return edge.state === 'running' && local.state === 'running' ? true : undefined;
-  });
+  await waitForHubs(host);
 }, 300_000);
 
-afterAll(async () => {
-  host?.dispose();
-  await removeTestResources(docker, runId);
-  rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => disposeEngineHost(host, docker, runId, dataDir), 60_000);
 
 describe('commissioning checks on the real runtime and local hub', () => {
   it('a fresh console: no deployment is an error with its fix, and what depends on it is skipped by name', async () => {

@@ -1,13 +1,14 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../shared/ipc/cloud.contract';
 import type { Outbox, RouteConfigStatus } from '../../shared/ipc/edgehub.contract';
 import { BESIDE_TEST_LOOKALIKES } from '../runtime/agent/agent.test-util';
-import { newRunId, removeTestResources, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../runtime/drivers/test-engine.test-util';
+import { newRunId, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../runtime/drivers/test-engine.test-util';
 import { createHost, type Host } from './host';
+import { disposeEngineHost, waitForHubs } from './host.test-util';
 
 /**
  * The sample as a user runs it: the console (agent, edge hub, embedded local hub) applies
@@ -61,11 +62,7 @@ beforeAll(async () => {
   await host.ready;
 }, 300_000);
 
-afterAll(async () => {
-  host?.dispose();
-  await removeTestResources(docker, runId);
-  rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => disposeEngineHost(host, docker, runId, dataDir), 60_000);
 
 async function call<T>(method: string, input: unknown = {}): Promise<T> {
   const result = await host.dispatcher.invoke(method, input);
@@ -75,11 +72,7 @@ async function call<T>(method: string, input: unknown = {}): Promise<T> {
 
 describe('the sample deployment in containers, through the edge hub, to the local hub', () => {
   it('delivers filtered readings upstream as the filter module, with the alert property', async () => {
-    await waitFor('the edge hub and the local hub to run', async () => {
-      const edge = await call<{ state: string }>('edgehub.state');
-      const local = await call<{ state: string }>('localhub.state');
-      return edge.state === 'running' && local.state === 'running' ? true : undefined;
-    }, 60_000);
+    await waitForHubs(host);
     const applied = await host.agent.apply(sampleDeployment(), 'sample.json', BESIDE_TEST_LOOKALIKES);
     expect(applied.ok, applied.ok ? '' : applied.error.message).toBe(true);
     // The hub takes the deployment's routes when the agent reports the new version.

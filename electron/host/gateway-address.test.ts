@@ -1,12 +1,13 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RuntimeSnapshot } from '../../shared/ipc/runtime.contract';
 import { testDeployment } from '../runtime/agent/agent.test-util';
-import { newRunId, removeTestResources, requireEngine, requireTestImages, waitFor } from '../runtime/drivers/test-engine.test-util';
+import { newRunId, requireEngine, requireTestImages, waitFor } from '../runtime/drivers/test-engine.test-util';
 import { createHost, type Host } from './host';
+import { disposeEngineHost } from './host.test-util';
 
 /**
  * A deployment applied the moment the console starts, with the edge hub on a port it picks (0): the module's
@@ -24,11 +25,7 @@ beforeAll(async () => {
   await requireTestImages(docker, ['busybox-module']);
 }, 300_000);
 
-afterAll(async () => {
-  host?.dispose();
-  await removeTestResources(docker, runId);
-  rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => disposeEngineHost(host, docker, runId, dataDir), 60_000);
 
 it('a module created while the edge hub starts is given the port the hub listens on', async () => {
   host = createHost({ dataDir, shell: 'served', env: { ...process.env, GATEHOUSE_EDGEHUB_MQTT_PORT: '0', GATEHOUSE_DEVICE_ID: `gw-${runId}` }, localHub: false, log: () => undefined });

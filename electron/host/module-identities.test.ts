@@ -1,14 +1,15 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'azure-iothub';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LocalHubInfo } from '../../shared/ipc/localhub.contract';
 import { testDeployment } from '../runtime/agent/agent.test-util';
-import { newRunId, removeTestResources, requireEngine, requireTestImages, waitFor } from '../runtime/drivers/test-engine.test-util';
+import { newRunId, requireEngine, requireTestImages, waitFor } from '../runtime/drivers/test-engine.test-util';
 import { reachLocalHub } from '../cloud/iothub/local-adapter';
 import { createHost, type Host } from './host';
+import { disposeEngineHost } from './host.test-util';
 
 /**
  * Module identities in the hub follow the deployment, as edgeAgent keeps them: created with the runtime's keys when a
@@ -29,11 +30,7 @@ beforeAll(async () => {
   await host.ready;
 }, 300_000);
 
-afterAll(async () => {
-  host?.dispose();
-  await removeTestResources(docker, runId);
-  rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => disposeEngineHost(host, docker, runId, dataDir), 60_000);
 
 it('created with the deployment and removed with it; a hand-made identity stays', async () => {
   const info = await waitFor('the local hub', async () => {

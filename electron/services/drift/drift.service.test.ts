@@ -6,9 +6,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DriftReport } from '../../../shared/ipc/drift.contract';
 import type { RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
 import { testDeployment } from '../../runtime/agent/agent.test-util';
-import { newRunId, removeTestResources, requireEngine, requireTestImages, waitFor } from '../../runtime/drivers/test-engine.test-util';
+import { newRunId, requireEngine, requireTestImages, waitFor } from '../../runtime/drivers/test-engine.test-util';
 import { createHost, type Host } from '../../host/host';
 import { approvedPath } from './drift.service';
+import { disposeEngineHost } from '../../host/host.test-util';
 
 /** Drift on the real engine: approve what runs, change an env value, see drift at that field; in sync after re-applying. */
 
@@ -25,11 +26,7 @@ beforeAll(async () => {
   host = createHost({ dataDir, shell: 'served', env: { ...process.env, GATEHOUSE_EDGEHUB_MQTT_PORT: '0', GATEHOUSE_DEVICE_ID: `gw-${runId}` }, localHub: false, log: () => undefined });
 }, 300_000);
 
-afterAll(async () => {
-  host?.dispose();
-  await removeTestResources(docker, runId);
-  rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => disposeEngineHost(host, docker, runId, dataDir), 60_000);
 
 async function applyAndRun(text: string, mode: string): Promise<void> {
   const applied = await host.dispatcher.invoke('runtime.apply', { text, overrideForeignRuntime: true });

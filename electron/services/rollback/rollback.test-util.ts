@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -7,7 +7,8 @@ import type { TelemetryEvent } from '../../../shared/ipc/cloud.contract';
 import type { HistoryEntry } from '../../../shared/ipc/rollback.contract';
 import { manifest } from '../../../shared/manifest/manifest.test-util';
 import { createHost, type Host } from '../../host/host';
-import { BUSYBOX_IMAGE, newRunId, removeTestResources, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../../runtime/drivers/test-engine.test-util';
+import { disposeEngineHost, waitForHubs } from '../../host/host.test-util';
+import { BUSYBOX_IMAGE, newRunId, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../../runtime/drivers/test-engine.test-util';
 
 /**
  * A console on the real engine for last-known-good tests: the edge hub and the embedded local hub on free ports, the
@@ -62,18 +63,10 @@ export function useRollbackConsole(name: string) {
       if (wire === 'cloud.telemetry' && event.moduleId === SENSOR) arrivals.push({ atMs: Date.now() });
     });
     await host.ready;
-    await waitFor('the edge hub and the local hub to run', async () => {
-      const edge = await call<{ state: string }>('edgehub.state');
-      const local = await call<{ state: string }>('localhub.state');
-      return edge.state === 'running' && local.state === 'running' ? true : undefined;
-    }, 60_000);
+    await waitForHubs(host);
   }, 300_000);
 
-  afterAll(async () => {
-    host?.dispose();
-    await removeTestResources(docker, runId);
-    rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => disposeEngineHost(host, docker, runId, dataDir), 60_000);
 
   return {
     SENSOR,

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,9 @@ import type { SupportBundleResult, SupportProgress } from '../../../shared/ipc/s
 import type { RuntimeSnapshot } from '../../../shared/ipc/runtime.contract';
 import { createHost, type Host } from '../../host/host';
 import { runtimeLogPath } from '../../host/runtime-log';
-import { BUSYBOX_IMAGE, newRunId, removeTestResources, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../../runtime/drivers/test-engine.test-util';
+import { BUSYBOX_IMAGE, newRunId, requireEngine, requireTestImages, TEST_LABEL, waitFor } from '../../runtime/drivers/test-engine.test-util';
 import { IdentityStore } from '../../runtime/workload/identity.store';
+import { disposeEngineHost } from '../../host/host.test-util';
 
 /**
  * `support.bundle` on the real console (real Docker engine, a busybox module, the embedded local hub and the edge
@@ -109,12 +110,7 @@ beforeAll(async () => {
   await host.ready;
 }, 300_000);
 
-afterAll(async () => {
-  host?.dispose();
-  await removeTestResources(docker, runId);
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(outDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => disposeEngineHost(host, docker, runId, dataDir, outDir), 60_000);
 
 describe('support bundle on the real console', () => {
   it('holds each module’s log and inspect, and not one planted secret, key or connection string in any byte', async () => {
