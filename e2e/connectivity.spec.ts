@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { testDeployment } from '../electron/runtime/agent/agent.test-util';
 import { expect, forEachLook, shotPath, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { clearEngineRun } from './support/engine-run';
 
 /**
  * The status bar's network word is the host's answer: can it reach the registries the applied deployment still has
@@ -56,9 +57,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await rpc('runtime.apply', { text: testDeployment(runId, {}), overrideForeignRuntime: true });
-  const labelled = () => docker.listContainers({ all: true, filters: { label: [`gatehouse.test=${runId}`] } });
-  await Promise.all((await labelled()).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await clearEngineRun(served, docker, runId);
   if (registry?.listening) await new Promise((r) => registry?.close(r));
   await served.stop();
 });

@@ -6,6 +6,7 @@ import type { RuntimeSnapshot } from '../shared/ipc/runtime.contract';
 import { buildLocalImages } from '../electron/runtime/drivers/images/build-local-images';
 import { testDeployment } from '../electron/runtime/agent/agent.test-util';
 import { expect, rpc, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { clearEngineRun } from './support/engine-run';
 
 /**
  * Issue 13, Drift: in the Commissioning area, a busybox deployment applied and approved ("Approve what runs now") is
@@ -27,10 +28,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await rpc(served, 'runtime.apply', { text: testDeployment(runId, {}), overrideForeignRuntime: true });
-  const labelled = () => docker.listContainers({ all: true, filters: { label: [`gatehouse.test=${runId}`] } });
-  for (let i = 0; i < 40 && (await labelled()).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
-  await Promise.all((await labelled()).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await clearEngineRun(served, docker, runId);
   await served.stop();
   rmSync(folder, { recursive: true, force: true });
 });

@@ -9,6 +9,7 @@ import { buildLocalImages } from '../electron/runtime/drivers/images/build-local
 import { saveImages } from '../electron/runtime/drivers/images/image-build';
 import { testDeployment } from '../electron/runtime/agent/agent.test-util';
 import { expect, forEachLook, SCREENSHOTS, shotPath, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { clearEngineRun } from './support/engine-run';
 
 /**
  * One status vocabulary: with a module in backoff and one that gave up, the Runtime header, the status bar, the
@@ -87,11 +88,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  // An empty deployment first, or the agent would recreate what we remove.
-  await rpc('runtime.apply', { text: testDeployment(runId, {}), overrideForeignRuntime: true });
-  const labelled = () => docker.listContainers({ all: true, filters: { label: [`gatehouse.test=${runId}`] } });
-  for (let i = 0; i < 40 && (await labelled()).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
-  await Promise.all((await labelled()).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await clearEngineRun(served, docker, runId);
   await docker.getImage(sideloadable).remove({ noprune: true }).catch(() => undefined);
   await served.stop();
   rmSync(work, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { buildLocalImages } from '../electron/runtime/drivers/images/build-local
 import { saveImages } from '../electron/runtime/drivers/images/image-build';
 import { testDeployment } from '../electron/runtime/agent/agent.test-util';
 import { expect, SCREENSHOTS, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { clearEngineRun } from './support/engine-run';
 
 const runId = `e2e${Date.now().toString(36)}`;
 const docker = new Dockerode();
@@ -23,16 +24,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  // Apply an empty deployment first, or the agent would recreate what we remove.
-  const empty = testDeployment(runId, {});
-  await fetch(`${served.origin}/api/rpc`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${served.token}` },
-    body: JSON.stringify({ method: 'runtime.apply', params: { text: empty } }),
-  });
-  const labelled = () => docker.listContainers({ all: true, filters: { label: [`gatehouse.test=${runId}`] } });
-  for (let i = 0; i < 40 && (await labelled()).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
-  await Promise.all((await labelled()).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await clearEngineRun(served, docker, runId);
   await served.stop();
   rmSync(work, { recursive: true, force: true });
 });
