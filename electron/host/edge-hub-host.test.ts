@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client as DeviceClient, Message, ModuleClient, type Twin } from 'azure-iot-device';
+import { X509Certificate } from 'node:crypto';
+import { Client as DeviceClient, Message, ModuleClient, SharedAccessSignatureAuthenticationProvider, type Twin } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { Client as ServiceClient, Registry } from 'azure-iothub';
 import { connectAsync } from 'mqtt';
@@ -10,10 +11,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../../shared/errors';
 import { reachLocalHub } from '../cloud/iothub/local-adapter';
 import { createSasToken, sasResource } from '../protocol/sas-token';
+import { createLeaf, createSelfSigned, createTestPki } from '../protocol/memory-backend.test-util';
 import { newSymmetricKeys } from '../runtime/workload/identity-provider';
 import { LocalHub } from '../cloud/localhub/localhub';
 import type { TelemetryRecord } from '../cloud/localhub/registry';
 import { EdgeHub } from '../runtime/hub/edge-hub';
+import type { QueuedMessage } from '../runtime/hub/hub-model';
+import { HubTwins } from '../runtime/hub/hub-twins';
+import { LeafIdentities } from '../runtime/hub/leaf-identities';
+import { LeafUpstream } from '../runtime/hub/leaf-upstream';
 import { SecretBox } from '../runtime/secrets/secret-box';
 import { EdgeSecurity } from '../runtime/workload/edge-security';
 import { followLocalHub, hubPortConflict, leafDevices } from './edge-hub-host';
@@ -376,4 +382,130 @@ describe('downstream (leaf) devices on the edge hub', () => {
     await until('2.0 at the hub', () => reportedAtHub(back) === '2.0');
     await until('the missed desired change at the leaf', () => desired.some((patch) => patch.interval === 7));
   }, 120_000);
+
+  it('X.509 leaves (self-signed and CA-signed) connect with their certificates and go upstream on behalf of the edge device', async () => {
+    const { hub, security, registry, service, received, upstream } = await gateway();
+    expect(hub.applyDeployment(deployment({ leaves: 'FROM /messages/* WHERE NOT IS_DEFINED($connectionModuleId) INTO $upstream' }), 1, {})).toMatchObject({ code: 200 });
+    const info = await upstream.info(true);
+    if (!info.ok || !info.value.deviceCaCert || !info.value.deviceCaKey) throw new Error('no device CA');
+    const edgeScope = ((await registry.get(DEVICE)).responseBody as unknown as { deviceScope: string }).deviceScope;
+    const selfSigned = await createSelfSigned('cam-1');
+    const thumbprint = new X509Certificate(selfSigned.certificatePem).fingerprint.replaceAll(':', '');
+    await registry.create({ deviceId: 'cam-1', status: 'enabled', authentication: { type: 'selfSigned', x509Thumbprint: { primaryThumbprint: thumbprint, secondaryThumbprint: thumbprint } }, deviceScope: edgeScope } as never);
+    const caSigned = await createLeaf({ certificatePem: info.value.deviceCaCert, privateKeyPem: info.value.deviceCaKey }, 'cam-2');
+    await registry.create({ deviceId: 'cam-2', status: 'enabled', authentication: { type: 'certificateAuthority' }, deviceScope: edgeScope } as never);
+    await registry.create({ deviceId: 'cam-out', status: 'enabled', authentication: { type: 'certificateAuthority' } } as never);
+
+    // azure-iot-device's X.509 client dials HostName (it ignores GatewayHostName): the gateway, as on a real gateway.
+    const x509Client = async (deviceId: string, pair: { certificatePem: string; privateKeyPem: string }) => {
+      const client = DeviceClient.fromConnectionString(`HostName=${hub.gatewayAddress()};DeviceId=${deviceId};x509=true`, Mqtt);
+      client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
+      await client.setOptions({ cert: pair.certificatePem, key: pair.privateKeyPem, ca: security.ca.trustBundlePem() });
+      cleanups.push(() => client.close().then(() => undefined, () => undefined));
+      return client;
+    };
+    const cam1 = await x509Client('cam-1', selfSigned);
+    cam1.onDeviceMethod('snapshot', (request, response) => void response.send(200, { took: request.payload }));
+    await cam1.open();
+    const cam2 = await x509Client('cam-2', caSigned);
+    await cam2.open();
+    for (const [client, id] of [[cam1, 'cam-1'], [cam2, 'cam-2']] as const) {
+      const message = new Message(JSON.stringify({ from: id }));
+      message.properties.add('kind', 'frame');
+      await client.sendEvent(message);
+    }
+    for (const id of ['cam-1', 'cam-2']) {
+      const record = await until(`${id}'s message at the local hub`, () => received.find((r) => r.from.deviceId === id));
+      expect(record.from).toEqual({ deviceId: id });
+      expect(record.message.properties.kind).toBe('frame');
+      expect(JSON.parse(Buffer.from(record.message.body).toString())).toEqual({ from: id });
+    }
+
+    // Its twin and the cloud's direct methods go through the same on-behalf-of connection.
+    const twin: Twin = await cam1.getTwin();
+    await new Promise<void>((resolve, reject) => twin.properties.reported.update({ lens: 'wide' }, (error?: Error) => (error ? reject(error) : resolve())));
+    await until('the reported patch in the local hub', async () => ((await registry.getTwin('cam-1')).responseBody.properties.reported as Record<string, unknown>).lens === 'wide');
+    const answer = await until('the method to reach cam-1', async () => {
+      try {
+        return await service.invokeDeviceMethod('cam-1', { methodName: 'snapshot', payload: 3, responseTimeoutInSeconds: 10 });
+      } catch {
+        return undefined;
+      }
+    });
+    expect(answer?.result).toMatchObject({ status: 200, payload: { took: 3 } });
+
+    // Refused at the edge hub: a device that is not a child, a certificate of another device, an untrusted CA.
+    const outsider = await createLeaf({ certificatePem: info.value.deviceCaCert, privateKeyPem: info.value.deviceCaKey }, 'cam-out');
+    await expect((await x509Client('cam-out', outsider)).open()).rejects.toMatchObject({ name: 'UnauthorizedError' });
+    await expect((await x509Client('cam-2', selfSigned)).open()).rejects.toMatchObject({ name: 'UnauthorizedError' });
+    const foreign = await createLeaf((await createTestPki()).ca, 'cam-2');
+    await expect((await x509Client('cam-2', foreign)).open()).rejects.toMatchObject({ name: 'UnauthorizedError' });
+    expect(received.filter((r) => r.from.deviceId === 'cam-out')).toEqual([]);
+  }, 120_000);
+
+  it("the local hub takes $edgeHub's token for the edge device's children only", async () => {
+    const { registry, upstream } = await gateway();
+    const info = await upstream.info();
+    if (!info.ok) throw new Error(info.error.message);
+    const edgeScope = ((await registry.get(DEVICE)).responseBody as unknown as { deviceScope: string }).deviceScope;
+    await registry.create({ deviceId: 'child-1', status: 'enabled', authentication: { type: 'certificateAuthority' }, deviceScope: edgeScope } as never);
+    await registry.create({ deviceId: 'not-a-child', status: 'enabled', authentication: { type: 'certificateAuthority' } } as never);
+    // IoT Hub gives an edge device a `$edgeHub` identity of its own; whichever key it holds signs for the children.
+    const module = await until('$edgeHub in the registry', () => {
+      const found = upstream.registry?.getModule(DEVICE, '$edgeHub');
+      return found?.ok ? found.value : undefined;
+    });
+    const edgeHubKey = (module.authentication as { symmetricKey: { primaryKey: string } }).symmetricKey.primaryKey;
+    const direct = (deviceId: string, key: string) => {
+      const sharedAccessSignature = createSasToken({ resource: sasResource(info.value.host, DEVICE, '$edgeHub'), key, expiry: Math.floor(Date.now() / 1000) + 600 });
+      const provider = new SharedAccessSignatureAuthenticationProvider({ host: info.value.host, deviceId, sharedAccessSignature, gatewayHostName: `${info.value.host}:${info.value.mqttPort}` } as never);
+      const client = DeviceClient.fromAuthenticationProvider(provider, Mqtt);
+      client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
+      cleanups.push(() => client.close().then(() => undefined, () => undefined));
+      return client.setOptions({ ca: readFileSync(info.value.caFile, 'utf8') }).then(() => client.open());
+    };
+    await expect(direct('child-1', edgeHubKey)).resolves.toBeDefined();
+    await expect(direct('not-a-child', edgeHubKey)).rejects.toMatchObject({ name: 'UnauthorizedError' });
+    await expect(direct('child-1', newSymmetricKeys().primaryKey)).rejects.toMatchObject({ name: 'UnauthorizedError' });
+  }, 90_000);
+
+  it("an on-behalf-of connection renews its token before the hub would close it", async () => {
+    const dir = tempDir();
+    const logs: string[] = [];
+    const upstream = LocalHub.start({ dataDir: dir, secrets: new SecretBox(dir), httpsPort: 0, mqttPort: 0, edgeDeviceId: DEVICE, log: (line) => logs.push(line) });
+    cleanups.push(() => upstream.dispose());
+    await until('the local hub to start', () => upstream.state.state === 'running');
+    const info = await upstream.info();
+    const registry = upstream.registry;
+    if (!info.ok || !registry) throw new Error('no local hub');
+    const edge = registry.getDevice(DEVICE);
+    const edgeHub = registry.getModule(DEVICE, '$edgeHub');
+    if (!edge.ok || !edgeHub.ok) throw new Error('no edge device');
+    expect(await registry.putDevice('cam-9', { deviceId: 'cam-9', authentication: { type: 'certificateAuthority' }, deviceScope: edge.value.deviceScope }, undefined)).toMatchObject({ ok: true });
+    const received: TelemetryRecord[] = [];
+    registry.onTelemetry((r) => received.push(r));
+    const leaves = LeafIdentities.inMemory();
+    const cam = { deviceId: 'cam-9', status: 'enabled' as const, credentials: { type: 'certificateAuthority' as const } };
+    await leaves.setSource({ lookup: async () => ok({ kind: 'inScope' as const, identity: cam }), list: async () => ok([cam]) });
+    const key = (edgeHub.value.authentication as { symmetricKey: { primaryKey: string } }).symmetricKey.primaryKey;
+    const leafUpstream = new LeafUpstream({
+      hubHostName: info.value.host,
+      port: info.value.mqttPort,
+      ca: readFileSync(info.value.caFile, 'utf8'),
+      leaves,
+      twins: HubTwins.inMemory(),
+      gateway: () => undefined,
+      isConnected: () => false,
+      onBehalfOf: async () => ok({ edgeDeviceId: DEVICE, key }),
+      tokenTtlMs: 8_000,
+    });
+    cleanups.push(() => leafUpstream.dispose());
+    const queued = (seq: number): QueuedMessage => ({ endpoint: '$upstream', seq, priority: 0, expiresAtMs: undefined, enqueuedAtMs: Date.now(), source: { deviceId: 'cam-9' }, message: { body: Buffer.from(`frame ${seq}`), systemProperties: {}, properties: {} } });
+    expect(await leafUpstream.send(queued(1), () => undefined)).toEqual({ ok: true });
+    // Past the first token's expiry (8 s; renewed at 6 s): the same client sends again, never closed by the hub.
+    await new Promise((resolve) => setTimeout(resolve, 9_000));
+    expect(await leafUpstream.send(queued(2), () => undefined)).toEqual({ ok: true });
+    await until('both frames at the hub', () => received.filter((r) => r.from.deviceId === 'cam-9').length === 2);
+    expect(logs.filter((line) => line.includes('cam-9: its SAS token expired'))).toEqual([]);
+  }, 60_000);
 });

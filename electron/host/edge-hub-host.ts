@@ -294,6 +294,8 @@ export async function followLocalHub(
       return ok(undefined);
     },
     leafIdentities: registryLeafSource(registry, deviceId),
+    // Downstream devices with CA-signed certificates chain to the local hub's device CA, as to a CA verified in IoT Hub.
+    ...(localHub.deviceCaCertificatePem ? { trustedDeviceCaPems: [localHub.deviceCaCertificatePem] } : {}),
   };
   await edgeHub.setUpstream(target);
   log(`gatehouse: edge hub: $upstream goes to the local hub at ${state.endpoint.host}:${state.endpoint.mqttPort}`);

@@ -39,7 +39,9 @@ beforeAll(async () => {
     .add({ deviceId: 'x1', status: 'enabled', credentials: { type: 'selfSigned', secondaryThumbprint: thumb.toLowerCase() } })
     .add({ deviceId: 'x256', status: 'enabled', credentials: { type: 'selfSigned', primaryThumbprint: new X509Certificate(selfSigned.certificatePem).fingerprint256.replace(/:/g, '') } })
     .add({ deviceId: 'ca1', status: 'enabled', credentials: { type: 'certificateAuthority' } })
-    .add({ deviceId: 'none1', status: 'enabled', credentials: { type: 'none' } });
+    .add({ deviceId: 'none1', status: 'enabled', credentials: { type: 'none' } })
+    .add(sasIdentity('edge1', '$edgeHub', 7));
+  backend.childrenOf.set('edge1', new Set(['x1', 'd1', 'none1']));
   policy = { backend, hostNames: [HUB, 'localhost'], trustedDeviceCas: [new X509Certificate(deviceCa.certificatePem)], now: () => NOW };
 });
 
@@ -106,6 +108,45 @@ describe('authenticateConnect', () => {
   it('refuses a CA-signed certificate outside its validity', async () => {
     const later = await authenticateConnect({ ...policy, now: () => Date.now() + 10 * 86_400_000 }, cert('ca1', [caSigned.certificatePem]));
     expect(!later.ok && later.error.reason).toContain('validity');
+  });
+
+  describe('on behalf of an IoT Edge parent ($edgeHub signs for its child devices)', () => {
+    const edgeHubToken = (over: { key?: string; expiry?: number; edge?: string } = {}) =>
+      createSasToken({ resource: sasResource(HUB.toLowerCase(), over.edge ?? 'edge1', '$edgeHub'), key: over.key ?? sasKey(7), expiry: over.expiry ?? NOW / 1000 + 3600 });
+
+    it.each([
+      ['an X.509 child', 'x1'],
+      ['a SAS child', 'd1'],
+      ['a child with no credentials of its own', 'none1'],
+    ])('accepts %s: the connection is the child, not $edgeHub', async (_name, deviceId) => {
+      const result = await authenticateConnect(policy, sas(deviceId, edgeHubToken()));
+      expect(result.ok && result.value).toMatchObject({ identity: { deviceId }, method: 'onBehalfOf', via: 'edge1' });
+      expect(result.ok && result.value.identity.moduleId).toBeUndefined();
+    });
+
+    it.each<[string, () => ConnectRequest, number, string]>([
+      ['a device that is not its child', () => sas('ca1', edgeHubToken()), 5, 'edge1/$edgeHub may not authenticate device ca1: device ca1 is not a child of edge1'],
+      ['a token signed with another key', () => sas('x1', edgeHubToken({ key: sasKey(8) })), 5, '(signature)'],
+      ['an expired token', () => sas('x1', edgeHubToken({ expiry: NOW / 1000 - 1 })), 5, '(expired)'],
+      ['a parent that does not exist', () => sas('x1', edgeHubToken({ edge: 'ghost' })), 5, 'not a child of ghost'],
+      ['a disabled child', () => sas('off', edgeHubToken()), 5, 'device off is disabled'],
+      // A module never authenticates on behalf of: the token is checked as the module's own and its audience is wrong.
+      ["a module of the parent", () => sas('e1/m1', edgeHubToken()), 5, '(resource)'],
+    ])('refuses %s', async (_name, request, returnCode, reason) => {
+      const result = await authenticateConnect(policy, request());
+      expect(!result.ok && result.error).toMatchObject({ returnCode, reason: expect.stringContaining(reason) });
+    });
+
+    it('is refused by a hub that does not offer it (the edge hub), and answers 3 when the registry is down', async () => {
+      const plain = new MemoryBackend().add(sasIdentity('x1')).add(sasIdentity('edge1', '$edgeHub', 7));
+      Object.assign(plain, { onBehalfOf: undefined });
+      const refused = await authenticateConnect({ ...policy, backend: plain }, sas('x1', edgeHubToken()));
+      expect(!refused.ok && refused.error).toMatchObject({ returnCode: 5, reason: expect.stringContaining('does not accept tokens on behalf of other devices') });
+      const flaky = new MemoryBackend().add(sasIdentity('x1'));
+      flaky.onBehalfOf = async () => ({ ok: false, error: { code: 'UNAVAILABLE', message: 'db down' } });
+      const down = await authenticateConnect({ ...policy, backend: flaky }, sas('x1', edgeHubToken()));
+      expect(!down.ok && down.error.returnCode).toBe(3);
+    });
   });
 
   it('answers 3 (retried by the SDK) when the registry is unavailable', async () => {

@@ -35,7 +35,11 @@ export interface Authenticated {
   readonly identity: IdentityRecord;
   /** The host name the client used (as configured). */
   readonly hostName: string;
-  readonly method: 'sas' | 'selfSigned' | 'certificateAuthority';
+  readonly method: 'sas' | 'selfSigned' | 'certificateAuthority' | 'onBehalfOf';
+  /** For `onBehalfOf`: the IoT Edge device whose `$edgeHub` signed the token. */
+  readonly via?: string;
+  /** When the SAS token expires (epoch ms): IoT Hub closes the connection then, unless the client renewed it. */
+  readonly expiresAtMs?: number;
 }
 
 /** CONNACK return codes used for refusals (MQTT 3.1.1). */
@@ -80,6 +84,8 @@ export async function authenticateConnect(policy: AuthPolicy, request: ConnectRe
   const identity = found.value;
   const password = request.password === undefined ? undefined : Buffer.from(request.password).toString('utf8');
   if (password !== undefined && password !== '') {
+    const edgeDeviceId = onBehalfOfEdge(password, identity);
+    if (edgeDeviceId !== undefined) return verifyOnBehalfOf(policy, identity, edgeDeviceId, hostName, password);
     return verifySas(policy, identity, hostName, password);
   }
   return verifyCertificate(policy, identity, hostName, request.certificateChain);
@@ -109,7 +115,39 @@ function verifySas(policy: AuthPolicy, identity: IdentityRecord, hostName: strin
     nowSeconds: Math.floor(nowMs(policy) / 1000),
   });
   if (!verified.ok) return refuse(5, `SAS token refused for ${describe(identity)} (${verified.error.reason}): ${verified.error.message}`);
-  return { ok: true, value: { identity, hostName, method: 'sas' } };
+  return { ok: true, value: { identity, hostName, method: 'sas', expiresAtMs: verified.value.expiry * 1000 } };
+}
+
+/**
+ * The edge device a device token was signed for on behalf of: a token whose audience is another device's `$edgeHub`
+ * module (`<host>/devices/<edge>/modules/$edgeHub`) presented by a device. Undefined for any other token (it is then
+ * checked as the identity's own).
+ */
+function onBehalfOfEdge(token: string, identity: IdentityRecord): string | undefined {
+  if (identity.moduleId !== undefined) return undefined;
+  const parsed = parseSasToken(token);
+  if (!parsed.ok) return undefined;
+  const match = /^[^/]+\/devices\/([^/]+)\/modules\/\$edgeHub$/.exec(parsed.value.resource);
+  const edgeDeviceId = match?.[1];
+  return edgeDeviceId !== undefined && edgeDeviceId !== identity.deviceId ? edgeDeviceId : undefined;
+}
+
+/**
+ * A child device authenticated by its IoT Edge parent: the token must verify against the parent's `$edgeHub` keys
+ * (audience, expiry, signature as for any SAS) and the backend must place the child in the parent's scope. The
+ * connection then acts as the child, never as `$edgeHub`.
+ */
+async function verifyOnBehalfOf(policy: AuthPolicy, child: IdentityRecord, edgeDeviceId: string, hostName: string, token: string): Promise<Result<Authenticated, AuthFailure>> {
+  const backend = policy.backend;
+  if (!backend.onBehalfOf) return refuse(5, `${describe(child)} presented a token of ${edgeDeviceId}/$edgeHub; this hub does not accept tokens on behalf of other devices`);
+  const parent = await backend.onBehalfOf(child, edgeDeviceId).catch((cause: unknown) => ({ ok: false as const, error: { code: 'UNAVAILABLE' as const, message: String(cause) } }));
+  if (!parent.ok) {
+    if (parent.error.code === 'UNAVAILABLE' || parent.error.code === 'INTERNAL') return refuse(3, `the registry is unavailable (${parent.error.code})`);
+    return refuse(5, `${edgeDeviceId}/$edgeHub may not authenticate ${describe(child)}: ${parent.error.message}`);
+  }
+  const verified = verifySas(policy, parent.value, hostName, token);
+  if (!verified.ok) return verified;
+  return { ok: true, value: { identity: child, hostName, method: 'onBehalfOf', via: edgeDeviceId, ...(verified.value.expiresAtMs === undefined ? {} : { expiresAtMs: verified.value.expiresAtMs }) } };
 }
 
 function verifyCertificate(policy: AuthPolicy, identity: IdentityRecord, hostName: string, chain: readonly X509Certificate[]): Result<Authenticated, AuthFailure> {

@@ -75,6 +75,13 @@ export interface DeviceBackend {
   patchReported(of: IdentityRef, patch: Record<string, unknown>): Promise<Result<{ readonly version: number }, BackendError>>;
   /** A connection of this identity opened or closed (for `connectionState`, `lastActivityTime`). */
   connectionChanged(ref: IdentityRef, connected: boolean): void;
+  /**
+   * On-behalf-of authentication (a hub that has it: the local hub, as IoT Hub): the `$edgeHub` module identity of
+   * `edgeDeviceId` when `child` is a device in that IoT Edge device's scope (its `deviceScope`, or `parentScopes`
+   * naming it), so a token signed with `$edgeHub`'s key authenticates the child, as edgeHub connects its downstream
+   * devices upstream. UNAUTHORIZED (with why) when it is not; absent: this hub does not accept such tokens.
+   */
+  onBehalfOf?(child: IdentityRecord, edgeDeviceId: string): Promise<Result<IdentityRecord, BackendError>>;
 }
 
 /** A method call's answer as IoT Hub returns it to the service: `{status, payload}` (HUB-CONTRACTS.md §5). */

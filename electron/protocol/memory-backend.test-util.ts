@@ -14,9 +14,20 @@ export class MemoryBackend implements DeviceBackend {
   failWith: BackendError | undefined;
   private telemetryWaiters: (() => void)[] = [];
 
+  /** Children per IoT Edge device (for on-behalf-of): set `childrenOf.set(edge, new Set([...]))`. */
+  readonly childrenOf = new Map<string, Set<string>>();
+
   add(record: IdentityRecord): this {
     this.identities.set(identityKey(record), record);
     return this;
+  }
+
+  onBehalfOf(child: IdentityRecord, edgeDeviceId: string): Promise<Result<IdentityRecord, BackendError>> {
+    const edgeHub = this.identities.get(identityKey({ deviceId: edgeDeviceId, moduleId: '$edgeHub' }));
+    if (!this.childrenOf.get(edgeDeviceId)?.has(child.deviceId) || !edgeHub) {
+      return Promise.resolve({ ok: false, error: { code: 'UNAUTHORIZED', message: `device ${child.deviceId} is not a child of ${edgeDeviceId}` } });
+    }
+    return Promise.resolve({ ok: true, value: edgeHub });
   }
 
   lookupIdentity(ref: IdentityRef): Promise<Result<IdentityRecord, BackendError>> {

@@ -297,6 +297,25 @@ describe('refusals with a raw MQTT client', () => {
     expect(granted).toEqual([128, 1, 1]);
   });
 
+  it('closes a connection when its SAS token expires, as IoT Hub does; the SDK renews first and stays connected', async () => {
+    const raw = await fx.raw('r6', undefined, 16, { password: fx.token('r6', undefined, sasKey(16), Math.floor(Date.now() / 1000) + 2) });
+    const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    await closed;
+    expect(fx.logs.some((line) => line.includes('r6: its SAS token expired'))).toBe(true);
+
+    // The SDK's own renewal (token lifetime 6 s, renewed 3 s early) reconnects with a new token before the hub closes
+    // the old connection, and the client goes on working.
+    const client = Client.fromConnectionString(fx.connectionString('r7', undefined, 17), Mqtt);
+    sdkClients.push(client);
+    client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
+    await client.setOptions({ ca: fx.pki.ca.certificatePem, tokenRenewal: { tokenValidTimeInSeconds: 6, tokenRenewalMarginInSeconds: 3 } });
+    await client.open();
+    await new Promise((resolve) => setTimeout(resolve, 7_500));
+    await client.sendEvent(new Message('after renewal'));
+    await waitFor(() => fx.backend.telemetry.some((t) => t.from.deviceId === 'r7'));
+    expect(fx.logs.filter((line) => line.includes('r7: its SAS token expired'))).toEqual([]);
+  }, 20_000);
+
   it('a persistent session (clean=false) keeps its method subscription across a reconnect, as after a SAS renewal', async () => {
     // The SDK reconnects with clean=false after renewing its token and does not subscribe again: the broker restores
     // the session's subscriptions, which must pass authorization before the new connection is fully registered.

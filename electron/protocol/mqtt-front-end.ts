@@ -59,7 +59,12 @@ interface Connection {
   readonly client: Client;
   readonly identity: IdentityRef;
   readonly key: string;
+  /** Closes the connection when its SAS token expires. */
+  readonly expiry?: NodeJS.Timeout;
 }
+
+/** Longest delay a Node timer takes (about 24.8 days); a token valid for longer is not timed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface PendingMethod {
   readonly key: string;
@@ -88,14 +93,16 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
   private broker: Aedes | undefined;
   private readonly ready: Promise<void>;
   private readonly backend: DeviceBackend;
-  private readonly hostNames: readonly string[];
-  private readonly trustedDeviceCas: readonly X509Certificate[];
+  private hostNames: readonly string[];
+  private trustedDeviceCas: readonly X509Certificate[];
   private readonly maxMessageBytes: number;
   private readonly log: (line: string) => void;
   /** Certificate chains by the stream aedes reads, set in `handle` before CONNECT can arrive. */
   private readonly chains = new WeakMap<object, X509Certificate[]>();
   /** Authenticated identities of clients whose CONNECT is being completed. */
   private readonly authenticated = new WeakMap<Client, IdentityRef>();
+  /** When the token a client authenticated with expires (epoch ms), until its connection is registered. */
+  private readonly tokenExpiry = new WeakMap<Client, number>();
   private readonly connections = new Map<Client, Connection>();
   private readonly pendingMethods = new Map<string, PendingMethod>();
   /** QoS 1 deliveries waiting for the client's PUBACK, by the payload buffer sent. */
@@ -112,6 +119,16 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     this.ready = this.startBroker();
     // Also said when no connection ever comes (each waiting connection says it again).
     this.ready.catch((error: unknown) => this.log(`mqtt: broker failed to start: ${(error as Error).message}`));
+  }
+
+  /** More names the hub answers to from now on (e.g. `host:port` once a port chosen at start is known). */
+  addHostNames(names: readonly string[]): void {
+    this.hostNames = [...new Set([...this.hostNames, ...names])];
+  }
+
+  /** The device CAs trusted for `certificateAuthority` identities from now on (the edge hub: its upstream hub's). */
+  setTrustedDeviceCas(pems: readonly string[]): void {
+    this.trustedDeviceCas = parsePemCertificates(pems);
   }
 
   /** aedes costs ~100 ms to load: every CLI command would pay for it, so it is imported when a front end is made. */
@@ -257,6 +274,7 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
         return;
       }
       this.authenticated.set(client, { deviceId: result.value.identity.deviceId, ...(result.value.identity.moduleId === undefined ? {} : { moduleId: result.value.identity.moduleId }) });
+      if (result.value.expiresAtMs !== undefined) this.tokenExpiry.set(client, result.value.expiresAtMs);
       done(null, true);
     } catch (error) {
       this.log(`mqtt ${client.id}: CONNECT failed: ${(error as Error).message}`);
@@ -344,7 +362,19 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     if (!identity) return;
     const key = identityKey(identity);
     const first = this.connectionsOf(identity).length === 0;
-    this.connections.set(client, { client, identity, key });
+    const expiresAtMs = this.tokenExpiry.get(client);
+    const delayMs = expiresAtMs === undefined ? undefined : Math.max(0, expiresAtMs - Date.now());
+    // IoT Hub closes a connection when its SAS token expires; the SDKs renew before (reconnecting with a new token).
+    const expiry =
+      delayMs !== undefined && delayMs <= MAX_TIMER_MS
+        ? setTimeout(() => {
+            if (client.closed) return;
+            this.log(`mqtt ${client.id}: its SAS token expired; connection closed, as IoT Hub closes it`);
+            client.close();
+          }, delayMs)
+        : undefined;
+    expiry?.unref();
+    this.connections.set(client, { client, identity, key, ...(expiry ? { expiry } : {}) });
     if (first) this.backend.connectionChanged(identity, true);
   }
 
@@ -352,6 +382,7 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     for (const [payload, waiting] of this.awaitingAck) if (waiting.client === client) this.settleAck(payload, false);
     const connection = this.connections.get(client);
     if (!connection) return;
+    clearTimeout(connection.expiry);
     this.connections.delete(client);
     if (this.connectionsOf(connection.identity).length === 0) this.backend.connectionChanged(connection.identity, false);
   }

@@ -78,6 +78,11 @@ export class LocalHub {
     return this.running?.deployments;
   }
 
+  /** The device CA's certificate (PEM) the hub trusts for CA-signed devices; undefined until running. */
+  get deviceCaCertificatePem(): string | undefined {
+    return this.running?.ca.deviceCa.certificatePem;
+  }
+
   async info(withCaKey = false): Promise<Result<LocalHubInfo>> {
     const running = this.running;
     if (!running) {

@@ -260,6 +260,27 @@ export class LocalHubRegistry implements DeviceBackend {
     return { ok: true, value: { deviceId: ref.deviceId, moduleId: ref.moduleId, status: device.status, credentials: toCredentials(module.authentication) } };
   }
 
+  /**
+   * IoT Hub's on-behalf-of rule: an IoT Edge device's `$edgeHub` may authenticate a child device, one whose
+   * `deviceScope` is the edge device's scope or whose `parentScopes` name it (a nested edge device). The child may
+   * authenticate with keys, X.509 or nothing of its own: the parent vouches for it.
+   */
+  async onBehalfOf(child: IdentityRecord, edgeDeviceId: string): Promise<Result<IdentityRecord, BackendError>> {
+    const unauthorized = (message: string) => ({ ok: false as const, error: { code: 'UNAUTHORIZED' as const, message } });
+    const edge = this.ctx.store.device(edgeDeviceId);
+    if (!edge) return unauthorized(`device ${edgeDeviceId} is not registered`);
+    if (!edge.capabilities.iotEdge) return unauthorized(`device ${edgeDeviceId} is not an IoT Edge device`);
+    if (edge.status !== 'enabled') return unauthorized(`device ${edgeDeviceId} is disabled`);
+    const device = this.ctx.store.device(child.deviceId);
+    const scope = edge.deviceScope;
+    if (!device || !scope || (device.deviceScope !== scope && !device.parentScopes.includes(scope))) {
+      return unauthorized(`device ${child.deviceId} is not a child of ${edgeDeviceId}`);
+    }
+    const edgeHub = this.ctx.store.module(edgeDeviceId, '$edgeHub');
+    if (!edgeHub) return unauthorized(`device ${edgeDeviceId} has no $edgeHub module identity`);
+    return { ok: true, value: { deviceId: edgeDeviceId, moduleId: '$edgeHub', status: 'enabled', credentials: toCredentials(edgeHub.authentication) } };
+  }
+
   async acceptTelemetry(from: IdentityRef, message: HubMessage): Promise<Result<void, BackendError>> {
     if (!this.ctx.store.device(from.deviceId)) return notFound(from);
     const record: TelemetryRecord = { from, enqueuedTimeUtc: this.ctx.now(), message };

@@ -19,6 +19,7 @@ import { LeafUpstream } from './leaf-upstream';
 import { SecretBox } from '../secrets/secret-box';
 import { serverCertificate } from './server-certificate';
 import { DEFAULT_STORE_LIMIT_BYTES, openMessageStore, type DurableMessageStore } from './store/message-store';
+import { systemModuleKeys } from './upstream/cloud-desired';
 import { UpstreamLink, type UpstreamLinkOptions } from './upstream/upstream-link';
 
 /**
@@ -66,6 +67,8 @@ export interface EdgeHubSecurity {
 export type UpstreamTarget = Omit<UpstreamLinkOptions, 'identities' | 'log' | 'methods' | 'moduleReported' | 'moduleDesired' | 'leaves'> & {
   /** The hub's devices in this edge device's scope (downstream devices); without it only cached ones connect. */
   readonly leafIdentities?: LeafIdentitySource;
+  /** The device CAs the upstream hub trusts (PEM): downstream devices with CA-signed certificates chain to them. */
+  readonly trustedDeviceCaPems?: readonly string[];
 };
 
 /** How long a module has to answer a direct method relayed from the cloud (IoT Hub's own default is 30 s). */
@@ -198,10 +201,11 @@ export class EdgeHub {
     this.pumps.delete(UPSTREAM_ENDPOINT);
     await previous?.dispose();
     const running = this.running;
-    const leafUpstream = target && running && !this.disposed ? this.startLeafUpstream(target, running) : undefined;
+    const leafUpstream = target && running && !this.disposed ? this.startLeafUpstream(target, running, security) : undefined;
     await this.leafUpstream?.dispose();
     this.leafUpstream = leafUpstream;
     running?.core.setLeafUpstream(leafUpstream);
+    running?.frontEnd.setTrustedDeviceCas(target?.trustedDeviceCaPems ?? []);
     void running?.core.leaves.setSource(target?.leafIdentities);
     if (target && !this.disposed) {
       const link = new UpstreamLink({
@@ -226,7 +230,7 @@ export class EdgeHub {
   }
 
   /** Downstream devices' own upstream connections (telemetry, twins, the cloud's methods) to `target`. */
-  private startLeafUpstream(target: UpstreamTarget, running: Running): LeafUpstream {
+  private startLeafUpstream(target: UpstreamTarget, running: Running, security: EdgeHubSecurity): LeafUpstream {
     const { core, frontEnd } = running;
     return new LeafUpstream({
       hubHostName: target.hubHostName,
@@ -236,6 +240,13 @@ export class EdgeHub {
       twins: core.twinStore,
       gateway: () => frontEnd,
       isConnected: (deviceId) => frontEnd.isConnected({ deviceId }),
+      onBehalfOf: async () => {
+        // `$edgeHub`'s keys, as the system twins register them (derived from the device's keys: cloud-desired.ts).
+        const keys = systemModuleKeys(await security.identities.getDevice(), '$edgeHub');
+        const ensured = await target.ensureIdentities([{ moduleId: '$edgeHub', ...keys }]);
+        if (!ensured.ok) return ensured;
+        return ok({ edgeDeviceId: this.options.deviceId, key: keys.primaryKey });
+      },
       ...(this.options.log ? { log: this.options.log } : {}),
     });
   }
@@ -331,15 +342,19 @@ export class EdgeHub {
       const tls = { cert: certificate.value.certificatePem, key: certificate.value.privateKeyPem };
       const addresses = this.options.bindAddresses ?? ['127.0.0.1', '::1'];
       const mqttPort = await bindAll(addresses, mqttPortOption, 'MQTT', 'GATEHOUSE_EDGEHUB_MQTT_PORT', async (address, port) => {
-        const listener = await listenMqttTls({ frontEnd, host: address, port, cert: tls.cert, key: tls.key, requestCert: false, log });
+        // Client certificates are asked for (X.509 downstream devices) and checked by the front end, not by TLS.
+        const listener = await listenMqttTls({ frontEnd, host: address, port, cert: tls.cert, key: tls.key, requestCert: true, log });
         closers.push(() => listener.close());
         return listener.port;
       });
+      // azure-iot-device's X.509 clients ignore GatewayHostName: a downstream device dials HostName=<gateway>:<port>, and
+      // its CONNECT username starts with that when the port is not 8883.
+      if (mqttPort !== 8883) frontEnd.addHostNames(hostNames.map((name) => `${name}:${mqttPort}`));
       let httpsPort: number | undefined;
       try {
         const methods = createModuleMethodHandler({ core: core.value, deviceId: this.options.deviceId, hostNames, log });
         httpsPort = await bindAll(addresses, httpsPortOption, 'HTTPS', 'GATEHOUSE_EDGEHUB_HTTPS_PORT', async (address, port) => {
-          const server: HttpsServer = createHttpsServer(tls, methods);
+          const server: HttpsServer = createHttpsServer({ ...tls, requestCert: true, rejectUnauthorized: false }, methods);
           const webSocket = attachMqttWebSocket(server, frontEnd);
           const bound = await listenHttps(server, address, port, closers);
           closers.push(async () => webSocket.close());

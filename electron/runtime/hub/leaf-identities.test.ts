@@ -135,9 +135,11 @@ describe('leaf identities', () => {
     expect(leaves.cached('leaf-a')).toBeUndefined();
     expect(await leaves.lookup('leaf-c')).toMatchObject({ ok: true, value: { status: 'disabled' } });
 
-    // Only shared access keys are served: the leaf's upstream connection needs them.
+    // Keys and certificates are served (an X.509 leaf goes upstream on behalf of); a device with no credentials is not.
     source.devices.set('x509', { identity: { deviceId: 'x509', status: 'enabled', credentials: { type: 'selfSigned', primaryThumbprint: 'ab' } }, deviceScope: SCOPE });
-    expect(await leaves.lookup('x509')).toMatchObject({ ok: false, error: { message: expect.stringContaining('selfSigned') } });
+    expect(await leaves.lookup('x509')).toMatchObject({ ok: true, value: { credentials: { type: 'selfSigned', primaryThumbprint: 'ab' } } });
+    source.devices.set('bare', { identity: { deviceId: 'bare', status: 'enabled', credentials: { type: 'none' } }, deviceScope: SCOPE });
+    expect(await leaves.lookup('bare')).toMatchObject({ ok: false, error: { message: expect.stringContaining('no credentials') } });
   });
 });
 

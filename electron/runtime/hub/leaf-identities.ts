@@ -19,7 +19,7 @@ import type { SecretBox } from '../secrets/secret-box';
  * - Cache: the last known identities (keys included) live in one file sealed with the data folder's SecretBox
  *   (AES-256-GCM, mode 0600), so leaf devices authenticate while the upstream hub is unreachable or the host has no
  *   source, as with IoT Edge offline.
- * - Refusals carry a reason for the log (never a key): unknown, out of scope, not SAS.
+ * - Refusals carry a reason for the log (never a key): unknown, out of scope, no credentials.
  */
 
 /** A device in the edge device's scope, with what authenticates it. */
@@ -194,8 +194,8 @@ export class LeafIdentities implements Disposable {
   }
 
   private usable(identity: LeafIdentity): Result<LeafIdentity, LeafRefusal> {
-    // Messages, twins and methods of a leaf go upstream on a connection as the leaf, which needs its keys.
-    if (identity.credentials.type !== 'sas') return refuse(`device ${identity.deviceId} authenticates with ${identity.credentials.type}; only shared access key children are served`);
+    // A leaf authenticates here with its keys or its certificate (X.509 goes upstream on behalf of: ./leaf-upstream.ts).
+    if (identity.credentials.type === 'none') return refuse(`device ${identity.deviceId} has no credentials to authenticate with`);
     return { ok: true, value: identity };
   }
 

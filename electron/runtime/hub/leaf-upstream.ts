@@ -1,8 +1,10 @@
 import type deviceSdk from 'azure-iot-device';
+import { fail, type Result } from '../../../shared/errors';
+import { createSasToken, sasResource } from '../../protocol/sas-token';
 import type { DeviceGateway, IdentityRef } from '../../protocol/device-backend';
 import type { QueuedMessage, SendOutcome } from './hub-model';
 import type { HubTwins } from './hub-twins';
-import type { LeafIdentities } from './leaf-identities';
+import type { LeafIdentities, LeafIdentity } from './leaf-identities';
 import { withoutTwinMetadata } from './upstream/cloud-desired';
 import { relayModuleMethods } from './upstream/method-relay';
 import { MAX_UPSTREAM_MESSAGE_BYTES, toUpstreamMessage, upstreamSize } from './upstream/upstream-message';
@@ -15,8 +17,12 @@ type ModuleClient = deviceSdk.ModuleClient;
 
 /**
  * The upstream side of downstream (leaf) devices, as edgeHub keeps one cloud connection per client identity: each
- * leaf gets its own azure-iot-device Client to the upstream hub, AS THE LEAF (its keys from the leaf identity cache),
- * so the hub stamps connectionDeviceId = the leaf on its telemetry and sees it connected.
+ * leaf gets its own azure-iot-device Client to the upstream hub, AS THE LEAF, so the hub stamps connectionDeviceId =
+ * the leaf on its telemetry and sees it connected. A leaf with keys connects with them (from the leaf identity
+ * cache); an X.509 leaf, whose private key never leaves it, connects ON BEHALF OF: with a token of this edge
+ * device's `$edgeHub` identity (audience `<hub>/devices/<edge>/modules/$edgeHub`, signed with `$edgeHub`'s key), as
+ * edgeHub does (the C# SDK's ClientAuthenticationForEdgeHubOnBehalfOf); the hub accepts it for devices in the edge
+ * device's scope. Such tokens last an hour and are renewed at 45 minutes on the open client.
  *
  * - Telemetry routed to `$upstream` from a leaf is sent on the leaf's client (UpstreamLink hands it here).
  * - While a leaf is connected to the edge hub its upstream client stays open: direct methods the cloud sends the leaf
@@ -49,11 +55,17 @@ export interface LeafUpstreamOptions {
   readonly reopenMs?: number;
   /** A client opened only to send for a leaf not connected here closes after this long unused (default 60 s). */
   readonly idleCloseMs?: number;
+  /** This edge device and its `$edgeHub` key (made sure of in the hub), for leaves without keys (X.509). */
+  readonly onBehalfOf?: () => Promise<Result<{ readonly edgeDeviceId: string; readonly key: string }>>;
+  /** Lifetime of an on-behalf-of token (default 1 hour; renewed at three quarters of it). */
+  readonly tokenTtlMs?: number;
 }
 
 interface Session {
   readonly client: Client;
+  /** What it authenticated with: the leaf's primary key, or `onBehalfOf` (then `renew` refreshes the token). */
   readonly primaryKey: string;
+  renew?: NodeJS.Timeout;
   twin?: Twin;
   /** Methods relayed and desired followed (once the leaf is connected here). */
   followed?: boolean;
@@ -82,7 +94,7 @@ export class LeafUpstream {
       // Never retried (it would hold up every later message of `$upstream`): the hub would not take it as that device.
       const identity = this.options.leaves.cached(deviceId);
       if (!identity) return { ok: false, retry: false, reason: `device ${deviceId} is no longer a child of this edge device (no identity to send as)` };
-      if (identity.status !== 'enabled' || identity.credentials.type !== 'sas') return { ok: false, retry: false, reason: `device ${deviceId} is disabled or has no keys to send as` };
+      if (identity.status !== 'enabled' || credentialOf(identity) === undefined) return { ok: false, retry: false, reason: `device ${deviceId} is disabled or has no credentials to send as` };
       const session = await this.session(deviceId);
       if (!('client' in session)) return { ok: false, retry: true, reason: session.failed };
       const { message } = toUpstreamMessage(queued.message);
@@ -198,20 +210,18 @@ export class LeafUpstream {
 
   private session(deviceId: string): Promise<Opened> {
     const identity = this.options.leaves.cached(deviceId);
-    if (!identity || identity.credentials.type !== 'sas' || identity.status !== 'enabled') {
-      return Promise.resolve({ failed: `device ${deviceId} has no usable identity here`, refused: true });
-    }
-    const primaryKey = identity.credentials.primaryKey;
+    const credential = identity && identity.status === 'enabled' ? credentialOf(identity) : undefined;
+    if (credential === undefined) return Promise.resolve({ failed: `device ${deviceId} has no usable identity here`, refused: true });
     const existing = this.sessions.get(deviceId);
     if (existing) {
       return existing.then(async (session) => {
-        if ('client' in session && session.primaryKey === primaryKey) return session;
+        if ('client' in session && session.primaryKey === credential) return session;
         if (this.sessions.get(deviceId) === existing) this.sessions.delete(deviceId);
-        if ('client' in session) await closeQuietly(session.client);
+        if ('client' in session) await closeSession(session);
         return this.session(deviceId);
       });
     }
-    const opening = this.open(deviceId, primaryKey);
+    const opening = this.open(deviceId, credential);
     this.sessions.set(deviceId, opening);
     void opening.then((session) => {
       if (!('client' in session) && this.sessions.get(deviceId) === opening) this.sessions.delete(deviceId);
@@ -219,9 +229,25 @@ export class LeafUpstream {
     return opening;
   }
 
-  private async open(deviceId: string, primaryKey: string): Promise<Opened> {
+  private async open(deviceId: string, credential: string): Promise<Opened> {
     if (this.disposed) return { failed: 'upstream off: stopped', refused: false };
-    const client = loadDeviceSdk().Client.fromConnectionString(this.connectionString(deviceId, primaryKey), loadMqttTransport());
+    let client: Client;
+    let token: (() => Promise<Result<string>>) | undefined;
+    if (credential === ON_BEHALF_OF) {
+      token = () => this.onBehalfOfToken(deviceId);
+      const first = await token();
+      if (!first.ok) return { failed: `cannot connect leaf ${deviceId} on behalf of this edge device: ${first.error.message}`, refused: false };
+      const sdk = loadDeviceSdk();
+      const provider = new sdk.SharedAccessSignatureAuthenticationProvider({
+        host: this.options.hubHostName,
+        deviceId,
+        sharedAccessSignature: first.value,
+        ...(this.gatewayHostName() ? { gatewayHostName: this.gatewayHostName() } : {}),
+      } as never);
+      client = sdk.Client.fromAuthenticationProvider(provider, loadMqttTransport());
+    } else {
+      client = loadDeviceSdk().Client.fromConnectionString(this.connectionString(deviceId, credential), loadMqttTransport());
+    }
     client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
     client.on('error', () => undefined);
     client.on('disconnect', () => void this.dropped(deviceId, client));
@@ -236,7 +262,40 @@ export class LeafUpstream {
       await closeQuietly(client);
       return { failed: 'upstream off: stopped', refused: false };
     }
-    return { client, primaryKey };
+    const session: Session = { client, primaryKey: credential };
+    if (token) this.scheduleRenewal(deviceId, session, token);
+    return session;
+  }
+
+  /** A token of `$edgeHub` for the leaf's connection (never logged). */
+  private async onBehalfOfToken(deviceId: string): Promise<Result<string>> {
+    const source = this.options.onBehalfOf;
+    if (!source) return fail('CONFLICT', `device ${deviceId} has no keys, and this hub cannot connect it on behalf of itself`);
+    const parent = await source();
+    if (!parent.ok) return parent;
+    const expiry = Math.floor((Date.now() + (this.options.tokenTtlMs ?? 3_600_000)) / 1000);
+    return { ok: true, value: createSasToken({ resource: sasResource(this.options.hubHostName, parent.value.edgeDeviceId, '$edgeHub'), key: parent.value.key, expiry }) };
+  }
+
+  /** Renews an on-behalf-of token on the open client before it expires (the SDK reconnects with it). */
+  private scheduleRenewal(deviceId: string, session: Session, token: () => Promise<Result<string>>): void {
+    const renewMs = Math.floor((this.options.tokenTtlMs ?? 3_600_000) * 0.75);
+    session.renew = setTimeout(() => {
+      void token().then(async (fresh) => {
+        if (this.disposed || !(await this.isCurrent(deviceId, session))) return;
+        if (!fresh.ok) return this.log(`upstream: the token of leaf ${deviceId} could not be renewed: ${fresh.error.message}`);
+        session.client.updateSharedAccessSignature(fresh.value, (error?: Error) => {
+          if (error) this.log(`upstream: the connection of leaf ${deviceId} did not take its renewed token: ${redact(error)}`);
+        });
+        this.scheduleRenewal(deviceId, session, token);
+      });
+    }, renewMs);
+    session.renew.unref();
+  }
+
+  private async isCurrent(deviceId: string, session: Session): Promise<boolean> {
+    const entry = this.sessions.get(deviceId);
+    return entry !== undefined && (await entry) === session;
   }
 
   /** Relays the cloud's direct methods for the leaf and follows its desired properties; sends pending reported. */
@@ -313,7 +372,7 @@ export class LeafUpstream {
     const session = await entry;
     if (client && (!('client' in session) || session.client !== client)) return;
     if (this.sessions.get(deviceId) === entry) this.sessions.delete(deviceId);
-    if ('client' in session) await closeQuietly(session.client);
+    if ('client' in session) await closeSession(session);
   }
 
   private inOrder<T>(deviceId: string, work: () => Promise<T>): Promise<T> {
@@ -331,15 +390,40 @@ export class LeafUpstream {
   }
 
   private connectionString(deviceId: string, key: string): string {
+    const gateway = this.gatewayHostName();
+    return `HostName=${this.options.hubHostName};DeviceId=${deviceId};SharedAccessKey=${key}${gateway ? `;GatewayHostName=${gateway}` : ''}`;
+  }
+
+  /** `host:port` when the hub's MQTT port is not 8883. */
+  private gatewayHostName(): string | undefined {
     const { hubHostName, port } = this.options;
-    const gateway = port !== undefined && port !== 8883 ? `;GatewayHostName=${hubHostName}:${port}` : '';
-    return `HostName=${hubHostName};DeviceId=${deviceId};SharedAccessKey=${key}${gateway}`;
+    return port !== undefined && port !== 8883 ? `${hubHostName}:${port}` : undefined;
   }
 }
 
 /** A desired patch as the SDK hands it, without functions or `$metadata` but with its `$version`. */
 function withoutNested(patch: Record<string, unknown>): Record<string, unknown> {
   return { ...withoutTwinMetadata(patch), ...(typeof patch.$version === 'number' ? { $version: patch.$version } : {}) };
+}
+
+const ON_BEHALF_OF = 'onBehalfOf';
+
+/** What a leaf's upstream client authenticates with: its primary key, or on behalf of (X.509); undefined: nothing. */
+function credentialOf(identity: LeafIdentity): string | undefined {
+  switch (identity.credentials.type) {
+    case 'sas':
+      return identity.credentials.primaryKey;
+    case 'selfSigned':
+    case 'certificateAuthority':
+      return ON_BEHALF_OF;
+    case 'none':
+      return undefined;
+  }
+}
+
+async function closeSession(session: Session): Promise<void> {
+  clearTimeout(session.renew);
+  await closeQuietly(session.client);
 }
 
 async function closeQuietly(client: Client): Promise<void> {
