@@ -18,7 +18,7 @@ import type { TelemetryRecord } from '../cloud/localhub/registry';
 import { EdgeHub } from '../runtime/hub/edge-hub';
 import type { QueuedMessage } from '../runtime/hub/hub-model';
 import { HubTwins } from '../runtime/hub/hub-twins';
-import { LeafIdentities } from '../runtime/hub/leaf-identities';
+import { LeafIdentities, type LeafIdentity } from '../runtime/hub/leaf-identities';
 import { LeafUpstream } from '../runtime/hub/leaf-upstream';
 import { SecretBox } from '../runtime/secrets/secret-box';
 import { EdgeSecurity } from '../runtime/workload/edge-security';
@@ -469,7 +469,8 @@ describe('downstream (leaf) devices on the edge hub', () => {
     await expect(direct('child-1', newSymmetricKeys().primaryKey)).rejects.toMatchObject({ name: 'UnauthorizedError' });
   }, 90_000);
 
-  it("an on-behalf-of connection renews its token before the hub would close it", async () => {
+  /** The local hub and a LeafUpstream to it on its own (no edge hub), with `leaves` as the edge hub's cache knows them. */
+  async function leafUpstreamTo(leaves: readonly LeafIdentity[], tokenTtlMs?: number) {
     const dir = tempDir();
     const logs: string[] = [];
     const upstream = LocalHub.start({ dataDir: dir, secrets: new SecretBox(dir), httpsPort: 0, mqttPort: 0, edgeDeviceId: DEVICE, log: (line) => logs.push(line) });
@@ -481,31 +482,51 @@ describe('downstream (leaf) devices on the edge hub', () => {
     const edge = registry.getDevice(DEVICE);
     const edgeHub = registry.getModule(DEVICE, '$edgeHub');
     if (!edge.ok || !edgeHub.ok) throw new Error('no edge device');
-    expect(await registry.putDevice('cam-9', { deviceId: 'cam-9', authentication: { type: 'certificateAuthority' }, deviceScope: edge.value.deviceScope }, undefined)).toMatchObject({ ok: true });
     const received: TelemetryRecord[] = [];
     registry.onTelemetry((r) => received.push(r));
-    const leaves = LeafIdentities.inMemory();
-    const cam = { deviceId: 'cam-9', status: 'enabled' as const, credentials: { type: 'certificateAuthority' as const } };
-    await leaves.setSource({ lookup: async () => ok({ kind: 'inScope' as const, identity: cam }), list: async () => ok([cam]) });
+    const cache = LeafIdentities.inMemory();
+    await cache.setSource({ lookup: async () => ok({ kind: 'unknown' as const }), list: async () => ok(leaves) });
     const key = (edgeHub.value.authentication as { symmetricKey: { primaryKey: string } }).symmetricKey.primaryKey;
     const leafUpstream = new LeafUpstream({
       hubHostName: info.value.host,
       port: info.value.mqttPort,
       ca: readFileSync(info.value.caFile, 'utf8'),
-      leaves,
+      leaves: cache,
       twins: HubTwins.inMemory(),
       gateway: () => undefined,
       isConnected: () => false,
       onBehalfOf: async () => ok({ edgeDeviceId: DEVICE, key }),
-      tokenTtlMs: 8_000,
+      ...(tokenTtlMs === undefined ? {} : { tokenTtlMs }),
+      log: (line) => logs.push(line),
     });
     cleanups.push(() => leafUpstream.dispose());
-    const queued = (seq: number): QueuedMessage => ({ endpoint: '$upstream', seq, priority: 0, expiresAtMs: undefined, enqueuedAtMs: Date.now(), source: { deviceId: 'cam-9' }, message: { body: Buffer.from(`frame ${seq}`), systemProperties: {}, properties: {} } });
-    expect(await leafUpstream.send(queued(1), () => undefined)).toEqual({ ok: true });
+    const queued = (deviceId: string, seq: number): QueuedMessage => ({
+      endpoint: '$upstream', seq, priority: 0, expiresAtMs: undefined, enqueuedAtMs: Date.now(), source: { deviceId },
+      message: { body: Buffer.from(`frame ${seq}`), systemProperties: {}, properties: {} },
+    });
+    return { registry, edgeScope: edge.value.deviceScope, leafUpstream, received, logs, queued };
+  }
+
+  it('an on-behalf-of connection renews its token before the hub would close it', async () => {
+    const cam = { deviceId: 'cam-9', status: 'enabled' as const, credentials: { type: 'certificateAuthority' as const } };
+    const { registry, edgeScope, leafUpstream, received, logs, queued } = await leafUpstreamTo([cam], 8_000);
+    expect(await registry.putDevice('cam-9', { deviceId: 'cam-9', authentication: { type: 'certificateAuthority' }, deviceScope: edgeScope }, undefined)).toMatchObject({ ok: true });
+    expect(await leafUpstream.send(queued('cam-9', 1), () => undefined)).toEqual({ ok: true });
     // Past the first token's expiry (8 s; renewed at 6 s): the same client sends again, never closed by the hub.
     await new Promise((resolve) => setTimeout(resolve, 9_000));
-    expect(await leafUpstream.send(queued(2), () => undefined)).toEqual({ ok: true });
+    expect(await leafUpstream.send(queued('cam-9', 2), () => undefined)).toEqual({ ok: true });
     await until('both frames at the hub', () => received.filter((r) => r.from.deviceId === 'cam-9').length === 2);
     expect(logs.filter((line) => line.includes('cam-9: its SAS token expired'))).toEqual([]);
+  }, 60_000);
+
+  it("a leaf whose keys the hub refuses (the cache is behind) goes on behalf of, and $upstream does not stall on it", async () => {
+    const stale = newSymmetricKeys();
+    const { registry, edgeScope, leafUpstream, received, logs, queued } = await leafUpstreamTo([{ deviceId: 'thermo-9', status: 'enabled', credentials: { type: 'sas', ...stale } }]);
+    expect(await registry.putDevice('thermo-9', { deviceId: 'thermo-9', authentication: { type: 'sas', symmetricKey: newSymmetricKeys() }, deviceScope: edgeScope }, undefined)).toMatchObject({ ok: true });
+    expect(await leafUpstream.send(queued('thermo-9', 1), () => undefined)).toEqual({ ok: true });
+    const record = await until('the frame at the hub', () => received.find((r) => r.from.deviceId === 'thermo-9'));
+    expect(record.from).toEqual({ deviceId: 'thermo-9' });
+    expect(logs.some((line) => line.includes("the hub refuses leaf thermo-9's keys; connecting it on behalf of"))).toBe(true);
+    expect(logs.join('\n')).not.toContain(stale.primaryKey);
   }, 60_000);
 });

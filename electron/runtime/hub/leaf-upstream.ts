@@ -229,24 +229,40 @@ export class LeafUpstream {
     return opening;
   }
 
+  /**
+   * Opens the leaf's client with its keys, or on behalf of for a leaf without keys. A leaf whose keys the hub refuses
+   * (they changed in the hub and this cache has not caught up) goes on behalf of too, so its messages do not hold up
+   * `$upstream` while they wait for a refresh.
+   */
   private async open(deviceId: string, credential: string): Promise<Opened> {
+    if (credential !== ON_BEHALF_OF) {
+      const keyed = await this.connect(deviceId, credential, { key: credential });
+      if ('client' in keyed || !keyed.refused || !this.options.onBehalfOf) return keyed;
+      this.log(`upstream: the hub refuses leaf ${deviceId}'s keys; connecting it on behalf of this edge device instead`);
+    }
+    const token = () => this.onBehalfOfToken(deviceId);
+    const first = await token();
+    if (!first.ok) return { failed: `cannot connect leaf ${deviceId} on behalf of this edge device: ${first.error.message}`, refused: false };
+    const session = await this.connect(deviceId, credential, { token: first.value });
+    if ('client' in session) this.scheduleRenewal(deviceId, session, token);
+    return session;
+  }
+
+  private async connect(deviceId: string, credential: string, how: { readonly key: string } | { readonly token: string }): Promise<Opened> {
     if (this.disposed) return { failed: 'upstream off: stopped', refused: false };
+    const sdk = loadDeviceSdk();
     let client: Client;
-    let token: (() => Promise<Result<string>>) | undefined;
-    if (credential === ON_BEHALF_OF) {
-      token = () => this.onBehalfOfToken(deviceId);
-      const first = await token();
-      if (!first.ok) return { failed: `cannot connect leaf ${deviceId} on behalf of this edge device: ${first.error.message}`, refused: false };
-      const sdk = loadDeviceSdk();
+    if ('token' in how) {
+      const gatewayHostName = this.gatewayHostName();
       const provider = new sdk.SharedAccessSignatureAuthenticationProvider({
         host: this.options.hubHostName,
         deviceId,
-        sharedAccessSignature: first.value,
-        ...(this.gatewayHostName() ? { gatewayHostName: this.gatewayHostName() } : {}),
+        sharedAccessSignature: how.token,
+        ...(gatewayHostName ? { gatewayHostName } : {}),
       } as never);
       client = sdk.Client.fromAuthenticationProvider(provider, loadMqttTransport());
     } else {
-      client = loadDeviceSdk().Client.fromConnectionString(this.connectionString(deviceId, credential), loadMqttTransport());
+      client = sdk.Client.fromConnectionString(this.connectionString(deviceId, how.key), loadMqttTransport());
     }
     client.setRetryPolicy({ shouldRetry: () => false, nextRetryTimeout: () => 0 } as never);
     client.on('error', () => undefined);
@@ -262,9 +278,7 @@ export class LeafUpstream {
       await closeQuietly(client);
       return { failed: 'upstream off: stopped', refused: false };
     }
-    const session: Session = { client, primaryKey: credential };
-    if (token) this.scheduleRenewal(deviceId, session, token);
-    return session;
+    return { client, primaryKey: credential };
   }
 
   /** A token of `$edgeHub` for the leaf's connection (never logged). */
