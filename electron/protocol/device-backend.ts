@@ -76,6 +76,11 @@ export interface DeviceBackend {
   /** A connection of this identity opened or closed (for `connectionState`, `lastActivityTime`). */
   connectionChanged(ref: IdentityRef, connected: boolean): void;
   /**
+   * A connection of this identity now listens to `feature` (after its SUBACK, or on connect for a persistent
+   * session's restored subscriptions): a hub may deliver what waited for it (cloud-to-device messages).
+   */
+  subscribed?(ref: IdentityRef, feature: 'c2d' | 'inputs' | 'twinResponses' | 'desired' | 'methods'): void;
+  /**
    * On-behalf-of authentication (a hub that has it: the local hub, as IoT Hub): the `$edgeHub` module identity of
    * `edgeDeviceId` when `child` is a device in that IoT Edge device's scope (its `deviceScope`, or `parentScopes`
    * naming it), so a token signed with `$edgeHub`'s key authenticates the child, as edgeHub connects its downstream

@@ -146,6 +146,13 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     });
     broker.on('client', (client) => this.opened(client));
     broker.on('clientDisconnect', (client) => this.closedConnection(client));
+    // After the SUBACK: the backend may now deliver what waits (cloud-to-device messages queued while offline).
+    broker.on('subscribe', (subscriptions, client) => {
+      const identity = client ? this.connections.get(client)?.identity : undefined;
+      if (!identity || !this.backend.subscribed) return;
+      const features = new Set(subscriptions.map((subscription) => subscriptionFeature(identity, subscription.topic)).filter((f): f is SubscriptionFeature => f !== undefined));
+      for (const feature of features) this.backend.subscribed(identity, feature);
+    });
     broker.on('ack', (packet) => {
       const payload = (packet as { payload?: unknown } | undefined)?.payload;
       if (Buffer.isBuffer(payload)) this.settleAck(payload, true);
@@ -376,6 +383,11 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     expiry?.unref();
     this.connections.set(client, { client, identity, key, ...(expiry ? { expiry } : {}) });
     if (first) this.backend.connectionChanged(identity, true);
+    // A persistent session (the SDK's clean=false) gets its subscriptions back without a SUBSCRIBE.
+    if (this.backend.subscribed) {
+      const features = new Set(Object.keys(subscriptionsOf(client)).map((filter) => subscriptionFeature(identity, filter)).filter((f): f is SubscriptionFeature => f !== undefined));
+      for (const feature of features) this.backend.subscribed(identity, feature);
+    }
   }
 
   private closedConnection(client: Client): void {

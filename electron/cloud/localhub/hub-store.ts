@@ -11,6 +11,7 @@ const classicLevel = lazyModule<typeof import('classic-level')>('classic-level')
  *   `mod/<deviceId>/<moduleId>` module identity + its module twin
  *   `cfg/<configurationId>`     configuration
  *   `meta/policies`             shared access policies
+ *   `c2d/<deviceId>/<seq>`      a cloud-to-device message waiting for its device (seq: 16 digits, so keys sort in order)
  * Ids never contain `/` (validated before they get here), so the prefixes cannot collide.
  *
  * Every acknowledged mutation is one `batch` written with `{ sync: true }` (fsync before it resolves), so a device
@@ -26,7 +27,21 @@ export type StoreChange =
   | { readonly kind: 'deleteModule'; readonly deviceId: string; readonly moduleId: string }
   | { readonly kind: 'putConfiguration'; readonly record: ConfigurationRecord }
   | { readonly kind: 'deleteConfiguration'; readonly id: string }
-  | { readonly kind: 'putPolicies'; readonly policies: readonly SharedAccessPolicy[] };
+  | { readonly kind: 'putPolicies'; readonly policies: readonly SharedAccessPolicy[] }
+  | { readonly kind: 'putC2d'; readonly record: C2dRecord }
+  | { readonly kind: 'deleteC2d'; readonly deviceId: string; readonly seq: number };
+
+/** A cloud-to-device message in its device's queue (body base64; properties as the device will see them). */
+export interface C2dRecord {
+  readonly deviceId: string;
+  readonly seq: number;
+  readonly body: string;
+  /** System properties by wire name without `$.` (`mid`, `to`, `cid`, `uid`, `ct`, `ce`, `exp`). */
+  readonly systemProperties: Readonly<Record<string, string>>;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly enqueuedAtMs: number;
+  readonly expiresAtMs: number;
+}
 
 interface DeviceEntry {
   device: DeviceRecord;
@@ -39,11 +54,15 @@ const deviceKey = (deviceId: string) => `dev/${deviceId}`;
 const moduleKey = (deviceId: string, moduleId: string) => `mod/${deviceId}/${moduleId}`;
 const configurationKey = (id: string) => `cfg/${id}`;
 const POLICIES_KEY = 'meta/policies';
+const c2dKey = (deviceId: string, seq: number) => `c2d/${deviceId}/${String(seq).padStart(16, '0')}`;
 
 export class HubStore {
   private readonly deviceIndex = new Map<string, DeviceEntry>();
   private readonly configurationIndex = new Map<string, ConfigurationRecord>();
   private policyList: readonly SharedAccessPolicy[] = [];
+  /** Each device's waiting cloud-to-device messages, oldest first. */
+  private readonly c2dIndex = new Map<string, C2dRecord[]>();
+  private lastC2dSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -83,6 +102,13 @@ export class HubStore {
         this.configurationIndex.set(configuration.id, configuration);
       } else if (key === POLICIES_KEY) {
         this.policyList = value as SharedAccessPolicy[];
+      } else if (key.startsWith('c2d/')) {
+        // Keys iterate in order, so each queue is rebuilt oldest first.
+        const record = value as C2dRecord;
+        this.lastC2dSeq = Math.max(this.lastC2dSeq, record.seq);
+        const queue = this.c2dIndex.get(record.deviceId);
+        if (queue) queue.push(record);
+        else this.c2dIndex.set(record.deviceId, [record]);
       }
     }
     // `mod/` sorts before nothing in particular relative to `dev/`; attach modules once all devices are known.
@@ -125,6 +151,16 @@ export class HubStore {
     return this.policyList;
   }
 
+  /** The device's waiting cloud-to-device messages, oldest first. */
+  c2dQueue(deviceId: string): readonly C2dRecord[] {
+    return this.c2dIndex.get(deviceId) ?? [];
+  }
+
+  /** The next cloud-to-device sequence number (call inside `exclusive`, then commit a record with it). */
+  nextC2dSeq(): number {
+    return ++this.lastC2dSeq;
+  }
+
   /** Runs `work` after every earlier exclusive section has finished (mutations are serialized). */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work, work);
@@ -157,6 +193,7 @@ export class HubStore {
         return [
           { type: 'del', key: deviceKey(change.deviceId) },
           ...this.modules(change.deviceId).map((module): BatchOp => ({ type: 'del', key: moduleKey(module.deviceId, module.moduleId) })),
+          ...this.c2dQueue(change.deviceId).map((record): BatchOp => ({ type: 'del', key: c2dKey(record.deviceId, record.seq) })),
         ];
       case 'putModule':
         return [{ type: 'put', key: moduleKey(change.record.deviceId, change.record.moduleId), value: change.record }];
@@ -168,6 +205,10 @@ export class HubStore {
         return [{ type: 'del', key: configurationKey(change.id) }];
       case 'putPolicies':
         return [{ type: 'put', key: POLICIES_KEY, value: change.policies }];
+      case 'putC2d':
+        return [{ type: 'put', key: c2dKey(change.record.deviceId, change.record.seq), value: change.record }];
+      case 'deleteC2d':
+        return [{ type: 'del', key: c2dKey(change.deviceId, change.seq) }];
     }
   }
 
@@ -181,6 +222,7 @@ export class HubStore {
       }
       case 'deleteDevice':
         this.deviceIndex.delete(change.deviceId);
+        this.c2dIndex.delete(change.deviceId);
         return;
       case 'putModule':
         this.deviceIndex.get(change.record.deviceId)?.modules.set(change.record.moduleId, change.record);
@@ -197,6 +239,18 @@ export class HubStore {
       case 'putPolicies':
         this.policyList = change.policies;
         return;
+      case 'putC2d': {
+        const queue = this.c2dIndex.get(change.record.deviceId);
+        if (queue) queue.push(change.record);
+        else this.c2dIndex.set(change.record.deviceId, [change.record]);
+        return;
+      }
+      case 'deleteC2d': {
+        const queue = this.c2dIndex.get(change.deviceId)?.filter((record) => record.seq !== change.seq) ?? [];
+        if (queue.length > 0) this.c2dIndex.set(change.deviceId, queue);
+        else this.c2dIndex.delete(change.deviceId);
+        return;
+      }
     }
   }
 }
@@ -213,6 +267,9 @@ function wellFormed(key: string, value: unknown): boolean {
   }
   if (key.startsWith('cfg/')) return typeof record.id === 'string' && typeof record.content === 'object' && record.content !== null;
   if (key === POLICIES_KEY) return Array.isArray(value);
+  if (key.startsWith('c2d/')) {
+    return typeof record.deviceId === 'string' && typeof record.seq === 'number' && key === c2dKey(record.deviceId, record.seq) && typeof record.body === 'string' && typeof record.expiresAtMs === 'number';
+  }
   return true;
 }
 

@@ -106,7 +106,7 @@ export function renderDevice(ctx: RegistryContext, device: DeviceRecord): JsonOb
     connectionStateUpdatedTime: connection.stateUpdatedTime,
     statusUpdatedTime: device.statusUpdatedTime,
     lastActivityTime: connection.lastActivityTime,
-    cloudToDeviceMessageCount: 0,
+    cloudToDeviceMessageCount: ctx.store.c2dQueue(device.deviceId).length,
     authentication: device.authentication,
     capabilities: device.capabilities,
     ...(device.deviceScope ? { deviceScope: device.deviceScope } : {}),

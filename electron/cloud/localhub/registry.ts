@@ -3,6 +3,7 @@ import { parseCondition } from '../../../shared/query';
 import type { BackendError, DeviceBackend, DeviceGateway, HubMessage, IdentityRecord, IdentityRef, TwinSections } from '../../protocol/device-backend';
 import { Emitter, type Event } from '../../runtime/drivers/event';
 import { hubError, type ConfigurationRecord, type HubResult, type JsonObject, type SharedAccessPolicy } from './hub-model';
+import { CloudToDeviceQueues, type CloudToDeviceOptions } from './cloud-to-device';
 import { HubStore, type StoreChange } from './hub-store';
 import { toCredentials } from './identity-auth';
 import { parseBulkBody, runBulk, type BulkEffects, type BulkResult } from './registry-bulk';
@@ -54,10 +55,14 @@ export class LocalHubRegistry implements DeviceBackend {
   /** Fires after every stored change (identities, twins, configurations, reported properties). */
   readonly onDidChange: Event<void> = this.changeEmitter.event;
 
+  private readonly c2d: CloudToDeviceQueues;
+
   private constructor(
     private readonly ctx: RegistryContext,
     private readonly telemetryCapacity: number,
-  ) {}
+  ) {
+    this.c2d = new CloudToDeviceQueues(ctx, () => this.changeEmitter.fire());
+  }
 
   static async open(options: LocalHubRegistryOptions): Promise<LocalHubRegistry> {
     const log = options.log ?? (() => undefined);
@@ -314,6 +319,23 @@ export class LocalHubRegistry implements DeviceBackend {
     } catch (error) {
       return { ok: false, error: { code: 'INTERNAL', message: `could not store the reported properties: ${String(error)}` } };
     }
+  }
+
+  subscribed(ref: IdentityRef, feature: string): void {
+    if (feature === 'c2d' && ref.moduleId === undefined) this.c2d.kick(ref.deviceId);
+  }
+
+  /**
+   * Queues a cloud-to-device message for a device (what azure-iothub's `Client.send` does over AMQP): durable before
+   * it resolves, delivered in order once the device listens (./cloud-to-device.ts).
+   */
+  sendCloudToDevice(deviceId: string, message: HubMessage, options?: CloudToDeviceOptions): Promise<Result<{ readonly messageId: string }, BackendError>> {
+    return this.c2d.send(deviceId, message, options);
+  }
+
+  /** The device's waiting cloud-to-device messages (count). */
+  cloudToDeviceQueueDepth(deviceId: string): number {
+    return this.ctx.store.c2dQueue(deviceId).length;
   }
 
   connectionChanged(ref: IdentityRef, connected: boolean): void {
