@@ -16,6 +16,8 @@ export interface LocalHubEndpoint {
   readonly httpsPort: number;
   /** PEM of the local hub's root CA. */
   readonly ca: string;
+  /** The local hub's AMQPS port: a service `Client` sends cloud-to-device messages there (absent: not bent). */
+  readonly amqpPort?: number;
 }
 
 /** What `Registry` and `Client` of azure-iothub have in common (a private field, present in 1.16.x). */
@@ -25,7 +27,38 @@ interface WithRestApiClient {
 
 export function reachLocalHub<T extends object>(sdkClient: T, endpoint: LocalHubEndpoint): T {
   attachLocalHubAgent(sdkClient, endpoint);
+  if (endpoint.amqpPort !== undefined && '_transport' in sdkClient) attachLocalHubAmqp(sdkClient, endpoint as LocalHubEndpoint & { amqpPort: number });
   return sdkClient;
+}
+
+/** The service `Client`'s AMQP transport (azure-iothub 1.16.x `dist/amqp.js` and its `common-amqp` base, private). */
+interface WithAmqpTransport {
+  readonly _transport?: {
+    _getConnectionUri?: () => string;
+    readonly _config?: { readonly host?: string };
+    readonly _amqp?: { connect?: (config: { uri: string; sslOptions?: Record<string, unknown> }, done: (...args: unknown[]) => void) => void };
+  };
+}
+
+/**
+ * The same bend for the service `Client`'s AMQP transport (cloud-to-device `send`): it dials `amqps://<HostName>`
+ * (5671) and passes no TLS options. Its `_getConnectionUri` is made to name the local hub's AMQPS port, and the
+ * `sslOptions` its base transport's `connect` takes (rhea's `ca`) trust the local hub's root. Token audiences still
+ * name the HostName (the transport takes them from the SAS, not from the URI).
+ */
+export function attachLocalHubAmqp(sdkClient: object, endpoint: LocalHubEndpoint & { readonly amqpPort: number }): void {
+  const transport = (sdkClient as WithAmqpTransport)._transport;
+  const base = transport?._amqp;
+  const connect = base?.connect;
+  const host = transport?._config?.host;
+  if (!transport || typeof transport._getConnectionUri !== 'function' || !base || typeof connect !== 'function' || !host) {
+    throw new Error('this azure-iothub release has no AMQP transport the local hub adapter knows: it needs azure-iothub 1.16 (Client with the Amqp transport)');
+  }
+  if (!transport._getConnectionUri().startsWith('amqps://')) {
+    throw new Error('the local hub adapter carries the AMQP transport (amqps://) only, not AMQP over WebSockets');
+  }
+  transport._getConnectionUri = () => `amqps://${host}:${endpoint.amqpPort}`;
+  base.connect = (config, done) => connect.call(base, { ...config, sslOptions: { ...config.sslOptions, ca: endpoint.ca } }, done);
 }
 
 /** The same, returning the agent it installed (tests destroy it; `keepAlive: false` for short-lived clients). */

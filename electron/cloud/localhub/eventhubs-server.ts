@@ -7,6 +7,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { SharedAccessPolicy } from './hub-model';
 import { checkEventHubsToken, claimCovers, type EventHubsAudience } from './eventhubs-auth';
 import { parseStartSelector, type EventHubsLog, type StoredEvent } from './eventhubs-log';
+import { checkServicePutToken, isC2dAddress, isServiceReceiverAddress, parseC2dMessage, refusalFor, type AmqpRefusal, type ServiceLinkOptions } from './c2d-service-link';
 
 /**
  * The local hub's Event Hubs-compatible endpoint: AMQP 1.0 over TLS (the port in its connection string) and AMQP over
@@ -20,6 +21,12 @@ import { parseStartSelector, type EventHubsLog, type StoredEvent } from './event
  * - receiver links on `<entity>/ConsumerGroups/<cg>/Partitions/<id>` covered by a claim, starting where the selector
  *   filter says (offset, sequence number, enqueued time, `@latest`), served as link credit allows.
  * Not implemented: sending to the entity (devices send telemetry), epochs/owner level, runtime metrics, AAD tokens.
+ *
+ * With `service`, the same endpoint is also IoT Hub's service AMQP endpoint for cloud-to-device messages
+ * (./c2d-service-link): `$cbs` takes IoT Hub service tokens too (answered 200, as IoT Hub does), a sender link to
+ * `/messages/devicebound` needs one, and each message is accepted once the registry has queued it, or rejected with
+ * the condition the SDK turns into its error (DeviceNotFoundError, DeviceMaximumQueueDepthExceededError, …). The
+ * service's feedback and file-notification links attach (with the token) and stay silent: no feedback is made.
  */
 
 const SELECTOR_FILTER = 'apache.org:selector-filter:string';
@@ -35,6 +42,8 @@ export interface EventHubsServerOptions {
   readonly key: string;
   readonly logLine?: (line: string) => void;
   readonly clock?: () => Date;
+  /** IoT Hub's service link for cloud-to-device messages; absent = Event Hubs only. */
+  readonly service?: ServiceLinkOptions;
 }
 
 interface ConnectionState {
@@ -42,6 +51,12 @@ interface ConnectionState {
   readonly claims: Map<string, number>;
   /** Server senders by the client receiver's target address (the `reply_to` of requests). */
   readonly replyLinks: Map<string, Sender>;
+  /** The `$cbs` reply link: IoT Hub's SDKs send `reply_to: cbs`, which names no link; answers go here. */
+  cbsReply?: Sender;
+  /** Expiry (epoch seconds) of the IoT Hub service token put on `$cbs`, if one was. */
+  serviceUntil?: number;
+  /** Cloud-to-device messages of this connection are queued one after the other, in the order they came. */
+  c2dChain: Promise<void>;
 }
 
 /** rhea's module object (CommonJS: its container instance, with `types`, `message` and `create_container`). */
@@ -82,8 +97,10 @@ export class EventHubsServer {
     Server: typeof WebSocketServer,
   ) {
     this.wss = new Server({ noServer: true, handleProtocols: (protocols) => (protocols.has('AMQPWSB10') ? 'AMQPWSB10' : false) });
-    this.container = rhea.create_container({ id: `gatehouse-localhub-${options.entityPath}` });
-    this.container.on('connection_open', (context: EventContext) => this.connections.set(context.connection, { claims: new Map(), replyLinks: new Map() }));
+    // Deliveries are settled here, not by rhea on arrival: a cloud-to-device message is accepted or rejected only
+    // once the registry answered (every other message is accepted at once, as rhea's default did).
+    this.container = rhea.create_container({ id: `gatehouse-localhub-${options.entityPath}`, autoaccept: false });
+    this.container.on('connection_open', (context: EventContext) => this.connections.set(context.connection, { claims: new Map(), replyLinks: new Map(), c2dChain: Promise.resolve() }));
     this.container.on('receiver_open', (context: EventContext) => this.onClientSender(context));
     this.container.on('sender_open', (context: EventContext) => this.onClientReceiver(context));
     this.container.on('message', (context: EventContext) => this.onMessage(context));
@@ -144,12 +161,19 @@ export class EventHubsServer {
     return name.toLowerCase() === this.options.entityPath.toLowerCase();
   }
 
-  /** A client sender attaching: requests to `$cbs` or `$management`; sending events is not offered. */
+  /** A client sender attaching: requests to `$cbs` or `$management`, or cloud-to-device messages; sending events is not offered. */
   private onClientSender(context: EventContext): void {
     const receiver = context.receiver as Receiver;
     const address = targetAddress(receiver);
     if (address === '$cbs' || isManagement(address, this.options.entityPath)) {
       receiver.set_target({ address });
+      return;
+    }
+    if (this.options.service && isC2dAddress(address)) {
+      const state = this.connections.get(context.connection);
+      if (state && this.serviceAuthorized(state)) return void receiver.set_target({ address });
+      receiver.set_target(undefined as never);
+      receiver.close({ condition: 'amqp:unauthorized-access', description: `Unauthorized access: no valid IoT Hub service token (ServiceConnect) was put on $cbs for '${address}'` });
       return;
     }
     receiver.set_target(undefined as never);
@@ -169,12 +193,22 @@ export class EventHubsServer {
       const replyTo = targetAddress(sender);
       if (state && replyTo) state.replyLinks.set(replyTo, sender);
       if (state && sender.name) state.replyLinks.set(sender.name, sender);
+      if (state && address === '$cbs') state.cbsReply = sender;
       return;
     }
     const refuse = (condition: string, description: string) => {
       sender.set_source(undefined as never);
       sender.close({ condition, description });
     };
+    if (this.options.service && isServiceReceiverAddress(address)) {
+      if (!state || !this.serviceAuthorized(state)) return refuse('amqp:unauthorized-access', `Unauthorized access: no valid IoT Hub service token (ServiceConnect) was put on $cbs for '${address}'`);
+      // Attached and never sent on: the local hub makes no delivery feedback or file notifications. A refusal after
+      // the attach would tear the SDK's whole connection down (its links report errors to the connection), and
+      // apps commonly open the feedback receiver next to their sends.
+      sender.set_source({ address });
+      this.options.logLine?.(`gatehouse: local hub: a service client listens on ${address}; the local hub sends no ${/feedback/i.test(address) ? 'delivery feedback' : 'file upload notifications'} there`);
+      return;
+    }
     const match = /^\/?([^/]+)\/ConsumerGroups\/([^/]+)\/Partitions\/([^/]+)$/i.exec(address);
     if (!match || !this.entityMatches(match[1]!)) return refuse('amqp:not-found', `The messaging entity '${address}' could not be found (the local hub's entity is '${this.options.entityPath}', e.g. ${this.options.entityPath}/ConsumerGroups/$Default/Partitions/0).`);
     const partitionId = match[3]!;
@@ -189,6 +223,10 @@ export class EventHubsServer {
     setImmediate(() => this.pumpReader(reader));
   }
 
+  private serviceAuthorized(state: ConnectionState): boolean {
+    return state.serviceUntil !== undefined && state.serviceUntil >= this.now();
+  }
+
   private authorized(state: ConnectionState, address: string): boolean {
     const now = this.now();
     for (const [path, expiry] of state.claims) if (expiry >= now && claimCovers(path, address)) return true;
@@ -199,10 +237,13 @@ export class EventHubsServer {
     const receiver = context.receiver as Receiver;
     const message = context.message as Message;
     const state = this.connections.get(context.connection);
-    if (!state) return;
     const address = targetAddress(receiver);
+    if (state && this.options.service && isC2dAddress(address)) return this.onCloudToDevice(context, state);
+    context.delivery?.accept();
+    if (!state) return;
     const reply = (properties: Record<string, unknown>, body?: unknown) => {
-      const link = message.reply_to ? state.replyLinks.get(message.reply_to) : undefined;
+      const named = message.reply_to ? state.replyLinks.get(message.reply_to) : undefined;
+      const link = named ?? (address === '$cbs' ? state.cbsReply : undefined);
       link?.send({ correlation_id: message.message_id, to: message.reply_to, application_properties: properties, ...(body !== undefined ? { body } : {}) } as Message);
     };
     const props = (message.application_properties ?? {}) as Record<string, unknown>;
@@ -210,11 +251,40 @@ export class EventHubsServer {
       if (props.operation !== 'put-token') return reply({ 'status-code': 400, 'status-description': `unsupported $cbs operation '${String(props.operation)}'` });
       const token = typeof message.body === 'string' ? message.body : Buffer.isBuffer(message.body) ? message.body.toString('utf8') : '';
       const checked = checkEventHubsToken(token, this.audience(), this.options.policies(), this.now());
+      const service = this.options.service;
+      if (!checked.ok && checked.reason === 'resource' && service) {
+        // Not an Event Hubs audience: an IoT Hub service token (sr = the hub's host name), as azure-iothub puts it.
+        const serviceToken = checkServicePutToken(token, service.hostName, this.options.policies(), this.now());
+        if (serviceToken.ok) {
+          state.serviceUntil = serviceToken.expiry;
+          return reply({ 'status-code': 200, 'status-description': 'OK' });
+        }
+        if (serviceToken.reason !== 'resource') return reply({ 'status-code': 401, 'status-description': `Unauthorized: ${serviceToken.description}` });
+      }
       if (!checked.ok) return reply({ 'status-code': 401, 'status-description': `Unauthorized: ${checked.description}` });
       state.claims.set(checked.path, checked.expiry);
       return reply({ 'status-code': 202, 'status-description': 'Accepted' });
     }
     if (isManagement(address, this.options.entityPath)) return this.onManagement(props, reply);
+  }
+
+  /**
+   * A cloud-to-device message: queued by the registry (durable) and then accepted, or rejected with the condition
+   * the SDK translates. One connection's messages are queued in the order they came.
+   */
+  private onCloudToDevice(context: EventContext, state: ConnectionState): void {
+    const delivery = context.delivery;
+    const service = this.options.service;
+    if (!delivery || !service) return;
+    const reject = (refusal: AmqpRefusal) => delivery.reject({ condition: refusal.condition, description: refusal.description });
+    if (!this.serviceAuthorized(state)) return reject({ condition: 'amqp:unauthorized-access', description: 'Unauthorized access: the IoT Hub service token put on $cbs has expired; put a new one' });
+    const parsed = parseC2dMessage(context.message as Message);
+    if (!parsed.ok) return reject(parsed.refusal);
+    state.c2dChain = state.c2dChain.then(async () => {
+      const queued = await service.sink.sendCloudToDevice(parsed.deviceId, parsed.message, parsed.expiresAtMs !== undefined ? { expiresAtMs: parsed.expiresAtMs } : {});
+      if (queued.ok) delivery.accept();
+      else reject(refusalFor(queued.error));
+    }).catch((error: unknown) => reject({ condition: 'amqp:internal-error', description: `the message could not be queued: ${String(error)}` }));
   }
 
   private onManagement(props: Record<string, unknown>, reply: (properties: Record<string, unknown>, body?: unknown) => void): void {

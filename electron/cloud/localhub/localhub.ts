@@ -138,7 +138,7 @@ export class LocalHub {
       const eventHubsName = host.split('.')[0] || 'localhub';
       const telemetry = registry.onTelemetry((record) => void eventHubsLog.append(record.from, record.message, new Date(record.enqueuedTimeUtc)));
       closers.push(async () => telemetry.dispose());
-      const eventHubs = await EventHubsServer.create({ entityPath: eventHubsName, log: eventHubsLog, policies: () => registry.policies(), hostNames, cert: ca.value.server.certificatePem, key: ca.value.server.privateKeyPem, logLine: log });
+      const eventHubs = await EventHubsServer.create({ entityPath: eventHubsName, log: eventHubsLog, policies: () => registry.policies(), hostNames, cert: ca.value.server.certificatePem, key: ca.value.server.privateKeyPem, logLine: log, service: { hostName: host, sink: registry } });
       closers.push(() => eventHubs.close());
       const rest = createRestHandler({ registry, hostName: host, gateway: frontEnd, log });
       const tls = { cert: ca.value.server.certificatePem, key: ca.value.server.privateKeyPem, requestCert: true, rejectUnauthorized: false };
