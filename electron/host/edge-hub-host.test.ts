@@ -383,6 +383,44 @@ describe('downstream (leaf) devices on the edge hub', () => {
     await until('the missed desired change at the leaf', () => desired.some((patch) => patch.interval === 7));
   }, 120_000);
 
+  it('cloud-to-device messages reach a leaf through the edge hub; one sent while it is away waits upstream and arrives when it is back', async () => {
+    const { hub, device, leafClient, upstream } = await gateway();
+    const key = await device('thermo-c');
+    const hubRegistry = upstream.registry!;
+    const listen = async () => {
+      const received: Message[] = [];
+      const client = await leafClient('thermo-c', key);
+      client.on('message', (message: Message) => received.push(message));
+      await client.open();
+      return { client, received };
+    };
+    const first = await listen();
+    // The edge hub subscribes upstream once the leaf listens here; until then a message waits in the hub's queue.
+    expect(await hubRegistry.sendCloudToDevice('thermo-c', { body: Buffer.from('{"interval":5}'), properties: { kind: 'config' }, systemProperties: { mid: 'c2d-a', cid: 'corr-a', ct: 'application/json' } })).toMatchObject({ ok: true });
+    await until('the message at the leaf', () => first.received.length === 1);
+    expect(first.received[0]).toMatchObject({ messageId: 'c2d-a', correlationId: 'corr-a', contentType: 'application/json' });
+    expect(first.received[0]!.data.toString()).toBe('{"interval":5}');
+    expect(first.received[0]!.properties.getValue('kind')).toBe('config');
+    await until('the hub queue empty', () => hubRegistry.cloudToDeviceQueueDepth('thermo-c') === 0);
+
+    await first.client.close();
+    await until('the leaf gone upstream', () => {
+      const found = hubRegistry.getDevice('thermo-c');
+      return found.ok && found.value.connectionState === 'Disconnected';
+    });
+    expect((await hubRegistry.sendCloudToDevice('thermo-c', { body: Buffer.from('while away'), properties: {}, systemProperties: { mid: 'c2d-b' } })).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hubRegistry.cloudToDeviceQueueDepth('thermo-c')).toBe(1);
+    const second = await listen();
+    await until('the waiting message at the leaf', () => second.received.length === 1);
+    expect(second.received[0]).toMatchObject({ messageId: 'c2d-b' });
+    // Kept on the leaf's own endpoint on the way (the Outbox shows it), delivered once.
+    await until('the endpoint drained', () => hub.outbox().ok && (hub.outbox() as { value: { endpoints: { endpoint: string; depth: number; delivered: number }[] } }).value.endpoints.some((e) => e.endpoint === 'c2d/thermo-c' && e.depth === 0 && e.delivered === 2));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(second.received).toHaveLength(1);
+    expect(first.received).toHaveLength(1);
+  }, 90_000);
+
   it('X.509 leaves (self-signed and CA-signed) connect with their certificates and go upstream on behalf of the edge device', async () => {
     const { hub, security, registry, service, received, upstream } = await gateway();
     expect(hub.applyDeployment(deployment({ leaves: 'FROM /messages/* WHERE NOT IS_DEFINED($connectionModuleId) INTO $upstream' }), 1, {})).toMatchObject({ code: 200 });
@@ -406,6 +444,8 @@ describe('downstream (leaf) devices on the edge hub', () => {
     };
     const cam1 = await x509Client('cam-1', selfSigned);
     cam1.onDeviceMethod('snapshot', (request, response) => void response.send(200, { took: request.payload }));
+    const c2d: Message[] = [];
+    cam1.on('message', (message: Message) => c2d.push(message));
     await cam1.open();
     const cam2 = await x509Client('cam-2', caSigned);
     await cam2.open();
@@ -433,6 +473,9 @@ describe('downstream (leaf) devices on the edge hub', () => {
       }
     });
     expect(answer?.result).toMatchObject({ status: 200, payload: { took: 3 } });
+    expect((await upstream.registry!.sendCloudToDevice('cam-1', { body: Buffer.from('zoom'), properties: {}, systemProperties: {} })).ok).toBe(true);
+    await until('the cloud-to-device message at cam-1', () => c2d.length === 1);
+    expect(c2d[0]!.data.toString()).toBe('zoom');
 
     // Refused at the edge hub: a device that is not a child, a certificate of another device, an untrusted CA.
     const outsider = await createLeaf({ certificatePem: info.value.deviceCaCert, privateKeyPem: info.value.deviceCaKey }, 'cam-out');

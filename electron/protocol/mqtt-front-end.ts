@@ -146,6 +146,7 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     });
     broker.on('client', (client) => this.opened(client));
     broker.on('clientDisconnect', (client) => this.closedConnection(client));
+    broker.on('clientReady', (client) => this.sessionReady(client));
     // After the SUBACK: the backend may now deliver what waits (cloud-to-device messages queued while offline).
     broker.on('subscribe', (subscriptions, client) => {
       const identity = client ? this.connections.get(client)?.identity : undefined;
@@ -383,11 +384,18 @@ export class IotHubMqttFrontEnd implements DeviceGateway {
     expiry?.unref();
     this.connections.set(client, { client, identity, key, ...(expiry ? { expiry } : {}) });
     if (first) this.backend.connectionChanged(identity, true);
-    // A persistent session (the SDK's clean=false) gets its subscriptions back without a SUBSCRIBE.
-    if (this.backend.subscribed) {
-      const features = new Set(Object.keys(subscriptionsOf(client)).map((filter) => subscriptionFeature(identity, filter)).filter((f): f is SubscriptionFeature => f !== undefined));
-      for (const feature of features) this.backend.subscribed(identity, feature);
-    }
+  }
+
+  /**
+   * A persistent session (the SDK's clean=false) gets its subscriptions back without a SUBSCRIBE: told once aedes has
+   * finished the CONNECT, queue flush included (`clientReady`). Told earlier, a delivery enqueued before that flush
+   * is written twice.
+   */
+  private sessionReady(client: Client): void {
+    const identity = this.connections.get(client)?.identity;
+    if (!identity || !this.backend.subscribed) return;
+    const features = new Set(Object.keys(subscriptionsOf(client)).map((filter) => subscriptionFeature(identity, filter)).filter((f): f is SubscriptionFeature => f !== undefined));
+    for (const feature of features) this.backend.subscribed(identity, feature);
   }
 
   private closedConnection(client: Client): void {

@@ -103,6 +103,23 @@ describe('cloud-to-device messages on the local hub', () => {
     expect(received[2]!.data.toString()).toBe('third');
   }, 60_000);
 
+  it('a device that comes back on its persistent session gets what waited exactly once', async () => {
+    const hub = await started(tempDir());
+    cleanups.push(() => hub.dispose());
+    const registry = hub.registry!;
+    const thermo = await device(hub, 'c2d-5');
+    const before: Message[] = [];
+    const first = await thermo.listen(before);
+    await first.close();
+    await registry.sendCloudToDevice('c2d-5', text('while away', {}, { mid: 'away-1' }));
+    const after: Message[] = [];
+    await thermo.listen(after);
+    await until('the waiting message', () => after.length >= 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(after.map((m) => m.messageId)).toEqual(['away-1']);
+    expect(before).toEqual([]);
+  }, 60_000);
+
   it("refuses what IoT Hub refuses, by name: an unknown device, a body over 64 KiB, a 51st waiting message, a life over 48 hours", async () => {
     const hub = await started(tempDir());
     cleanups.push(() => hub.dispose());

@@ -84,6 +84,7 @@ export class EdgeHubCore implements DeviceBackend {
   private readonly reportedListeners = new Set<(reported: Record<string, unknown>) => void>();
   /** Told after a client's reported patch is on disk (the upstream link mirrors module twins to the cloud). */
   private readonly twinReportedListeners = new Set<(of: IdentityRef) => void>();
+  private readonly subscribedListeners = new Set<(of: IdentityRef, feature: string) => void>();
   private recorder: MessageRecorder | undefined;
   readonly leaves: LeafIdentities;
   private leafUpstream: LeafUpstream | undefined;
@@ -202,6 +203,16 @@ export class EdgeHubCore implements DeviceBackend {
   onTwinReported(listener: (of: IdentityRef) => void): { dispose(): void } {
     this.twinReportedListeners.add(listener);
     return { dispose: () => this.twinReportedListeners.delete(listener) };
+  }
+
+  /** A client now listens to `feature` (c2d, inputs, …): the hub delivers what waits for it at once. */
+  subscribed(ref: IdentityRef, feature: string): void {
+    for (const listener of [...this.subscribedListeners]) listener(ref, feature);
+  }
+
+  onSubscribed(listener: (of: IdentityRef, feature: string) => void): { dispose(): void } {
+    this.subscribedListeners.add(listener);
+    return { dispose: () => this.subscribedListeners.delete(listener) };
   }
 
   connectionChanged(ref: IdentityRef, connected: boolean): void {

@@ -11,7 +11,7 @@ import type { CertificateIssuer } from '../workload/edge-ca';
 import type { IdentityProvider } from '../workload/identity-provider';
 import { EdgeHubCore } from './edge-hub-core';
 import { EndpointPump } from './endpoint-pump';
-import { UPSTREAM_ENDPOINT, parseModuleInputEndpoint, type EndpointSender, type QueuedMessage, type SendOutcome, type UpstreamState } from './hub-model';
+import { UPSTREAM_ENDPOINT, deviceC2dEndpoint, parseDeviceC2dEndpoint, parseModuleInputEndpoint, type EndpointSender, type QueuedMessage, type SendOutcome, type UpstreamState } from './hub-model';
 import { createModuleMethodHandler } from './module-methods';
 import { HubTwins } from './hub-twins';
 import { LeafIdentities, type LeafIdentitySource } from './leaf-identities';
@@ -240,6 +240,7 @@ export class EdgeHub {
       twins: core.twinStore,
       gateway: () => frontEnd,
       isConnected: (deviceId) => frontEnd.isConnected({ deviceId }),
+      cloudToDevice: (deviceId, message) => void this.keepForLeaf(running, deviceId, message),
       onBehalfOf: async () => {
         // `$edgeHub`'s keys, as the system twins register them (derived from the device's keys: cloud-desired.ts).
         const keys = systemModuleKeys(await security.identities.getDevice(), '$edgeHub');
@@ -249,6 +250,18 @@ export class EdgeHub {
       },
       ...(this.options.log ? { log: this.options.log } : {}),
     });
+  }
+
+  /**
+   * A cloud-to-device message the upstream hub sent a leaf: kept durably on the leaf's own endpoint (`c2d/<leaf>`),
+   * delivered in order by its pump when the leaf listens, for as long as the message's own expiry allows.
+   */
+  private async keepForLeaf(running: Running, deviceId: string, message: HubMessage): Promise<void> {
+    const now = Date.now();
+    const expiry = message.systemProperties.exp ? Date.parse(message.systemProperties.exp) : Number.NaN;
+    const ttlSecs = Number.isFinite(expiry) ? Math.max(1, Math.ceil((expiry - now) / 1000)) : 0;
+    const kept = await running.store.append({ message, source: { deviceId: this.options.deviceId, moduleId: '$edgeHub' }, enqueuedAtMs: now }, [{ endpoint: deviceC2dEndpoint(deviceId), priority: 0, ttlSecs }]);
+    if (!kept.ok) this.options.log?.(`gatehouse: edge hub: a cloud-to-device message for ${deviceId} was lost: the store refused it (${kept.error.code}): ${kept.error.message}`);
   }
 
   /**
@@ -372,6 +385,13 @@ export class EdgeHub {
       });
       this.security = { identities, issuer };
       store.value.onAppended((endpoint) => this.ensurePump(endpoint));
+      // A client that starts listening gets what waits for it now, not after its endpoint's backoff.
+      core.value.onSubscribed((of, feature) => {
+        if (feature === 'c2d' && of.moduleId === undefined) this.pumps.get(deviceC2dEndpoint(of.deviceId))?.kick();
+        if (feature === 'inputs' && of.deviceId === this.options.deviceId && of.moduleId !== undefined) {
+          for (const [endpoint, pump] of this.pumps) if (parseModuleInputEndpoint(endpoint)?.moduleId === of.moduleId) pump.kick();
+        }
+      });
       const pending = this.pendingConfig;
       this.pendingConfig = undefined;
       if (pending) this.applyDeployment(pending.desired, pending.version, pending.modulesContent);
@@ -406,6 +426,8 @@ export class EdgeHub {
 
   private senderFor(endpoint: string, running: Running): EndpointSender | undefined {
     if (endpoint === UPSTREAM_ENDPOINT) return this.upstream;
+    const leaf = parseDeviceC2dEndpoint(endpoint);
+    if (leaf !== undefined) return new DeviceC2dSender(running.frontEnd, leaf);
     const input = parseModuleInputEndpoint(endpoint);
     if (!input) return undefined;
     return new ModuleInputSender(running.frontEnd, { deviceId: this.options.deviceId, moduleId: input.moduleId }, input.input);
@@ -452,6 +474,19 @@ class ModuleInputSender implements EndpointSender {
     };
     const delivered = await this.gateway.deliver(this.target, message, this.input);
     return delivered ? { ok: true } : { ok: false, retry: true, reason: `${this.target.moduleId} is not connected or has not subscribed to its inputs` };
+  }
+}
+
+/** A downstream device's cloud-to-device endpoint: its messages go to its connection here (QoS 1, acknowledged). */
+class DeviceC2dSender implements EndpointSender {
+  constructor(
+    private readonly gateway: IotHubMqttFrontEnd,
+    private readonly deviceId: string,
+  ) {}
+
+  async send(queued: QueuedMessage): Promise<SendOutcome> {
+    const delivered = await this.gateway.deliver({ deviceId: this.deviceId }, queued.message);
+    return delivered ? { ok: true } : { ok: false, retry: true, reason: `${this.deviceId} is not connected or is not listening for cloud-to-device messages` };
   }
 }
 

@@ -10,7 +10,8 @@ import type { HubMessage, IdentityRef } from '../../protocol/device-backend';
  *   MessageStore --> one EndpointPump per endpoint --> EndpointSender: a module input (DeviceGateway.deliver) or
  *     `$upstream` (UpstreamLink, azure-iot-device to IoT Hub or the local hub) --> ack (checkpoint advances)
  *
- * Endpoint ids: `$upstream`, or `module/<moduleId>/<inputName>` for BrokeredEndpoint("/modules/<m>/inputs/<i>").
+ * Endpoint ids: `$upstream`, or `module/<moduleId>/<inputName>` for BrokeredEndpoint("/modules/<m>/inputs/<i>"), or
+ * `c2d/<deviceId>` for cloud-to-device messages the upstream hub sent a downstream (leaf) device.
  */
 
 export const UPSTREAM_ENDPOINT = '$upstream';
@@ -26,6 +27,17 @@ export function parseModuleInputEndpoint(endpoint: string): { moduleId: string; 
   const slash = rest.lastIndexOf('/');
   if (slash <= 0 || slash === rest.length - 1) return undefined;
   return { moduleId: rest.slice(0, slash), input: rest.slice(slash + 1) };
+}
+
+export function deviceC2dEndpoint(deviceId: string): string {
+  return `c2d/${deviceId}`;
+}
+
+/** The leaf of a cloud-to-device endpoint id (`c2d/<deviceId>`), undefined for any other. */
+export function parseDeviceC2dEndpoint(endpoint: string): string | undefined {
+  if (!endpoint.startsWith('c2d/')) return undefined;
+  const deviceId = endpoint.slice('c2d/'.length);
+  return deviceId !== '' && !deviceId.includes('/') ? deviceId : undefined;
 }
 
 /** A message as the hub keeps it: what the client sent, who sent it, when the hub took it. */

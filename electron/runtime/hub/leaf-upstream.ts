@@ -1,7 +1,7 @@
 import type deviceSdk from 'azure-iot-device';
 import { fail, type Result } from '../../../shared/errors';
 import { createSasToken, sasResource } from '../../protocol/sas-token';
-import type { DeviceGateway, IdentityRef } from '../../protocol/device-backend';
+import type { DeviceGateway, HubMessage, IdentityRef } from '../../protocol/device-backend';
 import type { QueuedMessage, SendOutcome } from './hub-model';
 import type { HubTwins } from './hub-twins';
 import type { LeafIdentities, LeafIdentity } from './leaf-identities';
@@ -29,6 +29,10 @@ type ModuleClient = deviceSdk.ModuleClient;
  *   are relayed to its connection here (404 when it is not subscribed, 504 when it does not answer), and desired
  *   patches are kept in the edge hub's twin of the leaf and pushed to it. When it disconnects, its client closes (the
  *   cloud sees it disconnected).
+ * - Cloud-to-device messages: every leaf client listens for them (taken from its transport from before it connects,
+ *   so nothing the hub delivers on a restored session is missed) and hands each to `cloudToDevice`, which keeps it durably for the leaf (the edge
+ *   hub's store, endpoint `c2d/<leaf>`) until the leaf takes it. Over MQTT the hub completes a message once this
+ *   client has it; a leaf that is away keeps its messages in the cloud (no client is open for it).
  * - Twins: a leaf's twin GET is answered from the upstream hub when reachable (and kept); reported patches are kept
  *   here durably first and sent upstream after (at once, or when the leaf's client opens again), as edgeHub's
  *   reported-properties store does. Offline, the kept twin answers.
@@ -59,6 +63,8 @@ export interface LeafUpstreamOptions {
   readonly onBehalfOf?: () => Promise<Result<{ readonly edgeDeviceId: string; readonly key: string }>>;
   /** Lifetime of an on-behalf-of token (default 1 hour; renewed at three quarters of it). */
   readonly tokenTtlMs?: number;
+  /** Takes a cloud-to-device message for a leaf (the edge hub stores it for the leaf); without it none is asked for. */
+  readonly cloudToDevice?: (deviceId: string, message: HubMessage) => void;
 }
 
 interface Session {
@@ -78,6 +84,8 @@ export class LeafUpstream {
   /** Per leaf: twin work (refresh, reported sync) in order. */
   private readonly twinWork = new Map<string, Promise<unknown>>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+  /** Per leaf, the ids of the cloud-to-device messages kept lately (oldest first), to keep each once. */
+  private readonly recentC2d = new Map<string, Set<string>>();
   private disposed = false;
   private readonly log: (line: string) => void;
 
@@ -269,7 +277,16 @@ export class LeafUpstream {
     client.on('disconnect', () => void this.dropped(deviceId, client));
     try {
       if (this.options.ca) await client.setOptions({ ca: this.options.ca });
+      // Messages are taken from the transport from before the connection opens, so one the hub sends on a restored
+      // persistent session is never dropped for want of a listener; the client's own `message` listener (which makes
+      // the SDK subscribe) is added once open: added before, it makes the SDK connect twice, and the hub delivers a
+      // message twice when the first connection drops under it.
+      const cloudToDevice = this.options.cloudToDevice;
+      const transport = (client as unknown as { _transport?: { on?: (event: string, listener: (message: deviceSdk.Message) => void) => unknown } })._transport;
+      const tapped = cloudToDevice !== undefined && typeof transport?.on === 'function';
+      if (cloudToDevice && tapped) transport.on!('message', (message) => this.fromCloud(deviceId, message));
       await client.open();
+      if (cloudToDevice) client.on('message', tapped ? () => undefined : (message: deviceSdk.Message) => this.fromCloud(deviceId, message));
     } catch (cause) {
       await closeQuietly(client);
       return { failed: `cannot connect leaf ${deviceId} to the upstream hub: ${redact(cause)}`, refused: errorKind(cause) === 'refused' };
@@ -279,6 +296,23 @@ export class LeafUpstream {
       return { failed: 'upstream off: stopped', refused: false };
     }
     return { client, primaryKey: credential };
+  }
+
+  /**
+   * A cloud-to-device message for a leaf, kept for it once: QoS 1 is at least once, and a hub sends a message again
+   * when the client subscribes on a session that still holds it unacknowledged (aedes does), so a message id seen
+   * lately for the same leaf is not kept twice.
+   */
+  private fromCloud(deviceId: string, message: deviceSdk.Message): void {
+    const messageId = message.messageId ? String(message.messageId) : undefined;
+    if (messageId !== undefined) {
+      const seen = this.recentC2d.get(deviceId) ?? new Set<string>();
+      if (seen.has(messageId)) return;
+      seen.add(messageId);
+      if (seen.size > RECENT_C2D_IDS) seen.delete(seen.values().next().value as string);
+      this.recentC2d.set(deviceId, seen);
+    }
+    this.options.cloudToDevice?.(deviceId, toHubMessage(message));
   }
 
   /** A token of `$edgeHub` for the leaf's connection (never logged). */
@@ -421,6 +455,8 @@ function withoutNested(patch: Record<string, unknown>): Record<string, unknown> 
 }
 
 const ON_BEHALF_OF = 'onBehalfOf';
+/** How many cloud-to-device message ids per leaf are remembered to drop a redelivery. */
+const RECENT_C2D_IDS = 256;
 
 /** What a leaf's upstream client authenticates with: its primary key, or on behalf of (X.509); undefined: nothing. */
 function credentialOf(identity: LeafIdentity): string | undefined {
@@ -433,6 +469,29 @@ function credentialOf(identity: LeafIdentity): string | undefined {
     case 'none':
       return undefined;
   }
+}
+
+/** A message as azure-iot-device hands it, in the protocol layer's shape (the property bag the leaf will see). */
+function toHubMessage(message: deviceSdk.Message): HubMessage {
+  const system: Record<string, string> = {};
+  const put = (key: string, value: unknown) => {
+    if (value !== undefined && value !== null && value !== '') system[key] = value instanceof Date ? value.toISOString() : String(value);
+  };
+  put('mid', message.messageId);
+  put('to', message.to);
+  put('cid', message.correlationId);
+  put('uid', message.userId);
+  put('ct', message.contentType);
+  put('ce', message.contentEncoding);
+  put('exp', message.expiryTimeUtc);
+  const properties: Record<string, string> = {};
+  for (let i = 0; i < message.properties.count(); i++) {
+    const item = message.properties.getItem(i);
+    if (item) properties[item.key] = String(item.value);
+  }
+  const data = message.data as unknown;
+  const body = Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data ?? ''));
+  return { body: new Uint8Array(body), systemProperties: system, properties };
 }
 
 async function closeSession(session: Session): Promise<void> {
