@@ -1,6 +1,6 @@
 import { appError, err, ok, type Result } from '../../shared/errors';
 import type { ContractImpl } from '../../shared/ipc';
-import type { cloudContract, HubDocument } from '../../shared/ipc/cloud.contract';
+import type { cloudContract, CloudToDeviceSend, HubDocument } from '../../shared/ipc/cloud.contract';
 import { validateManifest } from '../../shared/manifest';
 import type { IotHubClient } from '../cloud/iothub/iothub-client';
 import type { HubConnectionService } from './hub-connection.service';
@@ -159,6 +159,13 @@ export class CloudService implements ContractImpl<typeof cloudContract> {
       }),
     );
 
+  c2dMessageSend = async (input: CloudToDeviceSend) => {
+    const body = input.bodyEncoding === 'base64' ? decodeBase64(input.body) : Buffer.from(input.body, 'utf8');
+    if (!body) return err(appError('BAD_REQUEST', 'the body is not base64'));
+    const { deviceId, body: _body, bodyEncoding: _encoding, ...rest } = input;
+    return this.with((c) => c.sendCloudToDevice(deviceId, { ...rest, body }));
+  };
+
   private async withDirectory<T>(run: (directory: HubDirectory) => Promise<Result<T>>): Promise<Result<T>> {
     return this.directory ? run(this.directory) : err(appError('UNSUPPORTED', 'this client serves the one hub it was given (--login); the hub list belongs to the console'));
   }
@@ -167,6 +174,11 @@ export class CloudService implements ContractImpl<typeof cloudContract> {
     const client = this.hub();
     return client.ok ? run(client.value) : client;
   }
+}
+
+function decodeBase64(text: string): Buffer | undefined {
+  const trimmed = text.replace(/\s+/g, '');
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(trimmed) && trimmed.length % 4 === 0 ? Buffer.from(trimmed, 'base64') : undefined;
 }
 
 function mapOk<T, U>(result: Result<T>, map: (value: T) => U): Result<U> {

@@ -283,7 +283,7 @@ export class HubConnectionService implements Disposable {
     if (!info.ok) return this.set({ state: 'unreachable', hostName: state.endpoint.host, kind: 'local', reason: info.error.message, checkedAt: new Date().toISOString() });
     const ca = await readFile(info.value.caFile, 'utf8').catch(() => undefined);
     if (generation !== this.generation) return;
-    const client = IotHubClient.connect(info.value.connectionString, { httpsPort: info.value.httpsPort, ca: ca ?? '' });
+    const client = IotHubClient.connect(info.value.connectionString, { httpsPort: info.value.httpsPort, ca: ca ?? '', ...(info.value.amqpPort !== undefined ? { amqpPort: info.value.amqpPort } : {}) });
     if (!client.ok) return this.set({ state: 'unreachable', hostName: state.endpoint.host, kind: 'local', reason: client.error.message, checkedAt: new Date().toISOString() });
     this.client = client.value;
     await this.startProbing(generation);
@@ -292,6 +292,8 @@ export class HubConnectionService implements Disposable {
   /** Forgets the current client and timer; answers from before this point are dropped by their generation. */
   private reset(): number {
     clearInterval(this.timer);
+    // A cloud-to-device send leaves the client's AMQP connection open for the next one: close it with the client.
+    void this.client?.close();
     this.client = undefined;
     void this.reader?.close();
     this.reader = undefined;
@@ -340,6 +342,7 @@ export class HubConnectionService implements Disposable {
     this.subscription?.dispose();
     void this.reader?.close();
     this.reader = undefined;
+    void this.client?.close();
     this.changed.dispose();
     this.telemetry.dispose();
   }

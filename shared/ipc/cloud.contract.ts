@@ -31,6 +31,33 @@ export const DeviceAuth = z.discriminatedUnion('type', [
 
 export const MethodResult = z.object({ status: z.number(), payload: z.unknown() });
 
+/** IoT Hub's limits for a cloud-to-device message: 48 hours to live at most (the body's 64 KiB is the hub's to refuse). */
+export const C2D_MAX_EXPIRY_SECONDS = 48 * 60 * 60;
+const C2D_TEXT = z.string().min(1).max(128);
+
+/** A cloud-to-device message (az iot device c2d-message send); the hub queues it for the device (50 at most waiting). */
+export const CloudToDeviceSend = z
+  .object({
+    deviceId: DEVICE_ID,
+    /** The body: text (default) or base64 (`bodyEncoding`). */
+    body: z.string().max(262_144),
+    bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+    /** Application properties. */
+    properties: z.record(z.string().min(1).max(128), z.string().max(4096)).optional(),
+    /** Default: a new UUID, returned. */
+    messageId: C2D_TEXT.optional(),
+    correlationId: C2D_TEXT.optional(),
+    userId: C2D_TEXT.optional(),
+    contentType: C2D_TEXT.optional(),
+    contentEncoding: C2D_TEXT.optional(),
+    /** Delivery feedback asked of the hub (`iothub-ack`). */
+    ack: z.enum(['none', 'positive', 'negative', 'full']).optional(),
+    /** Time to live from now; default the hub's (1 hour). */
+    expirySeconds: z.number().int().min(1).max(C2D_MAX_EXPIRY_SECONDS).optional(),
+  })
+  .strict();
+export type CloudToDeviceSend = z.infer<typeof CloudToDeviceSend>;
+
 /** A device-to-cloud message as the hub received it (what `az iot hub monitor-events` shows). */
 export const TelemetryEvent = z.object({
   deviceId: z.string(),
@@ -172,6 +199,12 @@ export const cloudContract = defineContract({
         .strict(),
       output: MethodResult,
       summary: "A direct method on a device or module; the result is the device's {status, payload}.",
+    },
+    c2dMessageSend: {
+      input: CloudToDeviceSend,
+      output: z.object({ deviceId: z.string(), messageId: z.string() }),
+      summary:
+        'Send a cloud-to-device message (az iot device c2d-message send): queued by the hub until the device takes it. An unknown device is NOT_FOUND, a full queue (50) CONFLICT, a body over 64 KiB BAD_REQUEST.',
     },
     hubs: { input: z.object({}).strict(), output: HubList, summary: 'The hubs the console can connect to, the active one, and how their secrets are kept.' },
     hubAdd: {

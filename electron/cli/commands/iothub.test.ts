@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as DeviceClient, Message } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
-import { Registry } from 'azure-iothub';
+import { Client as ServiceClient, Registry } from 'azure-iothub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifest, module } from '../../../shared/manifest/manifest.test-util';
-import { attachLocalHubAgent } from '../../cloud/iothub/local-adapter';
+import { attachLocalHubAgent, reachLocalHub } from '../../cloud/iothub/local-adapter';
 import { BIN, startServeProcess, stopServeProcess, waitForLocalHub } from '../served-console.test-util';
 
 /**
@@ -22,7 +22,7 @@ const files = mkdtempSync(join(tmpdir(), 'gh-cli-iothub-files-'));
 const run = `${process.pid.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const id = (name: string) => `cli-${run}-${name}`;
 let console_: ChildProcess | undefined;
-let info: { connectionString: string; host: string; httpsPort: number; mqttPort: number; caFile: string };
+let info: { connectionString: string; host: string; httpsPort: number; mqttPort: number; amqpPort?: number; caFile: string };
 const devices: DeviceClient[] = [];
 
 interface Run {
@@ -362,6 +362,67 @@ describe('gatehouse monitor-events', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
   });
+});
+
+describe('gatehouse c2d-message send', () => {
+  it('sends to a listening device with properties and ids; prints {deviceId, messageId} (a new UUID when none is given)', async () => {
+    const device = id('c2d');
+    await ok(['device-identity', 'create', '-d', device]);
+    const client = await connectDevice(device);
+    const received: Message[] = [];
+    client.on('message', (message: Message) => void received.push(message));
+    const sent = await ok(['c2d-message', 'send', '-d', device, '--data', 'hello', '--props', 'a=1;b=x=y', '--property', 'c=3', '--message-id', 'm-1', '--correlation-id', 'c-1', '--content-type', 'text/plain', '--ack', 'full', '--expiry-secs', '600']);
+    expect(sent).toEqual({ deviceId: device, messageId: 'm-1' });
+    const plain = await cli(['c2d-message', 'send', '-d', device, '--data-file', file('c2d-body.bin', 'from a file')]);
+    expect(plain.status).toBe(0);
+    const printed = JSON.parse(plain.stdout) as { messageId: string };
+    expect(printed.messageId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    for (let i = 0; i < 500 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(received.map((m) => m.getData().toString())).toEqual(['hello', 'from a file']);
+    expect(received[0]!.messageId).toBe('m-1');
+    expect(received[0]!.correlationId).toBe('c-1');
+    expect(['a', 'b', 'c'].map((k) => received[0]!.properties.getValue(k))).toEqual(['1', 'x=y', '3']);
+    expect(received[1]!.messageId).toBe(printed.messageId);
+  });
+
+  it('the hub refusing is exit 1 with the reason (unknown device, full queue, too large); usage is exit 2', async () => {
+    const unknown = await cli(['c2d-message', 'send', '-d', id('c2d-nobody'), '--data', 'x']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain(`cannot send a cloud-to-device message to ${id('c2d-nobody')}: device ${id('c2d-nobody')} is not registered`);
+    const unknownJson = await cli(['c2d-message', 'send', '-d', id('c2d-nobody'), '--data', 'x', '--json']);
+    expect(unknownJson.status).toBe(1);
+    expect(JSON.parse(unknownJson.stdout)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', details: { amqpCondition: 'amqp:not-found' } } });
+
+    // Fill an offline device's queue with the SDK (50 CLI runs would be slow), then the CLI's 51st is refused.
+    const device = id('c2d-full');
+    await ok(['device-identity', 'create', '-d', device]);
+    const service = reachLocalHub(ServiceClient.fromConnectionString(info.connectionString), { httpsPort: info.httpsPort, amqpPort: info.amqpPort!, ca: readFileSync(info.caFile, 'utf8') });
+    try {
+      for (let i = 0; i < 50; i++) await service.send(device, `n${i}`);
+    } finally {
+      await service.close();
+    }
+    const full = await cli(['c2d-message', 'send', '-d', device, '--data', 'one too many', '--json']);
+    expect(full.status).toBe(1);
+    expect(JSON.parse(full.stdout)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect((JSON.parse(full.stdout) as { error: { message: string } }).error.message).toMatch(/already has 50 cloud-to-device messages waiting/);
+
+    const large = await cli(['c2d-message', 'send', '-d', id('c2d'), '--data-file', file('c2d-large.bin', 'x'.repeat(65_537))]);
+    expect(large.status).toBe(1);
+    expect(large.stderr).toMatch(/65537 bytes; a cloud-to-device message holds at most 65536/);
+
+    for (const [args, says] of [
+      [['-d', device], 'give the body with --data or --data-file'],
+      [['-d', device, '--data', 'x', '--props', '=1'], 'a property is key=value, not "=1"'],
+      [['-d', device, '--data', 'x', '--expiry-secs', '0'], '--expiry-secs is a whole number of seconds'],
+      [['-d', device, '--data', 'x', '--ack', 'always'], '--ack is none, positive, negative or full'],
+      [['--data', 'x'], '--device-id is required'],
+    ] as const) {
+      const usage = await cli(['c2d-message', 'send', ...args]);
+      expect(usage.status).toBe(2);
+      expect(usage.stderr).toContain(says);
+    }
+  }, 60_000);
 });
 
 describe('gatehouse … --login', () => {

@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import type { AppError, Result } from '../../../shared/errors';
 import { azEvent } from '../../../shared/telemetry/az-event';
-import { cloudContract, type HubDocument, type TelemetryEvent } from '../../../shared/ipc/cloud.contract';
+import { C2D_MAX_EXPIRY_SECONDS, cloudContract, type CloudToDeviceSend, type HubDocument, type TelemetryEvent } from '../../../shared/ipc/cloud.contract';
 import type { ContractClient } from '../../../shared/ipc';
 import { IotHubClient } from '../../cloud/iothub/iothub-client';
 import { CloudService } from '../../services/cloud.service';
@@ -31,7 +32,12 @@ async function withCloud(io: CliIo, values: Values, run: (cloud: Cloud) => Promi
   if (login !== undefined) {
     const client = IotHubClient.connect(login);
     if (!client.ok) return (io.stderr(`gatehouse: --login: ${client.error.message}`), 2);
-    return run(new CloudService(() => client) as unknown as Cloud);
+    try {
+      return await run(new CloudService(() => client) as unknown as Cloud);
+    } finally {
+      // A cloud-to-device send opened the service client's AMQP connection: close it, or the process would stay.
+      await client.value.close();
+    }
   }
   const connection = await connectHost(io.env);
   try {
@@ -54,7 +60,8 @@ function refuse(io: CliIo, values: Values, command: string, error: AppError): nu
     for (const d of diagnostics ?? []) io.stderr(`  ${d.line}:${d.column}  ${d.code}  ${d.message}`);
   }
   // The hub's own 400 (a bad target condition, say) is the hub refusing: 1. A BAD_REQUEST made here is usage: 2.
-  const fromHub = (error.details as { status?: number } | undefined)?.status !== undefined;
+  const details = error.details as { status?: number; amqpCondition?: string } | undefined;
+  const fromHub = details?.status !== undefined || details?.amqpCondition !== undefined;
   return error.code === 'DISCONNECTED' || (error.code === 'BAD_REQUEST' && !fromHub) || error.code === 'INTERNAL' ? 2 : 1;
 }
 
@@ -409,6 +416,82 @@ export const invokeDeviceMethodCommand = cmd(
   },
 );
 
+const C2D: Record<string, CliOption> = {
+  ...DEVICE,
+  data: { type: 'string', short: 'a', description: 'the message body (text)' },
+  'data-file': { type: 'string', description: 'the message body from a file (bytes as they are), or - for standard input' },
+  props: { type: 'string', short: 'p', description: 'application properties as az takes them: "key0=value0;key1=value1"' },
+  property: { type: 'string', multiple: true, description: 'one application property key=value (repeatable)' },
+  'message-id': { type: 'string', description: 'the message id (default: a new UUID, printed)' },
+  'correlation-id': { type: 'string', description: 'the correlation id' },
+  'user-id': { type: 'string', description: 'the user id' },
+  'content-type': { type: 'string', description: 'the content type, e.g. application/json' },
+  'content-encoding': { type: 'string', description: 'the content encoding, e.g. utf-8' },
+  ack: { type: 'string', description: 'delivery feedback to ask for: none, positive, negative or full' },
+  'expiry-secs': { type: 'string', description: 'time to live in seconds (default the hub\'s, 1 hour; at most 172800 = 48 hours)' },
+};
+
+/** `key=value` pairs from `--props "a=1;b=2"` (az's form) and repeated `--property a=1`; undefined after a message. */
+function c2dProperties(io: CliIo, name: string, values: Values): Record<string, string> | undefined {
+  const pairs = [...(typeof values.props === 'string' ? values.props.split(';').filter((p) => p.trim() !== '') : []), ...((values.property as string[] | undefined) ?? [])];
+  const properties: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const key = at > 0 ? pair.slice(0, at).trim() : '';
+    if (!key) return (io.stderr(`gatehouse ${name}: a property is key=value, not "${pair}"`), undefined);
+    properties[key] = pair.slice(at + 1);
+  }
+  return properties;
+}
+
+/**
+ * `gatehouse c2d-message send` (az iot device c2d-message send): one cloud-to-device message, queued by the hub until
+ * the device takes it. Prints `{deviceId, messageId}`. An unknown device, a full queue (50 waiting), a body over
+ * 64 KiB or a refused token is the hub refusing (exit 1, the reason on stderr, or `{ok:false,error}` with --json).
+ */
+export const c2dMessageSendCommand = cmd(
+  ['c2d-message', 'send'],
+  'Send a cloud-to-device message to a device (az iot device c2d-message send)',
+  "--device-id D (--data TEXT | --data-file F|-) [--props 'k=v;k2=v2'] [--property k=v …] [--message-id M] [--correlation-id C] [--content-type T] [--content-encoding E] [--ack full] [--expiry-secs N] [--json]",
+  C2D,
+  async (io, values, name) => {
+    const ids = required(io, name, values, 'device-id');
+    if (!ids) return 2;
+    const data = values.data as string | undefined;
+    const dataFile = values['data-file'] as string | undefined;
+    if ((data === undefined) === (dataFile === undefined)) return (io.stderr(`gatehouse ${name}: give the body with --data or --data-file (one of them)`), 2);
+    let body: Buffer;
+    try {
+      body = data !== undefined ? Buffer.from(data, 'utf8') : dataFile === '-' ? Buffer.from(await readInput('-', io), 'utf8') : await readFile(dataFile!);
+    } catch (cause) {
+      return (io.stderr(`gatehouse ${name}: cannot read ${dataFile}: ${(cause as Error).message}`), 2);
+    }
+    const properties = c2dProperties(io, name, values);
+    if (!properties) return 2;
+    const expiry = values['expiry-secs'] === undefined ? undefined : Number(values['expiry-secs']);
+    if (expiry !== undefined && (!Number.isInteger(expiry) || expiry < 1 || expiry > C2D_MAX_EXPIRY_SECONDS)) {
+      return (io.stderr(`gatehouse ${name}: --expiry-secs is a whole number of seconds, 1 to ${C2D_MAX_EXPIRY_SECONDS} (48 hours)`), 2);
+    }
+    const ack = values.ack as CloudToDeviceSend['ack'] | undefined;
+    if (ack !== undefined && !['none', 'positive', 'negative', 'full'].includes(ack)) return (io.stderr(`gatehouse ${name}: --ack is none, positive, negative or full`), 2);
+    const text = (option: string) => (typeof values[option] === 'string' ? (values[option] as string) : undefined);
+    const request = {
+      deviceId: ids[0]!,
+      body: body.toString('base64'),
+      bodyEncoding: 'base64' as const,
+      ...(Object.keys(properties).length > 0 ? { properties } : {}),
+      ...(text('message-id') !== undefined ? { messageId: text('message-id') } : {}),
+      ...(text('correlation-id') !== undefined ? { correlationId: text('correlation-id') } : {}),
+      ...(text('user-id') !== undefined ? { userId: text('user-id') } : {}),
+      ...(text('content-type') !== undefined ? { contentType: text('content-type') } : {}),
+      ...(text('content-encoding') !== undefined ? { contentEncoding: text('content-encoding') } : {}),
+      ...(ack !== undefined ? { ack } : {}),
+      ...(expiry !== undefined ? { expirySeconds: expiry } : {}),
+    };
+    return withCloud(io, values, async (cloud) => answer(io, values, name, await cloud.c2dMessageSend(request)));
+  },
+);
+
 export const IOTHUB_COMMANDS: readonly CliCommand[] = [
   deviceIdentityListCommand,
   deviceIdentityShowCommand,
@@ -428,6 +511,7 @@ export const IOTHUB_COMMANDS: readonly CliCommand[] = [
   edgeDeploymentDeleteCommand,
   invokeDeviceMethodCommand,
   invokeModuleMethodCommand,
+  c2dMessageSendCommand,
 ];
 
 

@@ -6,14 +6,31 @@ import { appError, type AppError, type ErrorCode } from '../../../shared/errors'
  * `Message` as `ErrorCode:<Code>;<text>` (HUB-CONTRACTS.md §4.1): its code goes into `details.hubCode`.
  */
 export function fromSdkError(cause: unknown, doing: string): AppError {
-  const error = cause as { name?: string; message?: string; code?: string; responseBody?: unknown; response?: { statusCode?: number } };
+  const error = cause as { name?: string; message?: string; code?: string; responseBody?: unknown; response?: { statusCode?: number }; amqpError?: AmqpCause };
   const hub = hubMessage(error.responseBody);
   const status = error.response?.statusCode;
-  const details = { ...(hub.code ? { hubCode: hub.code } : {}), ...(status ? { status } : {}) };
-  const text = hub.text ?? cleanMessage(error.message);
-  const code = codeFor(error.name, error.code, status);
+  // Over AMQP (cloud-to-device sends) the hub's word is in `amqpError`: its condition and description, or — for a
+  // refused put-token, which the SDK wraps in a plain Error — the UnauthorizedError with the hub's status description.
+  const amqp = error.amqpError;
+  const name = error.name === 'Error' && amqp?.name ? amqp.name : error.name;
+  const details = { ...(hub.code ? { hubCode: hub.code } : {}), ...(status ? { status } : {}), ...(amqp?.condition ? { amqpCondition: amqp.condition } : {}) };
+  const text = hub.text ?? amqpText(amqp) ?? cleanMessage(error.message);
+  const code = codeFor(name, error.code ?? amqp?.code, status);
   const sentence = code === 'DISCONNECTED' ? `cannot reach the hub (${socketReason(error.code, error.message)})` : text;
   return appError(code, `${doing}: ${sentence}`, Object.keys(details).length > 0 ? details : undefined);
+}
+
+interface AmqpCause {
+  readonly name?: string;
+  readonly message?: string;
+  readonly condition?: string;
+  readonly description?: string;
+  readonly code?: string;
+}
+
+function amqpText(amqp: AmqpCause | undefined): string | undefined {
+  const text = amqp?.description ?? (amqp?.name && amqp.name !== 'Error' ? amqp.message : undefined);
+  return text ? cleanMessage(text) : undefined;
 }
 
 function codeFor(name: string | undefined, socketCode: string | undefined, status: number | undefined): ErrorCode {
@@ -24,11 +41,13 @@ function codeFor(name: string | undefined, socketCode: string | undefined, statu
     case 'DeviceAlreadyExistsError':
     case 'InvalidEtagError':
     case 'PreconditionFailedError':
+    case 'DeviceMaximumQueueDepthExceededError': // the device's cloud-to-device queue is full (50 waiting)
       return 'CONFLICT';
     case 'UnauthorizedError':
       return 'UNAUTHORIZED';
     case 'ArgumentError':
     case 'FormatError':
+    case 'MessageTooLargeError':
       return 'BAD_REQUEST';
     case 'GatewayTimeoutError':
     case 'DeviceTimeoutError':
