@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -16,6 +15,7 @@ import { newSymmetricKeys } from '../runtime/workload/identity-provider';
 import { LocalHub } from '../cloud/localhub/localhub';
 import type { TelemetryRecord } from '../cloud/localhub/registry';
 import { EdgeHub } from '../runtime/hub/edge-hub';
+import { freePort, until } from '../runtime/hub/edge-hub-mqtt.test-util';
 import type { QueuedMessage } from '../runtime/hub/hub-model';
 import { HubTwins } from '../runtime/hub/hub-twins';
 import { LeafIdentities, type LeafIdentity } from '../runtime/hub/leaf-identities';
@@ -44,25 +44,7 @@ function tempDir(): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function localHub(dataDir: string, ports: { https: number; mqtt: number }): Promise<LocalHub> {
   const hub = LocalHub.start({ dataDir, secrets: new SecretBox(dataDir), httpsPort: ports.https, mqttPort: ports.mqtt, edgeDeviceId: DEVICE });

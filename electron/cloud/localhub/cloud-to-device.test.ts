@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as DeviceClient, type Message } from 'azure-iot-device';
@@ -8,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../runtime/secrets/secret-box';
 import { newSymmetricKeys } from '../../runtime/workload/identity-provider';
 import { C2D_MAX_BODY_BYTES, C2D_QUEUE_DEPTH } from './cloud-to-device';
+import { freePort, until } from '../../runtime/hub/edge-hub-mqtt.test-util';
 import { LocalHub } from './localhub';
 
 /**
@@ -27,15 +27,6 @@ function tempDir(): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function started(dataDir: string, ports: { https: number; mqtt: number } = { https: 0, mqtt: 0 }): Promise<LocalHub> {
   const hub = LocalHub.start({ dataDir, secrets: new SecretBox(dataDir), httpsPort: ports.https, mqttPort: ports.mqtt });
@@ -44,15 +35,6 @@ async function started(dataDir: string, ports: { https: number; mqtt: number } =
   return hub;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const text = (body: string, properties: Record<string, string> = {}, systemProperties: Record<string, string> = {}) => ({ body: Buffer.from(body), properties, systemProperties });
 
