@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
+import { Agent as HttpsAgent } from 'node:https';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { Client as DeviceClient, Message, ModuleClient, SharedAccessSignatureAuthenticationProvider, type Twin } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { Client as ServiceClient, Registry } from 'azure-iothub';
@@ -308,6 +310,31 @@ describe('downstream (leaf) devices on the edge hub', () => {
       }
     });
     expect(answer?.result).toMatchObject({ status: 200, payload: { echoed: { s: 5 } } });
+  }, 90_000);
+
+  it("a module calls a leaf's direct method through the edge hub's HTTPS endpoint (module-to-device), with the unmodified SDK", async () => {
+    const { hub, security, device, leafClient } = await gateway();
+    const leaf = await leafClient('thermo-m', await device('thermo-m'));
+    leaf.onDeviceMethod('open', (request, response) => void response.send(200, { opened: request.payload }));
+    await leaf.open();
+    expect((await security.identities.syncModules(['caller'])).ok).toBe(true);
+    const caller = await security.identities.getModule('caller');
+    if (!caller || hub.state.state !== 'running') throw new Error('no caller or no hub');
+    const httpsPort = hub.state.httpsPort;
+    // The SDK dials https://<GatewayHostName>:443; this agent takes it to the hub's HTTPS port (443 needs root).
+    const agent = new (class extends HttpsAgent {
+      override createConnection(options: ConnectionOptions) {
+        return tlsConnect({ ...options, host: '127.0.0.1', port: httpsPort, servername: 'localhost' });
+      }
+    })({ keepAlive: false });
+    cleanups.push(() => agent.destroy());
+    const module = ModuleClient.fromConnectionString(`HostName=${IOTHUB_HOST};DeviceId=${DEVICE};ModuleId=caller;SharedAccessKey=${caller.primaryKey};GatewayHostName=${hub.gatewayAddress()}`, Mqtt);
+    cleanups.push(() => module.close().then(() => undefined, () => undefined));
+    await module.setOptions({ ca: security.ca.trustBundlePem(), http: { agent } } as never);
+    await module.open();
+    const answer = await module.invokeMethod('thermo-m', { methodName: 'open', payload: 'valve-2', responseTimeoutInSeconds: 10, connectTimeoutInSeconds: 0 });
+    expect(answer).toMatchObject({ status: 200, payload: { opened: 'valve-2' } });
+    await expect(module.invokeMethod('not-a-child', { methodName: 'open', payload: null, responseTimeoutInSeconds: 5, connectTimeoutInSeconds: 0 })).rejects.toThrow();
   }, 90_000);
 
   it('offline: a known leaf still connects and its kept twin answers; what it reports reaches the hub when it is back', async () => {

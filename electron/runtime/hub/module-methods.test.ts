@@ -125,6 +125,21 @@ describe('module-to-module methods over HTTP', () => {
     expect(JSON.parse(String(late.body.Message))).toMatchObject({ errorCode: 504101 });
   });
 
+  it('module-to-device: a downstream (leaf) device of this edge device is a target; a device that is not its child is not found', async () => {
+    const leaf = { deviceId: 'thermo-9', status: 'enabled' as const, credentials: { type: 'sas' as const, primaryKey: 'a2V5', secondaryKey: 'a2V5' } };
+    await core.leaves.setSource({
+      lookup: async (deviceId) => ({ ok: true, value: deviceId === leaf.deviceId ? { kind: 'inScope' as const, identity: leaf } : { kind: 'outOfScope' as const, reason: 'another scope' } }),
+      list: async () => ({ ok: true, value: [leaf] }),
+    });
+    gateway.answer = { ok: true, value: { status: 200, payload: { opened: true } } };
+    expect(await call({ path: '/twins/thermo-9/methods', body: '{"methodName":"open","payload":1}' })).toEqual({ status: 200, body: { status: 200, payload: { opened: true } } });
+    expect(gateway.calls).toEqual([{ target: { deviceId: 'thermo-9' }, name: 'open', payload: 1, timeoutMs: 30_000 }]);
+    expect(await call({ path: '/twins/stranger/methods' })).toMatchObject({ status: 404, body: { Message: 'ErrorCode:DeviceNotFound;Device stranger not found.' } });
+    expect(await call({ path: '/twins/thermo-9/modules/m/methods' })).toMatchObject({ status: 404, body: { Message: 'ErrorCode:DeviceNotFound;Device thermo-9 not found.' } });
+    expect(gateway.calls).toHaveLength(1);
+    await core.leaves.setSource(undefined);
+  });
+
   it('401 without a token, with another module\'s token, an expired one, or a caller outside this device', async () => {
     expect(await call({ authorization: '' })).toMatchObject({ status: 401, body: { Message: expect.stringMatching(/^ErrorCode:IotHubUnauthorizedAccess;/) as unknown } });
     expect(await call({ caller: '' })).toMatchObject({ status: 401 });

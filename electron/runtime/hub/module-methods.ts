@@ -10,7 +10,8 @@ import type { DeviceBackend, DeviceGateway, IdentityRef, MethodFailure, MethodRe
  * device_method/method_client.js): `POST /twins/{d}/modules/{m}/methods` or `POST /twins/{d}/methods` (an
  * `api-version` query is accepted and ignored; the SDK sends none), `x-ms-edge-moduleId: <d>/<callerModule>`,
  * `Authorization: SharedAccessSignature …` signed with the CALLER's module key, body IoT Hub's
- * `{methodName, payload, responseTimeoutInSeconds, connectTimeoutInSeconds}`. Only modules of this edge device may call.
+ * `{methodName, payload, responseTimeoutInSeconds, connectTimeoutInSeconds}`. Only modules of this edge device may call;
+ * the target is one of its modules or one of its downstream (leaf) devices connected here (module-to-device).
  * Answers as IoT Hub: 200 `{status, payload}`; 400 bad request; 401 bad or missing credentials or a caller header that
  * is not the token's identity; 404 unknown target, or a target not connected (errorCode 404103); 504 no answer in time
  * (504101); 413 body over 128 KiB. The handler never throws.
@@ -23,7 +24,7 @@ const MAX_TIMEOUT_SECS = 300;
 export interface ModuleMethodHandlerOptions {
   /** Validates callers (their SAS against their module keys) and knows the targets; the gateway comes from `gateway()`. */
   readonly core: DeviceBackend & { attachedGateway(): DeviceGateway | undefined };
-  /** The edge device: callers and targets must be on it. */
+  /** The edge device: callers must be its modules; targets its modules or its downstream devices. */
   readonly deviceId: string;
   /** Host names a caller's token may be for (IOTEDGE_IOTHUBHOSTNAME, …). */
   readonly hostNames: readonly string[];
@@ -104,11 +105,13 @@ async function handle(options: ModuleMethodHandlerOptions, req: IncomingMessage)
   if (body === undefined) return iotHubError(400, 'ArgumentInvalid', 'The request body could not be read.');
   const params = parseParams(body);
   if (typeof params === 'string') return iotHubError(400, 'ArgumentInvalid', params);
-  if (path.deviceId !== options.deviceId) return iotHubError(404, 'DeviceNotFound', `Device ${path.deviceId} not found.`);
+  // A module of this device, or a downstream (leaf) device of it (module-to-device methods); a leaf's modules are not served.
+  if (path.deviceId !== options.deviceId && path.moduleId !== undefined) return iotHubError(404, 'DeviceNotFound', `Device ${path.deviceId} not found.`);
   const target: IdentityRef = path.moduleId === undefined ? { deviceId: path.deviceId } : { deviceId: path.deviceId, moduleId: path.moduleId };
   const known = await options.core.lookupIdentity(target);
   if (!known.ok) {
-    return known.error.code === 'NOT_FOUND'
+    // Unknown, or not a child of this edge device (refused): not found here, as edgeHub answers.
+    return known.error.code === 'NOT_FOUND' || known.error.code === 'UNAUTHORIZED'
       ? iotHubError(404, path.moduleId === undefined ? 'DeviceNotFound' : 'ModuleNotFound', `${path.moduleId === undefined ? 'Device' : 'Module'} ${path.moduleId ?? path.deviceId} not found.`)
       : iotHubError(503, 'ServiceUnavailable', 'The edge hub cannot look up the target now.');
   }
