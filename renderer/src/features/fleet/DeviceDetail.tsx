@@ -30,6 +30,7 @@ import { useFleet, type DetailTab } from './fleet-store';
 import { hubProblem } from './hub-error';
 import { IdentityPanel } from './IdentityPanel';
 import { KEY_CHOICES, keyChoiceLabel, regeneratedTitle, regenerateBlocked, type KeyChoice } from './keys';
+import { MessagesPanel } from './MessagesPanel';
 import { MethodsPanel } from './MethodsPanel';
 import { useDevice, useModules } from './queries';
 import { RegenerateKeysDialog } from './RegenerateKeysDialog';
@@ -42,7 +43,7 @@ const useStyles = makeStyles({
   grow: { flex: 1 },
 });
 
-/** One device: identity, twins, the IoT Edge view (edge devices), direct methods and live events, in tabs. */
+/** One device: identity, twins, the IoT Edge view (edge devices), direct methods, cloud-to-device messages and live events, in tabs. */
 export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDeleted: () => void }) {
   const styles = useStyles();
   const device = useDevice(deviceId);
@@ -80,6 +81,7 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
         : []),
       { id: 'fleet.delete', title: `Delete device ${deviceId}…`, group: 'Fleet', keywords: 'remove identity', needsHost: true, run: () => setDeleting(true) },
       { id: 'fleet.methods', title: `Invoke a direct method on ${deviceId}…`, group: 'Fleet', keywords: 'call method ping restart logs', needsHost: true, run: () => setTab('methods') },
+      { id: 'fleet.messages', title: `Send a cloud-to-device message to ${deviceId}…`, group: 'Fleet', keywords: 'c2d message send queue', needsHost: true, run: () => setTab('messages') },
       { id: 'fleet.events', title: `Show live events from ${deviceId}`, group: 'Fleet', keywords: 'telemetry monitor-events messages d2c', run: () => setTab('events') },
       { id: 'fleet.twins', title: `Show the twins of ${deviceId}`, group: 'Fleet', keywords: 'twin desired reported properties', run: () => setTab('twins') },
       ...(edge ? [{ id: 'fleet.edge', title: `Show the IoT Edge modules and routes of ${deviceId}`, group: 'Fleet' as const, keywords: '$edgeAgent $edgeHub stale', run: () => setTab('edge') }] : []),
@@ -165,6 +167,9 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
         <Tab value="methods" data-testid="tab-methods">
           Direct methods
         </Tab>
+        <Tab value="messages" data-testid="tab-messages">
+          Messages
+        </Tab>
         <Tab value="events" data-testid="tab-events">
           Events
         </Tab>
@@ -173,6 +178,7 @@ export function DeviceDetail({ deviceId, onDeleted }: { deviceId: string; onDele
       {shownTab === 'twins' && <TwinsPanel deviceId={deviceId} moduleIds={moduleIds} />}
       {shownTab === 'edge' && <EdgePanel deviceId={deviceId} />}
       {shownTab === 'methods' && <MethodsPanel deviceId={deviceId} moduleIds={moduleIds} edge={edge} />}
+      {shownTab === 'messages' && <MessagesPanel deviceId={deviceId} />}
       {shownTab === 'events' && <EventsPanel deviceId={deviceId} />}
       {regenerating && (
         <RegenerateKeysDialog

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { NO_FILTERS, type DeviceFilters } from './device-query';
 
-export type DetailTab = 'identity' | 'twins' | 'edge' | 'methods' | 'events';
+export type DetailTab = 'identity' | 'twins' | 'edge' | 'methods' | 'messages' | 'events';
 
 /** A direct method call made in this session (kept while the console page lives). */
 export interface MethodCallRecord {

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { cloudContract, localhubContract } from '../../../../shared/ipc';
-import type { HubDocument } from '../../../../shared/ipc/cloud.contract';
+import type { CloudToDeviceSend, HubDocument } from '../../../../shared/ipc/cloud.contract';
 import { createClient, subscribeEvent, unwrap } from '../../ipc/client';
 import { useHost } from '../../ipc/host';
 
@@ -127,6 +127,11 @@ export function useFleetActions() {
         // The device's connection string carries the old key; its modules' keys are their own and stay.
         return queryClient.invalidateQueries({ queryKey: fleetKeys.connectionString(input.deviceId), exact: true });
       },
+    }),
+    sendMessage: useMutation({
+      mutationFn: (input: CloudToDeviceSend) => unwrap(cloud.c2dMessageSend(input)),
+      // The device document carries how many messages wait for it (cloudToDeviceMessageCount).
+      onSuccess: (_sent, input) => queryClient.invalidateQueries({ queryKey: fleetKeys.device(input.deviceId), exact: true }),
     }),
     invoke: useMutation({
       mutationFn: (input: { deviceId: string; moduleId?: string; methodName: string; payload: unknown; responseTimeoutInSeconds: number }) => unwrap(cloud.invokeMethod(input)),
