@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { Page } from '@playwright/test';
 import deviceSdk, { type Client, type Message } from 'azure-iot-device';
 import deviceMqtt from 'azure-iot-device-mqtt';
-import { expect, forEachLook, shotPath, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { calm, startLocalHubConsole, type LocalHubInfo } from './support/local-hub';
+import { expect, forEachLook, rpc, shotPath, test, type ServedConsole } from './support/served-console';
 
 /**
  * Fleet › a device › Messages: cloud-to-device messages through the console (cloud.c2dMessageSend, azure-iothub's
@@ -11,59 +10,15 @@ import { expect, forEachLook, shotPath, startServedConsole, test, type ServedCon
  * hub's own count shows it); the official azure-iot-device client then connects and receives it with its properties.
  */
 
-async function rpc(served: ServedConsole, method: string, params: object): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
-  const res = await fetch(`${served.origin}/api/rpc`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: JSON.stringify({ method, params }) });
-  return (await res.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function calm(page: Page): Promise<void> {
-  await page.mouse.move(0, 0);
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.waitForTimeout(300);
-}
-
-interface HubInfo {
-  readonly mqttPort: number;
-  readonly caFile: string;
-}
-
 test.describe('Fleet › Messages on the embedded local hub (served console)', () => {
   test.describe.configure({ mode: 'serial' });
   let served: ServedConsole | undefined;
-  let hub: HubInfo | undefined;
+  let hub: LocalHubInfo | undefined;
   let notRunning = 'the served console did not start';
   let device: Client | undefined;
 
   test.beforeAll(async () => {
-    served = await startServedConsole({
-      GATEHOUSE_LOCALHUB_HTTPS_PORT: String(await freePort()),
-      GATEHOUSE_LOCALHUB_MQTT_PORT: String(await freePort()),
-      GATEHOUSE_LOCALHUB_AMQP_PORT: String(await freePort()),
-    });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const state = (await rpc(served, 'localhub.state', {})) as { value?: { state: string; reason?: string } };
-      if (state.value?.state === 'running') break;
-      if (state.value?.state !== 'starting' || Date.now() > deadline) {
-        notRunning = `the embedded local hub is not running in the served console (${state.value?.state ?? 'no answer'}${state.value?.reason ? `: ${state.value.reason}` : ''})`;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const info = await rpc(served, 'localhub.info', {});
-    if (info.ok) hub = info.value as HubInfo;
-    else notRunning = `localhub.info failed: ${info.error?.message}`;
+    ({ served, hub, notRunning } = await startLocalHubConsole());
   });
 
   test.afterAll(async () => {

@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Page } from '@playwright/test';
 import deviceSdk, { type ModuleClient } from 'azure-iot-device';
 import deviceMqtt from 'azure-iot-device-mqtt';
 import iothub from 'azure-iothub';
 import { reachLocalHub } from '../electron/cloud/iothub/local-adapter';
 import { manifest, module } from '../shared/manifest/manifest.test-util';
-import { expect, forEachLook, SCREENSHOTS, shotPath, startServedConsole, test, type ServedConsole } from './support/served-console';
+import { calm, startLocalHubConsole, type LocalHubInfo } from './support/local-hub';
+import { expect, forEachLook, rpc, SCREENSHOTS, shotPath, startServedConsole, test, type ServedConsole } from './support/served-console';
 
 /**
  * Issue 11, the Fleet area. Without a hub (the embedded local hub turned off) the area says the hub is not
@@ -17,16 +16,7 @@ import { expect, forEachLook, SCREENSHOTS, shotPath, startServedConsole, test, t
  * device, open its $edgeAgent view, invoke a method; the device list scrolls a large fleet.
  */
 
-async function rpc(served: ServedConsole, method: string, params: object): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
-  const res = await fetch(`${served.origin}/api/rpc`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: JSON.stringify({ method, params }) });
-  return (await res.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
-}
 
-async function calm(page: Page): Promise<void> {
-  await page.mouse.move(0, 0);
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.waitForTimeout(300);
-}
 
 const CLI = join(process.cwd(), 'dist', 'cli.mjs');
 const runFile = promisify(execFile);
@@ -97,23 +87,7 @@ test.describe('Fleet without a hub (served console, local hub off)', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-interface HubInfo {
-  readonly connectionString: string;
-  readonly httpsPort: number;
-  readonly mqttPort: number;
-  readonly caFile: string;
-}
 
 const SENSOR_V1 = 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.0';
 const SENSOR_V2 = 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.1';
@@ -121,25 +95,12 @@ const SENSOR_V2 = 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1
 test.describe('Fleet on the embedded local hub (served console)', () => {
   test.describe.configure({ mode: 'serial' });
   let hubbed: ServedConsole | undefined;
-  let hub: HubInfo | undefined;
+  let hub: LocalHubInfo | undefined;
   let notRunning = 'the served console did not start';
   let agentClient: ModuleClient | undefined;
 
   test.beforeAll(async () => {
-    hubbed = await startServedConsole({ GATEHOUSE_LOCALHUB_HTTPS_PORT: String(await freePort()), GATEHOUSE_LOCALHUB_MQTT_PORT: String(await freePort()) });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const state = (await rpc(hubbed, 'localhub.state', {})) as { ok: boolean; value?: { state: string; reason?: string } };
-      if (state.value?.state === 'running') break;
-      if (state.value?.state !== 'starting' || Date.now() > deadline) {
-        notRunning = `the embedded local hub is not running in the served console (${state.value?.state ?? 'no answer'}${state.value?.reason ? `: ${state.value.reason}` : ''})`;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const info = await rpc(hubbed, 'localhub.info', {});
-    if (info.ok) hub = info.value as HubInfo;
-    else notRunning = `localhub.info failed: ${info.error?.message}`;
+    ({ served: hubbed, hub, notRunning } = await startLocalHubConsole());
   });
 
   test.afterAll(async () => {
