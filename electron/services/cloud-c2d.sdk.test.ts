@@ -1,12 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client as DeviceClient, type Message } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretBox } from '../runtime/secrets/secret-box';
+import type { LocalHubInfo } from '../../shared/ipc/localhub.contract';
+import { startComposedTestHub, type ComposedTestHub } from '../cloud/localhub/localhub-sdk.test-util';
 import { CloudService } from './cloud.service';
-import { LocalHub } from '../cloud/localhub/localhub';
 import { IotHubClient } from '../cloud/iothub/iothub-client';
 
 /**
@@ -15,28 +12,21 @@ import { IotHubClient } from '../cloud/iothub/iothub-client';
  * real LocalHub, received by an azure-iot-device client over MQTT. Refusals are error data with codes.
  */
 
-let hub: LocalHub;
-let dataDir: string;
-let v: { connectionString: string; httpsPort: number; mqttPort: number; amqpPort?: number; caFile: string };
+let v: LocalHubInfo;
 let ca: string;
+let composed: ComposedTestHub;
 const clients: IotHubClient[] = [];
 const devices: DeviceClient[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-c2d-client-'));
-  hub = LocalHub.start({ dataDir, secrets: new SecretBox(dataDir), httpsPort: 0, mqttPort: 0, amqpPort: 0 });
-  while (hub.state.state === 'starting') await new Promise((r) => setTimeout(r, 20));
-  const info = await hub.info();
-  if (!info.ok) throw new Error(info.error.message);
-  v = info.value;
-  ca = readFileSync(v.caFile, 'utf8');
+  composed = await startComposedTestHub('gatehouse-c2d-client-');
+  ({ info: v, ca } = composed);
 }, 30_000);
 
 afterAll(async () => {
   await Promise.all(devices.map((d) => d.close().catch(() => undefined)));
   await Promise.all(clients.map((c) => c.close()));
-  await hub.dispose();
-  rmSync(dataDir, { recursive: true, force: true });
+  await composed.dispose();
 });
 
 function connect(connectionString = v.connectionString): IotHubClient {

@@ -1,12 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import rhea, { type Connection, type EventContext } from 'rhea';
 import { Client as ServiceClient } from 'azure-iothub';
 import { Client as DeviceClient, Message as ServiceMessage, type Message as DeviceMessage } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretBox } from '../../runtime/secrets/secret-box';
+import type { LocalHubInfo } from '../../../shared/ipc/localhub.contract';
+import { startComposedTestHub, type ComposedTestHub } from './localhub-sdk.test-util';
 import { reachLocalHub } from '../iothub/local-adapter';
 import { LocalHub } from './localhub';
 import { sdkErrorName } from './localhub-sdk.test-util';
@@ -18,25 +16,19 @@ import { sdkErrorName } from './localhub-sdk.test-util';
  */
 
 let hub: LocalHub;
-let dataDir: string;
-let v: { connectionString: string; httpsPort: number; mqttPort: number; amqpPort?: number; caFile: string };
+let v: LocalHubInfo;
 let ca: string;
+let composed: ComposedTestHub;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-c2d-'));
-  hub = LocalHub.start({ dataDir, secrets: new SecretBox(dataDir), httpsPort: 0, mqttPort: 0, amqpPort: 0 });
-  while (hub.state.state === 'starting') await new Promise((r) => setTimeout(r, 20));
-  const info = await hub.info();
-  if (!info.ok) throw new Error(info.error.message);
-  v = info.value;
-  ca = readFileSync(v.caFile, 'utf8');
+  composed = await startComposedTestHub('gatehouse-c2d-');
+  ({ hub, info: v, ca } = composed);
 }, 30_000);
 
 afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
-  await hub.dispose();
-  rmSync(dataDir, { recursive: true, force: true });
+  await composed.dispose();
 });
 
 function key(policy: string): string {

@@ -1,3 +1,4 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, Agent, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,10 @@ import { Client, Registry } from 'azure-iothub';
 import { createRootCa, createServerCertificate } from '../../protocol/certificate-factory';
 import type { DeviceGateway } from '../../protocol/device-backend';
 import { importPrivateKeyPem } from '../../protocol/x509-runtime';
+import { SecretBox } from '../../runtime/secrets/secret-box';
 import { attachLocalHubAgent } from '../iothub/local-adapter';
+import type { LocalHubInfo } from '../../../shared/ipc/localhub.contract';
+import { LocalHub } from './localhub';
 import { LocalHubRegistry } from './registry';
 import { createRestHandler, type RestHandlerOptions } from './rest-server';
 
@@ -114,4 +118,29 @@ export async function sdkErrorName(promise: Promise<unknown>): Promise<string> {
     return error instanceof Error ? error.name : String(error);
   }
   return 'resolved';
+}
+
+/** The composed LocalHub (REST, MQTT and AMQPS on free ports) on a fresh data folder, with its info and root CA. */
+export interface ComposedTestHub {
+  readonly hub: LocalHub;
+  readonly info: LocalHubInfo;
+  readonly ca: string;
+  dispose(): Promise<void>;
+}
+
+export async function startComposedTestHub(prefix: string): Promise<ComposedTestHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const hub = LocalHub.start({ dataDir, secrets: new SecretBox(dataDir), httpsPort: 0, mqttPort: 0, amqpPort: 0 });
+  while (hub.state.state === 'starting') await new Promise((r) => setTimeout(r, 20));
+  const info = await hub.info();
+  if (!info.ok) throw new Error(info.error.message);
+  return {
+    hub,
+    info: info.value,
+    ca: readFileSync(info.value.caFile, 'utf8'),
+    dispose: async () => {
+      await hub.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
