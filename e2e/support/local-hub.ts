@@ -1,18 +1,9 @@
-import { createServer } from 'node:net';
 import type { Page } from '@playwright/test';
+import { freePort } from '../../electron/runtime/hub/edge-hub-mqtt.test-util';
 import { rpc, startServedConsole, type ServedConsole } from './served-console';
 
-/** A loopback port free now (for a hub port of a served console). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback port free now (for a hub port of a served console): the unit tests' helper. */
+export { freePort } from '../../electron/runtime/hub/edge-hub-mqtt.test-util';
 
 /** No pointer hover or focus ring in a screenshot. */
 export async function calm(page: Page): Promise<void> {
